@@ -1,0 +1,17 @@
+"""Offline document question answering with cited, verbatim answers."""
+
+import os
+
+# Everything runs offline: no hub lookups, no telemetry, no analytics. Set before any
+# library that reads these is imported.
+for _name, _value in {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+__version__ = "0.1.0"

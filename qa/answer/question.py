@@ -1,0 +1,51 @@
+"""What kind of answer a question wants, from its wording."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+QuestionType = Literal["who", "when", "where", "how many", "what", "other"]
+
+_WHICH = r"\b(what|which) (?:{})\b"
+_PATTERNS: list[tuple[QuestionType, re.Pattern[str]]] = [
+    (
+        "how many",
+        re.compile(
+            r"\bhow (many|much|long|far|old|large|big|tall|high|often)\b"
+            + "|"
+            + _WHICH.format("number|percentage|percent|amount")
+        ),
+    ),
+    (
+        "when",
+        re.compile(r"\bwhen\b|" + _WHICH.format("year|date|day|month|time|century|decade|period|era")),
+    ),
+    (
+        "where",
+        re.compile(r"\bwhere\b|" + _WHICH.format("city|country|state|place|region|location|town|continent|island")),
+    ),
+    (
+        "who",
+        re.compile(
+            r"\bwho(m|se)?\b|" + _WHICH.format("person|man|woman|group|team|company|organi[sz]ation|player|president")
+        ),
+    ),
+    ("what", re.compile(r"\bwhat\b|\bwhich\b")),
+]
+
+# spaCy entity labels that can answer each type.
+ENTITY_LABELS: dict[QuestionType, frozenset[str]] = {
+    "who": frozenset({"PERSON", "ORG", "NORP", "GPE"}),
+    "when": frozenset({"DATE", "TIME"}),
+    "where": frozenset({"GPE", "LOC", "FAC", "ORG"}),
+    "how many": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"}),
+}
+
+
+def question_type(question: str) -> QuestionType:
+    lowered = question.lower()
+    for kind, pattern in _PATTERNS:
+        if pattern.search(lowered):
+            return kind
+    return "other"

@@ -1,0 +1,1 @@
+"""Chat: conversations, and follow-up questions resolved against earlier turns."""

@@ -1,0 +1,52 @@
+"""Rewrite a follow-up ("what did he say?") into a question that stands on its own."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.nlp import parse
+from qa.schema import Turn
+
+_PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
+_THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
+_NAME = re.compile(r"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|de|del|van|von|al))*\s+[A-Z][\w’'-]+)\b")
+_WH = re.compile(r"^\s*(who|what|when|where|which|why|how)\b[^?]*?\b(is|was|are|were|did|does|do)\b\s*", re.I)
+
+
+def _people(text: str) -> list[str]:
+    """Person names in order of appearance (entities, else capitalised word runs)."""
+    names = [e.text for e in parse(text).ents if e.label_ == "PERSON"]
+    if not names:
+        names = [m.group(1) for m in _NAME.finditer(text)]
+    return names
+
+
+def _last_person(history: Sequence[Turn]) -> str | None:
+    for turn in reversed(history):
+        for source in (turn.answer, turn.question, *turn.quotes):
+            names = _people(source)
+            if names:
+                return max(names, key=len) if source is turn.answer else names[-1]
+    return None
+
+
+def resolve(question: str, history: Sequence[Turn]) -> str:
+    """The question with pronouns replaced from the conversation, or unchanged if it stands alone."""
+    if not history:
+        return question
+    resolved = question
+    if _PERSON_PRONOUN.search(question):
+        person = _last_person(history)
+        if person:
+
+            def swap(match: re.Match[str]) -> str:
+                word = match.group(1).lower()
+                return f"{person}'s" if word in ("his", "hers") else person
+
+            resolved = _PERSON_PRONOUN.sub(swap, question)
+    if _THING_PRONOUN.search(resolved) or len(resolved.split()) <= 3:
+        topic = _WH.sub("", history[-1].question).rstrip("?").strip()
+        if topic and topic.lower() not in resolved.lower():
+            resolved = f"{resolved} ({topic})"
+    return resolved

@@ -1,0 +1,1 @@
+"""Command line: `qa ingest`, `qa ask`, `qa eval`, `qa serve`."""

@@ -1,0 +1,152 @@
+"""The `qa` command. Flags override `QA_*` environment variables, which override defaults."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import qa  # noqa: F401  (sets the offline environment first)
+from qa.config import Settings
+
+_EPILOG = """\
+examples:
+  qa ingest                          index ./corpus (only new or changed files are embedded)
+  qa ask "Who made which offer?"     answer with quoted, cited sentences
+  qa ask --json "Who is Bukele?"     the same as JSON, with citation offsets
+  qa eval questions.jsonl --out answers.jsonl
+  qa serve                           the web chat on http://127.0.0.1:7860
+
+Every flag can also be set with an environment variable: --index-dir is QA_INDEX_DIR, etc.
+"""
+
+_FLAGS: dict[str, tuple[str, type, str]] = {
+    "corpus_dir": ("--corpus", Path, "folder of documents (QA_CORPUS_DIR, default ./corpus)"),
+    "index_dir": ("--index", Path, "index folder (QA_INDEX_DIR, default ./.qa-index)"),
+    "chroma_url": ("--chroma-url", str, "Chroma server URL instead of a local index (QA_CHROMA_URL)"),
+    "model": ("--model", str, "embedding model, a packaged name or a folder (QA_MODEL)"),
+    "chunk_size": ("--chunk-size", int, "characters per passage (QA_CHUNK_SIZE)"),
+    "chunk_overlap": ("--chunk-overlap", int, "characters shared by passages (QA_CHUNK_OVERLAP)"),
+    "k": ("-k", int, "passages retrieved per question (QA_K)"),
+    "abstain_threshold": (
+        "--abstain-threshold",
+        float,
+        "evidence below this is 'not found' (QA_ABSTAIN_THRESHOLD)",
+    ),
+}
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("settings")
+    for dest, (flag, kind, help_text) in _FLAGS.items():
+        group.add_argument(flag, dest=dest, type=kind, default=None, help=help_text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qa",
+        description=(
+            "Ask questions about your documents and get short answers quoting them, with citations. Runs offline."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", help="bring the index up to date with the corpus folder")
+    _common(ingest)
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ask = sub.add_parser("ask", help="answer one question from the indexed documents")
+    _common(ask)
+    ask.add_argument("question", help="the question, in plain language")
+    ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
+    ask.add_argument("--no-sync", action="store_true", help="do not update the index first")
+
+    ev = sub.add_parser("eval", help="answer a question file and print accuracy, hits and latency")
+    _common(ev)
+    ev.add_argument("file", type=Path, help="JSON Lines questions (id, question, answers, ...)")
+    ev.add_argument("--out", type=Path, help="write one JSON line per question here")
+    ev.add_argument("--sample", type=int, help="a fixed random sample of this many questions")
+    ev.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
+
+    serve = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
+    _common(serve)
+    serve.add_argument("--host", default=None, help="address to bind (QA_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=None, help="port (QA_PORT, default 7860)")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {k: v for k, v in vars(args).items() if k in Settings.model_fields and v is not None}
+    return Settings(**overrides)
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.text)
+    for c in answer.citations:
+        where = f"page {c.page}" if c.page else f"chars {c.start}-{c.end}"
+        print(f"  [{c.n}] {c.doc}, {where}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ValueError as exc:
+        print(f"qa: invalid setting: {exc}", file=sys.stderr)
+        return 2
+    from qa.index.embeddings import ModelNotInstalled
+    from qa.index.store import StoreUnavailable
+    from qa.index.sync import CorpusMissing
+    from qa.service import BadRequest, QAService
+
+    try:
+        if args.command == "serve":
+            from qa.ui.app import serve
+
+            return serve(settings)
+        service = QAService(settings)
+        if args.command == "ingest":
+            report = service.sync(show_bar=not args.quiet)
+            for problem in report.problems:
+                print(f"skipped: {problem}", file=sys.stderr)
+            print(
+                f"{report.documents} documents, {report.chunks} passages in the index "
+                f"({report.added} added, {report.skipped} unchanged, {report.deleted} removed)"
+            )
+            return 0
+        if args.command == "ask":
+            if not args.no_sync and settings.corpus_dir.is_dir():
+                report = service.sync(show_bar=sys.stderr.isatty())
+                for problem in report.problems:
+                    print(f"skipped: {problem}", file=sys.stderr)
+            answer = service.ask(args.question)
+            if args.json:
+                print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+            else:
+                _print_answer(answer)
+            return 0
+        if args.command == "eval":
+            from qa.evaluate.run import evaluate, load_items
+
+            items = load_items(args.file, args.sample, args.seed)
+            report = service.sync()
+            for problem in report.problems:
+                print(f"skipped: {problem}", file=sys.stderr)
+            summary = evaluate(service, items, args.out)
+            print(json.dumps(summary, indent=2))
+            return 0
+    except BadRequest as exc:
+        print(f"qa: {exc}", file=sys.stderr)
+        return 2
+    except (CorpusMissing, ModelNotInstalled, StoreUnavailable) as exc:
+        print(f"qa: {exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""One settings object: defaults, overridden by `QA_*` environment variables, then CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything tunable lives here so no module hides its own constants."""
+
+    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="folder of documents to answer from")
+    index_dir: Path = Field(Path(".qa-index"), description="where the Chroma index is kept")
+    chroma_url: str | None = Field(None, description="use a Chroma server (http://127.0.0.1:PORT) instead of index_dir")
+    model: str = Field("all-MiniLM-L6-v2", description="packaged sentence-transformers model")
+    embed_batch_size: int = Field(64, ge=1, description="texts per embedding batch")
+    chunk_size: int = Field(1000, ge=100, description="maximum characters per passage")
+    chunk_overlap: int = Field(0, ge=0, description="characters shared by neighbouring passages")
+    k: int = Field(5, ge=1, le=50, description="passages returned per question")
+    candidates: int = Field(40, ge=1, description="candidates each retriever contributes")
+    max_citations: int = Field(2, ge=1, le=10, description="quoted sentences per answer")
+    answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
+    abstain_threshold: float = Field(
+        0.35, description="evidence score under which the answer says the documents don't say"
+    )
+    max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
+    max_file_mb: float = Field(50.0, gt=0, description="larger corpus files are skipped")
+    host: str = Field("127.0.0.1", description="address the web app binds to")
+    port: int = Field(7860, ge=0, le=65535, description="port the web app serves on")
+    auth: str | None = Field(None, description="user:password to require a login in the app")
+    threads: int = Field(2, ge=1, description="CPU threads for the encoder")
+
+    def collection_name(self, kind: str) -> str:
+        """Tie each collection to the model so a model switch never mixes vectors."""
+        slug = "".join(c if c.isalnum() else "-" for c in self.model.lower()).strip("-")
+        return f"{kind}-{slug}"[:60]

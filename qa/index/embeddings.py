@@ -1,0 +1,105 @@
+"""The packaged sentence-transformers model, usable by LangChain and by Chroma alike."""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.api.types import Embeddings as ChromaEmbeddings
+from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+
+class ModelNotInstalled(RuntimeError):
+    """The model is neither a folder nor an installed `gt-*` package; nothing is downloaded."""
+
+
+def model_path(model: str) -> Path:
+    """Where the model's files are: a local folder, or the `gt-<name>` package that carries it."""
+    candidate = Path(model).expanduser()
+    if candidate.is_dir():
+        return candidate
+    module_name = "gt_" + "".join(c if c.isalnum() else "_" for c in model.lower())
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        package = module_name.replace("_", "-")
+        raise ModelNotInstalled(
+            f"embedding model {model!r} is not installed: `pip install {package}` "
+            "(models are never downloaded at run time)"
+        ) from exc
+    return Path(module.get_model_path())
+
+
+@lru_cache(maxsize=4)
+def _load(model: str, threads: int) -> SentenceTransformer:
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(threads)
+    return SentenceTransformer(str(model_path(model)), device="cpu", local_files_only=True)
+
+
+class Encoder(Embeddings):
+    """Normalized, batched CPU embeddings; one instance is shared by every layer."""
+
+    def __init__(self, model: str, batch_size: int = 64, threads: int = 2) -> None:
+        self.model_name = model
+        self.batch_size = batch_size
+        self.threads = threads
+
+    @property
+    def model(self) -> SentenceTransformer:
+        return _load(self.model_name, self.threads)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return cast(np.ndarray, vectors).astype(np.float32, copy=False)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension() or 0)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return cast(list[list[float]], self.encode(texts).tolist())
+
+    def embed_query(self, text: str) -> list[float]:
+        return cast(list[float], self.encode([text])[0].tolist())
+
+    def chroma_function(self) -> ChromaFunction:
+        return ChromaFunction(self)
+
+
+class ChromaFunction(EmbeddingFunction[Documents]):
+    """Hands Chroma our encoder so it never falls back to its own (downloading) default."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+
+    def __call__(self, input: Documents) -> ChromaEmbeddings:
+        return cast(ChromaEmbeddings, list(self._encoder.encode(list(input))))
+
+    @staticmethod
+    def name() -> str:
+        return "qa-sentence-transformers"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": self._encoder.model_name}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaFunction:
+        return ChromaFunction(Encoder(str(config.get("model", "all-MiniLM-L6-v2"))))

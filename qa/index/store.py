@@ -1,0 +1,125 @@
+"""Chroma collections (embedded or client/server) plus the record managers that keep them exact."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_classic.indexes import SQLRecordManager
+
+from qa.config import Settings
+from qa.index.embeddings import Encoder
+
+KINDS = ("chunks", "sentences")
+
+
+class StoreUnavailable(RuntimeError):
+    """The vector store cannot be reached; the message says where and what to do."""
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise StoreUnavailable(f"QA_CHROMA_URL {settings.chroma_url!r} is not a URL")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or 8000,
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises several types for a refused connection
+            raise StoreUnavailable(
+                f"cannot reach the Chroma server at {settings.chroma_url}: {exc}. "
+                f"Start it with `chroma run --path DIR --host 127.0.0.1 --port {url.port or 8000}`."
+            ) from exc
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+
+
+@dataclass
+class Collections:
+    """One kind of record (passages or sentences): raw collection, LangChain view, records."""
+
+    kind: str
+    name: str
+    collection: Collection
+    vectorstore: Chroma
+    records: SQLRecordManager
+
+
+class Store:
+    """Everything persistent: collections tied to the model name, records, and a file manifest."""
+
+    def __init__(self, settings: Settings, encoder: Encoder) -> None:
+        self.settings = settings
+        self.encoder = encoder
+        self.client = make_client(settings)
+        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        db_url = f"sqlite:///{settings.index_dir.resolve() / 'records.sqlite'}"
+        self.kinds: dict[str, Collections] = {}
+        for kind in KINDS:
+            name = settings.collection_name(kind)
+            try:
+                collection = self.client.get_or_create_collection(
+                    name,
+                    embedding_function=encoder.chroma_function(),  # type: ignore[arg-type]
+                    configuration={"hnsw": {"space": "cosine"}},
+                    metadata={"model": settings.model, "kind": kind},
+                )
+            except Exception as exc:
+                raise StoreUnavailable(f"cannot open the Chroma collection {name}: {exc}") from exc
+            vectorstore = Chroma(client=self.client, collection_name=name, embedding_function=encoder)
+            namespace = f"{'server' if settings.chroma_url else 'local'}/{name}"
+            records = SQLRecordManager(namespace, db_url=db_url)
+            records.create_schema()
+            self.kinds[kind] = Collections(kind, name, collection, vectorstore, records)
+        self.manifest_path = settings.index_dir / f"manifest-{settings.collection_name('chunks')}.json"
+
+    @property
+    def chunks(self) -> Collection:
+        return self.kinds["chunks"].collection
+
+    @property
+    def sentences(self) -> Collection:
+        return self.kinds["sentences"].collection
+
+    def read_manifest(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.manifest_path.read_text())
+        except (OSError, ValueError):
+            return {"config": None, "files": {}}
+        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+            return {"config": None, "files": {}}
+        return data
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Atomic replace, so a crash leaves the old manifest or the new one, never half."""
+        tmp = self.manifest_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        os.replace(tmp, self.manifest_path)
+
+    def delete_source(self, source: str) -> int:
+        """Remove every record of one document from both collections and their record managers."""
+        removed = 0
+        for kinds in self.kinds.values():
+            keys = kinds.records.list_keys(group_ids=[source])
+            if keys:
+                kinds.vectorstore.delete(ids=keys)
+                kinds.records.delete_keys(keys)
+            # Records written by an interrupted run may exist in Chroma without a record entry.
+            stray = kinds.collection.get(where={"source": source}, include=[])["ids"]
+            if stray:
+                kinds.collection.delete(ids=stray)
+            removed += len(set(keys) | set(stray)) if kinds.kind == "chunks" else 0
+        return removed

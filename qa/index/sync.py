@@ -1,0 +1,161 @@
+"""Bring the index in step with the corpus folder: only changed files are embedded again."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from langchain_core.documents import Document
+from langchain_core.indexing import index
+from tqdm import tqdm
+
+from qa.config import Settings
+from qa.index.store import Store
+from qa.ingest.load import LoadError, check_inside, corpus_files, load_document
+from qa.ingest.split import split_document
+from qa.schema import Chunk, IngestReport
+
+Progress = Callable[[float, str], None]
+
+
+class CorpusMissing(FileNotFoundError):
+    """The corpus folder does not exist; syncing would otherwise empty the index."""
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _config_key(settings: Settings) -> dict[str, object]:
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 1}
+
+
+def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
+    """LangChain documents for both collections; metadata carries exact offsets."""
+    for chunk in chunks:
+        base: dict[str, str | int] = {"source": chunk.doc}
+        if chunk.page is not None:
+            base["page"] = chunk.page
+        yield "chunks", Document(chunk.text, metadata={**base, "start": chunk.start, "end": chunk.end})
+        for sentence in chunk.sentences:
+            yield (
+                "sentences",
+                Document(
+                    sentence.text,
+                    metadata={
+                        **base,
+                        "start": sentence.start,
+                        "end": sentence.end,
+                        "chunk_start": chunk.start,
+                        "chunk_end": chunk.end,
+                    },
+                ),
+            )
+
+
+def _index_file(store: Store, chunks: list[Chunk], bar: tqdm, batch_size: int) -> tuple[int, int]:
+    added = skipped = 0
+    by_kind: dict[str, list[Document]] = {"chunks": [], "sentences": []}
+    for kind, doc in chunk_documents(chunks):
+        by_kind[kind].append(doc)
+    total_chars = sum(len(c.text) for c in chunks) or 1
+    for kind, docs in by_kind.items():
+        share = total_chars / 2 / max(1, len(docs))
+
+        def ticking(items: list[Document], step: float = share) -> Iterator[Document]:
+            for item in items:
+                bar.update(step)
+                yield item
+
+        target = store.kinds[kind]
+        result = index(
+            ticking(docs),
+            target.records,
+            target.vectorstore,
+            batch_size=batch_size,
+            cleanup="scoped_full",
+            source_id_key="source",
+            key_encoder="sha256",
+        )
+        if kind == "chunks":
+            added += result["num_added"]
+            skipped += result["num_skipped"]
+    return added, skipped
+
+
+def sync_corpus(
+    settings: Settings,
+    store: Store,
+    *,
+    only: set[str] | None = None,
+    progress: Progress | None = None,
+    show_bar: bool = True,
+) -> IngestReport:
+    """Index new and changed files, drop deleted ones; unreadable files keep their old passages."""
+    corpus = settings.corpus_dir
+    if not corpus.is_dir():
+        raise CorpusMissing(f"corpus folder {corpus} does not exist; nothing was changed")
+    report = IngestReport()
+    manifest = store.read_manifest()
+    config = _config_key(settings)
+    known: dict[str, str] = manifest["files"] if manifest.get("config") == config else {}
+    if manifest.get("config") not in (None, config):
+        report.problems.append("chunking settings changed: re-indexing every file")
+    manifest = {"config": config, "files": dict(known)}
+
+    present: dict[str, Path] = {}
+    for path, name in corpus_files(corpus):
+        present[name] = path
+    changed: list[tuple[str, Path, str, int]] = []
+    for name, path in present.items():
+        if only is not None and name not in only:
+            continue
+        try:
+            check_inside(path, corpus)
+            digest = _digest(path)
+            size = path.stat().st_size
+        except (LoadError, OSError) as exc:
+            report.problems.append(str(exc) if isinstance(exc, LoadError) else f"{name}: {exc}")
+            continue
+        if known.get(name) == digest:
+            report.documents += 1
+            continue
+        changed.append((name, path, digest, size))
+
+    for name in [n for n in known if n not in present]:
+        if only is None or name in only:
+            report.deleted += store.delete_source(name)
+            manifest["files"].pop(name, None)
+            store.write_manifest(manifest)
+
+    total = sum(size for *_, size in changed)
+    max_bytes = int(settings.max_file_mb * 1e6)
+    with tqdm(total=total, unit="B", unit_scale=True, desc="Indexing", disable=not show_bar or not changed) as bar:
+        for i, (name, path, digest, size) in enumerate(changed):
+            if progress:
+                progress(i / max(1, len(changed)), f"indexing {name}")
+            bar.set_postfix_str(name[-40:])
+            start_n = bar.n
+            try:
+                doc = load_document(path, name=name, max_bytes=max_bytes)
+            except LoadError as exc:
+                report.problems.append(str(exc))
+                bar.update(size)
+                continue
+            chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
+            added, skipped = _index_file(store, chunks, bar, settings.embed_batch_size)
+            bar.update(max(0.0, start_n + size - bar.n))
+            report.documents += 1
+            report.added += added
+            report.skipped += skipped
+            manifest["files"][name] = digest
+            store.write_manifest(manifest)
+    if progress:
+        progress(1.0, "index up to date")
+    report.chunks = store.chunks.count()
+    return report

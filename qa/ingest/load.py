@@ -1,0 +1,115 @@
+"""Read corpus files as text, refusing what cannot be read with a message that says why."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from qa.schema import SourceDocument
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+_BINARY_SNIFF = 8192
+_SKIPPED_TAGS = ("script", "style", "noscript", "template", "head", "svg")
+
+
+class LoadError(Exception):
+    """A file that cannot become a document; the message is meant for the user."""
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if b"\x00" in raw[:_BINARY_SNIFF]:
+        raise LoadError(f"{name}: looks like a binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Legacy encodings are common in old text files; cp1252 covers latin-1's printable range.
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _html_text(markup: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "lxml")
+    for tag in soup(list(_SKIPPED_TAGS)):
+        tag.decompose()
+    text = soup.get_text("\n")
+    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.split("\n")]
+    paragraphs: list[str] = []
+    for line in lines:
+        if line:
+            paragraphs.append(line)
+    return "\n\n".join(paragraphs)
+
+
+def _pdf_document(path: Path, name: str) -> SourceDocument:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise LoadError(f"{name}: not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
+    starts: list[int] = []
+    parts: list[str] = []
+    offset = 0
+    for page in pages:
+        page_text = page.replace("\r\n", "\n").replace("\x00", "").strip()
+        starts.append(offset)
+        parts.append(page_text)
+        offset += len(page_text) + 2
+    return SourceDocument(name=name, text="\n\n".join(parts), page_starts=tuple(starts))
+
+
+def load_document(path: Path, name: str | None = None, max_bytes: int | None = None) -> SourceDocument:
+    """Load one file; raises LoadError with a user-facing reason when it cannot."""
+    name = name or path.name
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise LoadError(f"{name}: unsupported file type {suffix or '(none)'}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise LoadError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+    if max_bytes is not None and size > max_bytes:
+        raise LoadError(f"{name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit")
+    if suffix == ".pdf":
+        doc = _pdf_document(path, name)
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise LoadError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
+        text = _decode(raw, name)
+        if suffix in (".html", ".htm"):
+            text = _html_text(text)
+        doc = SourceDocument(name=name, text=text)
+    if not doc.text.strip():
+        raise LoadError(f"{name}: contains no text")
+    return doc
+
+
+def corpus_files(corpus_dir: Path) -> Iterator[tuple[Path, str]]:
+    """Supported files under the corpus folder, as (path, name relative to the folder).
+
+    Symlinks resolving outside the corpus are not followed: documents must live in it.
+    """
+    for path in sorted(corpus_dir.rglob("*")):
+        if path.name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            continue
+        name = path.relative_to(corpus_dir).as_posix()
+        yield path, name
+
+
+def check_inside(path: Path, corpus_dir: Path) -> None:
+    """Refuse files (or symlinks) that point outside the corpus folder."""
+    root = corpus_dir.resolve()
+    try:
+        path.resolve().relative_to(root)
+    except ValueError as exc:
+        raise LoadError(f"{path.name}: points outside the corpus folder; not read") from exc

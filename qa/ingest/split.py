@@ -1,0 +1,99 @@
+"""Split documents into sentence-aware passages whose offsets round-trip exactly."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from qa.schema import Chunk, Sentence, SourceDocument
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# Paragraphs first, then lines, then sentence ends, so passages break where the text does.
+_SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
+_LINE = re.compile(r"[^\n]+")
+
+
+@lru_cache(maxsize=1)
+def _sentencizer() -> Language:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 10_000_000
+    return nlp
+
+
+def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
+    """Sentences of `text`, never crossing a line break, with offsets shifted by `offset`."""
+    nlp = _sentencizer()
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
+    sentences: list[Sentence] = []
+    for (line_start, line), parsed in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
+        for sent in parsed.sents:
+            raw = line[sent.start_char : sent.end_char]
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            lead = len(raw) - len(raw.lstrip())
+            start = offset + line_start + sent.start_char + lead
+            sentences.append(Sentence(start=start, end=start + len(stripped), text=stripped))
+    return sentences
+
+
+def _splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
+    return RecursiveCharacterTextSplitter(
+        chunk_size=chunk_size,
+        chunk_overlap=min(chunk_overlap, chunk_size // 2),
+        separators=_SEPARATORS,
+        keep_separator="end",
+        strip_whitespace=True,
+    )
+
+
+def _locate(text: str, piece: str, hint: int) -> int:
+    """Offset of `piece` in `text` at or after `hint` (overlap can move it back a little)."""
+    found = text.find(piece, hint)
+    if found < 0:
+        found = text.find(piece)
+    if found < 0:
+        raise ValueError("splitter returned text that is not in the document")
+    return found
+
+
+def split_document(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> Iterator[Chunk]:
+    """Passages of one document; PDF pages are split separately so a passage has one page."""
+    splitter = _splitter(chunk_size, chunk_overlap)
+    bounds = list(doc.page_starts) or [0]
+    ends = [*bounds[1:], len(doc.text)]
+    for page_index, (page_start, page_end) in enumerate(zip(bounds, ends, strict=True)):
+        region = doc.text[page_start:page_end]
+        sentences = split_sentences(region, offset=page_start)
+        cursor = 0
+        for piece in splitter.split_text(region):
+            local = _locate(region, piece, max(0, cursor - chunk_overlap - len(piece)))
+            cursor = local + len(piece)
+            start, end = page_start + local, page_start + cursor
+            inside = tuple(_clip(s, start, end) for s in sentences if s.start < end and s.end > start)
+            yield Chunk(
+                doc=doc.name,
+                start=start,
+                end=end,
+                text=piece,
+                page=page_index + 1 if doc.page_starts else None,
+                sentences=tuple(s for s in inside if s.text.strip()),
+            )
+
+
+def _clip(sentence: Sentence, start: int, end: int) -> Sentence:
+    """A sentence cut to a passage's bounds (only long sentences ever need it)."""
+    if sentence.start >= start and sentence.end <= end:
+        return sentence
+    lo, hi = max(sentence.start, start), min(sentence.end, end)
+    text = sentence.text[lo - sentence.start : hi - sentence.start]
+    return Sentence(start=lo, end=hi, text=text)

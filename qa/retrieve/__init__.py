@@ -1,0 +1,1 @@
+"""Retrieve: find the passages and sentences that bear on a question (dense + BM25)."""

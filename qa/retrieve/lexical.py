@@ -1,0 +1,209 @@
+"""BM25 over passages and sentences (bm25s), with the same tokens used for evidence checks."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_TOKEN = re.compile(r"[\w][\w'’\-]*")
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "aren't",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "did",
+        "does",
+        "do",
+        "done",
+        "many",
+        "much",
+        "also",
+        "said",
+        "say",
+        "says",
+        "one",
+        "whose",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens, possessives folded ("Bukele's" -> "bukele")."""
+    out = []
+    for match in _TOKEN.finditer(text.lower()):
+        token = match.group().strip("'’-")
+        for suffix in ("'s", "’s"):
+            if token.endswith(suffix):
+                token = token[: -len(suffix)]
+        if token:
+            out.append(token)
+    return out
+
+
+def terms(text: str) -> list[str]:
+    """Content terms: stop words dropped, stemmed. Used for BM25 and for term overlap."""
+    stem = _stemmer().stemWord
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+class Lexical:
+    """A BM25 index over a list of texts; scores every text for a query."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.size = len(texts)
+        tokenized = [terms(t) or ["\u2205"] for t in texts]
+        self.model = bm25s.BM25(k1=1.2, b=0.75)
+        if texts:
+            self.model.index(tokenized, show_progress=False)
+        vocab = self.model.vocab_dict if texts else {}
+        self.vocab: dict[str, int] = dict(vocab)
+        df = np.zeros(len(self.vocab), dtype=np.float32)
+        for toks in tokenized:
+            for tok in set(toks):
+                df[self.vocab[tok]] += 1
+        n = max(1, len(texts))
+        self.idf = {tok: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for tok, i in self.vocab.items()}
+        self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        known = [t for t in query_terms if t in self.vocab]
+        if not known or not self.size:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+    def weight(self, term: str) -> float:
+        """IDF of a term; unseen terms weigh most, since they are the most specific."""
+        return self.idf.get(term, self.max_idf)

@@ -1,0 +1,120 @@
+"""Small typed objects that move between layers; no library types leak through them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """A corpus file as text, with the offsets of its pages (PDFs) so chunks know theirs."""
+
+    name: str
+    text: str
+    page_starts: tuple[int, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page holding `offset`, or None for documents without pages."""
+        if not self.page_starts:
+            return None
+        page = 0
+        for i, start in enumerate(self.page_starts):
+            if start <= offset:
+                page = i
+            else:
+                break
+        return page + 1
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document: `doc.text[start:end] == text`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document, the unit stored and retrieved."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    page: int | None = None
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc}:{self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a quoted sentence stands: what the UI highlights and the API returns."""
+
+    n: int
+    doc: str
+    start: int
+    end: int
+    quote: str
+    passage: str
+    passage_start: int
+    passage_end: int
+    score: float
+    page: int | None = None
+    span_start: int | None = None
+    span_end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """A reply: its text with [n] markers, the citations behind them, or an honest refusal."""
+
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    short_answer: str | None = None
+    resolved_question: str | None = None
+    passages: list[Citation] = field(default_factory=list)
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "short_answer": self.short_answer,
+            "resolved_question": self.resolved_question,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [c.to_dict() for c in self.passages],
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation, used to resolve follow-ups."""
+
+    question: str
+    answer: str
+    quotes: tuple[str, ...] = ()
+
+
+@dataclass
+class IngestReport:
+    """What a sync did, so commands can say it and tests can check it."""
+
+    documents: int = 0
+    chunks: int = 0
+    added: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    problems: list[str] = field(default_factory=list)

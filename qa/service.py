@@ -1,0 +1,150 @@
+"""The use cases the UI, the CLI and the benchmarks share; no layer above holds retrieval logic."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from qa.answer.compose import NOT_FOUND, compose
+from qa.chat.followup import resolve
+from qa.config import Settings
+from qa.index.embeddings import Encoder
+from qa.index.store import Store
+from qa.index.sync import Progress, sync_corpus
+from qa.ingest.load import SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
+from qa.retrieve.catalog import Catalog, load_catalog
+from qa.retrieve.hybrid import make_query, retrieve
+from qa.schema import Answer, IngestReport, SourceDocument, Turn
+
+
+class BadRequest(ValueError):
+    """Input the product refuses, with a message to show as is."""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    name: str
+    chunks: int
+
+
+_SAFE_NAME = re.compile(r"[^\w.\- ]+")
+
+
+def safe_filename(name: str) -> str:
+    """A plain file name inside the corpus: no folders, no `..`, no control characters."""
+    base = PurePath(name.replace("\\", "/")).name
+    base = unicodedata.normalize("NFKC", base)
+    base = _SAFE_NAME.sub("_", base).strip(" .")
+    if not base or base.startswith("."):
+        raise BadRequest(f"{name!r} is not a usable file name")
+    if PurePath(base).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise BadRequest(f"{base}: only {', '.join(SUPPORTED_SUFFIXES)} files can be added")
+    return base[:200]
+
+
+def clean_question(question: object, max_chars: int) -> str:
+    """Normalise a question, refusing what cannot be asked."""
+    if not isinstance(question, str):
+        raise BadRequest("the question must be text")
+    text = "".join(ch if ch.isprintable() else " " for ch in question)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise BadRequest("please type a question")
+    if len(text) > max_chars:
+        raise BadRequest(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
+    return text
+
+
+class QAService:
+    """One index, its in-memory catalog, and the operations on them."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self.encoder = Encoder(
+            self.settings.model, batch_size=self.settings.embed_batch_size, threads=self.settings.threads
+        )
+        self.store = Store(self.settings, self.encoder)
+        self._lock = threading.RLock()
+        self._catalog: Catalog | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        with self._lock:
+            if self._catalog is None:
+                self._catalog = load_catalog(self.store)
+            return self._catalog
+
+    def refresh(self) -> None:
+        with self._lock:
+            self._catalog = load_catalog(self.store)
+
+    def sync(self, progress: Progress | None = None, show_bar: bool = True) -> IngestReport:
+        with self._lock:
+            report = sync_corpus(self.settings, self.store, progress=progress, show_bar=show_bar)
+            self.refresh()
+            return report
+
+    def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
+        text = clean_question(question, self.settings.max_question_chars)
+        resolved = resolve(text, history)
+        catalog = self.catalog
+        if catalog.empty:
+            return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
+        vector = self.encoder.encode([resolved])[0]
+        query = make_query(resolved, vector)
+        hits = retrieve(query, catalog, self.store, self.settings)
+        answer = compose(text, query, hits, catalog, self.settings)
+        answer.resolved_question = resolved if resolved != text else None
+        return answer
+
+    def documents(self) -> list[DocumentInfo]:
+        catalog = self.catalog
+        return [DocumentInfo(name, len(idx)) for name, idx in sorted(catalog.doc_passages.items())]
+
+    def document(self, name: str) -> SourceDocument:
+        """The text a document's offsets refer to (re-read from the corpus)."""
+        path = self._corpus_path(name)
+        return load_document(path, name=name)
+
+    def add_document(self, filename: str, data: bytes, progress: Progress | None = None) -> tuple[str, IngestReport]:
+        name = safe_filename(filename)
+        limit = int(self.settings.max_file_mb * 1e6)
+        if len(data) > limit:
+            raise BadRequest(f"{name}: {len(data) / 1e6:.1f} MB is over the {self.settings.max_file_mb:g} MB limit")
+        corpus = self.settings.corpus_dir
+        corpus.mkdir(parents=True, exist_ok=True)
+        target = corpus / name
+        staging = corpus / f".upload-{name}"
+        staging.write_bytes(data)
+        try:
+            load_document(staging, name=name, max_bytes=limit)
+        except LoadError as exc:
+            staging.unlink(missing_ok=True)
+            raise BadRequest(str(exc)) from exc
+        staging.replace(target)
+        with self._lock:
+            report = sync_corpus(self.settings, self.store, only={name}, progress=progress, show_bar=False)
+            self.refresh()
+        return name, report
+
+    def remove_document(self, name: str) -> IngestReport:
+        path = self._corpus_path(name)
+        with self._lock:
+            path.unlink(missing_ok=True)
+            report = sync_corpus(self.settings, self.store, only={name}, show_bar=False)
+            self.refresh()
+        return report
+
+    def _corpus_path(self, name: str) -> Path:
+        path = self.settings.corpus_dir / name
+        try:
+            check_inside(path, self.settings.corpus_dir)
+        except LoadError as exc:
+            raise BadRequest(str(exc)) from exc
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise BadRequest(f"{name}: not a corpus document")
+        return path

@@ -1,0 +1,1 @@
+"""UI: the Gradio chat, built only on qa.service."""
