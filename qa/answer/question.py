@@ -43,8 +43,14 @@ ENTITY_LABELS: dict[QuestionType, frozenset[str]] = {
 }
 
 
+_YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|would|will|should|has|have|had)\b")
+
+
 def question_type(question: str) -> QuestionType:
+    """The answer type; a yes/no question ("Would ... who ...?") wants no entity."""
     lowered = question.lower()
+    if _YES_NO.match(lowered):
+        return "other"
     for kind, pattern in _PATTERNS:
         if pattern.search(lowered):
             return kind
