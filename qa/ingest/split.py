@@ -74,10 +74,12 @@ def split_document(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> 
     for page_index, (page_start, page_end) in enumerate(zip(bounds, ends, strict=True)):
         region = doc.text[page_start:page_end]
         sentences = split_sentences(region, offset=page_start)
-        cursor = 0
+        cursor, previous = 0, -1
         for piece in splitter.split_text(region):
-            local = _locate(region, piece, max(0, cursor - chunk_overlap - len(piece)))
-            cursor = local + len(piece)
+            # A passage starts after the previous one, at most `chunk_overlap` before its end, and
+            # ends past it; searching from further back finds an earlier copy of repeated text.
+            local = _locate(region, piece, max(previous + 1, cursor - chunk_overlap, cursor - len(piece) + 1))
+            previous, cursor = local, local + len(piece)
             start, end = page_start + local, page_start + cursor
             inside = tuple(_clip(s, start, end) for s in sentences if s.start < end and s.end > start)
             yield Chunk(

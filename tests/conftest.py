@@ -1,0 +1,198 @@
+"""Shared fixtures: real Chroma indexes in temporary folders and the packaged embedding model.
+
+Indexes that tests only read are built once per session; tests that change a corpus build
+their own small one. Nothing is mocked.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+# Settings read QA_* variables; a developer's shell must not change what the suite checks.
+for _name in [n for n in os.environ if n.startswith("QA_")]:
+    del os.environ[_name]
+
+from qa.config import Settings  # noqa: E402
+from qa.schema import IngestReport  # noqa: E402
+from qa.service import QAService  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "corpus" / "el-salvador-deportation-offer.txt"
+ARTICLE_NAME = ARTICLE.name
+
+
+def make_settings(base: Path, **overrides: object) -> Settings:
+    return Settings(corpus_dir=base / "corpus", index_dir=base / "index", **overrides)
+
+
+def pdf_bytes(pages: list[list[str]]) -> bytes:
+    """A real PDF with one page per entry, each line drawn as text."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=letter)
+    for lines in pages:
+        y = 720
+        for line in lines:
+            pdf.drawString(72, y, line)
+            y -= 18
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+# Small documents, one per file type, each carrying facts no other file states.
+TXT = (
+    "The Harbour Museum opened in 1911.\n"
+    "Its first curator, Agnes Whitcombe, catalogued four thousand seashells.\n\n"
+    "The museum closes every Tuesday for cleaning."
+)
+MD = (
+    "# Orchard notes\n\n"
+    "The quince trees were planted by Tobias Renner in the spring.\n\n"
+    "- Pears ripen in late September.\n"
+    "- Plums are picked by hand.\n"
+)
+HTML = """<!doctype html>
+<html><head><title>Head title never indexed</title>
+<style>.banner { color: crimson; } /* stylesheetmarker */</style>
+<script>var trackingMarker = "scriptmarker"; console.log(trackingMarker);</script>
+</head>
+<body>
+<h1>Glacier station</h1>
+<p>The glacier station records snowfall every morning &amp; evening.</p>
+<p>Its radio operator is named Ingrid Solberg.</p>
+<noscript>noscriptmarker</noscript>
+<script>document.write("scriptmarker two")</script>
+</body></html>
+"""
+PDF_PAGES = [
+    [
+        "The observatory on Mount Kerrigan was completed in 1974.",
+        "Its main telescope has a mirror two metres wide.",
+    ],
+    [
+        "The lighthouse keeper, Bartholomew Quill, lived on the island alone.",
+        "He lit the lamp each evening for thirty years.",
+    ],
+]
+LATIN1 = "The café in Málaga serves churros with chocolate every Sunday.\n".encode("latin-1")
+GOOD_FILES = ("harbour.txt", "orchard.md", "glacier.html", "observatory.pdf", "cafe.txt")
+BAD_FILES = ("blob.txt", "empty.md", "broken.pdf")
+
+
+def write_mixed_corpus(corpus: Path) -> None:
+    corpus.mkdir(parents=True, exist_ok=True)
+    (corpus / "harbour.txt").write_text(TXT, encoding="utf-8")
+    (corpus / "orchard.md").write_text(MD, encoding="utf-8")
+    (corpus / "glacier.html").write_text(HTML, encoding="utf-8")
+    (corpus / "observatory.pdf").write_bytes(pdf_bytes(PDF_PAGES))
+    (corpus / "cafe.txt").write_bytes(LATIN1)
+    (corpus / "blob.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (corpus / "empty.md").write_bytes(b"")
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage without an end")
+
+
+@pytest.fixture(scope="session")
+def article_service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
+    """The article indexed once; tests must only read from it."""
+    base = tmp_path_factory.mktemp("article")
+    (base / "corpus").mkdir()
+    shutil.copy(ARTICLE, base / "corpus" / ARTICLE_NAME)
+    service = QAService(make_settings(base))
+    report = service.sync(show_bar=False)
+    assert report.problems == [] and report.added > 0
+    return service
+
+
+@pytest.fixture(scope="session")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> tuple[QAService, IngestReport]:
+    """One readable file of each type plus unreadable ones, indexed once; read-only."""
+    base = tmp_path_factory.mktemp("mixed")
+    write_mixed_corpus(base / "corpus")
+    service = QAService(make_settings(base))
+    report = service.sync(show_bar=False)
+    return service, report
+
+
+@pytest.fixture(scope="session")
+def mixed_service(mixed: tuple[QAService, IngestReport]) -> QAService:
+    return mixed[0]
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Callable[..., QAService]:
+    """A service over an empty corpus folder of its own, for tests that change files."""
+
+    def build(**overrides: object) -> QAService:
+        (tmp_path / "corpus").mkdir(exist_ok=True)
+        return QAService(make_settings(tmp_path, **overrides))
+
+    return build
+
+
+class EncodeCounter:
+    """Instrumentation: counts the texts the real encoder embeds."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.texts = 0
+
+
+@pytest.fixture
+def count_encodes(monkeypatch: pytest.MonkeyPatch) -> Callable[[QAService], EncodeCounter]:
+    def attach(service: QAService) -> EncodeCounter:
+        counter = EncodeCounter()
+        real = service.encoder.encode
+
+        def counting(texts: list[str]):  # type: ignore[no-untyped-def]
+            counter.calls += 1
+            counter.texts += len(texts)
+            return real(texts)
+
+        monkeypatch.setattr(service.encoder, "encode", counting)
+        return counter
+
+    return attach
+
+
+def store_records(service: QAService, kind: str, source: str | None = None) -> list[tuple[str, dict, str]]:
+    """(id, metadata, text) of every record of one collection, optionally of one document."""
+    collection = service.store.kinds[kind].collection
+    where = {"source": source} if source else None
+    got = collection.get(where=where, include=["documents", "metadatas"])
+    return list(zip(got["ids"], got["metadatas"], got["documents"], strict=True))
+
+
+@pytest.fixture(scope="session")
+def kit() -> SimpleNamespace:
+    """The helpers and sample texts above, for test modules (conftest is not imported directly)."""
+    return SimpleNamespace(
+        ARTICLE=ARTICLE,
+        ARTICLE_NAME=ARTICLE_NAME,
+        TXT=TXT,
+        MD=MD,
+        HTML=HTML,
+        PDF_PAGES=PDF_PAGES,
+        LATIN1=LATIN1,
+        GOOD_FILES=GOOD_FILES,
+        BAD_FILES=BAD_FILES,
+        make_settings=make_settings,
+        pdf_bytes=pdf_bytes,
+        records=store_records,
+        write_mixed_corpus=write_mixed_corpus,
+    )
+
+
+@pytest.fixture(scope="session")
+def records() -> Callable[..., list[tuple[str, dict, str]]]:
+    """`records(service, "chunks" | "sentences", source=None)`: what the collection holds."""
+    return store_records
