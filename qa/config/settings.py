@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from pydantic import Field
@@ -36,5 +37,10 @@ class Settings(BaseSettings):
 
     def collection_name(self, kind: str) -> str:
         """Tie each collection to the model so a model switch never mixes vectors."""
-        slug = "".join(c if c.isalnum() else "-" for c in self.model.lower()).strip("-")
-        return f"{kind}-{slug}"[:60]
+        slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in self.model.lower()).strip("-")
+        name = f"{kind}-{slug}"
+        if len(name) > 60 or slug != self.model.lower():
+            # Cut names still differ per model, and Chroma wants ASCII ending in a letter or digit.
+            digest = hashlib.sha256(self.model.encode()).hexdigest()[:10]
+            name = f"{name[:49].rstrip('-')}-{digest}"
+        return name
