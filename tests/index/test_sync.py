@@ -1,0 +1,190 @@
+"""Keeping the Chroma index in step with the corpus folder: exact, idempotent, never stale."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qa.index.sync import CorpusMissing
+from qa.service import QAService
+
+
+def _texts(service: QAService, kind: str, records) -> list[str]:  # type: ignore[no-untyped-def]
+    return [text for _, _, text in records(service, kind)]
+
+
+def _all_text(service: QAService, records) -> str:  # type: ignore[no-untyped-def]
+    return "\n".join(_texts(service, "chunks", records) + _texts(service, "sentences", records))
+
+
+def test_second_sync_adds_and_embeds_nothing(fresh: Callable[..., QAService], count_encodes, kit) -> None:
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    (corpus / "orchard.md").write_text(kit.MD)
+    first = service.sync(show_bar=False)
+    assert first.added > 0 and first.documents == 2 and first.problems == []
+    chunks, sentences = service.store.chunks.count(), service.store.sentences.count()
+    assert first.chunks == chunks > 0 and sentences >= chunks
+
+    counter = count_encodes(service)
+    second = service.sync(show_bar=False)
+    assert second.added == 0 and second.deleted == 0 and second.documents == 2
+    assert (service.store.chunks.count(), service.store.sentences.count()) == (chunks, sentences)
+    assert counter.texts == 0
+
+
+def test_restart_on_same_index_embeds_nothing(fresh: Callable[..., QAService], count_encodes, kit) -> None:
+    service = fresh()
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    count = service.store.chunks.count()
+
+    reopened = QAService(service.settings)
+    counter = count_encodes(reopened)
+    report = reopened.sync(show_bar=False)
+    assert report.added == 0 and report.documents == 1
+    assert reopened.store.chunks.count() == count
+    assert counter.texts == 0
+    assert [d.name for d in reopened.documents()] == ["harbour.txt"]
+
+
+def test_only_the_changed_file_is_embedded(fresh: Callable[..., QAService], count_encodes, kit) -> None:
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    (corpus / "orchard.md").write_text(kit.MD)
+    service.sync(show_bar=False)
+    counter = count_encodes(service)
+    (corpus / "orchard.md").write_text("# Orchard notes\n\nThe apricot trees were planted by Hedda Lindqvist.\n")
+    service.sync(show_bar=False)
+    assert 0 < counter.texts <= 4  # the changed file's passage and sentences, nothing of harbour.txt
+
+
+def test_changed_file_replaces_its_passages(fresh: Callable[..., QAService], records) -> None:
+    service = fresh()
+    path = service.settings.corpus_dir / "notice.txt"
+    path.write_text("The ferry to Inchmurrin leaves at seven o'clock.\nTickets cost nine pounds.")
+    service.sync(show_bar=False)
+    assert "Inchmurrin" in _all_text(service, records)
+
+    path.write_text("The ferry to Luss leaves at noon.\nTickets are free on Sundays.")
+    report = service.sync(show_bar=False)
+    assert report.added > 0 and report.problems == []
+    stored = _all_text(service, records)
+    assert "Inchmurrin" not in stored and "nine pounds" not in stored
+    assert "Luss" in stored
+    doc = service.document("notice.txt")
+    for passage in service.catalog.passages:
+        assert doc.text[passage.start : passage.end] == passage.text
+    for sentence in service.catalog.sentences:
+        assert doc.text[sentence.start : sentence.end] == sentence.text
+    answer = service.ask("When does the ferry to Inchmurrin leave?")
+    assert all(
+        "Inchmurrin" not in c.quote and "Inchmurrin" not in c.passage for c in answer.citations + answer.passages
+    )
+
+
+def test_deleted_file_leaves_both_collections(fresh: Callable[..., QAService], records, kit) -> None:
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    (corpus / "orchard.md").write_text(kit.MD)
+    service.sync(show_bar=False)
+    assert records(service, "sentences", "orchard.md")
+    kept = records(service, "chunks", "harbour.txt")
+
+    (corpus / "orchard.md").unlink()
+    report = service.sync(show_bar=False)
+    assert report.deleted >= 1
+    assert records(service, "chunks", "orchard.md") == []
+    assert records(service, "sentences", "orchard.md") == []
+    assert records(service, "chunks", "harbour.txt") == kept
+    assert [d.name for d in service.documents()] == ["harbour.txt"]
+    assert "Tobias Renner" not in _all_text(service, records)
+    answer = service.ask("Who planted the quince trees?")
+    assert all(c.doc == "harbour.txt" for c in answer.citations + answer.passages)
+
+
+def test_files_in_subfolders_are_indexed_by_relative_name(fresh: Callable[..., QAService], kit) -> None:
+    service = fresh()
+    sub = service.settings.corpus_dir / "notes" / "2024"
+    sub.mkdir(parents=True)
+    (sub / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    assert [d.name for d in service.documents()] == ["notes/2024/harbour.txt"]
+    assert "Agnes Whitcombe" in service.document("notes/2024/harbour.txt").text
+
+
+def test_unreadable_inputs_are_reported_and_the_rest_indexed(mixed: tuple[QAService, object], kit, records) -> None:
+    service, report = mixed
+    problems = "\n".join(report.problems)
+    assert len(report.problems) == len(kit.BAD_FILES), problems
+    assert any(p.startswith("blob.txt:") and "binary" in p for p in report.problems), problems
+    assert any(p.startswith("empty.md:") and "no text" in p for p in report.problems), problems
+    assert any(p.startswith("broken.pdf:") and "not a readable PDF" in p for p in report.problems), problems
+    assert report.documents == len(kit.GOOD_FILES)
+    indexed = {d.name for d in service.documents()}
+    assert indexed == set(kit.GOOD_FILES)
+    for name in kit.BAD_FILES:
+        assert records(service, "chunks", name) == [] and records(service, "sentences", name) == []
+    # the latin-1 file was decoded, not skipped
+    assert any("café in Málaga" in text for _, _, text in records(service, "chunks", "cafe.txt"))
+
+
+def test_unreadable_inputs_do_not_corrupt_the_index(mixed: tuple[QAService, object], count_encodes, kit) -> None:
+    service, first = mixed
+    counter = count_encodes(service)
+    again = QAService(service.settings).sync(show_bar=False)
+    assert again.added == 0 and again.chunks == first.chunks  # type: ignore[attr-defined]
+    assert sorted(again.problems) == sorted(first.problems)  # type: ignore[attr-defined]
+    assert counter.texts == 0
+    catalog = service.catalog
+    assert {p.doc for p in catalog.passages} == set(kit.GOOD_FILES)
+    assert all(catalog.passage_sentences), "every passage keeps its sentences"
+    assert len(catalog.sentence_vectors) == len(catalog.sentences)
+
+
+def test_file_that_becomes_unreadable_is_reported(fresh: Callable[..., QAService], records, kit) -> None:
+    service = fresh()
+    path = service.settings.corpus_dir / "report.pdf"
+    path.write_bytes(kit.pdf_bytes(kit.PDF_PAGES))
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    path.write_bytes(b"%PDF-1.7 this file was damaged by a bad copy")
+    report = service.sync(show_bar=False)
+    assert any(p.startswith("report.pdf:") for p in report.problems)
+    assert records(service, "chunks", "harbour.txt")
+    assert service.ask("Who lived at the lighthouse?") is not None
+
+
+def test_missing_corpus_folder_changes_nothing(fresh: Callable[..., QAService], kit) -> None:
+    service = fresh()
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    count = service.store.chunks.count()
+    shutil.rmtree(service.settings.corpus_dir)
+    with pytest.raises(CorpusMissing, match="does not exist"):
+        service.sync(show_bar=False)
+    assert service.store.chunks.count() == count
+
+
+def test_changed_chunk_settings_reindex_without_leftovers(tmp_path: Path, kit) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(kit.ARTICLE, corpus / kit.ARTICLE_NAME)
+    big = QAService(kit.make_settings(tmp_path))
+    big.sync(show_bar=False)
+    before = big.store.chunks.count()
+
+    small = QAService(kit.make_settings(tmp_path, chunk_size=300))
+    report = small.sync(show_bar=False)
+    assert any("chunking settings changed" in p for p in report.problems)
+    passages = small.catalog.passages
+    assert len(passages) == small.store.chunks.count() > before
+    assert all(len(p.text) <= 300 for p in passages)
+    text = small.document(kit.ARTICLE_NAME).text
+    assert all(text[s.start : s.end] == s.text for s in small.catalog.sentences)
