@@ -1,7 +1,498 @@
-"""Placeholder until the chat lands: serving is refused with a clear message."""
+"""The Gradio chat: questions, cited answers, their sources, and the documents behind them.
+
+The page holds no retrieval logic; every action is a `QAService` call. Start-up serves the page at
+once and brings the index up to date in a background thread, with progress in the terminal (tqdm)
+and in the page, so a large corpus never leaves the user staring at nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
 
 from qa.config import Settings
+from qa.schema import Answer, Citation, Turn
+from qa.service import BadRequest, QAService
+from qa.ui.render import (
+    PICK_JS,
+    answer_html,
+    document_html,
+    documents_html,
+    question_html,
+    sources_html,
+)
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = (
+    "Who made which offer?",
+    "What is CECOT?",
+    "Who called it a great idea?",
+    "Can the US deport its own citizens?",
+)
+UPLOAD_TYPES = [".txt", ".md", ".html", ".pdf"]
+
+CSS = """
+.qa-a, .qa-q { line-height: 1.5; }
+.qa-marker { font-weight: 600; text-decoration: none; padding: 0 2px; border-radius: 4px;
+  background: var(--color-accent-soft); cursor: pointer; }
+.qa-resolved, .qa-hint { font-size: 0.85em; opacity: 0.75; }
+.qa-resolved { margin-top: 4px; }
+.qa-sources { display: flex; flex-direction: column; gap: 10px; }
+.qa-empty, .qa-related { opacity: 0.75; }
+.qa-notfound { font-weight: 600; }
+.qa-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; }
+.qa-card.qa-selected { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
+.qa-card-head { font-size: 0.9em; margin-bottom: 4px; }
+.qa-num { font-weight: 700; }
+.qa-doc { font-weight: 600; word-break: break-all; }
+.qa-loc { opacity: 0.7; font-size: 0.9em; }
+.qa-passage, .qa-doc-text { white-space: pre-wrap; font-size: 0.92em; line-height: 1.45; }
+.qa-passage { max-height: 16em; overflow: auto; }
+mark.qa-quote { background: #fff1a8; color: #222; padding: 0 1px; }
+mark.qa-span { background: #ffb84d; color: #000; font-weight: 700; }
+.qa-open { font-size: 0.85em; }
+.qa-docview { border-top: 1px solid var(--border-color-primary); padding-top: 8px; }
+.qa-doc-title { font-weight: 600; margin-bottom: 6px; }
+.qa-doc-text { max-height: 55vh; overflow: auto; border: 1px solid var(--border-color-primary);
+  border-radius: 8px; padding: 8px 10px; }
+.qa-cut { opacity: 0.6; font-style: italic; }
+table.qa-docs { width: 100%; font-size: 0.9em; }
+table.qa-docs td, table.qa-docs th { padding: 2px 6px; text-align: left; }
+"""
+
+# After the sources or the document view change, bring the chosen passage into view.
+SCROLL_JS = """
+() => {
+  setTimeout(() => {
+    const el = document.querySelector('#qa-docview #qa-hit') || document.querySelector('#qa-sources .qa-selected');
+    if (el) el.scrollIntoView({ block: 'center', behavior: 'instant' });
+  }, 60);
+}
+"""
+SCROLL_CARD_JS = """
+() => {
+  setTimeout(() => {
+    const el = document.querySelector('#qa-sources .qa-selected');
+    if (el) el.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+  }, 60);
+}
+"""
+
+
+@dataclass
+class StartupStatus:
+    """What the background index update is doing, for the page to show."""
+
+    fraction: float = 0.0
+    message: str = "starting"
+    done: bool = False
+    error: str | None = None
+    started: float = field(default_factory=time.monotonic)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def update(self, fraction: float, message: str) -> None:
+        with self._lock:
+            self.fraction, self.message = fraction, message
+
+    def finish(self, message: str, error: str | None = None) -> None:
+        with self._lock:
+            self.fraction, self.message, self.done, self.error = 1.0, message, True, error
+
+    def markdown(self) -> str:
+        with self._lock:
+            if self.error:
+                return f"⚠️ {self.error}"
+            if self.done:
+                return f"✅ {self.message}"
+            return f"⏳ Updating the index: {self.message} ({self.fraction:.0%})"
+
+
+# Gradio injects progress tracking when a handler's default is a gr.Progress instance.
+_PROGRESS = gr.Progress()
+
+
+def _message(role: str, content: str) -> dict[str, str]:
+    return {"role": role, "content": content}
+
+
+class ChatApp:
+    """The page's handlers, bound to one shared service; per-session data lives in gr.State."""
+
+    def __init__(self, service: QAService, status: StartupStatus) -> None:
+        self.service = service
+        self.status = status
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._texts_lock = threading.Lock()
+
+    # --- documents -------------------------------------------------------------------------
+
+    def _doc_text(self, name: str) -> str | None:
+        """A document's text, cached: the sources view needs it for paragraph numbers."""
+        with self._texts_lock:
+            if name in self._texts:
+                self._texts.move_to_end(name)
+                return self._texts[name]
+        try:
+            text = self.service.document(name).text
+        except Exception:  # removed or unreadable since it was indexed: show no paragraph then
+            return None
+        with self._texts_lock:
+            self._texts[name] = text
+            while len(self._texts) > 16:
+                self._texts.popitem(last=False)
+        return text
+
+    def _forget(self, name: str) -> None:
+        with self._texts_lock:
+            self._texts.pop(name, None)
+
+    def _texts_for(self, answer: Answer) -> dict[str, str]:
+        """Texts of the non-PDF documents an answer cites (PDF citations show pages instead)."""
+        out: dict[str, str] = {}
+        for c in [*answer.citations, *answer.passages]:
+            if c.page is None and c.doc not in out:
+                text = self._doc_text(c.doc)
+                if text is not None:
+                    out[c.doc] = text
+        return out
+
+    def documents_panel(self) -> tuple[str, Any]:
+        """The documents table and the removal choices."""
+        try:
+            docs = self.service.documents()
+        except Exception as exc:
+            log.exception("listing documents failed")
+            return f'<div class="qa-docs">Could not list documents: {type(exc).__name__}</div>', gr.update()
+        return documents_html(docs), gr.update(choices=[d.name for d in docs], value=None)
+
+    def tick(self) -> tuple[str, str, Any, gr.Timer]:
+        """Start-up progress; the timer stops once the index is up to date."""
+        table, choices = self.documents_panel()
+        return self.status.markdown(), table, choices, gr.Timer(active=not self.status.done)
+
+    def upload(self, files: list[str] | None, progress: gr.Progress = _PROGRESS) -> tuple[str, str, Any, None]:
+        """Add uploaded files to the corpus and index them now, with progress in the page."""
+        notes: list[str] = []
+        for path in files or []:
+            filename = Path(path).name
+            try:
+                data = Path(path).read_bytes()
+                name, report = self.service.add_document(filename, data, progress=lambda f, msg: progress(f, desc=msg))
+            except BadRequest as exc:
+                gr.Warning(str(exc))
+                notes.append(f"✗ {filename}: {exc}")
+                continue
+            except Exception as exc:
+                log.exception("upload of %s failed", filename)
+                gr.Warning(f"{filename}: indexing failed ({type(exc).__name__})")
+                notes.append(f"✗ {filename}: indexing failed")
+                continue
+            self._forget(name)
+            if report.problems:
+                notes.append(f"✗ {name}: " + "; ".join(report.problems))
+            else:
+                notes.append(f"✓ {name} indexed")
+        table, choices = self.documents_panel()
+        return _notes_md(notes), table, choices, None
+
+    def remove(self, name: str | None) -> tuple[str, str, Any]:
+        """Delete a document from the corpus and its passages from the index."""
+        if not name:
+            gr.Warning("choose a document to remove")
+            table, choices = self.documents_panel()
+            return "", table, choices
+        try:
+            self.service.remove_document(name)
+            note = f"✓ {name} removed"
+        except BadRequest as exc:
+            gr.Warning(str(exc))
+            note = f"✗ {name}: {exc}"
+        except Exception as exc:
+            log.exception("removing %s failed", name)
+            gr.Warning(f"{name}: removal failed ({type(exc).__name__})")
+            note = f"✗ {name}: removal failed"
+        self._forget(name)
+        table, choices = self.documents_panel()
+        return _notes_md([note]), table, choices
+
+    # --- chat ------------------------------------------------------------------------------
+
+    def push_question(self, question: str, chat: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]], str]:
+        """Show the question at once (no queue) while the answer is computed."""
+        text = (question or "").strip()
+        if not text:
+            gr.Warning("please type a question")
+            return question, chat, ""
+        return "", [*chat, _message("user", question_html(text))], text
+
+    def answer(
+        self,
+        pending: str,
+        chat: list[dict[str, Any]],
+        turns: list[Turn],
+        answers: list[Answer],
+    ) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str, str]:
+        """Answer the pending question using the conversation so far."""
+        if not pending:
+            return chat, turns, answers, gr.skip(), gr.skip(), ""
+        try:
+            answer = self.service.ask(pending, turns)
+        except BadRequest as exc:
+            gr.Warning(str(exc))
+            return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
+        except Exception as exc:
+            log.exception("answering %r failed", pending)
+            gr.Warning(f"the question could not be answered ({type(exc).__name__}); see the server log")
+            return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
+        turn = len(answers)
+        answers = [*answers, answer]
+        turns = [*turns, Turn(answer.question, answer.text, tuple(c.quote for c in answer.citations))]
+        chat = [*chat, _message("assistant", answer_html(answer, turn))]
+        first = answer.citations[0].n if answer.citations else None
+        sources = sources_html(answer, turn, selected=first, doc_texts=self._texts_for(answer))
+        return chat, turns, answers, sources, _EMPTY_DOC, ""
+
+    def pick(self, value: str, answers: list[Answer]) -> tuple[str, str]:
+        """A marker or an "open in document" link was clicked (`qa-cite-T-N` / `qa-doc-T-cN|pN`)."""
+        key = (value or "").split("|", 1)[0]
+        parts = key.split("-")
+        try:
+            kind, turn = parts[1], int(parts[2])
+            answer = answers[turn]
+            if kind == "cite":
+                n = int(parts[3])
+                return sources_html(answer, turn, selected=n, doc_texts=self._texts_for(answer)), gr.skip()
+            if kind == "doc":
+                pool = answer.citations if parts[3][0] == "c" else answer.passages
+                n = int(parts[3][1:])
+                citation = next(c for c in pool if c.n == n)
+                return gr.skip(), self.document_view(citation)
+        except (IndexError, ValueError, StopIteration):
+            pass
+        return gr.skip(), gr.skip()
+
+    def document_view(self, citation: Citation) -> str:
+        """The whole cited document, the passage marked."""
+        try:
+            doc = self.service.document(citation.doc)
+        except Exception as exc:
+            return f'<div class="qa-docview">Cannot open this document now ({type(exc).__name__}).</div>'
+        return document_html(doc.name, doc.text, citation)
+
+    def new_chat(self) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str]:
+        return [], [], [], sources_html(None, 0), _EMPTY_DOC
+
+    # --- API -------------------------------------------------------------------------------
+
+    def api_ask(self, question: str) -> dict[str, Any]:
+        """Answer one question; the citations are exactly those the page shows.
+
+        Returns Answer.to_dict(): question, answer (text with [n] markers), abstained, short_answer,
+        citations (doc, start, end, quote, passage, page, span_start, span_end...), passages and
+        error (set, with an empty answer, when the question is refused).
+        """
+        try:
+            return self.service.ask(question).to_dict()
+        except BadRequest as exc:
+            text = question if isinstance(question, str) else ""
+            return Answer(question=text[:200], text="", error=str(exc)).to_dict()
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def build(self) -> gr.Blocks:
+        """The page; events call the handlers above."""
+        with gr.Blocks(title="Ask your documents", analytics_enabled=False) as demo:
+            gr.Markdown(
+                "## Ask your documents\nAnswers quote the documents; click a marker like **[1]** to see its source."
+            )
+            status = gr.Markdown(self.status.markdown(), elem_id="qa-status")
+            turns = gr.State(list[Turn]())
+            answers = gr.State(list[Answer]())
+            pending = gr.State("")
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(
+                        elem_id="qa-chat",
+                        label="Chat",
+                        height=480,
+                        sanitize_html=True,
+                        latex_delimiters=[],
+                        feedback_options=None,
+                        buttons=["copy"],
+                        placeholder="Ask something about the documents.",
+                    )
+                    question = gr.Textbox(
+                        elem_id="qa-question",
+                        show_label=False,
+                        placeholder="Ask a question and press Enter",
+                        max_lines=4,
+                        submit_btn="Ask",
+                        autofocus=True,
+                    )
+                    with gr.Row():
+                        example_buttons = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
+                    new_chat = gr.Button("New chat", size="sm", elem_id="qa-new-chat")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Sources")
+                    sources = gr.HTML(sources_html(None, 0), elem_id="qa-sources")
+                    docview = gr.HTML(_EMPTY_DOC, elem_id="qa-docview")
+            with gr.Accordion("Documents", open=False, elem_id="qa-documents"):
+                docs_table = gr.HTML(elem_id="qa-docs-table")
+                with gr.Row():
+                    files = gr.File(
+                        label="Add documents (.txt, .md, .html, .pdf)",
+                        file_types=UPLOAD_TYPES,
+                        file_count="multiple",
+                        elem_id="qa-upload",
+                    )
+                    with gr.Column():
+                        to_remove = gr.Dropdown(label="Remove a document", choices=[], elem_id="qa-remove-choice")
+                        remove = gr.Button("Remove", variant="stop", size="sm", elem_id="qa-remove")
+                docs_note = gr.Markdown(elem_id="qa-docs-note")
+            picker = gr.Textbox(elem_id="qa-pick", visible="hidden")
+            timer = gr.Timer(1.0, active=True)
+
+            private: dict[str, Any] = {"api_visibility": "private"}
+            ask_outputs = [chat, turns, answers, sources, docview, pending]
+            for trigger in (question.submit,):
+                trigger(self.push_question, [question, chat], [question, chat, pending], queue=False, **private).then(
+                    self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private
+                )
+            for button, text in zip(example_buttons, EXAMPLES, strict=True):
+                button.click(
+                    self.push_question, [gr.State(text), chat], [question, chat, pending], queue=False, **private
+                ).then(self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private)
+            new_chat.click(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
+            picker.change(self.pick, [picker, answers], [sources, docview], queue=False, **private).then(
+                None, None, None, js=SCROLL_JS
+            )
+            files.upload(
+                self.upload,
+                [files],
+                [docs_note, docs_table, to_remove, files],
+                concurrency_id="index",
+                concurrency_limit=1,
+                **private,
+            )
+            remove.click(
+                self.remove,
+                [to_remove],
+                [docs_note, docs_table, to_remove],
+                concurrency_id="index",
+                concurrency_limit=1,
+                **private,
+            )
+            timer.tick(self.tick, None, [status, docs_table, to_remove, timer], queue=False, **private)
+            demo.load(self.tick, None, [status, docs_table, to_remove, timer], queue=False, **private)
+            gr.api(self.api_ask, api_name="ask")
+        return demo
+
+
+_EMPTY_DOC = '<div class="qa-docview qa-empty">“Open in document” shows the whole text here.</div>'
+
+
+def _notes_md(notes: list[str]) -> str:
+    return "\n".join(f"- {note}" for note in notes)
+
+
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    """`user:password` from the settings, or None when the app is open."""
+    if not auth:
+        return None
+    user, sep, password = auth.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("QA_AUTH must look like user:password")
+    return user, password
+
+
+def concurrency(settings: Settings) -> int:
+    """Questions answered at once: enough to overlap I/O, few enough not to thrash 2-4 cores."""
+    return max(2, min(8, settings.threads * 2))
+
+
+@dataclass
+class Running:
+    """A started app: the page, the service behind it and the background index update."""
+
+    demo: gr.Blocks
+    service: QAService
+    status: StartupStatus
+    url: str
+    sync_thread: threading.Thread
+
+    def wait_ready(self, timeout: float = 300.0) -> bool:
+        """Block until the start-up index update has finished."""
+        self.sync_thread.join(timeout)
+        return self.status.done
+
+    def close(self) -> None:
+        self.demo.close()
+
+
+def _startup_sync(service: QAService, status: StartupStatus) -> None:
+    """Bring the index up to date, then warm the model so the first answer is quick."""
+    try:
+        status.update(0.0, "checking the corpus")
+        report = service.sync(progress=status.update, show_bar=True)
+        service.encoder.encode(["warm up"])
+        for problem in report.problems:
+            print(f"skipped: {problem}", file=sys.stderr)
+        took = time.monotonic() - status.started
+        status.finish(
+            f"{report.documents} documents, {report.chunks} passages indexed "
+            f"({report.added} added, {report.deleted} removed) in {took:.1f} s"
+        )
+    except Exception as exc:
+        log.exception("start-up index update failed")
+        status.finish("index update failed", error=f"The index could not be updated: {exc}")
+        print(f"qa: {exc}", file=sys.stderr)
+
+
+def start(settings: Settings, *, quiet: bool = False) -> Running:
+    """Serve the page without blocking and start the index update in the background."""
+    auth = parse_auth(settings.auth)
+    service = QAService(settings)
+    status = StartupStatus()
+    demo = ChatApp(service, status).build()
+    demo.queue(default_concurrency_limit=concurrency(settings), max_size=256)
+    _, url, _ = demo.launch(
+        server_name=settings.host,
+        server_port=settings.port,
+        share=False,
+        auth=auth,
+        prevent_thread_lock=True,
+        quiet=quiet,
+        ssr_mode=False,
+        show_error=False,
+        max_file_size=f"{int(settings.max_file_mb)}mb",
+        css=CSS,
+        js=PICK_JS,
+        theme=gr.themes.Default(),
+    )
+    thread = threading.Thread(target=_startup_sync, args=(service, status), name="qa-startup-sync", daemon=True)
+    thread.start()
+    return Running(demo, service, status, url, thread)
 
 
 def serve(settings: Settings) -> int:
-    raise SystemExit("the web chat is not built yet; use `qa ask`")
+    """`make run` / `qa serve`: serve until interrupted."""
+    try:
+        running = start(settings)
+    except ValueError as exc:
+        print(f"qa: {exc}", file=sys.stderr)
+        return 2
+    print(f"Chat on {running.url} (Ctrl+C to stop)", flush=True)
+    try:
+        running.demo.block_thread()
+    except KeyboardInterrupt:
+        running.close()
+    return 0

@@ -1,0 +1,131 @@
+"""The page in headless Chromium: ask, click a marker, open the document, upload, remove, stay safe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from qa.ui.app import Running
+
+Ask = Callable[[Page, str], None]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+
+XSS_DOC = (
+    "The zorblax festival is held every April in the harbour town of Quimper.\n"
+    'Organisers posted <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=1"> '
+    "on the festival page, which the zorblax festival committee later removed.\n"
+)
+UPLOAD_DOC = (
+    "The Aurora telescope project was funded by the Lindqvist Foundation in 2019.\n"
+    "Its main mirror measures four metres across and was polished in Tartu.\n"
+)
+
+
+def _open_documents(page: Page) -> None:
+    if not page.locator("#qa-upload").is_visible():
+        page.get_by_text("Documents", exact=True).first.click()
+    page.locator("#qa-upload").wait_for(state="visible")
+
+
+def _upload(page: Page, path: Path) -> None:
+    _open_documents(page)
+    page.locator("#qa-upload input[type=file]").set_input_files(str(path))
+    expect(page.locator("#qa-docs-note")).to_contain_text(f"{path.name} indexed", timeout=180_000)
+    expect(page.locator("#qa-docs-table")).to_contain_text(path.name)
+
+
+def test_answer_marker_selects_highlighted_source(page: Page, ask_in_page: Ask) -> None:
+    ask_in_page(page, "What is CECOT?")
+    answer = page.locator("#qa-chat .qa-a").last
+    expect(answer).to_contain_text("CECOT")
+    marker = answer.locator("a.qa-marker").first
+    expect(marker).to_have_text("[1]")
+    marker.click()
+    selected = page.locator("#qa-sources .qa-card.qa-selected")
+    expect(selected).to_have_count(1)
+    expect(selected.locator("mark.qa-quote")).to_contain_text("Terrorism Confinement Center")
+    expect(selected).to_contain_text("el-salvador-deportation-offer.txt")
+    expect(selected).to_contain_text("characters")
+    selected.locator("a.qa-open").click()
+    hit = page.locator("#qa-docview mark#qa-hit")
+    expect(hit).to_contain_text("Terrorism Confinement Center")
+    # The whole document is there, not just the passage.
+    expect(page.locator("#qa-docview")).to_contain_text("U.S. Secretary of State Marco Rubio")
+
+
+def test_follow_up_uses_history_and_new_chat_clears_it(page: Page, ask_in_page: Ask) -> None:
+    page.get_by_role("button", name="What is CECOT?").click()
+    expect(page.locator("#qa-chat .qa-a")).to_have_count(1, timeout=60_000)
+    ask_in_page(page, "How many inmates can it hold?")
+    expect(page.locator("#qa-chat .qa-a")).to_have_count(2)
+    # The follow-up was read with the conversation: "it" is the prison of the first question.
+    expect(page.locator("#qa-chat .qa-resolved")).to_contain_text("CECOT")
+    page.locator("#qa-new-chat").click()
+    expect(page.locator("#qa-chat .qa-a")).to_have_count(0)
+    expect(page.locator("#qa-sources")).to_contain_text("Ask a question")
+
+
+def test_unanswerable_question_shows_not_found_and_related_reading(page: Page, ask_in_page: Ask) -> None:
+    ask_in_page(page, "What is the boiling point of liquid nitrogen?")
+    expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Not found")
+    expect(page.locator("#qa-sources")).to_contain_text("Related reading")
+    expect(page.locator("#qa-sources mark").first).to_be_visible()
+
+
+def test_upload_ask_and_remove(app: Running, page: Page, ask_in_page: Ask, tmp_path: Path) -> None:
+    doc = tmp_path / "aurora-telescope.txt"
+    doc.write_text(UPLOAD_DOC, encoding="utf-8")
+    _upload(page, doc)
+    assert "aurora-telescope.txt" in [d.name for d in app.service.documents()]
+    ask_in_page(page, "Who funded the Aurora telescope project?")
+    expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Lindqvist Foundation")
+    expect(page.locator("#qa-sources .qa-card").first).to_contain_text("aurora-telescope.txt")
+
+    page.locator("#qa-remove-choice input").click()
+    page.get_by_role("option", name="aurora-telescope.txt").click()
+    page.locator("#qa-remove").click()
+    expect(page.locator("#qa-docs-note")).to_contain_text("aurora-telescope.txt removed", timeout=120_000)
+    expect(page.locator("#qa-docs-table")).not_to_contain_text("aurora-telescope.txt")
+    assert "aurora-telescope.txt" not in [d.name for d in app.service.documents()]
+    assert not (app.service.settings.corpus_dir / "aurora-telescope.txt").exists()
+    cited = {c.doc for c in app.service.ask("Who funded the Aurora telescope project?").citations}
+    assert "aurora-telescope.txt" not in cited
+
+
+def test_document_markup_is_shown_never_run(app: Running, page: Page, ask_in_page: Ask, tmp_path: Path) -> None:
+    doc = tmp_path / "zorblax-festival.txt"
+    doc.write_text(XSS_DOC, encoding="utf-8")
+    _upload(page, doc)
+    ask_in_page(page, "What did the organisers post on the zorblax festival page?")
+    answer = page.locator("#qa-chat .qa-a").last
+    expect(answer).to_contain_text("<script>")
+    sources = page.locator("#qa-sources")
+    expect(sources).to_contain_text("zorblax-festival.txt")
+    expect(sources).to_contain_text("<script>window.__pwned=1</script>")
+    sources.locator("a.qa-open").first.click()
+    expect(page.locator("#qa-docview mark#qa-hit")).to_be_visible()
+    expect(page.locator("#qa-docview")).to_contain_text('<img src=x onerror="window.__pwned=1">')
+    page.wait_for_timeout(500)
+    assert page.evaluate("() => typeof window.__pwned") == "undefined"
+    assert page.locator("#qa-chat script, #qa-sources script, #qa-docview script, #qa-docview img").count() == 0
+    app.service.remove_document(doc.name)
+
+
+def test_screenshot_of_an_answer_with_its_source(page: Page, ask_in_page: Ask, tmp_path: Path) -> None:
+    """Saved to tmp; QA_UPDATE_SCREENSHOT=1 also refreshes docs/screenshot.png for the README."""
+    ask_in_page(page, "Who called it a great idea?")
+    page.locator("#qa-chat .qa-a a.qa-marker").first.click()
+    expect(page.locator("#qa-sources .qa-selected mark").first).to_be_visible()
+    page.locator("#qa-sources .qa-selected a.qa-open").click()
+    expect(page.locator("#qa-docview mark#qa-hit")).to_be_visible()
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shot = tmp_path / "screenshot.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("QA_UPDATE_SCREENSHOT") == "1":
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        shutil.copy(shot, SCREENSHOT)
