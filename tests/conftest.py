@@ -15,13 +15,13 @@ from types import SimpleNamespace
 
 import pytest
 
-# Settings read QA_* variables; a developer's shell must not change what the suite checks.
-for _name in [n for n in os.environ if n.startswith("QA_")]:
-    del os.environ[_name]
+from qa.config import Settings
+from qa.schema import IngestReport
+from qa.service import QAService
 
-from qa.config import Settings  # noqa: E402
-from qa.schema import IngestReport  # noqa: E402
-from qa.service import QAService  # noqa: E402
+# Settings read QA_* variables; a developer's shell must not change what the suite checks.
+for _field in Settings.model_fields:
+    os.environ.pop(f"QA_{_field.upper()}", None)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "corpus" / "el-salvador-deportation-offer.txt"
