@@ -1,0 +1,136 @@
+"""Answers quote the documents exactly, cite where, and refuse when the documents don't say."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.compose import NOT_FOUND, own_length
+from qa.schema import Answer, Citation
+from qa.service import BadRequest, QAService
+
+ANSWERABLE = [
+    ("What is the largest prison in El Salvador called?", "CECOT"),
+    ("Which law professor at UC Berkeley spoke to CNN?", "Volpp"),
+    ("How did Elon Musk describe the plan?", "great idea"),
+    ("What is the maximum capacity of the Terrorism Confinement Center?", "40,000"),
+]
+OFF_TOPIC = [
+    "What is the recipe for pupusas?",
+    "How tall is the Eiffel Tower?",
+    "Which team won the 1998 football World Cup?",
+]
+
+
+def _check_citation(service: QAService, c: Citation) -> None:
+    doc = service.document(c.doc)
+    assert doc.text[c.start : c.end] == c.quote
+    assert doc.text[c.passage_start : c.passage_end] == c.passage
+    assert c.passage_start <= c.start < c.end <= c.passage_end
+    assert c.quote and c.quote in c.passage
+    if c.span_start is not None:
+        assert c.start <= c.span_start < c.span_end <= c.end  # type: ignore[operator]
+    assert c.page == doc.page_at(c.start)
+
+
+@pytest.fixture(scope="module")
+def answers(article_service: QAService) -> dict[str, Answer]:
+    return {q: article_service.ask(q) for q, _ in ANSWERABLE}
+
+
+@pytest.mark.parametrize(("question", "expected"), ANSWERABLE)
+def test_answerable_question_is_answered_with_citations(
+    answers: dict[str, Answer], question: str, expected: str
+) -> None:
+    answer = answers[question]
+    assert not answer.abstained
+    assert answer.citations
+    assert expected in answer.text
+    assert any(expected in c.quote for c in answer.citations)
+    for c in answer.citations:
+        assert f"[{c.n}]" in answer.text
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+
+
+@pytest.mark.parametrize(("question", "expected"), ANSWERABLE)
+def test_citation_quotes_are_document_text(
+    article_service: QAService, answers: dict[str, Answer], question: str, expected: str
+) -> None:
+    answer = answers[question]
+    for c in [*answer.citations, *answer.passages]:
+        _check_citation(article_service, c)
+
+
+def test_answers_stay_short(article_service: QAService, answers: dict[str, Answer]) -> None:
+    for answer in answers.values():
+        assert own_length(answer.text) <= article_service.settings.answer_chars
+        assert len(answer.citations) <= article_service.settings.max_citations
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_question_abstains(article_service: QAService, question: str) -> None:
+    answer = article_service.ask(question)
+    assert answer.abstained
+    assert answer.citations == []
+    assert answer.text == NOT_FOUND
+    assert answer.short_answer is None
+
+
+def test_each_file_type_is_answerable_with_exact_citations(mixed_service: QAService) -> None:
+    cases = [
+        ("Who catalogued the seashells at the Harbour Museum?", "harbour.txt", "Agnes Whitcombe"),
+        ("Who planted the quince trees?", "orchard.md", "Tobias Renner"),
+        ("What is the name of the radio operator at the glacier station?", "glacier.html", "Ingrid Solberg"),
+        ("What does the café in Málaga serve on Sundays?", "cafe.txt", "churros"),
+    ]
+    for question, doc, expected in cases:
+        answer = mixed_service.ask(question)
+        assert not answer.abstained, question
+        assert answer.citations[0].doc == doc, question
+        assert expected in answer.text, question
+        for c in answer.citations:
+            _check_citation(mixed_service, c)
+
+
+def test_pdf_citations_carry_their_page(mixed_service: QAService) -> None:
+    second = mixed_service.ask("Who was the lighthouse keeper on the island?")
+    assert not second.abstained and "Bartholomew Quill" in second.text
+    top = second.citations[0]
+    assert top.doc == "observatory.pdf" and top.page == 2
+    first = mixed_service.ask("When was the observatory on Mount Kerrigan completed?")
+    assert not first.abstained and "1974" in first.text
+    assert first.citations[0].page == 1
+    for c in [*first.citations, *second.citations]:
+        _check_citation(mixed_service, c)
+
+
+def test_html_hidden_text_is_never_quoted(mixed_service: QAService) -> None:
+    answer = mixed_service.ask("What does the tracking script marker write?")
+    for c in [*answer.citations, *answer.passages]:
+        assert "scriptmarker" not in c.passage and "crimson" not in c.passage
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "please type a question"),
+        ("   \n\t  ", "please type a question"),
+        ("why? " * 20_000, "the limit is"),
+        (None, "must be text"),
+    ],
+)
+def test_bad_questions_are_refused_clearly(article_service: QAService, question: object, message: str) -> None:
+    with pytest.raises(BadRequest, match=message):
+        article_service.ask(question)
+
+
+def test_question_is_normalised(article_service: QAService) -> None:
+    answer = article_service.ask("  How did Elon Musk\n describe   the plan?\x00 ")
+    assert answer.question == "How did Elon Musk describe the plan?"
+    assert "great idea" in answer.text
+
+
+def test_empty_index_abstains_without_error(fresh) -> None:  # type: ignore[no-untyped-def]
+    service = fresh()
+    service.sync(show_bar=False)
+    answer = service.ask("Who is the president of El Salvador?")
+    assert answer.abstained and answer.citations == [] and answer.error

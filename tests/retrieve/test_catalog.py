@@ -1,0 +1,56 @@
+"""What comes back from Chroma (the catalog) still points at exactly its document text."""
+
+from __future__ import annotations
+
+from qa.retrieve.hybrid import make_query, retrieve
+from qa.service import QAService
+
+
+def test_catalog_offsets_round_trip_for_every_file_type(mixed_service: QAService, kit) -> None:
+    catalog = mixed_service.catalog
+    docs = {name: mixed_service.document(name) for name in kit.GOOD_FILES}
+    assert {p.doc for p in catalog.passages} == set(docs)
+    for passage in catalog.passages:
+        assert docs[passage.doc].text[passage.start : passage.end] == passage.text
+    for sentence in catalog.sentences:
+        doc = docs[sentence.doc]
+        assert doc.text[sentence.start : sentence.end] == sentence.text
+        passage = catalog.passages[sentence.passage]
+        assert passage.doc == sentence.doc and passage.start <= sentence.start < sentence.end <= passage.end
+
+
+def test_catalog_keeps_pdf_pages(mixed_service: QAService) -> None:
+    doc = mixed_service.document("observatory.pdf")
+    pages = {p.page for p in mixed_service.catalog.passages if p.doc == "observatory.pdf"}
+    assert pages == {1, 2}
+    for p in mixed_service.catalog.passages:
+        if p.doc == "observatory.pdf":
+            assert p.page == doc.page_at(p.start)
+        else:
+            assert p.page is None
+
+
+def test_catalog_matches_the_collections(mixed_service: QAService) -> None:
+    catalog = mixed_service.catalog
+    assert len(catalog.passages) == mixed_service.store.chunks.count()
+    assert len(catalog.sentences) == mixed_service.store.sentences.count()
+    assert catalog.sentence_vectors.shape == (len(catalog.sentences), mixed_service.encoder.dimension)
+    assert sum(len(ids) for ids in catalog.doc_passages.values()) == len(catalog.passages)
+
+
+def test_retrieval_finds_the_document_that_holds_the_fact(mixed_service: QAService) -> None:
+    cases = {
+        "Which radio operator works at the glacier station?": "glacier.html",
+        "Who planted the quince trees?": "orchard.md",
+        "How wide is the telescope mirror on Mount Kerrigan?": "observatory.pdf",
+        "On which day is the Harbour Museum closed?": "harbour.txt",
+    }
+    catalog = mixed_service.catalog
+    for question, doc in cases.items():
+        query = make_query(question, mixed_service.encoder.encode([question])[0])
+        hits = retrieve(query, catalog, mixed_service.store, mixed_service.settings)
+        assert hits, question
+        assert len(hits) <= mixed_service.settings.k
+        assert catalog.passages[hits[0].index].doc == doc, question
+        scores = [h.score for h in hits]
+        assert scores == sorted(scores, reverse=True)
