@@ -1,0 +1,131 @@
+"""The `qa` command: help, JSON answers, ingest output, configuration and refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.cli.main import main
+from qa.service import QAService
+
+CITATION_KEYS = {"n", "doc", "start", "end", "quote", "passage", "passage_start", "passage_end", "score", "page"}
+
+
+def _where(service: QAService) -> list[str]:
+    return ["--corpus", str(service.settings.corpus_dir), "--index", str(service.settings.index_dir)]
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["ask", "--help"], ["ingest", "--help"], ["eval", "--help"]])
+def test_help_exits_zero_and_explains(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "usage: qa" in out
+    if argv == ["--help"]:
+        for command in ("ingest", "ask", "eval", "serve"):
+            assert command in out
+        assert "offline" in out.lower() and "QA_INDEX_DIR" in out
+    if argv[0] == "ask":
+        assert "question" in out and "--json" in out and "QA_CORPUS_DIR" in out
+
+
+def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "usage" in capsys.readouterr().err
+
+
+def test_ask_json_shape(article_service: QAService, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["ask", "--json", *_where(article_service), "Who praised the idea on X?"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"question", "answer", "abstained", "citations"} <= set(data)
+    assert data["question"] == "Who praised the idea on X?"
+    assert data["abstained"] is False and isinstance(data["answer"], str) and data["answer"]
+    assert data["citations"]
+    doc = article_service.document(data["citations"][0]["doc"])
+    for c in data["citations"]:
+        assert set(c) >= CITATION_KEYS
+        assert isinstance(c["n"], int) and isinstance(c["score"], float)
+        assert c["page"] is None
+        assert doc.text[c["start"] : c["end"]] == c["quote"]
+        assert doc.text[c["passage_start"] : c["passage_end"]] == c["passage"]
+
+
+def test_ask_json_abstains_off_topic(article_service: QAService, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "--no-sync", *_where(article_service), "What is the recipe for pupusas?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["abstained"] is True and data["citations"] == []
+
+
+def test_ask_plain_text_lists_citations(article_service: QAService, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", *_where(article_service), "How many inmates can CECOT hold at most?"]) == 0
+    out = capsys.readouterr().out
+    assert "40,000" in out
+    assert "[1] el-salvador-deportation-offer.txt, chars " in out
+
+
+def test_ask_reads_locations_from_environment(
+    article_service: QAService, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QA_CORPUS_DIR", str(article_service.settings.corpus_dir))
+    monkeypatch.setenv("QA_INDEX_DIR", str(article_service.settings.index_dir))
+    assert main(["ask", "--json", "What did Elon Musk call it?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert not data["abstained"] and "great idea" in data["answer"]
+
+
+def test_flag_overrides_environment_for_the_index(
+    article_service: QAService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QA_CORPUS_DIR", str(article_service.settings.corpus_dir))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "empty-index"))
+    code = main(["ask", "--json", "--no-sync", "--index", str(article_service.settings.index_dir), "Who is Bukele?"])
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["citations"]
+    assert not (tmp_path / "empty-index").exists()
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "please type a question"), ("   \t ", "please type a question"), ("x" * 100_000, "the limit is")],
+)
+def test_bad_question_exits_2_with_message(
+    article_service: QAService, question: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--no-sync", *_where(article_service), question]) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.err.startswith("qa: ")
+    assert captured.out == ""
+
+
+def test_ingest_reports_counts_and_problems(tmp_path: Path, kit, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    (corpus / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    argv = ["ingest", "--quiet", "--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "1 documents" in captured.out and "added" in captured.out
+    assert "skipped: blob.txt: looks like a binary file" in captured.err
+    assert main(argv) == 0
+    assert "(0 added" in capsys.readouterr().out
+
+
+def test_missing_corpus_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["ingest", "--quiet", "--corpus", str(tmp_path / "nowhere"), "--index", str(tmp_path / "i")])
+    assert code == 1
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_unknown_model_exits_1_without_downloading(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "a.txt").write_text("Some text to embed.")
+    argv = ["ingest", "--quiet", "--model", "no-such-model-xyz", "--corpus", str(tmp_path / "corpus")]
+    assert main([*argv, "--index", str(tmp_path / "i")]) == 1
+    assert "not installed" in capsys.readouterr().err
