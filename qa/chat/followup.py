@@ -15,19 +15,18 @@ _WH = re.compile(r"^\s*(who|what|when|where|which|why|how)\b[^?]*?\b(is|was|are|
 
 
 def _people(text: str) -> list[str]:
-    """Person names in order of appearance (entities, else capitalised word runs)."""
-    names = [e.text for e in parse(text).ents if e.label_ == "PERSON"]
-    if not names:
-        names = [m.group(1) for m in _NAME.finditer(text)]
-    return names
+    """Person names the entity recogniser finds, in order of appearance."""
+    return [e.text for e in parse(text).ents if e.label_ == "PERSON"]
 
 
 def _last_person(history: Sequence[Turn]) -> str | None:
-    for turn in reversed(history):
-        for source in (turn.answer, turn.question, *turn.quotes):
-            names = _people(source)
-            if names:
-                return max(names, key=len) if source is turn.answer else names[-1]
+    """The person the conversation last spoke of: recognised names first, then capitalised runs."""
+    for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
+        for turn in reversed(history):
+            for source in (turn.answer, turn.question, *turn.quotes):
+                names = finder(source)
+                if names:
+                    return max(names, key=len)
     return None
 
 

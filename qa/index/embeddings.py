@@ -72,7 +72,7 @@ class Encoder(Embeddings):
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_sentence_embedding_dimension() or 0)
+        return int(self.model.get_embedding_dimension() or 0)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return cast(list[list[float]], self.encode(texts).tolist())

@@ -52,11 +52,6 @@ def test_possessive_pronoun() -> None:
     assert "Marco Rubio's" in resolve("What was the purpose of his visit?", history)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG qa/chat/followup.py: a capitalised organisation in the answer ('Emerson College') "
-    "is taken as the person, ahead of the PERSON named in the question",
-)
 def test_person_from_the_question_beats_an_organisation_in_the_answer() -> None:
     history = [Turn("Who is Mneesha Gellman?", "an Emerson College professor")]
     assert "Mneesha Gellman" in resolve("What did she call the proposal?", history)
