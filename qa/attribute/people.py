@@ -1,0 +1,160 @@
+"""The people a document names: full names, roles, and who a pronoun or a title points to."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+_POSSESSIVE = re.compile(r"\s*[’']s?$")
+_NAME_WORD = r"[A-Z][\w’'.-]*"
+# Tokens a role never starts with; determiners carry no meaning in a title.
+_DROP_LEAD = {"det", "punct", "cc"}
+_ROLE_CUT = {"relcl", "acl", "advcl", "punct"}
+
+
+def clean_name(text: str) -> str:
+    """A name without its possessive ending ("Bukele’s" -> "Bukele")."""
+    return _POSSESSIVE.sub("", text.strip())
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    """Tokens `start:end` as written, trimmed of edge punctuation."""
+    toks = [t for t in doc[start:end]]
+    while toks and (toks[0].dep_ in _DROP_LEAD or toks[0].is_punct or toks[0].is_space):
+        toks.pop(0)
+    while toks and (toks[-1].is_punct or toks[-1].is_space):
+        toks.pop()
+    if not toks:
+        return ""
+    return doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+
+
+def person_span(token: Token) -> Span | None:
+    """The PERSON entity holding `token`, if the tagger found one."""
+    for ent in token.doc.ents:
+        if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
+            return ent
+    return None
+
+
+def local_role(name_head: Token, name_start: int) -> str | None:
+    """The title written next to a name: "U.S. Secretary of State" Marco Rubio, Volpp, "a law professor"."""
+    doc = name_head.doc
+    lefts = [c for c in name_head.lefts if c.i < name_start and c.dep_ in ("compound", "nmod", "amod", "npadvmod")]
+    if lefts:
+        role = _text(doc, min(c.left_edge.i for c in lefts), name_start)
+        if role and any(t.is_alpha for t in doc[min(c.left_edge.i for c in lefts) : name_start]):
+            return role
+    for child in name_head.rights:
+        if child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN"):
+            cut = [g.left_edge.i for g in child.rights if g.dep_ in _ROLE_CUT]
+            role = _text(doc, child.left_edge.i, min([*cut, child.right_edge.i + 1]))
+            if role:
+                return role
+    head = name_head.head
+    if name_head.dep_ == "appos" and head.pos_ == "NOUN":
+        role = _text(doc, head.left_edge.i, head.i + 1)
+        if role:
+            return role
+    return None
+
+
+@dataclass
+class People:
+    """Names seen in a document; `more(surname)` may parse a few extra sentences to find a full name."""
+
+    text: str
+    names: list[str] = field(default_factory=list)
+    roles: dict[str, str] = field(default_factory=dict)
+    more: Callable[[str], Iterable[Doc]] | None = None
+    _searched: set[str] = field(default_factory=set)
+    _extra_mentions: list[tuple[int, str]] = field(default_factory=list)
+
+    def add_doc(self, doc: Doc) -> None:
+        """Register every PERSON entity of a parsed sentence, with its role if one is written."""
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name = clean_name(ent.text)
+            if not name or not any(ch.isalpha() for ch in name) or not name[0].isupper():
+                continue
+            if name not in self.names:
+                self.names.append(name)
+            role = local_role(ent[-1], ent.start)
+            if role:
+                self.roles.setdefault(self.full_name(name, search=False), role)
+
+    def knows(self, word: str) -> bool:
+        last = clean_name(word).split()[-1:] if word.strip() else []
+        return bool(last) and any(n.split()[-1] == last[0] for n in self.names)
+
+    def full_name(self, mention: str, search: bool = True) -> str:
+        """The longest name in the document ending like `mention` ("Rubio" -> "Marco Rubio")."""
+        mention = clean_name(mention)
+        words = mention.split()
+        if not words:
+            return mention
+        if search and len(words) == 1 and words[0] not in self._searched and self.more is not None:
+            self._searched.add(words[0])
+            pattern = re.compile(rf"\b{_NAME_WORD}\s+{re.escape(words[0])}\b")
+            if pattern.search(self.text):
+                for doc in self.more(words[0]):
+                    self.add_doc(doc)
+        matches = [n for n in self.names if n.split()[-len(words) :] == words]
+        best = max(matches, key=lambda n: (len(n.split()), -self.names.index(n)), default=mention)
+        # Roles found under a short name belong to the full one.
+        for short in matches:
+            if short != best and short in self.roles:
+                self.roles.setdefault(best, self.roles[short])
+        return best
+
+    def role_of(self, name: str) -> str | None:
+        return self.roles.get(name)
+
+    def by_title(self, noun: str, possessor: str | None = None) -> str | None:
+        """The one named person whose title is `noun`: "El Salvador’s president" -> President Nayib Bukele."""
+        word = noun.lower()
+        found = [n for n in self._full_names() if word in re.findall(r"\w+", self.roles.get(n, "").lower())]
+        if not found:
+            pattern = re.compile(rf"\b(?i:{re.escape(noun)})\s+((?:{_NAME_WORD}\s+){{0,2}}{_NAME_WORD})")
+            for m in pattern.finditer(self.text):
+                candidate = self.full_name(m.group(1).split()[-1])
+                if candidate in self.names and candidate not in found:
+                    found.append(candidate)
+                    self.roles.setdefault(candidate, self.text[m.start() : m.start() + len(noun)])
+        if possessor and len(found) > 1:
+            owned = [n for n in found if possessor.lower() in self.roles.get(n, "").lower()]
+            found = owned or found
+        return found[0] if len(found) == 1 or (found and possessor) else None
+
+    def note_mention(self, offset: int, name: str) -> None:
+        """A resolved mention the surname scan cannot see ("El Salvador’s president")."""
+        self._extra_mentions.append((offset, name))
+
+    def most_recent(self, before: int, exclude: set[str]) -> str | None:
+        """The person mentioned last before `before`, for "he"/"she" (no gender is known, so any)."""
+        best: tuple[int, str] | None = None
+        for name in self._full_names():
+            if name in exclude:
+                continue
+            for word in {name, name.split()[-1]}:
+                for m in re.finditer(rf"\b{re.escape(word)}\b", self.text[:before]):
+                    if best is None or m.start() > best[0]:
+                        best = (m.start(), name)
+        for offset, name in self._extra_mentions:
+            if offset < before and name not in exclude and (best is None or offset > best[0]):
+                best = (offset, name)
+        return best[1] if best else None
+
+    def _full_names(self) -> list[str]:
+        seen: list[str] = []
+        for n in self.names:
+            full = self.full_name(n, search=False)
+            if full not in seen:
+                seen.append(full)
+        return seen

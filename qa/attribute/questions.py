@@ -1,0 +1,102 @@
+"""Answer "who said/offered what" questions from extracted attributions; pure, no retrieval."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.attribute.lexicon import OFFER_VERBS, OFFER_WORDS, SPEECH_VERBS, _forms
+from qa.attribute.lexicon import words as word_set
+from qa.attribute.model import Attribution
+
+_FORM_TO_LEMMA: dict[str, str] = {f: lemma for lemma in sorted(SPEECH_VERBS | OFFER_VERBS) for f in _forms(lemma)}
+# Nouns that make "who made which offer?" or "what was her statement?" about attribution.
+_SPEECH_NOUNS = word_set(
+    "offer offers statement statements quote quotes proposal proposals promise promises claim claims "
+    "announcement announcements remark remarks comment comments pledge pledges"
+)
+_OFFER_QUESTION = word_set(
+    "offer offers offered offering agree agreed agrees willing proposal proposals propose proposed promise "
+    "promised pledge pledged volunteer volunteered"
+)
+# Verbs too general to narrow the answer down: "what did X say" wants everything X stated.
+_GENERIC = frozenset({"say", "tell", "state", "add", "comment", "report", "post", "write"})
+_STOP = word_set(
+    """who whom whose what which when where why how did does do done has have had is are was were be been
+    the a an of to in on at for by with from about and or but that this these those it its it's they them
+    their he she his her him we our you your i me my make made makes making give gave given any some
+    according say said tell told"""
+)
+
+
+def _norm(word: str) -> str:
+    """Lower case, no dots or apostrophes, crude plural stripping: "U.S." == "US" == "us"."""
+    w = word.lower().replace(".", "").replace("’", "'")
+    w = re.sub(r"'s$", "", w)
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return w
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z][\w.’'-]*[\w]|[A-Za-z]", text)
+
+
+def _is_offer(a: Attribution) -> bool:
+    """An offer or commitment: said with an offer verb, or worded "we are willing to ..."."""
+    if a.verb_lemma in OFFER_VERBS:
+        return True
+    return bool(re.search(rf"\b(?:{'|'.join(sorted(OFFER_WORDS))})\s+to\b", a.statement, re.IGNORECASE))
+
+
+def is_attribution_question(question: str) -> bool:
+    """Questions about who said or offered something, or what someone said."""
+    words = [w.lower() for w in _words(question)]
+    if not words:
+        return False
+    asks = words[0] in ("who", "what", "which", "whom") or "according" in words
+    about_speech = any(w in _FORM_TO_LEMMA or w in _SPEECH_NOUNS for w in words)
+    return asks and about_speech
+
+
+def answer_attribution_question(question: str, attributions: Sequence[Attribution]) -> list[Attribution] | None:
+    """Attributions answering `question`, best first; None when it is not an attribution question.
+
+    Narrowed by speaker name (any word of the full name or the mention), by verb class (offers),
+    then ranked by content words shared with the statement.
+    """
+    if not is_attribution_question(question):
+        return None
+    words = _words(question)
+    lowered = [w.lower() for w in words]
+    name_words = {
+        _norm(part): a.speaker
+        for a in attributions
+        for part in [*_words(a.speaker), *_words(a.speaker_mention)]
+        if part[:1].isupper() and len(part) > 2
+    }
+    speakers = {name_words[_norm(w)] for w in words[1:] if w[:1].isupper() and _norm(w) in name_words}
+    offer = any(w in _OFFER_QUESTION for w in lowered)
+    verbs = {_FORM_TO_LEMMA[w] for w in lowered if w in _FORM_TO_LEMMA} - _GENERIC - OFFER_VERBS
+
+    found = list(attributions)
+    if speakers:
+        found = [a for a in found if a.speaker in speakers]
+    if offer:
+        found = [a for a in found if _is_offer(a)]
+    elif verbs:
+        found = [a for a in found if a.verb_lemma in verbs] or found
+
+    used = {_norm(w) for w in words if _norm(w) in name_words} | {_norm(w) for w in _OFFER_QUESTION}
+    terms = {_norm(w) for w in lowered if w not in _STOP and w not in _FORM_TO_LEMMA} - used
+    if not terms:
+        return found if (speakers or offer or verbs) else []
+    scored = [
+        (len(terms & {_norm(w) for w in _words(f"{a.statement} {a.speaker_role or ''}")}), i, a)
+        for i, a in enumerate(found)
+    ]
+    best = max((s for s, _, _ in scored), default=0)
+    if best == 0:
+        return found if (speakers or offer) else []
+    keep = [(s, i, a) for s, i, a in scored if s * 2 >= best]
+    return [a for _, _, a in sorted(keep, key=lambda t: (-t[0], t[1]))]
