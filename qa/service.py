@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from qa.answer.compose import NOT_FOUND, compose
+from qa.attribute.model import Attribution
 from qa.chat.followup import resolve
 from qa.config import Settings
 from qa.index.embeddings import Encoder
@@ -70,6 +71,7 @@ class QAService:
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
+        self._attributions: dict[tuple[str, int, int], list[Attribution]] = {}
 
     @property
     def catalog(self) -> Catalog:
@@ -109,6 +111,30 @@ class QAService:
         """The text a document's offsets refer to (re-read from the corpus)."""
         path = self._corpus_path(name)
         return load_document(path, name=name)
+
+    def attributions(self, doc: str | None = None) -> list[Attribution]:
+        """Who said what in the indexed documents (or one); extracted once per version of a file."""
+        from qa.attribute.extract import extract_attributions
+
+        indexed = [d.name for d in self.documents()]
+        if doc is not None and doc not in indexed:
+            raise BadRequest(f"{doc}: not an indexed document")
+        found: list[Attribution] = []
+        for name in [doc] if doc is not None else indexed:
+            try:
+                stat = self._corpus_path(name).stat()
+            except OSError as exc:
+                raise BadRequest(f"{name}: {exc.strerror or exc}") from exc
+            key = (name, stat.st_mtime_ns, stat.st_size)
+            cached = self._attributions.get(key)
+            if cached is None:
+                cached = extract_attributions(self.document(name))
+                with self._lock:
+                    for old in [k for k in self._attributions if k[0] == name]:
+                        del self._attributions[old]
+                    self._attributions[key] = cached
+            found.extend(cached)
+        return found
 
     def add_document(self, filename: str, data: bytes, progress: Progress | None = None) -> tuple[str, IngestReport]:
         name = safe_filename(filename)

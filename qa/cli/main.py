@@ -16,6 +16,7 @@ examples:
   qa ingest                          index ./corpus (only new or changed files are embedded)
   qa ask "Who made which offer?"     answer with quoted, cited sentences
   qa ask --json "Who is Bukele?"     the same as JSON, with citation offsets
+  qa who --doc article.txt           who said what, with character offsets
   qa eval questions.jsonl --out answers.jsonl
   qa serve                           the web chat on http://127.0.0.1:7860
 
@@ -64,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", help="the question, in plain language")
     ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
     ask.add_argument("--no-sync", action="store_true", help="do not update the index first")
+
+    who = sub.add_parser("who", help="list who said, offered or announced what, with offsets")
+    _common(who)
+    who.add_argument("--doc", help="only this document (a name as `qa ask` cites it)")
+    who.add_argument("--json", action="store_true", help="print the attributions as JSON")
+    who.add_argument("--no-sync", action="store_true", help="do not update the index first")
 
     ev = sub.add_parser("eval", help="answer a question file and print accuracy, hits and latency")
     _common(ev)
@@ -128,6 +135,19 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
             else:
                 _print_answer(answer)
+            return 0
+        if args.command == "who":
+            from qa.attribute.table import format_table
+
+            if not args.no_sync and settings.corpus_dir.is_dir():
+                report = service.sync(show_bar=sys.stderr.isatty())
+                for problem in report.problems:
+                    print(f"skipped: {problem}", file=sys.stderr)
+            found = service.attributions(args.doc)
+            if args.json:
+                print(json.dumps([a.to_dict() for a in found], ensure_ascii=False, indent=2))
+            else:
+                print(format_table(found))
             return 0
         if args.command == "eval":
             from qa.evaluate.run import evaluate, load_items
