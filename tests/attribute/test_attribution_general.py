@@ -1,0 +1,76 @@
+"""The rules on a news text written for the test: no name of the article is known to them."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.attribute import Attribution, extract_attributions, format_table, who_said_what
+from qa.schema import SourceDocument
+
+FERRY = (
+    "Harbor City Mayor Diane Okafor said the new ferry line would open in March.\n"
+    "“We have waited ten years for this,” said Okafor.\n"
+    "The transport minister, Paul Lindqvist, told reporters that the state would pay half of the cost.\n"
+    "He also offered to fund a second pier if ridership doubles.\n"
+    "The ferry is called the Blue Line, and its boats were described in the brochure.\n"
+    "“It is a waste of public money,” Tom Reyes, an economist at Northgate University, told the Herald.\n"
+    "Reyes called the plan a “vanity project” on Bluesky.\n"
+    "The city’s mayor confirmed the schedule on Monday, stating, “The first boats will sail on March 3.”\n"
+    "According to Lindqvist, the boats were built in Norway.\n"
+    "“Ridership will double within a year.”\n"
+    "Maria Santos, a transit planner, told the Herald.\n"
+)
+
+EXPECTED = [
+    ("Diane Okafor", "Diane Okafor", "said", "the new ferry line would open in March"),
+    ("Diane Okafor", "Okafor", "said", "We have waited ten years for this"),
+    ("Paul Lindqvist", "Paul Lindqvist", "told", "the state would pay half of the cost"),
+    ("Paul Lindqvist", "He", "offered", "to fund a second pier if ridership doubles"),
+    ("Tom Reyes", "Tom Reyes", "told", "It is a waste of public money"),
+    ("Tom Reyes", "Reyes", "called", "vanity project"),
+    ("Diane Okafor", "The city’s mayor", "confirmed", "The first boats will sail on March 3"),
+    ("Paul Lindqvist", "Lindqvist", "according to", "the boats were built in Norway"),
+    ("Maria Santos", "Maria Santos", "told", "Ridership will double within a year."),
+]
+
+
+@pytest.fixture(scope="module")
+def found() -> list[Attribution]:
+    return extract_attributions(SourceDocument("ferry.txt", FERRY))
+
+
+def test_every_pattern_found_with_full_names(found: list[Attribution]) -> None:
+    got = [(a.speaker, a.verb, a.statement) for a in found]
+    for speaker, _, verb, fragment in EXPECTED:
+        assert any(s == speaker and v == verb and fragment.rstrip(".") in st for s, v, st in got), (speaker, fragment)
+    assert len(found) == len(EXPECTED)
+
+
+def test_mentions_and_roles(found: list[Attribution]) -> None:
+    for _, mention, _, fragment in EXPECTED:
+        (hit,) = [a for a in found if fragment.rstrip(".") in a.statement]
+        assert hit.speaker_mention == mention
+    roles = {a.speaker: a.speaker_role for a in found}
+    assert roles["Diane Okafor"] == "Harbor City Mayor"
+    assert roles["Paul Lindqvist"] == "transport minister"
+    assert roles["Tom Reyes"] == "economist at Northgate University"
+    assert roles["Maria Santos"] == "transit planner"
+
+
+def test_offsets_round_trip(found: list[Attribution]) -> None:
+    for a in found:
+        assert FERRY[a.statement_start : a.statement_end] == a.statement
+        assert FERRY[a.speaker_start : a.speaker_end] == a.speaker_mention
+
+
+def test_no_speech_no_attribution() -> None:
+    text = "The bridge is called the Iron Span.\nIt was built in 1902 and has four lanes.\n"
+    assert extract_attributions(SourceDocument("bridge.txt", text)) == []
+
+
+def test_table_lists_documents_in_order() -> None:
+    docs = [SourceDocument("a.txt", "Ann Lee said the park will close.\n"), SourceDocument("b.txt", FERRY)]
+    rows = who_said_what(docs)
+    assert rows[0].doc == "a.txt" and rows[0].speaker == "Ann Lee" and rows[-1].doc == "b.txt"
+    table = format_table(rows)
+    assert "Ann Lee" in table and "a.txt:" in table and "Diane Okafor (Harbor City Mayor)" in table

@@ -1,0 +1,57 @@
+"""Attribution questions answered from the article's attributions; other questions left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.attribute import Attribution, answer_attribution_question, extract_attributions
+from qa.ingest.load import load_document
+
+ARTICLE = Path(__file__).resolve().parents[2] / "corpus" / "el-salvador-deportation-offer.txt"
+
+
+@pytest.fixture(scope="module")
+def found() -> list[Attribution]:
+    return extract_attributions(load_document(ARTICLE))
+
+
+def test_who_made_which_offer(found: list[Attribution]) -> None:
+    got = answer_attribution_question("Who made which offer?", found)
+    assert got
+    bukele = [a.statement for a in got if a.speaker == "Nayib Bukele"]
+    assert any("deportees from the U.S. of any nationality" in s for s in bukele)
+    assert any("convicted US citizens" in s and "for a fee" in s for s in bukele)
+    assert all(a.speaker in ("Nayib Bukele", "Marco Rubio") for a in got)
+
+
+def test_what_did_rubio_say(found: list[Attribution]) -> None:
+    got = answer_attribution_question("What did Rubio say?", found)
+    assert got is not None and len(got) == 3
+    assert {a.speaker for a in got} == {"Marco Rubio"}
+    assert any("most unprecedented extraordinary migratory agreement" in a.statement for a in got)
+
+
+def test_who_offered_to_take_us_citizens(found: list[Attribution]) -> None:
+    got = answer_attribution_question("Who offered to take US citizens?", found)
+    assert got and {a.speaker for a in got} == {"Nayib Bukele"}
+    assert "willing to take in only convicted criminals" in got[0].statement
+
+
+def test_who_said_by_content(found: list[Attribution]) -> None:
+    got = answer_attribution_question("Who said the US is prohibited from deporting citizens?", found)
+    assert got and got[0].speaker == "Leti Volpp"
+    got = answer_attribution_question("Who called it a great idea?", found)
+    assert got and got[0].speaker == "Elon Musk"
+
+
+@pytest.mark.parametrize(
+    "question", ["Who is Bukele?", "What is CECOT?", "How many inmates can CECOT hold?", "When was it built?"]
+)
+def test_other_questions_are_not_attribution(found: list[Attribution], question: str) -> None:
+    assert answer_attribution_question(question, found) is None
+
+
+def test_no_match_is_an_empty_list(found: list[Attribution]) -> None:
+    assert answer_attribution_question("What did Zelensky say?", found) == []
