@@ -101,6 +101,7 @@ def extract_attributions(doc: SourceDocument) -> list[Attribution]:
 def _frames(sentence: Sentence, sd: Doc, quotes: list[tuple[int, int]]) -> Iterator[_Frame]:
     """Speech verbs of one parsed sentence that have a subject; content found where the parse puts it."""
     delegated: set[int] = set()
+    yield from _according(sentence, sd)
     for verb in sd:
         if verb.i in delegated or verb.pos_ != "VERB" or verb.lemma_.lower() not in SPEECH_VERBS:
             continue
@@ -125,6 +126,26 @@ def _frames(sentence: Sentence, sd: Doc, quotes: list[tuple[int, int]]) -> Itera
             continue
         depth = sum(1 for _ in verb.ancestors)
         yield _Frame(sentence, verb, subject, content, depth, said_verb)
+
+
+def _according(sentence: Sentence, sd: Doc) -> Iterator[_Frame]:
+    """ "According to X, ..." : X is the speaker, the clause it hangs on is the statement."""
+    for tok in sd:
+        if tok.lower_ != "according" or tok.dep_ != "prep" or tok.head.i == tok.i:
+            continue
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        who = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if who is None:
+            continue
+        clause = tok.head
+        if tok.right_edge.i < clause.i:  # phrase first: the rest of the clause after it
+            start, end = tok.right_edge.i + 1, clause.right_edge.i + 1
+        elif tok.left_edge.i > clause.i:  # phrase last: the clause before it
+            start, end = clause.left_edge.i, tok.left_edge.i
+        else:
+            continue
+        if end > start:
+            yield _Frame(sentence, tok, who, _chars(sd, sentence, start, end), sum(1 for _ in tok.ancestors), tok)
 
 
 def _own_subject(verb: Token) -> Token | None:
@@ -241,7 +262,8 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
         return parent.speaker, parent.speaker_role, base + subject.idx, base + subject.idx + len(subject.text)
     for candidate in [subject, *(c for c in subject.children if c.dep_ == "appos")]:
         ent = person_span(candidate)
-        if ent is None and candidate.pos_ == "PROPN" and people.knows(candidate.text):
+        # The tagger sometimes calls a known surname a noun ("Reyes called ...").
+        if ent is None and candidate.text[:1].isupper() and people.knows(candidate.text):
             first = candidate.i
             while first > 0 and sd[first - 1].dep_ == "compound" and sd[first - 1].pos_ == "PROPN":
                 first -= 1
@@ -296,7 +318,7 @@ def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Att
     return Attribution(
         speaker=name,
         speaker_role=role,
-        verb=frame.said_verb.text,
+        verb="according to" if frame.said_verb.lower_ == "according" else frame.said_verb.text,
         statement=doc.text[start:end],
         doc=doc.name,
         statement_start=start,
