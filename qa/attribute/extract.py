@@ -224,7 +224,7 @@ def _parent(frame: _Frame, frames: list[_Frame], made: dict[tuple[int, int], Att
         key = (other.sentence.start, other.verb.i)
         if other is frame or key not in made or other.content is None:
             continue
-        if other.content[0] <= at < other.content[1] and other.depth < frame.depth + 1:
+        if other.content[0] <= at < other.content[1] and other.depth <= frame.depth:
             best = made[key]
     return best
 
@@ -238,7 +238,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _extend_back(text: str, start: int, sentence: Sentence, quotes: list[tuple[int, int]]) -> int:
+def _extend_back(start: int, sentence: Sentence, quotes: list[tuple[int, int]]) -> int:
     """A quote that began in an earlier sentence starts the statement there ("“A. B,” he said")."""
     for q0, q1 in quotes:
         if q0 < sentence.start <= start < q1:
@@ -311,7 +311,7 @@ def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Att
     if parent is not None and name == parent.speaker:
         return None  # "Rubio said he agreed": the speaker repeating himself adds nothing
     start, end = _trim(doc.text, *frame.content)
-    start = _extend_back(doc.text, start, frame.sentence, _quotes_of(doc.text))
+    start = _extend_back(start, frame.sentence, _quotes_of(doc.text))
     start, end = _trim(doc.text, start, end)
     if end - start < 2:
         return None
