@@ -1,8 +1,9 @@
 """The Gradio chat: questions, cited answers, their sources, and the documents behind them.
 
 The page holds no retrieval logic; every action is a `QAService` call. Start-up serves the page at
-once and brings the index up to date in a background thread, with progress in the terminal (tqdm)
-and in the page, so a large corpus never leaves the user staring at nothing.
+once and, in a background thread, loads the service (its imports and model are most of the start-up
+time) and brings the index up to date, with progress in the terminal (tqdm) and in the page, so a
+large corpus never leaves the user staring at nothing.
 """
 
 from __future__ import annotations
@@ -14,21 +15,24 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from qa.config import Settings
 from qa.schema import Answer, Citation, Turn
-from qa.service import BadRequest, QAService
 from qa.ui.render import (
     PICK_JS,
     answer_html,
     document_html,
     documents_html,
+    esc,
     question_html,
     sources_html,
 )
+
+if TYPE_CHECKING:
+    from qa.service import QAService
 
 log = logging.getLogger(__name__)
 
@@ -70,19 +74,20 @@ table.qa-docs td, table.qa-docs th { padding: 2px 6px; text-align: left; }
 """
 
 # After the sources or the document view change, bring the chosen passage into view.
+# The document box scrolls itself so the passage sits a third of the way down, then the page
+# scrolls just enough to show the box (or the selected source card).
 SCROLL_JS = """
 () => {
   setTimeout(() => {
-    const el = document.querySelector('#qa-docview #qa-hit') || document.querySelector('#qa-sources .qa-selected');
-    if (el) el.scrollIntoView({ block: 'center', behavior: 'instant' });
-  }, 60);
-}
-"""
-SCROLL_CARD_JS = """
-() => {
-  setTimeout(() => {
-    const el = document.querySelector('#qa-sources .qa-selected');
-    if (el) el.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+    const hit = document.querySelector('#qa-docview #qa-hit');
+    const box = document.querySelector('#qa-docview .qa-doc-text');
+    if (hit && box) {
+      box.scrollTop += hit.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+      box.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+      return;
+    }
+    const card = document.querySelector('#qa-sources .qa-selected');
+    if (card) card.scrollIntoView({ block: 'nearest', behavior: 'instant' });
   }, 60);
 }
 """
@@ -110,10 +115,10 @@ class StartupStatus:
     def markdown(self) -> str:
         with self._lock:
             if self.error:
-                return f"⚠️ {self.error}"
+                return f"**Problem:** {esc(self.error)}"
             if self.done:
-                return f"✅ {self.message}"
-            return f"⏳ Updating the index: {self.message} ({self.fraction:.0%})"
+                return f"**Ready:** {esc(self.message)}"
+            return f"**Updating the index:** {esc(self.message)} ({self.fraction:.0%})"
 
 
 # Gradio injects progress tracking when a handler's default is a gr.Progress instance.
@@ -127,11 +132,25 @@ def _message(role: str, content: str) -> dict[str, str]:
 class ChatApp:
     """The page's handlers, bound to one shared service; per-session data lives in gr.State."""
 
-    def __init__(self, service: QAService, status: StartupStatus) -> None:
-        self.service = service
+    def __init__(self, settings: Settings, status: StartupStatus) -> None:
+        self.settings = settings
         self.status = status
+        self._service: QAService | None = None
+        self._ready = threading.Event()
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._texts_lock = threading.Lock()
+
+    def attach(self, service: QAService | None) -> None:
+        """The service is built (or failed to build, None): handlers stop waiting for it."""
+        self._service = service
+        self._ready.set()
+
+    @property
+    def service(self) -> QAService:
+        """The shared service, waiting for start-up if a request comes in early."""
+        if not self._ready.wait(timeout=900) or self._service is None:
+            raise ServiceUnavailable(self.status.error or "the app is still starting")
+        return self._service
 
     # --- documents -------------------------------------------------------------------------
 
@@ -167,6 +186,9 @@ class ChatApp:
 
     def documents_panel(self) -> tuple[str, Any]:
         """The documents table and the removal choices."""
+        if not self.status.done:
+            # The catalog is being rebuilt; asking for it now would wait for the whole update.
+            return '<div class="qa-docs qa-empty">The index is being updated…</div>', gr.update()
         try:
             docs = self.service.documents()
         except Exception as exc:
@@ -187,20 +209,20 @@ class ChatApp:
             try:
                 data = Path(path).read_bytes()
                 name, report = self.service.add_document(filename, data, progress=lambda f, msg: progress(f, desc=msg))
-            except BadRequest as exc:
+            except _bad_request() as exc:
                 gr.Warning(str(exc))
-                notes.append(f"✗ {filename}: {exc}")
+                notes.append(f"not added: {filename}: {exc}")
                 continue
             except Exception as exc:
                 log.exception("upload of %s failed", filename)
                 gr.Warning(f"{filename}: indexing failed ({type(exc).__name__})")
-                notes.append(f"✗ {filename}: indexing failed")
+                notes.append(f"not added: {filename}: indexing failed")
                 continue
             self._forget(name)
             if report.problems:
-                notes.append(f"✗ {name}: " + "; ".join(report.problems))
+                notes.append(f"not added: {name}: " + "; ".join(report.problems))
             else:
-                notes.append(f"✓ {name} indexed")
+                notes.append(f"{name} indexed")
         table, choices = self.documents_panel()
         return _notes_md(notes), table, choices, None
 
@@ -212,14 +234,14 @@ class ChatApp:
             return "", table, choices
         try:
             self.service.remove_document(name)
-            note = f"✓ {name} removed"
-        except BadRequest as exc:
+            note = f"{name} removed"
+        except _bad_request() as exc:
             gr.Warning(str(exc))
-            note = f"✗ {name}: {exc}"
+            note = f"not removed: {name}: {exc}"
         except Exception as exc:
             log.exception("removing %s failed", name)
             gr.Warning(f"{name}: removal failed ({type(exc).__name__})")
-            note = f"✗ {name}: removal failed"
+            note = f"not removed: {name}: removal failed"
         self._forget(name)
         table, choices = self.documents_panel()
         return _notes_md([note]), table, choices
@@ -246,7 +268,7 @@ class ChatApp:
             return chat, turns, answers, gr.skip(), gr.skip(), ""
         try:
             answer = self.service.ask(pending, turns)
-        except BadRequest as exc:
+        except _bad_request() as exc:
             gr.Warning(str(exc))
             return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
         except Exception as exc:
@@ -300,11 +322,14 @@ class ChatApp:
         citations (doc, start, end, quote, passage, page, span_start, span_end...), passages and
         error (set, with an empty answer, when the question is refused).
         """
+        text = question if isinstance(question, str) else ""
         try:
             return self.service.ask(question).to_dict()
-        except BadRequest as exc:
-            text = question if isinstance(question, str) else ""
+        except _bad_request() as exc:
             return Answer(question=text[:200], text="", error=str(exc)).to_dict()
+        except Exception as exc:
+            log.exception("answering %r failed", text[:200])
+            return Answer(question=text[:200], text="", error=f"the question could not be answered: {exc}").to_dict()
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -372,6 +397,8 @@ class ChatApp:
                     self.push_question, [gr.State(text), chat], [question, chat, pending], queue=False, **private
                 ).then(self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private)
             new_chat.click(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
+            # The chatbot's own trash button must forget the conversation too, not just hide it.
+            chat.clear(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
             picker.change(self.pick, [picker, answers], [sources, docview], queue=False, **private).then(
                 None, None, None, js=SCROLL_JS
             )
@@ -397,11 +424,23 @@ class ChatApp:
         return demo
 
 
+class ServiceUnavailable(RuntimeError):
+    """The service could not be started (the page says why)."""
+
+
+def _bad_request() -> type[Exception]:
+    """`qa.service.BadRequest`, imported late so the page can be served before the heavy imports."""
+    from qa.service import BadRequest
+
+    return BadRequest
+
+
 _EMPTY_DOC = '<div class="qa-docview qa-empty">“Open in document” shows the whole text here.</div>'
 
 
 def _notes_md(notes: list[str]) -> str:
-    return "\n".join(f"- {note}" for note in notes)
+    """A Markdown list of notes; they carry file names, so they are escaped."""
+    return "\n".join(f"- {esc(note)}" for note in notes)
 
 
 def parse_auth(auth: str | None) -> tuple[str, str] | None:
@@ -424,10 +463,14 @@ class Running:
     """A started app: the page, the service behind it and the background index update."""
 
     demo: gr.Blocks
-    service: QAService
+    chat: ChatApp
     status: StartupStatus
     url: str
     sync_thread: threading.Thread
+
+    @property
+    def service(self) -> QAService:
+        return self.chat.service
 
     def wait_ready(self, timeout: float = 300.0) -> bool:
         """Block until the start-up index update has finished."""
@@ -438,19 +481,41 @@ class Running:
         self.demo.close()
 
 
-def _startup_sync(service: QAService, status: StartupStatus) -> None:
-    """Bring the index up to date, then warm the model so the first answer is quick."""
+def _warm_up(service: QAService) -> None:
+    """One throw-away question loads the lazy parts (model, NER, lexical index) before users come."""
+    try:
+        service.ask("Who said what, and when?")
+    except Exception:
+        log.warning("warm-up question failed", exc_info=True)
+
+
+def _startup(chat: ChatApp, status: StartupStatus) -> None:
+    """Load the service, bring the index up to date, then warm the model so the first answer is quick."""
+    try:
+        status.update(0.0, "loading the search engine and the model")
+        from qa.service import QAService
+
+        service = QAService(chat.settings)
+    except Exception as exc:
+        log.exception("the service could not start")
+        status.finish("start-up failed", error=f"The app could not start: {exc}")
+        chat.attach(None)
+        print(f"qa: {exc}", file=sys.stderr)
+        return
+    chat.attach(service)
     try:
         status.update(0.0, "checking the corpus")
         report = service.sync(progress=status.update, show_bar=True)
-        service.encoder.encode(["warm up"])
+        _warm_up(service)
         for problem in report.problems:
             print(f"skipped: {problem}", file=sys.stderr)
         took = time.monotonic() - status.started
-        status.finish(
-            f"{report.documents} documents, {report.chunks} passages indexed "
+        message = (
+            f"{report.documents} document(s), {report.chunks} passages indexed "
             f"({report.added} added, {report.deleted} removed) in {took:.1f} s"
         )
+        status.finish(message)
+        print(f"Ready: {message}", flush=True)
     except Exception as exc:
         log.exception("start-up index update failed")
         status.finish("index update failed", error=f"The index could not be updated: {exc}")
@@ -460,9 +525,9 @@ def _startup_sync(service: QAService, status: StartupStatus) -> None:
 def start(settings: Settings, *, quiet: bool = False) -> Running:
     """Serve the page without blocking and start the index update in the background."""
     auth = parse_auth(settings.auth)
-    service = QAService(settings)
     status = StartupStatus()
-    demo = ChatApp(service, status).build()
+    chat = ChatApp(settings, status)
+    demo = chat.build()
     demo.queue(default_concurrency_limit=concurrency(settings), max_size=256)
     _, url, _ = demo.launch(
         server_name=settings.host,
@@ -478,15 +543,15 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
         js=PICK_JS,
         theme=gr.themes.Default(),
     )
-    thread = threading.Thread(target=_startup_sync, args=(service, status), name="qa-startup-sync", daemon=True)
+    thread = threading.Thread(target=_startup, args=(chat, status), name="qa-startup", daemon=True)
     thread.start()
-    return Running(demo, service, status, url, thread)
+    return Running(demo, chat, status, url, thread)
 
 
 def serve(settings: Settings) -> int:
     """`make run` / `qa serve`: serve until interrupted."""
     try:
-        running = start(settings)
+        running = start(settings, quiet=True)
     except ValueError as exc:
         print(f"qa: {exc}", file=sys.stderr)
         return 2

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from qa.schema import Answer, Citation
-from qa.service import DocumentInfo
+
+if TYPE_CHECKING:
+    from qa.service import DocumentInfo
 
 __all__ = [
     "PICK_JS",
