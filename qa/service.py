@@ -9,17 +9,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from qa.answer.attributed import compose_attributed, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose
 from qa.attribute.model import Attribution
+from qa.attribute.questions import answer_attribution_question, is_attribution_question
 from qa.chat.followup import resolve
 from qa.config import Settings
 from qa.index.embeddings import Encoder
-from qa.index.store import Store
+from qa.index.store import Store, reachable
 from qa.index.sync import Progress, sync_corpus
 from qa.ingest.load import SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
 from qa.retrieve.catalog import Catalog, load_catalog
-from qa.retrieve.hybrid import make_query, retrieve
+from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, IngestReport, SourceDocument, Turn
+
+_ATTRIBUTION_DOCS = 3
 
 
 class BadRequest(ValueError):
@@ -77,15 +81,16 @@ class QAService:
     def catalog(self) -> Catalog:
         with self._lock:
             if self._catalog is None:
-                self._catalog = load_catalog(self.store)
+                with reachable(self.settings):
+                    self._catalog = load_catalog(self.store)
             return self._catalog
 
     def refresh(self) -> None:
-        with self._lock:
+        with self._lock, reachable(self.settings):
             self._catalog = load_catalog(self.store)
 
     def sync(self, progress: Progress | None = None, show_bar: bool = True) -> IngestReport:
-        with self._lock:
+        with self._lock, reachable(self.settings):
             report = sync_corpus(self.settings, self.store, progress=progress, show_bar=show_bar)
             self.refresh()
             return report
@@ -98,9 +103,31 @@ class QAService:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
         vector = self.encoder.encode([resolved])[0]
         query = make_query(resolved, vector)
-        hits = retrieve(query, catalog, self.store, self.settings)
-        answer = compose(text, query, hits, catalog, self.settings)
+        hits, sig = retrieve(query, catalog, self.settings)
+        answer = self._attributed(text, resolved, hits, catalog) or compose(
+            text, query, hits, sig, catalog, self.settings
+        )
         answer.resolved_question = resolved if resolved != text else None
+        return answer
+
+    def _attributed(self, question: str, resolved: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
+        """Who-said-what questions are answered from the statements extracted from the documents
+        the retrieved passages come from; None when the question is not one or nothing matches."""
+        if not (is_attribution_question(resolved) and wants_attribution(resolved)):
+            return None
+        docs = list(dict.fromkeys(catalog.passages[h.index].doc for h in hits[:_ATTRIBUTION_DOCS]))
+        found: list[Attribution] = []
+        for name in docs:
+            try:
+                found.extend(self.attributions(name))
+            except (BadRequest, LoadError):
+                continue
+        matches = answer_attribution_question(resolved, found)
+        if not matches:
+            return None
+        answer = compose_attributed(question, matches, catalog, self.settings.answer_chars)
+        if answer is not None:
+            answer.passages = []
         return answer
 
     def documents(self) -> list[DocumentInfo]:
@@ -152,14 +179,14 @@ class QAService:
             staging.unlink(missing_ok=True)
             raise BadRequest(str(exc)) from exc
         staging.replace(target)
-        with self._lock:
+        with self._lock, reachable(self.settings):
             report = sync_corpus(self.settings, self.store, only={name}, progress=progress, show_bar=False)
             self.refresh()
         return name, report
 
     def remove_document(self, name: str) -> IngestReport:
         path = self._corpus_path(name)
-        with self._lock:
+        with self._lock, reachable(self.settings):
             path.unlink(missing_ok=True)
             report = sync_corpus(self.settings, self.store, only={name}, show_bar=False)
             self.refresh()

@@ -7,7 +7,7 @@ from typing import Literal
 
 QuestionType = Literal["who", "when", "where", "how many", "what", "other"]
 
-_WHICH = r"\b(what|which) (?:{})\b"
+_WHICH = r"\b(what|which) (?:\w+ )?(?:{})\b"
 _PATTERNS: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "how many",
@@ -28,7 +28,8 @@ _PATTERNS: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "who",
         re.compile(
-            r"\bwho(m|se)?\b|" + _WHICH.format("person|man|woman|group|team|company|organi[sz]ation|player|president")
+            r"\bwho(m|se)?\b|"
+            + _WHICH.format("person|people|man|woman|groups?|teams?|compan(?:y|ies)|organi[sz]ations?|player|president")
         ),
     ),
     ("what", re.compile(r"\bwhat\b|\bwhich\b")),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.nlp import parse
 from qa.retrieve.lexical import terms
@@ -14,29 +17,49 @@ _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
 }
 
 
-def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> tuple[int, int] | None:
-    """Character span in `sentence` of the entity that answers, or None when none fits."""
+_GROUPS = re.compile(r"\b(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)")
+_RANK_COST = 4
+
+
+@dataclass(frozen=True)
+class Span:
+    """A short answer inside a sentence, and how far (in tokens) it stands from the question's words."""
+
+    start: int
+    end: int
+    gap: int
+    rank: int
+
+
+def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span | None:
+    """The entity of the wanted type nearest the question's own words, or None when none fits."""
     labels = ENTITY_LABELS.get(qtype)
     if not labels:
         return None
     doc = parse(sentence)
     q_terms = set(terms(question))
-    anchors = [t.idx for t in doc if terms(t.text) and terms(t.text)[0] in q_terms]
-    best: tuple[float, int, int] | None = None
+    anchors = [t.i for t in doc if (tt := terms(t.text)) and tt[0] in q_terms]
     preference = _PREFERENCE[qtype]
+    if qtype == "who" and _GROUPS.search(question.lower()):
+        preference = ("ORG", "NORP", "GPE", "PERSON")
+    best: Span | None = None
     for ent in doc.ents:
         if ent.label_ not in labels:
             continue
         ent_terms = set(terms(ent.text))
-        if ent_terms and ent_terms <= q_terms:
+        if (ent_terms and ent_terms <= q_terms) or ent.text.lower() in question.lower():
             continue  # the question already names it: not the answer
-        distance = min((abs(ent.start_char - a) for a in anchors), default=len(sentence))
+        gap = min(
+            (max(0, ent.start - a - 1) if a < ent.start else max(0, a - ent.end) for a in anchors),
+            default=len(doc),
+        )
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
-        key = (rank * 40 + distance / 10, ent.start_char, ent.end_char)
-        if best is None or key < best:
-            best = key
+        span = Span(ent.start_char, ent.end_char, gap, rank)
+        if best is None or gap + _RANK_COST * rank < best.gap + _RANK_COST * best.rank:
+            best = span
     if best is None and qtype == "how many":
         for token in doc:
-            if token.like_num and terms(token.text) and terms(token.text)[0] not in q_terms:
-                return token.idx, token.idx + len(token.text)
-    return (best[1], best[2]) if best else None
+            if token.like_num and (tt := terms(token.text)) and tt[0] not in q_terms:
+                gap = min((abs(token.i - a) for a in anchors), default=len(doc))
+                return Span(token.idx, token.idx + len(token.text), gap, len(preference))
+    return best

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
@@ -23,6 +26,25 @@ KINDS = ("chunks", "sentences")
 
 class StoreUnavailable(RuntimeError):
     """The vector store cannot be reached; the message says where and what to do."""
+
+
+@contextmanager
+def reachable(settings: Settings) -> Iterator[None]:
+    """A lost connection to the Chroma server becomes StoreUnavailable, saying what to do.
+
+    Nothing is cached per connection: once the server answers again, the next call just works.
+    """
+    try:
+        yield
+    except httpx.TransportError as exc:
+        if not settings.chroma_url:
+            raise
+        port = urlparse(settings.chroma_url).port or 8000
+        raise StoreUnavailable(
+            f"the Chroma server at {settings.chroma_url} is not answering ({exc}). "
+            f"Start it again (`chroma run --path DIR --host 127.0.0.1 --port {port}`, same folder) and retry; "
+            "files not yet indexed are picked up then."
+        ) from exc
 
 
 def make_client(settings: Settings) -> ClientAPI:

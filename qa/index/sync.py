@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from qa.config import Settings
 from qa.index.store import Store
-from qa.ingest.load import LoadError, check_inside, corpus_files, load_document
+from qa.ingest.load import LoadError, check_inside, corpus_files, doc_title, load_document
 from qa.ingest.split import split_document
 from qa.schema import Chunk, IngestReport
 
@@ -32,12 +32,13 @@ def _digest(path: Path) -> str:
 
 
 def _config_key(settings: Settings) -> dict[str, object]:
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 1}
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 2}
 
 
 def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
     """LangChain documents for both collections; metadata carries exact offsets."""
     for chunk in chunks:
+        prefix = f"{doc_title(chunk.doc)}: "
         base: dict[str, str | int] = {"source": chunk.doc}
         if chunk.page is not None:
             base["page"] = chunk.page
@@ -46,9 +47,10 @@ def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
             yield (
                 "sentences",
                 Document(
-                    sentence.text,
+                    prefix + sentence.text,
                     metadata={
                         **base,
+                        "text_offset": len(prefix),
                         "start": sentence.start,
                         "end": sentence.end,
                         "chunk_start": chunk.start,
@@ -112,13 +114,16 @@ def sync_corpus(
     for path, name in corpus_files(corpus):
         present[name] = path
     changed: list[tuple[str, Path, str, int]] = []
+    max_bytes = int(settings.max_file_mb * 1e6)
     for name, path in present.items():
         if only is not None and name not in only:
             continue
         try:
             check_inside(path, corpus)
-            digest = _digest(path)
             size = path.stat().st_size
+            if size > max_bytes:  # refused before hashing: a huge file costs nothing on every run
+                raise LoadError(f"{name}: {size / 1e6:.1f} MB is over the {settings.max_file_mb:g} MB limit")
+            digest = _digest(path)
         except (LoadError, OSError) as exc:
             report.problems.append(str(exc) if isinstance(exc, LoadError) else f"{name}: {exc}")
             continue
@@ -134,7 +139,6 @@ def sync_corpus(
             store.write_manifest(manifest)
 
     total = sum(size for *_, size in changed)
-    max_bytes = int(settings.max_file_mb * 1e6)
     with tqdm(total=total, unit="B", unit_scale=True, desc="Indexing", disable=not show_bar or not changed) as bar:
         for i, (name, path, digest, size) in enumerate(changed):
             if progress:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from qa.schema import SourceDocument
 
@@ -113,3 +113,14 @@ def check_inside(path: Path, corpus_dir: Path) -> None:
         path.resolve().relative_to(root)
     except ValueError as exc:
         raise LoadError(f"{path.name}: points outside the corpus folder; not read") from exc
+
+
+def doc_title(name: str) -> str:
+    """A readable title from a file name ("03-Victoria-Australia.txt" -> "Victoria Australia").
+
+    Sentences are embedded and searched with their document's title in front: it tells the
+    retriever which document a sentence such as "It opened in 1902." belongs to.
+    """
+    stem = PurePosixPath(name).stem
+    stem = re.sub(r"^\d+[-_ .]+", "", stem)
+    return re.sub(r"[-_]+", " ", stem).strip() or stem

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # Paragraphs first, then lines, then sentence ends, so passages break where the text does.
 _SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
 _LINE = re.compile(r"[^\n]+")
+_BLOCK = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
 
 
 @lru_cache(maxsize=1)
@@ -74,22 +75,37 @@ def split_document(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> 
     for page_index, (page_start, page_end) in enumerate(zip(bounds, ends, strict=True)):
         region = doc.text[page_start:page_end]
         sentences = split_sentences(region, offset=page_start)
-        cursor, previous = 0, -1
-        for piece in splitter.split_text(region):
-            # A passage starts after the previous one, at most `chunk_overlap` before its end, and
-            # ends past it; searching from further back finds an earlier copy of repeated text.
-            local = _locate(region, piece, max(previous + 1, cursor - chunk_overlap, cursor - len(piece) + 1))
-            previous, cursor = local, local + len(piece)
-            start, end = page_start + local, page_start + cursor
-            inside = tuple(_clip(s, start, end) for s in sentences if s.start < end and s.end > start)
-            yield Chunk(
-                doc=doc.name,
-                start=start,
-                end=end,
-                text=piece,
-                page=page_index + 1 if doc.page_starts else None,
-                sentences=tuple(s for s in inside if s.text.strip()),
-            )
+        for block_start, block in _paragraphs(region):
+            pieces = [block] if len(block) <= chunk_size else splitter.split_text(block)
+            cursor, previous = 0, -1
+            for piece in pieces:
+                # A passage starts after the previous one, at most `chunk_overlap` before its end, and
+                # ends past it; searching from further back finds an earlier copy of repeated text.
+                local = _locate(block, piece, max(previous + 1, cursor - chunk_overlap, cursor - len(piece) + 1))
+                previous, cursor = local, local + len(piece)
+                start, end = page_start + block_start + local, page_start + block_start + cursor
+                inside = tuple(_clip(s, start, end) for s in sentences if s.start < end and s.end > start)
+                yield Chunk(
+                    doc=doc.name,
+                    start=start,
+                    end=end,
+                    text=piece,
+                    page=page_index + 1 if doc.page_starts else None,
+                    sentences=tuple(s for s in inside if s.text.strip()),
+                )
+
+
+def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
+    """Blank-line separated blocks, stripped, with their offsets: passages never span two.
+
+    Measured on squad-dev, whole paragraphs retrieve better than fixed-size windows that merge
+    or cut them; only paragraphs longer than the chunk size are split further.
+    """
+    for match in _BLOCK.finditer(text):
+        raw = match.group()
+        stripped = raw.strip()
+        if stripped:
+            yield match.start() + len(raw) - len(raw.lstrip()), stripped
 
 
 def _clip(sentence: Sentence, start: int, end: int) -> Sentence:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from qa.index.store import Store
+from qa.ingest.load import doc_title
 from qa.retrieve.lexical import Lexical
 
 _PAGE = 5000
@@ -41,6 +42,12 @@ class Catalog:
     sentences: list[SentenceRef] = field(default_factory=list)
     passage_sentences: list[list[int]] = field(default_factory=list)
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
+    passage_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
+    # Sentences are stored passage by passage: passage i owns sentences [first[i], first[i+1]).
+    first_sentence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    passage_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    doc_names: list[str] = field(default_factory=list)
+    docs_lexical: Lexical = field(default_factory=lambda: Lexical([]))
     passage_index: dict[str, int] = field(default_factory=dict)
     chunks_lexical: Lexical = field(default_factory=lambda: Lexical([]))
     sentences_lexical: Lexical = field(default_factory=lambda: Lexical([]))
@@ -71,7 +78,7 @@ def _read_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
 
 def load_catalog(store: Store) -> Catalog:
     """Read passages and sentences (with their vectors) back from Chroma, in document order."""
-    chunks = _read_all(store.chunks, ["documents", "metadatas"])
+    chunks = _read_all(store.chunks, ["documents", "metadatas", "embeddings"])
     order = sorted(
         range(len(chunks["ids"])),
         key=lambda i: (chunks["metadatas"][i]["source"], int(chunks["metadatas"][i]["start"])),
@@ -93,22 +100,43 @@ def load_catalog(store: Store) -> Catalog:
         catalog.doc_passages.setdefault(ref.doc, []).append(len(catalog.passages))
         catalog.passages.append(ref)
     catalog.passage_sentences = [[] for _ in catalog.passages]
+    dim = store.encoder.dimension
+    catalog.passage_vectors = (
+        np.asarray([chunks["embeddings"][i] for i in order], dtype=np.float32)
+        if order
+        else np.zeros((0, dim), np.float32)
+    )
 
     sents = _read_all(store.sentences, ["documents", "metadatas", "embeddings"])
-    keep: list[tuple[tuple[str, int, int], int, int]] = []
+    keep: list[tuple[int, int, int, int]] = []
     for i, meta in enumerate(sents["metadatas"]):
         passage = by_start.get((str(meta["source"]), int(meta["chunk_start"])))
         if passage is None:
             continue  # a sentence whose passage is gone (interrupted run); never shown
-        keep.append(((str(meta["source"]), int(meta["start"]), int(meta["end"])), passage, i))
+        keep.append((passage, int(meta["start"]), int(meta["end"]), i))
     keep.sort()
     vectors = []
-    for (doc, start, end), passage, i in keep:
+    search_texts = []
+    for passage, start, end, i in keep:
         catalog.passage_sentences[passage].append(len(catalog.sentences))
-        catalog.sentences.append(SentenceRef(doc, start, end, sents["documents"][i], passage))
+        stored = sents["documents"][i]
+        text = stored[int(sents["metadatas"][i].get("text_offset", 0)) :]
+        catalog.sentences.append(SentenceRef(catalog.passages[passage].doc, start, end, text, passage))
         vectors.append(sents["embeddings"][i])
-    dim = store.encoder.dimension
+        search_texts.append(stored)
     catalog.sentence_vectors = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), np.float32)
-    catalog.chunks_lexical = Lexical([p.text for p in catalog.passages])
-    catalog.sentences_lexical = Lexical([s.text for s in catalog.sentences])
+    counts = np.array([len(ids) for ids in catalog.passage_sentences], dtype=np.int64)
+    catalog.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+    catalog.doc_names = sorted(catalog.doc_passages)
+    doc_number = {name: i for i, name in enumerate(catalog.doc_names)}
+    catalog.passage_doc = np.array([doc_number[p.doc] for p in catalog.passages], dtype=np.int64)
+    titles = {name: doc_title(name) for name in catalog.doc_names}
+    catalog.chunks_lexical = Lexical([f"{titles[p.doc]}: {p.text}" for p in catalog.passages])
+    catalog.sentences_lexical = Lexical(search_texts)
+    catalog.docs_lexical = Lexical(
+        [
+            titles[name] + "\n" + "\n".join(catalog.passages[i].text for i in catalog.doc_passages[name])
+            for name in catalog.doc_names
+        ]
+    )
     return catalog

@@ -1,4 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 over passages and sentences, fused by rank."""
+"""Hybrid retrieval: dense and BM25 evidence at passage, sentence and document level, blended.
+
+Measured on squad-dev (bench/README.md), a weighted blend of normalized scores beats reciprocal
+rank fusion by about five points of hit@1, and the best single signal is the best sentence
+inside a passage, not the passage as a whole.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.config import Settings
-from qa.index.store import Store
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.lexical import terms
-
-RRF_K = 60.0
 
 
 @dataclass(frozen=True)
@@ -38,69 +40,79 @@ class Query:
     terms: tuple[str, ...]
 
 
-def _ranks(scores: np.ndarray, top: int) -> dict[int, int]:
-    if scores.size == 0:
-        return {}
-    top = min(top, scores.size)
-    idx = np.argpartition(-scores, top - 1)[:top]
-    idx = idx[np.argsort(-scores[idx])]
-    return {int(i): r for r, i in enumerate(idx) if scores[i] > 0}
+@dataclass(frozen=True)
+class Signals:
+    """Every score of one question, kept for the answer layer (evidence, abstention)."""
+
+    sentence_dense: np.ndarray
+    sentence_lexical: np.ndarray
+    passage_score: np.ndarray
 
 
-def _normalize(scores: np.ndarray) -> np.ndarray:
+def _normalized(scores: np.ndarray) -> np.ndarray:
     peak = float(scores.max()) if scores.size else 0.0
     return scores / peak if peak > 0 else scores
 
 
-def dense_passages(store: Store, catalog: Catalog, vector: np.ndarray, n: int) -> dict[int, int]:
-    """Rank of each passage in Chroma's nearest-neighbour search."""
-    n = min(n, len(catalog.passages))
-    if n == 0:
-        return {}
-    found = store.chunks.query(query_embeddings=[vector.tolist()], n_results=n, include=[])
-    ids = found["ids"][0]
-    return {catalog.passage_index[i]: r for r, i in enumerate(ids) if i in catalog.passage_index}
+def _per_passage_max(values: np.ndarray, catalog: Catalog) -> np.ndarray:
+    """The best sentence value of every passage (passages own contiguous sentence ranges)."""
+    out = np.zeros(len(catalog.passages), dtype=np.float32)
+    if values.size == 0:
+        return out
+    counts = np.diff(np.append(catalog.first_sentence, values.size))
+    has = counts > 0
+    reduced = np.maximum.reduceat(values, catalog.first_sentence[has])
+    out[has] = reduced
+    return out
 
 
-def retrieve(query: Query, catalog: Catalog, store: Store, settings: Settings) -> list[PassageHit]:
-    """Passages ranked by fused evidence, each with its sentences scored for answering."""
+def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
+    q = list(query.terms)
+    sentence_dense = catalog.sentence_vectors @ query.vector
+    sentence_lexical = _normalized(catalog.sentences_lexical.scores(q))
+    passage_score = (
+        settings.w_passage_dense * (catalog.passage_vectors @ query.vector)
+        + settings.w_sentence_dense * _per_passage_max(sentence_dense, catalog)
+        + settings.w_passage_bm25 * _normalized(catalog.chunks_lexical.scores(q))
+        + settings.w_sentence_bm25 * _per_passage_max(sentence_lexical, catalog)
+        + settings.w_document_bm25 * _normalized(catalog.docs_lexical.scores(q))[catalog.passage_doc]
+    )
+    return Signals(sentence_dense, sentence_lexical, passage_score)
+
+
+def retrieve(query: Query, catalog: Catalog, settings: Settings) -> tuple[list[PassageHit], Signals]:
+    """The k best passages, each with its sentences scored for answering."""
     if catalog.empty:
-        return []
-    n = settings.candidates
-    sent_dense = catalog.sentence_vectors @ query.vector
-    sent_lex = catalog.sentences_lexical.scores(list(query.terms))
-    sent_lex_norm = _normalize(sent_lex)
-    sent_score = sent_dense + 0.35 * sent_lex_norm
-
-    fused: dict[int, float] = {}
-
-    def add(ranks: dict[int, int], weight: float) -> None:
-        for idx, rank in ranks.items():
-            fused[idx] = fused.get(idx, 0.0) + weight / (RRF_K + rank)
-
-    add(dense_passages(store, catalog, query.vector, n), 1.0)
-    add(_ranks(catalog.chunks_lexical.scores(list(query.terms)), n), 1.0)
-    best_sentence = _ranks(sent_score, n)
-    passage_from_sentence: dict[int, int] = {}
-    for s_idx, rank in best_sentence.items():
-        p = catalog.sentences[s_idx].passage
-        passage_from_sentence[p] = min(rank, passage_from_sentence.get(p, rank))
-    add(passage_from_sentence, 2.0)
-
-    ranked = sorted(fused.items(), key=lambda kv: -kv[1])[: max(settings.k, 10)]
-    hits: list[PassageHit] = []
-    for p_idx, score in ranked:
-        sentence_hits = tuple(
-            sorted(
-                (
-                    SentenceHit(s, float(sent_dense[s]), float(sent_lex_norm[s]), float(sent_score[s]))
-                    for s in catalog.passage_sentences[p_idx]
+        empty = np.zeros(0, dtype=np.float32)
+        return [], Signals(empty, empty, empty)
+    sig = signals(query, catalog, settings)
+    k = min(settings.k, len(catalog.passages))
+    top = np.argpartition(-sig.passage_score, k - 1)[:k]
+    top = top[np.argsort(-sig.passage_score[top])]
+    sentence_score = sig.sentence_dense + settings.w_answer_bm25 * sig.sentence_lexical
+    hits = []
+    for p in top:
+        hits.append(
+            PassageHit(
+                int(p),
+                float(sig.passage_score[p]),
+                tuple(
+                    sorted(
+                        (
+                            SentenceHit(
+                                s,
+                                float(sig.sentence_dense[s]),
+                                float(sig.sentence_lexical[s]),
+                                float(sentence_score[s]),
+                            )
+                            for s in catalog.passage_sentences[p]
+                        ),
+                        key=lambda h: -h.score,
+                    )
                 ),
-                key=lambda h: -h.score,
             )
         )
-        hits.append(PassageHit(p_idx, score, sentence_hits))
-    return hits[: settings.k]
+    return hits, sig
 
 
 def make_query(text: str, vector: np.ndarray) -> Query:

@@ -176,7 +176,7 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Content terms: stop words dropped, stemmed. Used for BM25 and for term overlap."""
     stem = _stemmer().stemWord
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    return [stem(w) for w in words(text) if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS]
 
 
 class Lexical:
@@ -185,7 +185,7 @@ class Lexical:
     def __init__(self, texts: list[str]) -> None:
         self.size = len(texts)
         tokenized = [terms(t) or ["\u2205"] for t in texts]
-        self.model = bm25s.BM25(k1=1.2, b=0.75)
+        self.model = bm25s.BM25(k1=1.5, b=0.75)
         if texts:
             self.model.index(tokenized, show_progress=False)
         vocab = self.model.vocab_dict if texts else {}

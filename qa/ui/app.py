@@ -315,16 +315,19 @@ class ChatApp:
 
     # --- API -------------------------------------------------------------------------------
 
-    def api_ask(self, question: str) -> dict[str, Any]:
+    def api_ask(self, question: str, history: list[list[str]] | None = None) -> dict[str, Any]:
         """Answer one question; the citations are exactly those the page shows.
 
+        `history` (optional) is the conversation so far as [question, answer] pairs, oldest first,
+        so follow-ups ("How many inmates can it hold?") are understood; the server keeps none.
+
         Returns Answer.to_dict(): question, answer (text with [n] markers), abstained, short_answer,
-        citations (doc, start, end, quote, passage, page, span_start, span_end...), passages and
-        error (set, with an empty answer, when the question is refused).
+        resolved_question, citations (doc, start, end, quote, passage, page, span_start, span_end...),
+        passages and error (set, with an empty answer, when the question or history is refused).
         """
         text = question if isinstance(question, str) else ""
         try:
-            return self.service.ask(question).to_dict()
+            return self.service.ask(question, _turns(history)).to_dict()
         except _bad_request() as exc:
             return Answer(question=text[:200], text="", error=str(exc)).to_dict()
         except Exception as exc:
@@ -436,6 +439,18 @@ def _bad_request() -> type[Exception]:
 
 
 _EMPTY_DOC = '<div class="qa-docview qa-empty">“Open in document” shows the whole text here.</div>'
+
+
+def _turns(history: object) -> list[Turn]:
+    """API history ([[question, answer], ...]) as turns; anything else is a refused request."""
+    if history is None:
+        return []
+    pairs = history if isinstance(history, list | tuple) else None
+    if pairs is None or not all(
+        isinstance(p, list | tuple) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
+    ):
+        raise _bad_request()("history must be a list of [question, answer] pairs of text")
+    return [Turn(q, a) for q, a in pairs[-20:]]
 
 
 def _notes_md(notes: list[str]) -> str:

@@ -48,7 +48,7 @@ def test_retrieval_finds_the_document_that_holds_the_fact(mixed_service: QAServi
     catalog = mixed_service.catalog
     for question, doc in cases.items():
         query = make_query(question, mixed_service.encoder.encode([question])[0])
-        hits = retrieve(query, catalog, mixed_service.store, mixed_service.settings)
+        hits, _ = retrieve(query, catalog, mixed_service.settings)
         assert hits, question
         assert len(hits) <= mixed_service.settings.k
         assert catalog.passages[hits[0].index].doc == doc, question

@@ -1,0 +1,85 @@
+"""Replies to "who said / offered what" questions: each speaker with their statements, each cited."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.answer.compose import _ellipsis, _trim
+from qa.attribute.model import Attribution
+from qa.retrieve.catalog import Catalog
+from qa.schema import Answer, Citation
+
+_MAX_STATEMENTS = 4
+_MIN_STATEMENT = 70
+_SPEECH = (
+    r"(say|said|says|offer\w*|announc\w*|confirm\w*|state[sd]?|told|tell\w*|claim\w*|propos\w*|promis\w*"
+    r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*)"
+)
+# Asked about a speaker ("who offered ...?", "what did Rubio say?") or about statements
+# ("which offers were made?"); "what is the prison called?" is about a name, not a speaker.
+_ATTRIBUTION_QUESTION = re.compile(
+    rf"^\s*who\b(?!\s+(is|was|are|were)\b).*\b{_SPEECH}\b"
+    rf"|\b(which|what)\s+(offers?|statements?|proposals?|promises?|claims?|pledges?)\b"
+    rf"|^\s*what\s+(did|does|do|has|have)\s+(?:(?-i:[A-Z])[\w.’'-]*\s+)+{_SPEECH}\b",
+    re.IGNORECASE,
+)
+
+
+def wants_attribution(question: str) -> bool:
+    """Whether a question asks who said or offered something, or what a named person said."""
+    return bool(_ATTRIBUTION_QUESTION.search(question))
+
+
+def _passage_of(catalog: Catalog, doc: str, offset: int) -> int | None:
+    for i in catalog.doc_passages.get(doc, []):
+        passage = catalog.passages[i]
+        if passage.start <= offset < passage.end:
+            return i
+    return None
+
+
+def compose_attributed(question: str, found: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer | None:
+    """Group statements by speaker (in the order they matched) and quote each within the budget."""
+    chosen = [a for a in found if _passage_of(catalog, a.doc, a.statement_start) is not None][:_MAX_STATEMENTS]
+    if not chosen:
+        return None
+    speakers: list[str] = []
+    for a in chosen:
+        if a.speaker not in speakers:
+            speakers.append(a.speaker)
+    overhead = sum(len(s) + 4 for s in speakers) + sum(len(a.verb) + 4 for a in chosen)
+    per_statement = max(_MIN_STATEMENT, (budget - overhead) // len(chosen))
+    citations: list[Citation] = []
+    sentences: list[str] = []
+    for speaker in speakers:
+        parts = []
+        for a in (x for x in chosen if x.speaker == speaker):
+            lo, hi = _trim(a.statement, per_statement, None)
+            p = catalog.passages[_passage_of(catalog, a.doc, a.statement_start) or 0]
+            n = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=n,
+                    doc=a.doc,
+                    start=a.statement_start + lo,
+                    end=a.statement_start + hi,
+                    quote=a.statement[lo:hi],
+                    passage=p.text,
+                    passage_start=p.start,
+                    passage_end=p.end,
+                    score=1.0,
+                    page=p.page,
+                )
+            )
+            quote = _ellipsis(lo, hi, a.statement)
+            quote = f"“{quote}”" if a.quoted else quote
+            via = f" (as {a.reported_by} put it)" if a.reported_by else ""
+            parts.append(f"{a.verb} {quote}{via} [{n}]")
+        sentences.append(f"{speaker} " + "; ".join(parts))
+    return Answer(
+        question=question,
+        text=". ".join(sentences),
+        citations=citations,
+        short_answer=speakers[0],
+    )
