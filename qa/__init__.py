@@ -11,6 +11,9 @@ for _name, _value in {
     "ANONYMIZED_TELEMETRY": "False",
     "GRADIO_ANALYTICS_ENABLED": "False",
     "TOKENIZERS_PARALLELISM": "false",
+    # numpy's BLAS threads would fight torch's for the cores; our matrix products are small.
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
 }.items():
     os.environ.setdefault(_name, _value)
 

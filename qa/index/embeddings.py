@@ -38,12 +38,20 @@ def model_path(model: str) -> Path:
 
 
 @lru_cache(maxsize=4)
-def _load(model: str, threads: int) -> SentenceTransformer:
-    import torch
+def _load(model: str) -> SentenceTransformer:
     from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(threads)
     return SentenceTransformer(str(model_path(model)), device="cpu", local_files_only=True)
+
+
+def _use_threads(n: int) -> None:
+    import torch
+
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+
+
+_PARALLEL_FROM = 8
 
 
 class Encoder(Embeddings):
@@ -56,11 +64,14 @@ class Encoder(Embeddings):
 
     @property
     def model(self) -> SentenceTransformer:
-        return _load(self.model_name, self.threads)
+        return _load(self.model_name)
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        """Batches use every thread; a single question uses one, because on 2 busy cores torch's
+        threads spin against each other and one query took 230 ms on two threads, 22 ms on one."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        _use_threads(self.threads if len(texts) >= _PARALLEL_FROM else 1)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,
