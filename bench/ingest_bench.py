@@ -1,0 +1,226 @@
+"""Ingest speed and memory: our pipeline against the raw encoder on exactly the same texts.
+
+    .venv/bin/python bench/ingest_bench.py [--corpus DIR] [--index DIR] [--keep]
+
+Each measurement runs in a fresh subprocess so its RSS high-water mark is its own:
+  1. ingest: the model is loaded and warmed first, then `sync_corpus` over an empty index is timed
+     (wall time, passages/s, sentences/s), RSS sampled every second; then the same corpus again
+     (re-ingest: must embed nothing); then the in-memory catalog load that follows an ingest.
+  2. raw: the texts our pipeline embeds (passages, plus title-prefixed sentences, built with the
+     pipeline's own splitter) encoded in one `SentenceTransformer.encode` call, same batch size.
+Overhead = ingest seconds / raw encode seconds - 1. Prints JSON and saves bench/out/ingest.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import (
+    CORPUS,
+    OUT,
+    THREADS,
+    RssSampler,
+    dir_size_mb,
+    load,
+    machine,
+    peak_rss_mb,
+    run_json,
+    save,
+)
+
+
+def _settings(corpus: Path, index: Path) -> Any:
+    import qa  # noqa: F401  (offline environment first)
+    from qa.config import Settings
+
+    return Settings(corpus_dir=corpus, index_dir=index, threads=THREADS)
+
+
+def worker_ingest(corpus: Path, index: Path, profile: Path | None) -> dict[str, Any]:
+    from qa.index.sync import sync_corpus
+    from qa.service import QAService
+
+    settings = _settings(corpus, index)
+    t0 = time.perf_counter()
+    service = QAService(settings)
+    service.encoder.encode(["warm up the model"])
+    model_load = time.perf_counter() - t0
+    rss_ready = peak_rss_mb()
+
+    encoded = {"texts": 0, "calls": 0}
+    inner = service.encoder.encode
+
+    def counting(texts: list[str]) -> Any:
+        encoded["texts"] += len(texts)
+        encoded["calls"] += 1
+        return inner(texts)
+
+    service.encoder.encode = counting  # type: ignore[method-assign]
+
+    profiler = None
+    if profile is not None:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.01)
+        profiler.start()
+    load0 = load()
+    with RssSampler(every=1.0) as sampler:
+        t0 = time.perf_counter()
+        report = sync_corpus(settings, service.store, show_bar=False)
+        ingest = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.stop()
+        assert profile is not None
+        profile.write_text(profiler.output_text(unicode=False, color=False, show_all=False))
+    load1 = load()
+    rss_ingest = peak_rss_mb()
+    first = dict(encoded)
+    sentences = service.store.sentences.count()
+
+    encoded.update(texts=0, calls=0)
+    t0 = time.perf_counter()
+    again = sync_corpus(settings, service.store, show_bar=False)
+    reingest = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    service.refresh()
+    catalog = time.perf_counter() - t0
+    return {
+        "model_load_s": round(model_load, 2),
+        "ingest_s": round(ingest, 2),
+        "load_during_ingest": [load0, load1],
+        "documents": report.documents,
+        "passages": report.chunks,
+        "sentences": sentences,
+        "embedded_texts": first["texts"],
+        "encode_calls": first["calls"],
+        "passages_per_s": round(report.chunks / ingest, 1),
+        "texts_per_s": round(first["texts"] / ingest, 1),
+        "problems": report.problems,
+        "reingest_s": round(reingest, 3),
+        "reingest_added": again.added,
+        "reingest_embedded_texts": encoded["texts"],
+        "reingest_load": load(),
+        "catalog_load_s": round(catalog, 2),
+        "rss_after_model_mb": rss_ready,
+        "peak_rss_ingest_mb": rss_ingest,
+        "peak_rss_with_catalog_mb": peak_rss_mb(),
+        "rss_samples": sampler.samples[:: max(1, len(sampler.samples) // 60)],
+        "index_mb": dir_size_mb(index),
+    }
+
+
+def pipeline_texts(corpus: Path, grouped: bool = False) -> Any:
+    """Exactly what our ingest hands the encoder: passages, then title-prefixed sentences, per file.
+
+    `grouped`: the lists in the order and grouping the pipeline encodes them (per file, per kind)."""
+    from qa.index.sync import chunk_documents
+    from qa.ingest.load import corpus_files, load_document
+    from qa.ingest.split import split_document
+
+    settings = _settings(corpus, Path("/nonexistent"))
+    texts: list[str] = []
+    groups: list[list[str]] = []
+    for path, name in corpus_files(corpus):
+        doc = load_document(path, name=name)
+        chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
+        pairs = list(chunk_documents(chunks))
+        texts.extend(d.page_content for _, d in pairs)
+        for kind in ("chunks", "sentences"):
+            groups.append([d.page_content for k, d in pairs if k == kind])
+    return groups if grouped else texts
+
+
+def worker_raw(corpus: Path, pipeline_batches: bool = False) -> dict[str, Any]:
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from qa.index.embeddings import model_path
+
+    settings = _settings(corpus, Path("/nonexistent"))
+    torch.set_num_threads(THREADS)
+    t0 = time.perf_counter()
+    texts = pipeline_texts(corpus)
+    split = time.perf_counter() - t0
+    model = SentenceTransformer(str(model_path(settings.model)), device="cpu", local_files_only=True)
+    model.encode(["warm up the model"])
+    load0 = load()
+    t0 = time.perf_counter()
+    vectors = model.encode(
+        texts, batch_size=settings.embed_batch_size, normalize_embeddings=True, convert_to_numpy=True
+    )
+    took = time.perf_counter() - t0
+    extra: dict[str, Any] = {}
+    if pipeline_batches:
+        # The same texts encoded the way the pipeline calls the model: one call per 64 texts of one
+        # file and kind, in document order (index() batches), so length sorting only spans a batch.
+        groups = pipeline_texts(corpus, grouped=True)
+        size = settings.embed_batch_size
+        t0 = time.perf_counter()
+        for group in groups:
+            for i in range(0, len(group), size):
+                model.encode(group[i : i + size], batch_size=size, normalize_embeddings=True)
+        extra["pipeline_batches_encode_s"] = round(time.perf_counter() - t0, 2)
+        extra["load_after_pipeline_batches"] = load()
+    return {
+        **extra,
+        "texts": len(texts),
+        "unique_texts": len(set(texts)),
+        "chars": sum(len(t) for t in texts),
+        "split_s": round(split, 2),
+        "raw_encode_s": round(took, 2),
+        "texts_per_s": round(len(texts) / took, 1),
+        "dim": int(vectors.shape[1]),
+        "load_during_raw": [load0, load()],
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def measure(corpus: Path, index: Path, profile: Path | None = None) -> dict[str, Any]:
+    """Both workers in fresh subprocesses; the index is rebuilt from empty."""
+    shutil.rmtree(index, ignore_errors=True)
+    me = [sys.executable, str(Path(__file__).resolve())]
+    cmd = [*me, "--worker", "ingest", "--corpus", str(corpus), "--index", str(index)]
+    if profile is not None:
+        cmd += ["--profile", str(profile)]
+    ours = run_json(cmd)
+    raw = run_json([*me, "--worker", "raw", "--corpus", str(corpus)])
+    return {
+        "corpus": str(corpus),
+        "corpus_mb": dir_size_mb(corpus),
+        "ours": ours,
+        "raw": raw,
+        "overhead": round(ours["ingest_s"] / raw["raw_encode_s"] - 1, 3),
+        "same_text_count": ours["embedded_texts"] == raw["texts"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--index", type=Path, default=OUT / "index-1x")
+    parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the ingest here")
+    parser.add_argument("--worker", choices=["ingest", "raw"], help=argparse.SUPPRESS)
+    parser.add_argument("--pipeline-batches", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker == "ingest":
+        print(json.dumps(worker_ingest(args.corpus, args.index, args.profile)))
+        return 0
+    if args.worker == "raw":
+        print(json.dumps(worker_raw(args.corpus, args.pipeline_batches)))
+        return 0
+    result = {"machine": machine(), **measure(args.corpus, args.index, args.profile)}
+    save("ingest", result)
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
