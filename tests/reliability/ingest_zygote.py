@@ -12,14 +12,15 @@ answers {"pid": N}; {"wait": N} answers {"code": exit status or -signal}.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
 
-import qa  # noqa: F401  (offline environment first)
-import qa.service  # noqa: F401  (the heavy imports: chromadb, langchain, spaCy helpers)
-import sentence_transformers  # noqa: F401
+import qa.service  # noqa: F401  (offline environment first, then chromadb, langchain, spaCy helpers)
 from qa.cli.main import main
+
+importlib.import_module("sentence_transformers")  # torch and transformers: most of the start-up
 
 
 def _child(env: dict[str, str], log: str) -> None:
