@@ -46,9 +46,14 @@ def safe_filename(name: str) -> str:
     base = _SAFE_NAME.sub("_", base).strip(" .")
     if not base or base.startswith("."):
         raise BadRequest(f"{name!r} is not a usable file name")
-    if PurePath(base).suffix.lower() not in SUPPORTED_SUFFIXES:
+    suffix = PurePath(base).suffix
+    if suffix.lower() not in SUPPORTED_SUFFIXES:
         raise BadRequest(f"{base}: only {', '.join(SUPPORTED_SUFFIXES)} files can be added")
-    return base[:200]
+    # Shorten the stem, never the suffix, and count bytes: file systems allow 255 (UTF-8) bytes.
+    stem = base[: -len(suffix)]
+    while len((stem + suffix).encode()) > 200:
+        stem = stem[:-1]
+    return stem.rstrip(" .") + suffix
 
 
 def clean_question(question: object, max_chars: int) -> str:
