@@ -14,13 +14,9 @@ from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
 
 NOT_FOUND = "The documents don't contain an answer to this question."
-_RANK_PRIOR = 0.03
-_SECOND_MARGIN = 0.08
-_TYPED = ("when", "how many")
+_TYPED = ("how many",)
 _ENTITY_TYPES = ("who", "when", "where", "how many")
 _TYPED_POOL = 6
-_TYPED_MARGIN = 0.15
-_GAP_COST = 0.02
 
 
 @dataclass(frozen=True)
@@ -41,8 +37,23 @@ def coverage(query: Query, text: str, catalog: Catalog) -> float:
     return found / total if total else 0.0
 
 
-def _candidates(hits: list[PassageHit]) -> list[Candidate]:
-    out = [Candidate(s, hit, s.score - _RANK_PRIOR * rank) for rank, hit in enumerate(hits) for s in hit.sentences]
+def _candidates(query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings) -> list[Candidate]:
+    """Every sentence of the retrieved passages, best answer first (weights: AnswerWeights)."""
+    w = settings.answer
+    top = hits[0].score if hits and hits[0].score > 0 else 1.0
+    out = []
+    for rank, hit in enumerate(hits):
+        prior = w.passage_ratio * hit.score / top + w.top_passage * (rank == 0) + w.passage_rank / (1 + rank)
+        for s in hit.sentences:
+            text = catalog.sentences[s.index].text
+            score = (
+                prior
+                + w.dense * s.dense
+                + w.bm25 * s.lexical
+                + w.coverage * coverage(query, text, catalog)
+                + w.length * min(len(text), w.length_cap) / w.length_cap
+            )
+            out.append(Candidate(s, hit, score))
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -109,10 +120,10 @@ def compose(
 ) -> Answer:
     """The reply: short answer first when the question asks for one, then cited quotes."""
     qtype: QuestionType = question_type(question)
-    candidates = _candidates(hits)
+    candidates = _candidates(query, hits, catalog, settings)
     if not candidates:
         return Answer(question=question, text=NOT_FOUND, abstained=True)
-    main, span, support = _choose(question, qtype, candidates, catalog)
+    main, span, support = _choose(question, qtype, candidates, catalog, settings)
     judged = support or main
     if evidence(query, judged, sig, catalog, settings) < settings.abstain_threshold or (
         qtype in _TYPED and span is None
@@ -135,7 +146,7 @@ def compose(
     used = len(parts[0])
     seen = {main.sentence.index}
     followers = [support] if support else []
-    followers += [c for c in candidates[1:] if c.score >= main.score - _SECOND_MARGIN]
+    followers += [c for c in candidates[1:] if c.score >= main.score - settings.answer.second_margin]
     for cand in followers:
         if len(citations) >= settings.max_citations:
             break
@@ -169,7 +180,7 @@ def _with_span(c: Citation, span: Span, lo: int) -> Citation:
 
 
 def _choose(
-    question: str, qtype: QuestionType, candidates: list[Candidate], catalog: Catalog
+    question: str, qtype: QuestionType, candidates: list[Candidate], catalog: Catalog, settings: Settings
 ) -> tuple[Candidate, Span | None, Candidate | None]:
     """The sentence to lead with, the answer inside it, and a sentence it needs beside it.
 
@@ -183,12 +194,12 @@ def _choose(
         return main, None, None
     best: tuple[float, Candidate, Span] | None = None
     for cand in candidates[:_TYPED_POOL]:
-        if cand.score < main.score - _TYPED_MARGIN:
+        if cand.score < main.score - settings.answer.typed_margin:
             break
         span = short_answer_span(question, qtype, catalog.sentences[cand.sentence.index].text)
         if span is None:
             continue
-        key = cand.score - _GAP_COST * min(span.gap, 10)
+        key = cand.score - settings.answer.gap_cost * min(span.gap, 10)
         if best is None or key > best[0]:
             best = (key, cand, span)
     if best is not None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.nlp import parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 from qa.retrieve.lexical import terms
 
 _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
-    "who": ("PERSON", "ORG", "NORP", "GPE"),
+    "who": ("PERSON", "ORG", "GPE", "NORP"),
     "when": ("DATE", "TIME"),
     "where": ("GPE", "LOC", "FAC", "ORG"),
     "how many": ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"),
@@ -19,6 +23,19 @@ _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
 
 _GROUPS = re.compile(r"\b(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)")
 _RANK_COST = 4
+
+
+_HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
+
+
+def _unit(question: str) -> str | None:
+    """The counted thing in "how many kilometers ...", compared by its first five letters."""
+    match = _HOW_MANY_UNIT.search(question.lower())
+    return match.group(1)[:5] if match else None
+
+
+def _followed_by(doc: Doc, end: int, unit: str) -> bool:
+    return any(t.text.lower().startswith(unit) for t in doc[end : end + 3])
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,7 @@ def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span
         return None
     doc = parse(sentence)
     q_terms = set(terms(question))
+    unit = _unit(question) if qtype == "how many" else None
     anchors = [t.i for t in doc if (tt := terms(t.text)) and tt[0] in q_terms]
     preference = _PREFERENCE[qtype]
     if qtype == "who" and _GROUPS.search(question.lower()):
@@ -54,6 +72,8 @@ def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span
             default=len(doc),
         )
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
+        if unit and _followed_by(doc, ent.end, unit):
+            rank, gap = 0, 0  # "300 kilometres" answers "how many kilometers"
         span = Span(ent.start_char, ent.end_char, gap, rank)
         if best is None or gap + _RANK_COST * rank < best.gap + _RANK_COST * best.rank:
             best = span

@@ -215,8 +215,8 @@ class ChatApp:
                 continue
             except Exception as exc:
                 log.exception("upload of %s failed", filename)
-                gr.Warning(f"{filename}: indexing failed ({type(exc).__name__})")
-                notes.append(f"not added: {filename}: indexing failed")
+                gr.Warning(f"{filename}: indexing failed ({_why(exc)})")
+                notes.append(f"not added: {filename}: indexing failed ({_why(exc)})")
                 continue
             self._forget(name)
             if report.problems:
@@ -240,8 +240,8 @@ class ChatApp:
             note = f"not removed: {name}: {exc}"
         except Exception as exc:
             log.exception("removing %s failed", name)
-            gr.Warning(f"{name}: removal failed ({type(exc).__name__})")
-            note = f"not removed: {name}: removal failed"
+            gr.Warning(f"{name}: removal failed ({_why(exc)})")
+            note = f"not removed: {name}: removal failed ({_why(exc)})"
         self._forget(name)
         table, choices = self.documents_panel()
         return _notes_md([note]), table, choices
@@ -436,6 +436,11 @@ def _bad_request() -> type[Exception]:
     from qa.service import BadRequest
 
     return BadRequest
+
+
+def _why(exc: Exception) -> str:
+    """What to tell the user about an unexpected failure: the store's own advice, else its type."""
+    return str(exc) if type(exc).__name__ == "StoreUnavailable" else type(exc).__name__
 
 
 _EMPTY_DOC = '<div class="qa-docview qa-empty">“Open in document” shows the whole text here.</div>'
