@@ -7,46 +7,15 @@ break things (kill a server, kill an ingest) get their own copies.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from reliability_kit import UPLOAD_LIMIT_MB, ChromaServer, start_app
 
-import qa  # noqa: F401  (offline environment first)
-from qa.config import Settings
-from qa.ui.app import Running, start
+from qa.ui.app import Running
 
-REPO = Path(__file__).resolve().parents[2]
-ARTICLE = REPO / "corpus" / "el-salvador-deportation-offer.txt"
-BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
-# The reliability app refuses uploads over this many MB (Gradio's max_file_size and add_document).
-UPLOAD_LIMIT_MB = 0.5  # fractional on purpose: the page and the service agree on bytes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_app(root: Path, **overrides: object) -> Running:
-    """The chat over a copy of the article in `root`, on a free loopback port, ready to answer."""
-    corpus = root / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ARTICLE, corpus / ARTICLE.name)
-    options: dict[str, object] = {"corpus_dir": corpus, "index_dir": root / "index", "port": free_port()}
-    options.update(overrides)
-    running = start(Settings(**options), quiet=True)  # type: ignore[arg-type]
-    assert running.wait_ready(timeout=600), "the start-up index update did not finish in 10 minutes"
-    assert running.status.error is None, running.status.error
-    return running
 
 
 @pytest.fixture(scope="session")
@@ -83,46 +52,6 @@ def rel_page(rel_app: Running, browser: Browser) -> Iterator[Page]:
         yield pg
     finally:
         context.close()
-
-
-class ChromaServer:
-    """`chroma run` from the venv on a loopback port; stop() and start() keep port and folder."""
-
-    def __init__(self, path: Path, log: Path) -> None:
-        self.path = path
-        self.port = free_port()
-        self.log = log
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float = 120.0) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [str(BIN / "chroma"), "run", "--path", str(self.path), "--host", "127.0.0.1", "--port", str(self.port)],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {self.proc.returncode}: {self.log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise RuntimeError(f"chroma run did not answer in {timeout:.0f} s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=30)
-        self.proc = None
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,133 @@
+"""Client/server: with QA_CHROMA_URL the CLI and the app keep their vectors in a real `chroma run`;
+losing the server mid-use gives a clear error, and everything works again once it is back."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import chromadb
+import pytest
+from gradio_client import Client
+from reliability_kit import ChromaServer, start_app
+
+from qa.cli.main import main as qa_main
+from qa.config import Settings
+from qa.index.store import StoreUnavailable
+from qa.ui.app import Running
+
+pytestmark = pytest.mark.slow
+
+QA = str(Path(sys.executable).parent / "qa")
+FERRY = "The Quorvath ferry leaves the harbour at seven every morning and returns at dusk.\n"
+BAKERY = "The Lindgren bakery on Mill Street sells cardamom buns only on Fridays.\n"
+
+
+def _env(server: ChromaServer, root: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
+    env.update(QA_CHROMA_URL=server.url, QA_CORPUS_DIR=str(root / "corpus"), QA_INDEX_DIR=str(root / "index"))
+    return env
+
+
+def _server_counts(server: ChromaServer) -> dict[str, int]:
+    client = chromadb.HttpClient(host="127.0.0.1", port=server.port)
+    return {c.name: c.count() for c in client.list_collections()}
+
+
+@pytest.fixture(scope="module")
+def server_root(tmp_path_factory: pytest.TempPathFactory, chroma_server: ChromaServer, kit) -> Path:  # type: ignore[no-untyped-def]
+    """A corpus indexed into the server by `qa ingest` (a real subprocess)."""
+    root = tmp_path_factory.mktemp("server-mode")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text(FERRY)
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    done = subprocess.run([QA, "ingest", "--quiet"], env=_env(chroma_server, root), capture_output=True, timeout=900)
+    assert done.returncode == 0, done.stderr.decode()
+    assert "2 documents" in done.stdout.decode()
+    return root
+
+
+@pytest.fixture(scope="module")
+def server_app(server_root: Path, chroma_server: ChromaServer) -> Iterator[Running]:
+    running = start_app(server_root, chroma_url=chroma_server.url)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+def test_cli_ingest_and_ask_use_the_server(server_root: Path, chroma_server: ChromaServer) -> None:
+    counts = _server_counts(chroma_server)
+    settings = Settings(model="all-MiniLM-L6-v2")
+    assert counts[settings.collection_name("chunks")] >= 2
+    assert counts[settings.collection_name("sentences")] >= 4
+    assert not (server_root / "index" / "chroma.sqlite3").exists()  # no embedded store on the side
+    asked = subprocess.run(
+        [QA, "ask", "--json", "--no-sync", "When does the Quorvath ferry leave the harbour?"],
+        env=_env(chroma_server, server_root),
+        capture_output=True,
+        timeout=900,
+    )
+    assert asked.returncode == 0, asked.stderr.decode()
+    answer = json.loads(asked.stdout)
+    assert "seven" in answer["answer"] and answer["citations"][0]["doc"] == "ferry.txt", answer
+
+
+def test_server_lost_mid_use_then_back(
+    server_app: Running, server_root: Path, chroma_server: ChromaServer, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+) -> None:
+    service = server_app.service
+    client = Client(server_app.url, verbose=False)
+    assert "seven" in client.predict("When does the Quorvath ferry leave?", api_name="/ask")["answer"]
+    before = _server_counts(chroma_server)
+    indexed = {d.name for d in service.documents()}  # the article start_app adds, ferry.txt, harbour.txt
+    assert {"ferry.txt", "harbour.txt"} < indexed
+
+    chroma_server.stop()
+    try:
+        # Answers come from the in-memory catalog, so asking still works.
+        assert "seven" in client.predict("When does the Quorvath ferry leave?", api_name="/ask")["answer"]
+        # Anything that writes says what is wrong and what to do, instead of a traceback.
+        (server_root / "corpus" / "bakery.txt").write_text(BAKERY)
+        message = rf"Chroma server at {chroma_server.url} is not answering.*chroma run"
+        with pytest.raises(StoreUnavailable, match=message):
+            service.sync(show_bar=False)
+        upload = tmp_path / "bakery-upload.txt"
+        upload.write_text(BAKERY)
+        note, _, _, _ = server_app.chat.upload([str(upload)])
+        assert "not added: bakery-upload.txt: indexing failed (the Chroma server at" in html.unescape(note), note
+        # The CLI: exit status 1 and one line, not a traceback.
+        for name, value in _env(chroma_server, server_root).items():
+            if name.startswith("QA_"):
+                monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        assert qa_main(["ingest", "--quiet"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("qa: ") and "Chroma server" in err and "Traceback" not in err, err
+        assert qa_main(["ask", "--no-sync", "When does the Quorvath ferry leave?"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("qa: ") and "Chroma server" in err and "Traceback" not in err, err
+        # The page still lists the documents and answers.
+        assert {d.name for d in service.documents()} == indexed
+    finally:
+        chroma_server.start()  # same port, same folder
+
+    report = service.sync(show_bar=False)
+    assert report.problems == []
+    assert {d.name for d in service.documents()} == indexed | {"bakery.txt", "bakery-upload.txt"}
+    after = _server_counts(chroma_server)
+    chunks = Settings().collection_name("chunks")
+    assert after[chunks] == before[chunks] + 2
+    answer = client.predict("Which day does the Lindgren bakery sell cardamom buns?", api_name="/ask")
+    assert "Fridays" in answer["answer"], answer
+    note, _, _, _ = server_app.chat.upload([str(upload)])
+    assert "bakery-upload.txt indexed" in note
+    assert qa_main(["ingest", "--quiet"]) == 0
+    assert f"{len(indexed) + 2} documents" in capsys.readouterr().out
