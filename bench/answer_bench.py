@@ -66,14 +66,16 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None) -
 
         profiler = Profiler(interval=0.001)
     latencies: list[float] = []
+    cpu: list[float] = []
     cited1 = retrieved1 = hit4 = hit5 = abstained = 0
     load0 = load()
     for item in items:
         if profiler is not None:
             profiler.start()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         answer = service.ask(item.question)
         latencies.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         if profiler is not None:
             profiler.stop()
         passages = [covers(item, p.doc, p.passage_start, p.passage_end) for p in answer.passages]
@@ -91,6 +93,7 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None) -
         "passages": len(catalog.passages),
         "sentences": len(catalog.sentences),
         "latency_ms": percentiles(latencies),
+        "cpu_ms": percentiles(cpu),
         "load_during": [load0, load()],
         "questions": k,
         "hit_at_1_cited": round(cited1 / k, 4),

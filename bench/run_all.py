@@ -41,6 +41,12 @@ def _read(name: str) -> dict[str, Any] | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _at(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    dirty = f" + {m['qa_dirty_files']} uncommitted qa/ files" if m.get("qa_dirty_files") else ""
+    return f"commit {m['commit']}{dirty}"
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
 
@@ -59,13 +65,14 @@ def report() -> str:
         "Data: /work/shared/bench/squad-dev (24 articles, 740 KB; 4,961 questions). Threads: 2 (QA_THREADS, torch).",
         "",
     ]
+    head = len(lines)
     rows: list[tuple[str, str, str, str]] = []
     if ing:
         o, r = ing["ours"], ing["raw"]
         lines += [
             "## Ingest (1x)",
             "",
-            f"Measured {ing['machine']['date']}. `python bench/ingest_bench.py`",
+            f"Measured {ing['machine']['date']} at {_at(ing)}. `python bench/ingest_bench.py`",
             "",
             "| figure | value | load avg |",
             "|---|---|---|",
@@ -93,14 +100,17 @@ def report() -> str:
                      verdict(o["reingest_s"] < GOALS["reingest_s"] and o["reingest_added"] == 0
                              and o["reingest_embedded_texts"] == 0), f"load {o['reingest_load']}"))
     if ans:
-        lines += ["## Answers (1x)", "", f"Measured {ans['machine']['date']}. `python bench/answer_bench.py`", ""]
+        lines += ["## Answers (1x)", ""]
+        lines += [f"Measured {ans['machine']['date']} at {_at(ans)}. `python bench/answer_bench.py`", ""]
         lines += ["| figure | value | load avg |", "|---|---|---|"]
         if "inproc" in ans:
             i = ans["inproc"]
             lat = i["latency_ms"]
+            cpu = i.get("cpu_ms")
             lines += [
                 f"| in-process `QAService.ask`, warm, {i['questions']} questions | p50 {lat['p50']} ms, "
                 f"p95 {lat['p95']} ms, max {lat['max']} ms | {i['load_during'][0]} → {i['load_during'][1]} |",
+                *([f"| CPU time per ask (process_time) | p50 {cpu['p50']} ms, p95 {cpu['p95']} ms | |"] if cpu else []),
                 f"| hit@1 (first citation's passage) / retriever hit@1 / hit@4 / hit@5 | {i['hit_at_1_cited']} / "
                 f"{i['hit_at_1_retrieved']} / {i['hit_at_4']} / {i['hit_at_5']} (abstained {i['abstained']}) | |",
                 f"| answering process peak RSS | {i['peak_rss_mb']} MB | |",
@@ -131,7 +141,8 @@ def report() -> str:
         lines += [
             "## Side by side with the tutorial pipeline (1x)",
             "",
-            f"Measured {tut['machine']['date']}. `python bench/tutorial_bench.py`: RecursiveCharacterTextSplitter"
+            f"Measured {tut['machine']['date']} at {_at(tut)}. `python bench/tutorial_bench.py`: "
+            "RecursiveCharacterTextSplitter"
             "(1000, 200, add_start_index=True) + Chroma.from_documents(our Encoder, PersistentClient) + "
             "similarity_search(k=4), same model, same question sample.",
             "",
@@ -168,7 +179,8 @@ def report() -> str:
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in srows:
-            ingest = (f"{r['ingest']['ingest_s']}" if r.get("ingest")
+            ingest = (f"{r['ingest']['ingest_s']}" + (" (ingest_bench)" if r["ingest"].get("from") else "")
+                      if r.get("ingest")
                       else f"~{r['ingest_extrapolated_s']} (extrapolated)" if r.get("ingest_extrapolated_s") else "—")
             rss_ingest = r["ingest"]["peak_rss_ingest_mb"] if r.get("ingest") else "—"
             a = r["answers"]
@@ -176,7 +188,9 @@ def report() -> str:
                 f"| {r['level']}x | {r['files']} | {r['corpus_mb']} | {ingest} "
                 f"| {r['build']['build_s_reused_vectors']} "
                 f"| {r['build']['index_mb']} | {rss_ingest} / {r['build']['peak_rss_build_mb']} / {a['peak_rss_mb']} | "
-                f"{a['latency_ms']['p50']} / {a['latency_ms']['p95']} | {a['hit_at_1_cited']} / {a['hit_at_5']} | "
+                f"{a['latency_ms']['p50']} / {a['latency_ms']['p95']}"
+                + (f" (CPU {a['cpu_ms']['p50']} / {a['cpu_ms']['p95']})" if a.get("cpu_ms") else "")
+                + f" | {a['hit_at_1_cited']} / {a['hit_at_5']} | "
                 f"{a['load_during']} |"
             )
         base = next((r for r in srows if r["level"] == 1), None)
@@ -193,7 +207,7 @@ def report() -> str:
     goals += [f"| {g} | {v} | {ok} | {ld} |" for g, v, ok, ld in rows]
     notes_path = REPO / "bench" / "out" / "notes.md"
     notes = notes_path.read_text().splitlines() if notes_path.exists() else []
-    return "\n".join(lines[:8] + goals + [""] + notes + [""] + lines[8:]) + "\n"
+    return "\n".join(lines[:head] + goals + [""] + notes + [""] + lines[head:]) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
