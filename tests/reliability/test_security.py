@@ -104,6 +104,7 @@ def test_upload_size_limit(rel_app: Running, fresh: Callable[..., QAService]) ->
 # --- names and text shown in the page ----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_markup_in_file_names_is_shown_never_run(rel_app: Running, rel_page: Page, tmp_path: Path) -> None:
     names = ["<img src=x onerror=window.__xss=1>.txt", '"><svg onload=window.__xss=2>.md']
     paths = []
@@ -204,6 +205,7 @@ def test_login_is_required_when_qa_auth_is_set(locked_app: Running) -> None:
     assert "40,000" in result["answer"] or "Terrorism Confinement Center" in result["answer"]
 
 
+@pytest.mark.slow
 def test_login_page_in_the_browser(locked_app: Running, browser: Browser) -> None:
     context = browser.new_context()
     page = context.new_page()
