@@ -52,7 +52,31 @@ def service_for(corpus: Path, index: Path) -> Any:
     return QAService(Settings(corpus_dir=corpus, index_dir=index, threads=THREADS))
 
 
-def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None) -> dict[str, Any]:
+def _stage_timers(service: Any) -> dict[str, list[float]]:
+    """Wrap the steps of QAService.ask (in this process only) to collect per-step CPU ms."""
+    import qa.service as module
+
+    spent: dict[str, list[float]] = {"encode": [], "retrieve": [], "attribution": [], "compose": []}
+
+    def timing(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            c0 = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[name].append((time.process_time() - c0) * 1000)
+
+        return wrapper
+
+    service.encoder.encode = timing("encode", service.encoder.encode)
+    module.retrieve = timing("retrieve", module.retrieve)  # type: ignore[attr-defined]
+    module.compose = timing("compose", module.compose)  # type: ignore[attr-defined]
+    if hasattr(service, "_attributed"):
+        service._attributed = timing("attribution", service._attributed)
+    return spent
+
+
+def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None, stages: bool = False) -> dict[str, Any]:
     t0 = time.perf_counter()
     service = service_for(corpus, index)
     catalog = service.catalog
@@ -65,6 +89,7 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None) -
         from pyinstrument import Profiler
 
         profiler = Profiler(interval=0.001)
+    spent = _stage_timers(service) if stages else None
     latencies: list[float] = []
     cpu: list[float] = []
     cited1 = retrieved1 = hit4 = hit5 = abstained = 0
@@ -94,6 +119,7 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None) -
         "sentences": len(catalog.sentences),
         "latency_ms": percentiles(latencies),
         "cpu_ms": percentiles(cpu),
+        **({"cpu_ms_by_step": {k: percentiles(v) for k, v in spent.items()}} if spent else {}),
         "load_during": [load0, load()],
         "questions": k,
         "hit_at_1_cited": round(cited1 / k, 4),
@@ -192,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold-runs", type=int, default=3)
     parser.add_argument("--only", default="inproc,api,cold")
     parser.add_argument("--profile", type=Path, help="pyinstrument profile of the in-process asks")
+    parser.add_argument("--stages", action="store_true", help="CPU ms per step of ask (encode, retrieve, ...)")
     parser.add_argument("--save", default="answers", help="bench/out/<name>.json")
     args = parser.parse_args(argv)
     if not (args.index / "chroma.sqlite3").exists():
@@ -202,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if "cold" in parts:
         result["cold"] = cold_start(args.corpus, args.index, args.cold_runs)
     if "inproc" in parts:
-        result["inproc"] = in_process(args.corpus, args.index, args.questions, args.profile)
+        result["inproc"] = in_process(args.corpus, args.index, args.questions, args.profile, args.stages)
     if "api" in parts:
         result["api"] = through_api(args.corpus, args.index, args.api_questions)
     save(args.save, result)

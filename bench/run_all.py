@@ -207,7 +207,14 @@ def report() -> str:
     goals += [f"| {g} | {v} | {ok} | {ld} |" for g, v, ok, ld in rows]
     notes_path = REPO / "bench" / "out" / "notes.md"
     notes = notes_path.read_text().splitlines() if notes_path.exists() else []
-    return "\n".join(lines[:head] + goals + [""] + notes + [""] + lines[head:]) + "\n"
+    appendix: list[str] = []
+    profiles = sorted((OUT / "profiles").glob("*.txt")) if (OUT / "profiles").is_dir() else []
+    if profiles:
+        appendix = ["## Appendix: profiles (pyinstrument, top of each; wall clock on the loaded machine)", ""]
+        for path in profiles:
+            text = [line for line in path.read_text().splitlines() if line.strip()][:45]
+            appendix += [f"### {path.name}", "", "```", *text, "```", ""]
+    return "\n".join(lines[:head] + goals + [""] + notes + [""] + lines[head:] + appendix) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -249,6 +249,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     ax.legend()
     for a in axes.flat:
         a.grid(alpha=0.3)
+        a.set_ylim(bottom=0)
     fig.suptitle("qa at scale (2-core machine shared with other jobs; load averages in RESULTS.md)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -265,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--level", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.levels == "plot":  # redraw bench/scale.png from bench/out/scale.json
+        rows = json.loads((OUT / "scale.json").read_text())["rows"]
+        extrapolate(rows)
+        plot(rows, REPO / "bench" / "scale.png")
+        return 0
     if args.worker == "build":
         print(json.dumps(worker_build(args.corpus, args.index, args.reuse, args.level)))
         return 0
