@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from qa.config import Settings
 from qa.index.store import Store
-from qa.ingest.load import LoadError, check_inside, corpus_files, doc_title, load_document
+from qa.ingest.load import LoadError, check_inside, corpus_files, load_document
 from qa.ingest.split import split_document
 from qa.schema import Chunk, IngestReport
 
@@ -32,13 +32,12 @@ def _digest(path: Path) -> str:
 
 
 def _config_key(settings: Settings) -> dict[str, object]:
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 2}
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 3}
 
 
 def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
     """LangChain documents for both collections; metadata carries exact offsets."""
     for chunk in chunks:
-        prefix = f"{doc_title(chunk.doc)}: "
         base: dict[str, str | int] = {"source": chunk.doc}
         if chunk.page is not None:
             base["page"] = chunk.page
@@ -47,10 +46,9 @@ def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
             yield (
                 "sentences",
                 Document(
-                    prefix + sentence.text,
+                    sentence.text,
                     metadata={
                         **base,
-                        "text_offset": len(prefix),
                         "start": sentence.start,
                         "end": sentence.end,
                         "chunk_start": chunk.start,

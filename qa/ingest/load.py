@@ -118,8 +118,8 @@ def check_inside(path: Path, corpus_dir: Path) -> None:
 def doc_title(name: str) -> str:
     """A readable title from a file name ("03-Victoria-Australia.txt" -> "Victoria Australia").
 
-    Sentences are embedded and searched with their document's title in front: it tells the
-    retriever which document a sentence such as "It opened in 1902." belongs to.
+    Passages and sentences are searched (BM25) with their document's title in front: it tells
+    the retriever which document a sentence such as "It opened in 1902." belongs to.
     """
     stem = PurePosixPath(name).stem
     stem = re.sub(r"^\d+[-_ .]+", "", stem)

@@ -116,14 +116,11 @@ def load_catalog(store: Store) -> Catalog:
         keep.append((passage, int(meta["start"]), int(meta["end"]), i))
     keep.sort()
     vectors = []
-    search_texts = []
     for passage, start, end, i in keep:
         catalog.passage_sentences[passage].append(len(catalog.sentences))
-        stored = sents["documents"][i]
-        text = stored[int(sents["metadatas"][i].get("text_offset", 0)) :]
+        text = sents["documents"][i]
         catalog.sentences.append(SentenceRef(catalog.passages[passage].doc, start, end, text, passage))
         vectors.append(sents["embeddings"][i])
-        search_texts.append(stored)
     catalog.sentence_vectors = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), np.float32)
     counts = np.array([len(ids) for ids in catalog.passage_sentences], dtype=np.int64)
     catalog.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
@@ -132,7 +129,9 @@ def load_catalog(store: Store) -> Catalog:
     catalog.passage_doc = np.array([doc_number[p.doc] for p in catalog.passages], dtype=np.int64)
     titles = {name: doc_title(name) for name in catalog.doc_names}
     catalog.chunks_lexical = Lexical([f"{titles[p.doc]}: {p.text}" for p in catalog.passages])
-    catalog.sentences_lexical = Lexical(search_texts)
+    # Titles are searched with BM25 but not embedded: "Super Bowl 50: It opened in 1902." matches
+    # the article's name, while a long title embedded with every sentence drowns the sentence.
+    catalog.sentences_lexical = Lexical([f"{titles[s.doc]}: {s.text}" for s in catalog.sentences])
     catalog.docs_lexical = Lexical(
         [
             titles[name] + "\n" + "\n".join(catalog.passages[i].text for i in catalog.doc_passages[name])
