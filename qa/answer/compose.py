@@ -102,12 +102,15 @@ def _passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]:
 
 
 def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, settings: Settings) -> float:
-    """How strongly the corpus carries the question: its best sentence match anywhere, plus how
-    much of the question the chosen sentence covers. Calibrated on half-indexed squad-dev so
-    that questions about unindexed articles are refused and indexed ones are not."""
+    """How strongly the corpus carries the question (a logit; AbstainWeights says how it was fitted).
+
+    The best sentence match anywhere says whether the corpus is about this at all; the chosen
+    sentence's coverage of the question's terms and its answer score say whether it answers.
+    """
+    w = settings.abstain
     best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
     cover = coverage(query, catalog.sentences[cand.sentence.index].text, catalog)
-    return best_dense + settings.abstain_coverage_weight * cover
+    return w.dense * best_dense + w.coverage * cover + w.answer_score * cand.score + w.bias
 
 
 def compose(
@@ -124,8 +127,10 @@ def compose(
     if not candidates:
         return Answer(question=question, text=NOT_FOUND, abstained=True)
     main, span, support = _choose(question, qtype, candidates, catalog, settings)
-    judged = support or main
-    if evidence(query, judged, sig, catalog, settings) < settings.abstain_threshold or (
+    if support is None and main is not candidates[0]:
+        support = candidates[0]  # the best-matching sentence is always quoted too
+    # Judged on the best sentence overall, as the abstention weights were fitted.
+    if evidence(query, candidates[0], sig, catalog, settings) < settings.abstain_threshold or (
         qtype in _TYPED and span is None
     ):
         return Answer(question=question, text=NOT_FOUND, abstained=True, passages=_passages(hits, catalog))

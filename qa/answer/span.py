@@ -22,6 +22,7 @@ _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
 
 
 _GROUPS = re.compile(r"\b(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)")
+_REGIONS = re.compile(r"\b(region|continent|area|ocean|sea|river|mountains?|desert|valley)\b")
 _RANK_COST = 4
 
 
@@ -60,6 +61,8 @@ def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span
     preference = _PREFERENCE[qtype]
     if qtype == "who" and _GROUPS.search(question.lower()):
         preference = ("ORG", "NORP", "GPE", "PERSON")
+    if qtype == "where" and _REGIONS.search(question.lower()):
+        preference = ("LOC", "GPE", "FAC", "ORG")
     best: Span | None = None
     for ent in doc.ents:
         if ent.label_ not in labels:
