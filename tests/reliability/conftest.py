@@ -28,8 +28,10 @@ def rel_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         running.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Headless Chromium for one module: closed before tests/ui starts its own session-long one
+    (two Playwright sync instances cannot be open in one thread)."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("chromium is not installed: `make chromium` (apt-get install chromium)")
