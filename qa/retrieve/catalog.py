@@ -10,7 +10,7 @@ import numpy as np
 
 from qa.index.store import Store
 from qa.ingest.load import doc_title
-from qa.retrieve.lexical import Lexical
+from qa.retrieve.lexical import Lexical, terms
 
 _PAGE = 5000
 
@@ -100,7 +100,8 @@ def load_catalog(store: Store) -> Catalog:
         catalog.doc_passages.setdefault(ref.doc, []).append(len(catalog.passages))
         catalog.passages.append(ref)
     catalog.passage_sentences = [[] for _ in catalog.passages]
-    dim = store.encoder.dimension
+    # The width comes from the stored vectors: asking the encoder would load the model at start-up.
+    dim = len(chunks["embeddings"][order[0]]) if order else 0
     catalog.passage_vectors = (
         np.asarray([chunks["embeddings"][i] for i in order], dtype=np.float32)
         if order
@@ -127,14 +128,17 @@ def load_catalog(store: Store) -> Catalog:
     catalog.doc_names = sorted(catalog.doc_passages)
     doc_number = {name: i for i, name in enumerate(catalog.doc_names)}
     catalog.passage_doc = np.array([doc_number[p.doc] for p in catalog.passages], dtype=np.int64)
-    titles = {name: doc_title(name) for name in catalog.doc_names}
-    catalog.chunks_lexical = Lexical([f"{titles[p.doc]}: {p.text}" for p in catalog.passages])
+    titles = {name: terms(doc_title(name)) for name in catalog.doc_names}
+    passage_terms = [terms(p.text) for p in catalog.passages]
+    catalog.chunks_lexical = Lexical(
+        tokenized=[titles[p.doc] + toks for p, toks in zip(catalog.passages, passage_terms, strict=True)]
+    )
     # Titles are searched with BM25 but not embedded: "Super Bowl 50: It opened in 1902." matches
     # the article's name, while a long title embedded with every sentence drowns the sentence.
-    catalog.sentences_lexical = Lexical([f"{titles[s.doc]}: {s.text}" for s in catalog.sentences])
+    catalog.sentences_lexical = Lexical(tokenized=[titles[s.doc] + terms(s.text) for s in catalog.sentences])
     catalog.docs_lexical = Lexical(
-        [
-            titles[name] + "\n" + "\n".join(catalog.passages[i].text for i in catalog.doc_passages[name])
+        tokenized=[
+            titles[name] + [t for i in catalog.doc_passages[name] for t in passage_terms[i]]
             for name in catalog.doc_names
         ]
     )

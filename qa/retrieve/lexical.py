@@ -168,26 +168,29 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Content terms: stop words dropped, stemmed. Used for BM25 and for term overlap."""
-    stem = _stemmer().stemWord
-    return [stem(w) for w in words(text) if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS]
+    kept = [w for w in words(text) if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS]
+    return list(_stemmer().stemWords(kept))
 
 
 class Lexical:
     """A BM25 index over a list of texts; scores every text for a query."""
 
-    def __init__(self, texts: list[str]) -> None:
-        self.size = len(texts)
-        tokenized = [terms(t) or ["\u2205"] for t in texts]
+    def __init__(self, texts: list[str] | None = None, tokenized: list[list[str]] | None = None) -> None:
+        """From texts, or from their terms when the caller already has them (start-up time)."""
+        if tokenized is None:
+            tokenized = [terms(t) for t in texts or []]
+        tokenized = [toks or ["\u2205"] for toks in tokenized]
+        self.size = len(tokenized)
         self.model = bm25s.BM25(k1=1.5, b=0.75)
-        if texts:
+        if self.size:
             self.model.index(tokenized, show_progress=False)
-        vocab = self.model.vocab_dict if texts else {}
+        vocab = self.model.vocab_dict if self.size else {}
         self.vocab: dict[str, int] = dict(vocab)
         df = np.zeros(len(self.vocab), dtype=np.float32)
         for toks in tokenized:
             for tok in set(toks):
                 df[self.vocab[tok]] += 1
-        n = max(1, len(texts))
+        n = max(1, self.size)
         self.idf = {tok: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for tok, i in self.vocab.items()}
         self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
 
