@@ -109,9 +109,11 @@ class QAService:
         vector = self.encoder.encode([resolved])[0]
         query = make_query(resolved, vector)
         hits, sig = retrieve(query, catalog, self.settings)
+        # Answer spans are found with the resolved question ("he" -> the person it means).
         answer = self._attributed(text, resolved, hits, catalog) or compose(
-            text, query, hits, sig, catalog, self.settings
+            resolved, query, hits, sig, catalog, self.settings
         )
+        answer.question = text
         answer.resolved_question = resolved if resolved != text else None
         return answer
 

@@ -204,6 +204,8 @@ def _choose(
         span = short_answer_span(question, qtype, catalog.sentences[cand.sentence.index].text)
         if span is None:
             continue
+        if cand is main and span.gap <= settings.answer.keep_gap:
+            return main, span, None  # the best sentence names a fitting answer near the question's words
         key = cand.score - settings.answer.gap_cost * min(span.gap, 10)
         if best is None or key > best[0]:
             best = (key, cand, span)

@@ -28,6 +28,7 @@ class AnswerWeights(BaseModel):
     second_margin: float = 3.0
     typed_margin: float = 1.0
     gap_cost: float = 0.6
+    keep_gap: int = 0
 
 
 class AbstainWeights(BaseModel):
@@ -68,7 +69,7 @@ class Settings(BaseSettings):
     max_citations: int = Field(2, ge=1, le=10, description="quoted sentences per answer")
     answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
     abstain: AbstainWeights = Field(default_factory=AbstainWeights, description="when to say 'not found'")
-    abstain_threshold: float = Field(-1.25, description="evidence (a logit) under which the reply is 'not found'")
+    abstain_threshold: float = Field(-2.5, description="evidence (a logit) under which the reply is 'not found'")
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
     max_file_mb: float = Field(50.0, gt=0, description="larger corpus files are skipped")
     host: str = Field("127.0.0.1", description="address the web app binds to")
