@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.compose import _ellipsis, _trim
+from qa.answer.compose import _ellipsis, _trim, own_length
 from qa.attribute.model import Attribution
 from qa.retrieve.catalog import Catalog
 from qa.schema import Answer, Citation
 
 _MAX_STATEMENTS = 4
-_MIN_STATEMENT = 70
+_MIN_STATEMENT = 45
 _SPEECH = (
     r"(say|said|says|offer\w*|announc\w*|confirm\w*|state[sd]?|told|tell\w*|claim\w*|propos\w*|promis\w*"
     r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*)"
@@ -40,10 +40,16 @@ def _passage_of(catalog: Catalog, doc: str, offset: int) -> int | None:
 
 
 def compose_attributed(question: str, found: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer | None:
-    """Group statements by speaker (in the order they matched) and quote each within the budget."""
-    chosen = [a for a in found if _passage_of(catalog, a.doc, a.statement_start) is not None][:_MAX_STATEMENTS]
-    if not chosen:
-        return None
+    """The most statements that fit the budget, grouped by speaker, each quoted and cited."""
+    usable = [a for a in found if _passage_of(catalog, a.doc, a.statement_start) is not None][:_MAX_STATEMENTS]
+    for n in range(len(usable), 0, -1):
+        answer = _attributed_reply(question, usable[:n], catalog, budget)
+        if own_length(answer.text) <= budget or n == 1:
+            return answer
+    return None
+
+
+def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer:
     speakers: list[str] = []
     for a in chosen:
         if a.speaker not in speakers:
@@ -74,9 +80,12 @@ def compose_attributed(question: str, found: Sequence[Attribution], catalog: Cat
             )
             quote = _ellipsis(lo, hi, a.statement)
             quote = f"“{quote}”" if a.quoted else quote
-            via = f" (as {a.reported_by} put it)" if a.reported_by else ""
-            parts.append(f"{a.verb} {quote}{via} [{n}]")
-        sentences.append(f"{speaker} " + "; ".join(parts))
+            parts.append(f"{a.verb} {quote} [{n}]")
+        own = [a for a in chosen if a.speaker == speaker]
+        relayed = sorted({a.reported_by for a in own if a.reported_by})
+        some = "" if all(a.reported_by for a in own) else "some "
+        via = f" ({some}as {', '.join(relayed)} reported)" if relayed else ""
+        sentences.append(f"{speaker}{via} " + "; ".join(parts))
     return Answer(
         question=question,
         text=". ".join(sentences),

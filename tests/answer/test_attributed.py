@@ -1,0 +1,50 @@
+"""Who-said-what questions answered from extracted attributions, every statement cited."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.answer.compose import own_length
+from qa.cli.main import main
+from qa.service import QAService
+
+
+def _check_citations(service: QAService, citations: list[dict]) -> None:
+    for c in citations:
+        doc = service.document(c["doc"])
+        assert doc.text[c["start"] : c["end"]] == c["quote"]
+        assert doc.text[c["passage_start"] : c["passage_end"]] == c["passage"]
+
+
+def test_who_made_which_offer_lists_the_offers_with_citations(article_service: QAService) -> None:
+    answer = article_service.ask("Who made which offer?")
+    assert not answer.abstained
+    assert answer.text.startswith("Nayib Bukele")
+    assert len(answer.citations) >= 2
+    assert "accept deportees" in answer.text
+    assert all(f"[{c.n}]" in answer.text for c in answer.citations)
+    assert own_length(answer.text) <= article_service.settings.answer_chars
+    _check_citations(article_service, [c.to_dict() for c in answer.citations])
+
+
+def test_what_did_a_named_person_say(article_service: QAService) -> None:
+    answer = article_service.ask("What did Rubio say?")
+    assert answer.text.startswith("Marco Rubio")
+    assert answer.citations and all(c.doc.endswith(".txt") for c in answer.citations)
+
+
+def test_a_name_question_is_not_taken_for_an_attribution(article_service: QAService) -> None:
+    answer = article_service.ask("What is El Salvador's largest prison called?")
+    assert "CECOT" in answer.text or "Terrorism Confinement Center" in answer.text
+
+
+def test_attribution_answer_through_the_cli(article_service: QAService, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = article_service.settings
+    where = ["--corpus", str(settings.corpus_dir), "--index", str(Path(settings.index_dir))]
+    assert main(["ask", "--json", "--no-sync", *where, "Who offered to take US citizens?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "Bukele" in data["answer"] and data["citations"]
+    _check_citations(article_service, data["citations"])
