@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.answer.question import QuestionType, question_type
-from qa.answer.span import Span, short_answer_span
+from qa.answer.span import RANK_COST, Span, short_answer_span
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
@@ -206,7 +206,7 @@ def _choose(
             continue
         if cand is main and span.gap <= settings.answer.keep_gap:
             return main, span, None  # the best sentence names a fitting answer near the question's words
-        key = cand.score - settings.answer.gap_cost * min(span.gap, 10)
+        key = cand.score - settings.answer.gap_cost * min(span.gap + RANK_COST * span.rank, 10)
         if best is None or key > best[0]:
             best = (key, cand, span)
     if best is not None:

@@ -23,7 +23,7 @@ _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
 
 _GROUPS = re.compile(r"\b(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)")
 _REGIONS = re.compile(r"\b(region|continent|area|ocean|sea|river|mountains?|desert|valley)\b")
-_RANK_COST = 4
+RANK_COST = 4
 
 
 _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
@@ -78,7 +78,7 @@ def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span
         if unit and _followed_by(doc, ent.end, unit):
             rank, gap = 0, 0  # "300 kilometres" answers "how many kilometers"
         span = Span(ent.start_char, ent.end_char, gap, rank)
-        if best is None or gap + _RANK_COST * rank < best.gap + _RANK_COST * best.rank:
+        if best is None or gap + RANK_COST * rank < best.gap + RANK_COST * best.rank:
             best = span
     if best is None and qtype == "how many":
         for token in doc:
