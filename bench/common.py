@@ -17,23 +17,14 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SQUAD = Path(os.environ.get("QA_BENCH_DATA", "/work/shared/bench/squad-dev"))
+SQUAD = Path(os.environ.get("QA_BENCH_DATA", REPO.parent / "shared" / "bench" / "squad-dev"))
 CORPUS = SQUAD / "corpus"
 QUESTIONS = SQUAD / "questions.jsonl"
 OUT = REPO / "bench" / "out"
 THREADS = 2
 
-# Offline, telemetry off and two threads, before any library reads them (same as `import qa`).
-for _name, _value in {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "TOKENIZERS_PARALLELISM": "false",
-    "QA_THREADS": str(THREADS),
-}.items():
-    os.environ.setdefault(_name, _value)
+os.environ.setdefault("QA_THREADS", str(THREADS))
+import qa  # noqa: E402, F401  (offline, telemetry off, before any library reads the environment)
 
 
 def bench_env(**extra: str) -> dict[str, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.compose import _ellipsis, _trim, own_length
+from qa.answer.compose import _ellipsis, _trim, cite, own_length
 from qa.attribute.model import Attribution
 from qa.retrieve.catalog import Catalog
 from qa.schema import Answer, Citation
@@ -64,20 +64,7 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
             lo, hi = _trim(a.statement, per_statement, None)
             p = catalog.passages[_passage_of(catalog, a.doc, a.statement_start) or 0]
             n = len(citations) + 1
-            citations.append(
-                Citation(
-                    n=n,
-                    doc=a.doc,
-                    start=a.statement_start + lo,
-                    end=a.statement_start + hi,
-                    quote=a.statement[lo:hi],
-                    passage=p.text,
-                    passage_start=p.start,
-                    passage_end=p.end,
-                    score=1.0,
-                    page=p.page,
-                )
-            )
+            citations.append(cite(n, a.statement_start + lo, a.statement[lo:hi], p, 1.0))
             quote = _ellipsis(lo, hi, a.statement)
             quote = f"“{quote}”" if a.quoted else quote
             parts.append(f"{a.verb} {quote} [{n}]")

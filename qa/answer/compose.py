@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from qa.answer.question import QuestionType, question_type
 from qa.answer.span import RANK_COST, Span, short_answer_span
 from qa.config import Settings
-from qa.retrieve.catalog import Catalog
+from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
@@ -73,21 +73,25 @@ def _trim(text: str, budget: int, focus: tuple[int, int] | None) -> tuple[int, i
     return lo, hi
 
 
-def _citation(n: int, cand: Candidate, catalog: Catalog, lo: int, hi: int) -> Citation:
-    ref = catalog.sentences[cand.sentence.index]
-    passage = catalog.passages[cand.passage.index]
+def cite(n: int, start: int, quote: str, passage: PassageRef, score: float) -> Citation:
+    """A citation of `quote`, which stands at `start` in the passage's document."""
     return Citation(
         n=n,
-        doc=ref.doc,
-        start=ref.start + lo,
-        end=ref.start + hi,
-        quote=ref.text[lo:hi],
+        doc=passage.doc,
+        start=start,
+        end=start + len(quote),
+        quote=quote,
         passage=passage.text,
         passage_start=passage.start,
         passage_end=passage.end,
-        score=round(cand.score, 4),
+        score=round(score, 4),
         page=passage.page,
     )
+
+
+def _citation(n: int, cand: Candidate, catalog: Catalog, lo: int, hi: int) -> Citation:
+    ref = catalog.sentences[cand.sentence.index]
+    return cite(n, ref.start + lo, ref.text[lo:hi], catalog.passages[cand.passage.index], cand.score)
 
 
 def _passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]:
