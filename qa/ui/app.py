@@ -24,6 +24,8 @@ from qa.schema import Answer, Citation, Turn
 from qa.ui.render import (
     PICK_JS,
     answer_html,
+    attribution_source_html,
+    attributions_html,
     document_html,
     documents_html,
     esc,
@@ -32,6 +34,7 @@ from qa.ui.render import (
 )
 
 if TYPE_CHECKING:
+    from qa.attribute.model import Attribution
     from qa.service import QAService
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,8 @@ mark.qa-span { background: #ffb84d; color: #000; font-weight: 700; }
 .qa-cut { opacity: 0.6; font-style: italic; }
 table.qa-docs { width: 100%; font-size: 0.9em; }
 table.qa-docs td, table.qa-docs th { padding: 2px 6px; text-align: left; }
+table.qa-who td { vertical-align: top; }
+.qa-who-source { display: flex; flex-direction: column; gap: 10px; }
 """
 
 # After the sources or the document view change, bring the chosen passage into view.
@@ -91,6 +96,22 @@ SCROLL_JS = """
   }, 60);
 }
 """
+
+# The same for the source of a "who said what" row.
+WHO_SCROLL_JS = """
+() => {
+  setTimeout(() => {
+    const hit = document.querySelector('#qa-who-source #qa-who-hit');
+    const box = document.querySelector('#qa-who-source .qa-doc-text');
+    if (hit && box) {
+      box.scrollTop += hit.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+      box.scrollIntoView({ block: 'nearest', behavior: 'instant' });
+    }
+  }, 60);
+}
+"""
+
+_EMPTY_WHO_SOURCE = '<div class="qa-who-source qa-empty">“Show source” marks the statement in its document here.</div>'
 
 
 @dataclass
@@ -196,12 +217,12 @@ class ChatApp:
             return f'<div class="qa-docs">Could not list documents: {type(exc).__name__}</div>', gr.update()
         return documents_html(docs), gr.update(choices=[d.name for d in docs], value=None)
 
-    def tick(self) -> tuple[str, str, Any, gr.Timer]:
+    def tick(self) -> tuple[str, str, Any, Any, gr.Timer]:
         """Start-up progress; the timer stops once the index is up to date."""
         table, choices = self.documents_panel()
-        return self.status.markdown(), table, choices, gr.Timer(active=not self.status.done)
+        return self.status.markdown(), table, choices, _who_choices(choices), gr.Timer(active=not self.status.done)
 
-    def upload(self, files: list[str] | None, progress: gr.Progress = _PROGRESS) -> tuple[str, str, Any, None]:
+    def upload(self, files: list[str] | None, progress: gr.Progress = _PROGRESS) -> tuple[str, str, Any, Any, None]:
         """Add uploaded files to the corpus and index them now, with progress in the page."""
         notes: list[str] = []
         for path in files or []:
@@ -224,14 +245,14 @@ class ChatApp:
             else:
                 notes.append(f"{name} indexed")
         table, choices = self.documents_panel()
-        return _notes_md(notes), table, choices, None
+        return _notes_md(notes), table, choices, _who_choices(choices), None
 
-    def remove(self, name: str | None) -> tuple[str, str, Any]:
+    def remove(self, name: str | None) -> tuple[str, str, Any, Any]:
         """Delete a document from the corpus and its passages from the index."""
         if not name:
             gr.Warning("choose a document to remove")
             table, choices = self.documents_panel()
-            return "", table, choices
+            return "", table, choices, _who_choices(choices)
         try:
             self.service.remove_document(name)
             note = f"{name} removed"
@@ -244,7 +265,7 @@ class ChatApp:
             note = f"not removed: {name}: removal failed ({_why(exc)})"
         self._forget(name)
         table, choices = self.documents_panel()
-        return _notes_md([note]), table, choices
+        return _notes_md([note]), table, choices, _who_choices(choices)
 
     # --- chat ------------------------------------------------------------------------------
 
@@ -309,6 +330,40 @@ class ChatApp:
         except Exception as exc:
             return f'<div class="qa-docview">Cannot open this document now ({type(exc).__name__}).</div>'
         return document_html(doc.name, doc.text, citation)
+
+    # --- who said what ---------------------------------------------------------------------
+
+    def who(self, doc: str | None) -> tuple[str, list[Attribution], str]:
+        """The table of a document's attributed statements, and the statements for the row links."""
+        if not doc:
+            return attributions_html(None, []), [], _EMPTY_WHO_SOURCE
+        try:
+            found = self.service.attributions(doc)
+        except _bad_request() as exc:
+            gr.Warning(str(exc))
+            return f'<div class="qa-who qa-empty">{esc(str(exc))}</div>', [], _EMPTY_WHO_SOURCE
+        except Exception as exc:
+            log.exception("attributions of %s failed", doc)
+            return (
+                f'<div class="qa-who qa-empty">Could not read who said what ({type(exc).__name__}).</div>',
+                [],
+                _EMPTY_WHO_SOURCE,
+            )
+        return attributions_html(doc, found), found, _EMPTY_WHO_SOURCE
+
+    def who_source(self, value: str, found: list[Attribution]) -> str:
+        """A "Show source" link (`qa-who-I`) was clicked: the statement marked in its document."""
+        key = (value or "").split("|", 1)[0]
+        if not key.startswith("qa-who-"):
+            return gr.skip()
+        try:
+            a = found[int(key.removeprefix("qa-who-"))]
+        except (IndexError, ValueError):
+            return gr.skip()
+        text = self._doc_text(a.doc)
+        if text is None:
+            return '<div class="qa-who-source">Cannot open this document now.</div>'
+        return attribution_source_html(a, text)
 
     def new_chat(self) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str]:
         return [], [], [], sources_html(None, 0), _EMPTY_DOC
@@ -386,6 +441,11 @@ class ChatApp:
                         to_remove = gr.Dropdown(label="Remove a document", choices=[], elem_id="qa-remove-choice")
                         remove = gr.Button("Remove", variant="stop", size="sm", elem_id="qa-remove")
                 docs_note = gr.Markdown(elem_id="qa-docs-note")
+            with gr.Accordion("Who said what", open=False, elem_id="qa-who"):
+                who_doc = gr.Dropdown(label="Document", choices=[], value=None, elem_id="qa-who-doc")
+                who_table = gr.HTML(attributions_html(None, []), elem_id="qa-who-table")
+                who_source = gr.HTML(_EMPTY_WHO_SOURCE, elem_id="qa-who-source")
+                who_found = gr.State([])
             picker = gr.Textbox(elem_id="qa-pick", visible="hidden")
             timer = gr.Timer(1.0, active=True)
 
@@ -405,10 +465,14 @@ class ChatApp:
             picker.change(self.pick, [picker, answers], [sources, docview], queue=False, **private).then(
                 None, None, None, js=SCROLL_JS
             )
+            picker.change(self.who_source, [picker, who_found], [who_source], queue=False, **private).then(
+                None, None, None, js=WHO_SCROLL_JS
+            )
+            who_doc.change(self.who, [who_doc], [who_table, who_found, who_source], **private)
             files.upload(
                 self.upload,
                 [files],
-                [docs_note, docs_table, to_remove, files],
+                [docs_note, docs_table, to_remove, who_doc, files],
                 concurrency_id="index",
                 concurrency_limit=1,
                 **private,
@@ -416,13 +480,14 @@ class ChatApp:
             remove.click(
                 self.remove,
                 [to_remove],
-                [docs_note, docs_table, to_remove],
+                [docs_note, docs_table, to_remove, who_doc],
                 concurrency_id="index",
                 concurrency_limit=1,
                 **private,
             )
-            timer.tick(self.tick, None, [status, docs_table, to_remove, timer], queue=False, **private)
-            demo.load(self.tick, None, [status, docs_table, to_remove, timer], queue=False, **private)
+            panel = [status, docs_table, to_remove, who_doc, timer]
+            timer.tick(self.tick, None, panel, queue=False, **private)
+            demo.load(self.tick, None, panel, queue=False, **private)
             gr.api(self.api_ask, api_name="ask")
         return demo
 
@@ -456,6 +521,13 @@ def _turns(history: object) -> list[Turn]:
     ):
         raise _bad_request()("history must be a list of [question, answer] pairs of text")
     return [Turn(q, a) for q, a in pairs[-20:]]
+
+
+def _who_choices(choices: Any) -> Any:
+    """The remove dropdown's update, for the who-said-what dropdown: new choices, the pick kept."""
+    if isinstance(choices, dict) and "choices" in choices:
+        return gr.update(choices=choices["choices"])
+    return gr.update()
 
 
 def _notes_md(notes: list[str]) -> str:

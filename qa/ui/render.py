@@ -14,11 +14,15 @@ from typing import TYPE_CHECKING
 from qa.schema import Answer, Citation
 
 if TYPE_CHECKING:
+    from qa.attribute.model import Attribution
     from qa.service import DocumentInfo
 
 __all__ = [
     "PICK_JS",
     "answer_html",
+    "attribution_citation",
+    "attribution_source_html",
+    "attributions_html",
     "document_html",
     "documents_html",
     "esc",
@@ -87,11 +91,14 @@ def answer_html(answer: Answer, turn: int) -> str:
 
 
 def _find_marker(text: str, marker: str, start: int) -> int:
-    """The first `marker` from `start` that ends the text or is followed by a space."""
+    """The first `marker` from `start` that ends the text or is followed by a space or a separator.
+
+    Attribution replies list statements as `... [1]; ... [2]`, so `;`, `,` and `.` end a marker too.
+    """
     at = text.find(marker, start)
     while at >= 0:
         end = at + len(marker)
-        if end == len(text) or text[end] == " ":
+        if end == len(text) or text[end] in " \n;,.":
             return at
         at = text.find(marker, at + 1)
     return -1
@@ -171,13 +178,13 @@ def sources_html(
     return f'<div class="qa-sources">{cards}</div>'
 
 
-def document_html(name: str, text: str, c: Citation) -> str:
+def document_html(name: str, text: str, c: Citation, mark_id: str = "qa-hit") -> str:
     """The whole document (or a large window of it) with the cited passage marked, ready to scroll to."""
     lo, hi = 0, len(text)
     if len(text) > DOC_WINDOW:
         lo = max(0, c.start - DOC_WINDOW // 2)
         hi = min(len(text), lo + DOC_WINDOW)
-    shown = _highlighted(text[lo:hi], lo, c, pre=True, mark_id="qa-hit")
+    shown = _highlighted(text[lo:hi], lo, c, pre=True, mark_id=mark_id)
     before = f'<div class="qa-cut">… {lo:,} characters before</div>' if lo else ""
     after = f'<div class="qa-cut">… {len(text) - hi:,} characters after</div>' if hi < len(text) else ""
     return (
@@ -197,6 +204,64 @@ def documents_html(docs: Sequence[DocumentInfo]) -> str:
         '<table class="qa-docs"><thead><tr><th>Document</th><th>Passages</th></tr></thead>'
         f"<tbody>{rows}</tbody><tfoot><tr><td>{len(docs)} documents</td><td>{total}</td></tr></tfoot></table>"
     )
+
+
+def _speaker(a: Attribution) -> str:
+    """`Speaker (role)`, and who relayed the statement when it was reported second-hand."""
+    who = esc(a.speaker)
+    if a.speaker_role:
+        who += f' <span class="qa-loc">({esc(a.speaker_role)})</span>'
+    if a.reported_by:
+        who += f' <span class="qa-hint">(reported by {esc(a.reported_by)})</span>'
+    return who
+
+
+def attributions_html(doc: str | None, attributions: Sequence[Attribution]) -> str:
+    """Who said what in one document: a row per statement, each with a link that opens its source."""
+    if not doc:
+        return '<div class="qa-who qa-empty">Choose a document to see who said what in it.</div>'
+    if not attributions:
+        return f'<div class="qa-who qa-empty">No attributed statements found in {esc(doc)}.</div>'
+    rows = "".join(
+        f'<tr class="qa-who-row"><td>{_speaker(a)}</td><td>{esc(a.verb)}</td>'
+        f'<td class="qa-who-statement">{esc(a.statement)}</td>'
+        f'<td><a class="qa-open" href="#qa-who-{i}">Show source</a></td></tr>'
+        for i, a in enumerate(attributions)
+    )
+    return (
+        '<table class="qa-docs qa-who"><thead><tr><th>Speaker</th><th>Verb</th><th>Statement</th><th></th></tr></thead>'
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def attribution_citation(a: Attribution, text: str, n: int = 1) -> Citation:
+    """An attribution as a citation: the statement is the quote, its sentence the passage."""
+    lo = max(0, min(a.sentence_start, a.statement_start))
+    hi = min(len(text), max(a.sentence_end, a.statement_end))
+    return Citation(
+        n=n,
+        doc=a.doc,
+        start=a.statement_start,
+        end=a.statement_end,
+        quote=a.statement,
+        passage=text[lo:hi],
+        passage_start=lo,
+        passage_end=hi,
+        score=0.0,
+    )
+
+
+def attribution_source_html(a: Attribution, text: str) -> str:
+    """The statement's sentence with the statement marked, then the whole document scrolled to it."""
+    c = attribution_citation(a, text)
+    sentence = _highlighted(c.passage, c.passage_start, c, pre=True)
+    card = (
+        '<div class="qa-card qa-selected">'
+        f'<div class="qa-card-head"><span class="qa-num">{_speaker(a)}</span> {esc(a.verb)} · '
+        f'<span class="qa-doc">{esc(a.doc)}</span> <span class="qa-loc">{esc(location(c, text))}</span></div>'
+        f'<div class="qa-passage">{sentence}</div></div>'
+    )
+    return f'<div class="qa-who-source">{card}{document_html(a.doc, text, c, mark_id="qa-who-hit")}</div>'
 
 
 # Delegated click handler, installed once per page: `#qa-...` links set the hidden picker textbox
