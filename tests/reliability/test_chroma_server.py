@@ -101,7 +101,7 @@ def test_server_lost_mid_use_then_back(
             service.sync(show_bar=False)
         upload = tmp_path / "bakery-upload.txt"
         upload.write_text(BAKERY)
-        note, _, _, _ = server_app.chat.upload([str(upload)])
+        note, *_ = server_app.chat.upload([str(upload)])
         assert "not added: bakery-upload.txt: indexing failed (the Chroma server at" in html.unescape(note), note
         # The CLI: exit status 1 and one line, not a traceback.
         for name, value in _env(chroma_server, server_root).items():
@@ -127,7 +127,7 @@ def test_server_lost_mid_use_then_back(
     assert after[chunks] == before[chunks] + 2
     answer = client.predict("Which day does the Lindgren bakery sell cardamom buns?", api_name="/ask")
     assert "Fridays" in answer["answer"], answer
-    note, _, _, _ = server_app.chat.upload([str(upload)])
+    note, *_ = server_app.chat.upload([str(upload)])
     assert "bakery-upload.txt indexed" in note
     assert qa_main(["ingest", "--quiet"]) == 0
     assert f"{len(indexed) + 2} documents" in capsys.readouterr().out

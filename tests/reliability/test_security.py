@@ -75,7 +75,7 @@ def test_upload_through_the_page_stays_in_the_corpus(rel_app: Running) -> None:
     assert response.status_code == 200, response.text
     (saved,) = response.json()
     assert Path(saved).name == "escape-ui.txt"
-    note, table, _, _ = rel_app.chat.upload([saved])
+    note, table, *_ = rel_app.chat.upload([saved])
     assert "escape-ui.txt indexed" in note and "escape-ui.txt" in table
     corpus = rel_app.service.settings.corpus_dir.resolve()
     assert (corpus / "escape-ui.txt").is_file()
