@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import threading
 import unicodedata
@@ -80,7 +82,7 @@ class QAService:
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
-        self._attributions: dict[tuple[str, int, int], list[Attribution]] = {}
+        self._attributions: dict[tuple[str, int, int], list[Attribution]] = self._load_attributions()
 
     @property
     def catalog(self) -> Catalog:
@@ -98,6 +100,12 @@ class QAService:
         with self._lock, reachable(self.settings):
             report = sync_corpus(self.settings, self.store, progress=progress, show_bar=show_bar)
             self.refresh()
+            # Who said what is extracted at ingest for new and changed files (kept on disk, so an
+            # unchanged corpus costs a file read).
+            try:
+                self.attributions()
+            except (BadRequest, LoadError, OSError, ValueError) as exc:
+                report.problems.append(f"who-said-what extraction: {exc}")
             return report
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
@@ -167,8 +175,33 @@ class QAService:
                     for old in [k for k in self._attributions if k[0] == name]:
                         del self._attributions[old]
                     self._attributions[key] = cached
+                    self._save_attributions()
             found.extend(cached)
         return found
+
+    def _attributions_path(self) -> Path:
+        return self.settings.index_dir / f"attributions-{self.settings.collection_name('chunks')}.json"
+
+    def _load_attributions(self) -> dict[tuple[str, int, int], list[Attribution]]:
+        try:
+            raw = json.loads(self._attributions_path().read_text())
+            return {
+                (name, int(entry["mtime_ns"]), int(entry["size"])): [Attribution(**a) for a in entry["items"]]
+                for name, entry in raw.items()
+            }
+        except (OSError, ValueError, TypeError, KeyError):
+            return {}
+
+    def _save_attributions(self) -> None:
+        """Atomic replace: a crash leaves the old cache or the new one."""
+        data = {
+            name: {"mtime_ns": mtime, "size": size, "items": [a.to_dict() for a in items]}
+            for (name, mtime, size), items in self._attributions.items()
+        }
+        path = self._attributions_path()
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, path)
 
     def add_document(self, filename: str, data: bytes, progress: Progress | None = None) -> tuple[str, IngestReport]:
         name = safe_filename(filename)
