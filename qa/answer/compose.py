@@ -10,7 +10,6 @@ from qa.answer.span import RANK_COST, Span, short_answer_span
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
-from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
 
 NOT_FOUND = "The documents don't contain an answer to this question."
@@ -26,11 +25,10 @@ class Candidate:
     score: float
 
 
-def coverage(query: Query, text: str, catalog: Catalog) -> float:
-    """IDF-weighted share of the question's terms that `text` contains."""
+def coverage(query: Query, present: frozenset[str], catalog: Catalog) -> float:
+    """IDF-weighted share of the question's terms found among `present` (a sentence's terms)."""
     if not query.terms:
         return 0.0
-    present = set(terms(text))
     weigh = catalog.sentences_lexical.weight
     total = sum(weigh(t) for t in set(query.terms))
     found = sum(weigh(t) for t in set(query.terms) if t in present)
@@ -50,7 +48,7 @@ def _candidates(query: Query, hits: list[PassageHit], catalog: Catalog, settings
                 prior
                 + w.dense * s.dense
                 + w.bm25 * s.lexical
-                + w.coverage * coverage(query, text, catalog)
+                + w.coverage * coverage(query, catalog.sentence_terms[s.index], catalog)
                 + w.length * min(len(text), w.length_cap) / w.length_cap
             )
             out.append(Candidate(s, hit, score))
@@ -113,7 +111,7 @@ def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, sett
     """
     w = settings.abstain
     best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
-    cover = coverage(query, catalog.sentences[cand.sentence.index].text, catalog)
+    cover = coverage(query, catalog.sentence_terms[cand.sentence.index], catalog)
     return w.dense * best_dense + w.coverage * cover + w.answer_score * cand.score + w.bias
 
 

@@ -47,6 +47,8 @@ class Catalog:
     first_sentence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     passage_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     doc_names: list[str] = field(default_factory=list)
+    # Each sentence's content terms, computed once: answer scoring reads them for every question.
+    sentence_terms: list[frozenset[str]] = field(default_factory=list)
     docs_lexical: Lexical = field(default_factory=lambda: Lexical([]))
     passage_index: dict[str, int] = field(default_factory=dict)
     chunks_lexical: Lexical = field(default_factory=lambda: Lexical([]))
@@ -135,7 +137,10 @@ def load_catalog(store: Store) -> Catalog:
     )
     # Titles are searched with BM25 but not embedded: "Super Bowl 50: It opened in 1902." matches
     # the article's name, while a long title embedded with every sentence drowns the sentence.
-    catalog.sentences_lexical = Lexical(tokenized=[titles[s.doc] + terms(s.text) for s in catalog.sentences])
+    catalog.sentence_terms = [frozenset(terms(s.text)) for s in catalog.sentences]
+    catalog.sentences_lexical = Lexical(
+        tokenized=[titles[s.doc] + sorted(t) for s, t in zip(catalog.sentences, catalog.sentence_terms, strict=True)]
+    )
     catalog.docs_lexical = Lexical(
         tokenized=[
             titles[name] + [t for i in catalog.doc_passages[name] for t in passage_terms[i]]
