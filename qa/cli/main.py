@@ -6,10 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import qa  # noqa: F401  (sets the offline environment first)
 from qa.config import Settings
+
+if TYPE_CHECKING:
+    from qa.schema import IngestReport
+    from qa.service import QAService
 
 _EPILOG = """\
 examples:
@@ -98,6 +102,14 @@ def _print_answer(answer: Any) -> None:
         print(f"  [{c.n}] {c.doc}, {where}")
 
 
+def _sync(service: QAService, show_bar: bool) -> IngestReport:
+    """Bring the index up to date, saying on stderr which files were skipped and why."""
+    report = service.sync(show_bar=show_bar)
+    for problem in report.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -117,9 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             return serve(settings)
         service = QAService(settings)
         if args.command == "ingest":
-            report = service.sync(show_bar=not args.quiet)
-            for problem in report.problems:
-                print(f"skipped: {problem}", file=sys.stderr)
+            report = _sync(service, show_bar=not args.quiet)
             print(
                 f"{report.documents} documents, {report.chunks} passages in the index "
                 f"({report.added} added, {report.skipped} unchanged, {report.deleted} removed)"
@@ -127,9 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "ask":
             if not args.no_sync and settings.corpus_dir.is_dir():
-                report = service.sync(show_bar=sys.stderr.isatty())
-                for problem in report.problems:
-                    print(f"skipped: {problem}", file=sys.stderr)
+                _sync(service, show_bar=sys.stderr.isatty())
             answer = service.ask(args.question)
             if args.json:
                 print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -140,9 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             from qa.attribute.table import format_table
 
             if not args.no_sync and settings.corpus_dir.is_dir():
-                report = service.sync(show_bar=sys.stderr.isatty())
-                for problem in report.problems:
-                    print(f"skipped: {problem}", file=sys.stderr)
+                _sync(service, show_bar=sys.stderr.isatty())
             found = service.attributions(args.doc)
             if args.json:
                 print(json.dumps([a.to_dict() for a in found], ensure_ascii=False, indent=2))
@@ -153,9 +159,7 @@ def main(argv: list[str] | None = None) -> int:
             from qa.evaluate.run import evaluate, load_items
 
             items = load_items(args.file, args.sample, args.seed)
-            report = service.sync()
-            for problem in report.problems:
-                print(f"skipped: {problem}", file=sys.stderr)
+            _sync(service, show_bar=True)
             summary = evaluate(service, items, args.out)
             print(json.dumps(summary, indent=2))
             return 0
