@@ -6,16 +6,14 @@ break things (kill a server, kill an ingest) get their own copies.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_kit import chat_page, chromium
+from playwright.sync_api import Browser, Page
 from reliability_kit import UPLOAD_LIMIT_MB, ChromaServer, start_app
 
 from qa.ui.app import Running
-
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -30,30 +28,16 @@ def rel_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium for one module: closed before tests/ui starts its own session-long one
+    """One Chromium per module: closed before tests/ui starts its own session-long one
     (two Playwright sync instances cannot be open in one thread)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("chromium is not installed: `make chromium` (apt-get install chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture()
 def rel_page(rel_app: Running, browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    pg.goto(rel_app.url, wait_until="load")
-    pg.locator("#qa-question textarea").wait_for(state="visible")
-    try:
+    with chat_page(browser, rel_app.url) as pg:
         yield pg
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")

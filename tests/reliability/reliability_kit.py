@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import httpx
+from browser_kit import free_port
 
 import qa  # noqa: F401  (offline environment first)
 from qa.config import Settings
@@ -20,12 +20,6 @@ ARTICLE = REPO / "corpus" / "el-salvador-deportation-offer.txt"
 BIN = Path(sys.executable).parent
 # The reliability app refuses uploads over this many MB (Gradio's max_file_size and add_document).
 UPLOAD_LIMIT_MB = 0.5  # fractional on purpose: the page and the service agree on bytes
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_app(root: Path, **overrides: object) -> Running:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from browser_kit import chat_page, chromium, free_port
+from playwright.sync_api import Browser, Page
 
 import qa  # noqa: F401  (offline environment first)
 from qa.config import Settings
@@ -16,20 +16,6 @@ from qa.ui.app import Running, start
 
 REPO = Path(__file__).resolve().parents[2]
 ARTICLE = REPO / "corpus" / "el-salvador-deportation-offer.txt"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -51,33 +37,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Headless Debian Chromium; a missing browser fails loudly instead of skipping."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail(
-            "chromium is not installed, so the browser tests cannot run: "
-            "`make chromium` (or `apt-get update && apt-get install -y chromium chromium-driver`)"
-        )
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture()
 def page(app: Running, browser: Browser) -> Iterator[Page]:
-    """A fresh session of the chat, ready for typing."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    pg.goto(app.url, wait_until="load")
-    pg.locator("#qa-question textarea").wait_for(state="visible")
-    try:
+    with chat_page(browser, app.url) as pg:
         yield pg
-    finally:
-        context.close()
 
 
 def _ask_in_page(pg: Page, question: str) -> None:

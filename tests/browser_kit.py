@@ -1,0 +1,58 @@
+"""Headless Chromium for the browser tests (tests/ui, tests/reliability): one way to launch it
+and to open the chat, so both suites drive the page alike."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium; a missing browser fails loudly instead of skipping."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(
+            "chromium is not installed, so the browser tests cannot run: "
+            "`make chromium` (or `apt-get update && apt-get install -y chromium chromium-driver`)"
+        )
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def chat_page(browser: Browser, url: str) -> Iterator[Page]:
+    """A fresh session of the chat, ready for typing."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(url, wait_until="load")
+    page.locator("#qa-question textarea").wait_for(state="visible")
+    try:
+        yield page
+    finally:
+        context.close()
