@@ -137,9 +137,10 @@ def load_catalog(store: Store) -> Catalog:
     )
     # Titles are searched with BM25 but not embedded: "Super Bowl 50: It opened in 1902." matches
     # the article's name, while a long title embedded with every sentence drowns the sentence.
-    catalog.sentence_terms = [frozenset(terms(s.text)) for s in catalog.sentences]
+    sentence_terms = [terms(s.text) for s in catalog.sentences]
+    catalog.sentence_terms = [frozenset(t) for t in sentence_terms]
     catalog.sentences_lexical = Lexical(
-        tokenized=[titles[s.doc] + sorted(t) for s, t in zip(catalog.sentences, catalog.sentence_terms, strict=True)]
+        tokenized=[titles[s.doc] + t for s, t in zip(catalog.sentences, sentence_terms, strict=True)]
     )
     catalog.docs_lexical = Lexical(
         tokenized=[
