@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from qa.answer.question import ENTITY_LABELS, QuestionType
@@ -41,29 +41,34 @@ def _followed_by(doc: Doc, end: int, unit: str) -> bool:
 
 @dataclass(frozen=True)
 class Span:
-    """A short answer inside a sentence, and how far (in tokens) it stands from the question's words."""
+    """A short answer inside a sentence, and how far (in tokens) it stands from the question's words.
+
+    `rank` is the entity type's place in the question type's preference; `unit` says the span
+    carries the unit a how-many question counts in ("300 kilometres" for "how many kilometers").
+    """
 
     start: int
     end: int
     gap: int
     rank: int
+    unit: bool = False
 
 
-def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span | None:
-    """The entity of the wanted type nearest the question's own words, or None when none fits."""
+def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span]:
+    """Every entity of a fitting type in `sentence` that the question does not already name."""
     labels = ENTITY_LABELS.get(qtype)
     if not labels:
-        return None
+        return []
     doc = parse(sentence)
     q_terms = set(terms(question))
     unit = _unit(question) if qtype == "how many" else None
-    anchors = [t.i for t in doc if (tt := terms(t.text)) and tt[0] in q_terms]
+    anchors = {t.i for t in doc if (tt := terms(t.text)) and tt[0] in q_terms}
     preference = _PREFERENCE[qtype]
     if qtype == "who" and _GROUPS.search(question.lower()):
         preference = ("ORG", "NORP", "GPE", "PERSON")
     if qtype == "where" and _REGIONS.search(question.lower()):
         preference = ("LOC", "GPE", "FAC", "ORG")
-    best: Span | None = None
+    options: list[Span] = []
     for ent in doc.ents:
         if ent.label_ not in labels:
             continue
@@ -75,14 +80,24 @@ def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span
             default=len(doc),
         )
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
-        if unit and _followed_by(doc, ent.end, unit):
-            rank, gap = 0, 0  # "300 kilometres" answers "how many kilometers"
-        span = Span(ent.start_char, ent.end_char, gap, rank)
-        if best is None or gap + RANK_COST * rank < best.gap + RANK_COST * best.rank:
-            best = span
-    if best is None and qtype == "how many":
+        has_unit = bool(unit) and (
+            _followed_by(doc, ent.end, unit or "") or any(t.text.lower().startswith(unit or "") for t in ent)
+        )
+        options.append(Span(ent.start_char, ent.end_char, gap, rank, has_unit))
+    if not options and qtype == "how many":
         for token in doc:
             if token.like_num and (tt := terms(token.text)) and tt[0] not in q_terms:
                 gap = min((abs(token.i - a) for a in anchors), default=len(doc))
-                return Span(token.idx, token.idx + len(token.text), gap, len(preference))
+                has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
+                options.append(Span(token.idx, token.idx + len(token.text), gap, len(preference), has_unit))
+    return options
+
+
+def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span | None:
+    """The entity of the wanted type nearest the question's own words, or None when none fits."""
+    best: Span | None = None
+    for span in span_options(question, qtype, sentence):
+        gap, rank = (0, 0) if span.unit else (span.gap, span.rank)
+        if best is None or gap + RANK_COST * rank < best.gap + RANK_COST * best.rank:
+            best = replace(span, gap=gap, rank=rank)
     return best
