@@ -32,6 +32,7 @@ from qa.ui.render import (
     question_html,
     sources_html,
 )
+from qa.ui.rest import add_rest_api
 
 if TYPE_CHECKING:
     from qa.attribute.model import Attribution
@@ -621,7 +622,7 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
     chat = ChatApp(settings, status)
     demo = chat.build()
     demo.queue(default_concurrency_limit=concurrency(settings), max_size=256)
-    _, url, _ = demo.launch(
+    app, url, _ = demo.launch(
         server_name=settings.host,
         server_port=settings.port,
         share=False,
@@ -635,6 +636,7 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
         js=PICK_JS,
         theme=gr.themes.Default(),
     )
+    add_rest_api(app, chat.api_ask, auth)
     thread = threading.Thread(target=_startup, args=(chat, status), name="qa-startup", daemon=True)
     thread.start()
     return Running(demo, chat, status, url, thread)
