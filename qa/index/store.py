@@ -6,8 +6,8 @@ import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import chromadb
@@ -15,11 +15,13 @@ import httpx
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
-from langchain_classic.indexes import SQLRecordManager
 
 from qa.config import Settings
 from qa.index.embeddings import Encoder
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
+    from langchain_classic.indexes import SQLRecordManager
 
 KINDS = ("chunks", "sentences")
 
@@ -69,15 +71,34 @@ def make_client(settings: Settings) -> ClientAPI:
     return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
 
 
-@dataclass
 class Collections:
-    """One kind of record (passages or sentences): raw collection, LangChain view, records."""
+    """One kind of record (passages or sentences): raw collection, LangChain view, records.
 
-    kind: str
-    name: str
-    collection: Collection
-    vectorstore: Chroma
-    records: SQLRecordManager
+    The LangChain view and the record manager are made on first use: answering questions only
+    reads the raw collection, and their imports cost seconds at start-up.
+    """
+
+    def __init__(self, kind: str, name: str, collection: Collection, store: Store) -> None:
+        self.kind = kind
+        self.name = name
+        self.collection = collection
+        self._store = store
+
+    @cached_property
+    def vectorstore(self) -> Chroma:
+        from langchain_chroma import Chroma
+
+        return Chroma(client=self._store.client, collection_name=self.name, embedding_function=self._store.encoder)
+
+    @cached_property
+    def records(self) -> SQLRecordManager:
+        from langchain_classic.indexes import SQLRecordManager
+
+        settings = self._store.settings
+        namespace = f"{'server' if settings.chroma_url else 'local'}/{self.name}"
+        records = SQLRecordManager(namespace, db_url=self._store.db_url)
+        records.create_schema()
+        return records
 
 
 class Store:
@@ -88,7 +109,7 @@ class Store:
         self.encoder = encoder
         self.client = make_client(settings)
         settings.index_dir.mkdir(parents=True, exist_ok=True)
-        db_url = f"sqlite:///{settings.index_dir.resolve() / 'records.sqlite'}"
+        self.db_url = f"sqlite:///{settings.index_dir.resolve() / 'records.sqlite'}"
         self.kinds: dict[str, Collections] = {}
         for kind in KINDS:
             name = settings.collection_name(kind)
@@ -101,11 +122,7 @@ class Store:
                 )
             except Exception as exc:
                 raise StoreUnavailable(f"cannot open the Chroma collection {name}: {exc}") from exc
-            vectorstore = Chroma(client=self.client, collection_name=name, embedding_function=encoder)
-            namespace = f"{'server' if settings.chroma_url else 'local'}/{name}"
-            records = SQLRecordManager(namespace, db_url=db_url)
-            records.create_schema()
-            self.kinds[kind] = Collections(kind, name, collection, vectorstore, records)
+            self.kinds[kind] = Collections(kind, name, collection, self)
         self.manifest_path = settings.index_dir / f"manifest-{settings.collection_name('chunks')}.json"
 
     @property
