@@ -118,9 +118,9 @@ def worker_ingest(corpus: Path, index: Path, profile: Path | None) -> dict[str, 
 
 
 def pipeline_texts(corpus: Path, grouped: bool = False) -> Any:
-    """Exactly what our ingest hands the encoder: passages, then title-prefixed sentences, per file.
+    """Exactly the texts our ingest embeds: every passage and every sentence.
 
-    `grouped`: the lists in the order and grouping the pipeline encodes them (per file, per kind)."""
+    `grouped`: per file and kind, the grouping ingest used before it indexed several files at once."""
     from qa.index.sync import chunk_documents
     from qa.ingest.load import corpus_files, load_document
     from qa.ingest.split import split_document
@@ -159,14 +159,14 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False) -> dict[str, Any]:
     took = time.perf_counter() - t0
     extra: dict[str, Any] = {}
     if pipeline_batches:
-        # The same texts encoded the way the pipeline calls the model: one call per 64 texts of one
-        # file and kind, in document order (index() batches), so length sorting only spans a batch.
+        # The same texts encoded one file and kind at a time (how ingest called the model before
+        # it indexed several files together), so length sorting only spans such a group.
         groups = pipeline_texts(corpus, grouped=True)
-        size = settings.embed_batch_size
+        size = settings.index_batch_size
         t0 = time.perf_counter()
         for group in groups:
             for i in range(0, len(group), size):
-                model.encode(group[i : i + size], batch_size=size, normalize_embeddings=True)
+                model.encode(group[i : i + size], batch_size=settings.embed_batch_size, normalize_embeddings=True)
         extra["pipeline_batches_encode_s"] = round(time.perf_counter() - t0, 2)
         extra["load_after_pipeline_batches"] = load()
     return {

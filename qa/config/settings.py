@@ -56,8 +56,18 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="use a Chroma server (http://127.0.0.1:PORT) instead of index_dir")
     model: str = Field("all-MiniLM-L6-v2", description="packaged sentence-transformers model")
     embed_batch_size: int = Field(64, ge=1, description="texts per embedding batch")
+    index_batch_size: int = Field(
+        1024,
+        ge=1,
+        description="texts (of one or more files) indexed together; the encoder sorts them by "
+        "length so its batches pad less (memory stays bounded by this)",
+    )
     chunk_size: int = Field(1500, ge=100, description="maximum characters per passage")
     chunk_overlap: int = Field(0, ge=0, description="characters shared by neighbouring passages")
+    duplicate_cosine: float = Field(
+        0.97, description="passages this similar (and sharing duplicate_words of their words) count once"
+    )
+    duplicate_words: float = Field(0.8, description="share of words two near-duplicate passages have in common")
     k: int = Field(5, ge=1, le=50, description="passages returned per question")
     w_passage_dense: float = Field(1.9, description="blend weight: passage cosine")
     w_sentence_dense: float = Field(0.6, description="blend weight: best sentence cosine in the passage")
