@@ -86,9 +86,7 @@ def retrieve(query: Query, catalog: Catalog, settings: Settings) -> tuple[list[P
         empty = np.zeros(0, dtype=np.float32)
         return [], Signals(empty, empty, empty)
     sig = signals(query, catalog, settings)
-    k = min(settings.k, len(catalog.passages))
-    top = np.argpartition(-sig.passage_score, k - 1)[:k]
-    top = top[np.argsort(-sig.passage_score[top])]
+    top = _distinct_top(sig.passage_score, catalog, settings)
     sentence_score = sig.sentence_dense + settings.w_answer_bm25 * sig.sentence_lexical
     hits = []
     for p in top:
@@ -113,6 +111,30 @@ def retrieve(query: Query, catalog: Catalog, settings: Settings) -> tuple[list[P
             )
         )
     return hits, sig
+
+
+def _near_duplicates(a: int, b: int, catalog: Catalog, settings: Settings) -> bool:
+    """The same text twice (a page saved as .txt and .html, a re-posted article): their vectors
+    nearly coincide and they share nearly all their words."""
+    if float(catalog.passage_vectors[a] @ catalog.passage_vectors[b]) < settings.duplicate_cosine:
+        return False
+    words_a, words_b = set(terms(catalog.passages[a].text)), set(terms(catalog.passages[b].text))
+    union = words_a | words_b
+    return not union or len(words_a & words_b) / len(union) >= settings.duplicate_words
+
+
+def _distinct_top(scores: np.ndarray, catalog: Catalog, settings: Settings) -> list[int]:
+    """The k best passages, a near-duplicate of a better one left out so the k are k different texts."""
+    pool = min(len(scores), settings.k * 3)
+    ranked = np.argpartition(-scores, pool - 1)[:pool]
+    ranked = ranked[np.argsort(-scores[ranked])]
+    chosen: list[int] = []
+    for p in ranked.tolist():
+        if not any(_near_duplicates(p, q, catalog, settings) for q in chosen):
+            chosen.append(p)
+            if len(chosen) == settings.k:
+                break
+    return chosen
 
 
 def make_query(text: str, vector: np.ndarray) -> Query:
