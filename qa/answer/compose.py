@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.answer.question import QuestionType, question_type
-from qa.answer.span import RANK_COST, Span, short_answer_span
+from qa.answer.span import RANK_COST, Span, short_answer_span, span_options, wants_region
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
@@ -199,18 +199,30 @@ def _choose(
     main = candidates[0]
     if qtype not in _ENTITY_TYPES:
         return main, None, None
+    # A question naming the kind of place ("which region") wants a place of that kind (a LOC,
+    # not a country or city): any sentence of the pool that names one beats a nearer GPE.
+    strict = qtype == "where" and wants_region(question)
     best: tuple[float, Candidate, Span] | None = None
+    best_kind: tuple[float, Candidate, Span] | None = None
     for cand in candidates[:_TYPED_POOL]:
-        if cand.score < main.score - settings.answer.typed_margin:
+        within = cand.score >= main.score - settings.answer.typed_margin
+        if not (within or strict):
             break
-        span = short_answer_span(question, qtype, catalog.sentences[cand.sentence.index].text)
+        text = catalog.sentences[cand.sentence.index].text
+        if strict:
+            for option in span_options(question, qtype, text):
+                key = cand.score - settings.answer.gap_cost * min(option.gap, 10)
+                if option.rank == 0 and (best_kind is None or key > best_kind[0]):
+                    best_kind = (key, cand, option)
+        span = short_answer_span(question, qtype, text) if within else None
         if span is None:
             continue
-        if cand is main and span.gap <= settings.answer.keep_gap:
+        if cand is main and span.gap <= settings.answer.keep_gap and not strict:
             return main, span, None  # the best sentence names a fitting answer near the question's words
         key = cand.score - settings.answer.gap_cost * min(span.gap + RANK_COST * span.rank, 10)
         if best is None or key > best[0]:
             best = (key, cand, span)
+    best = best_kind or best
     if best is not None:
         return best[1], best[2], None
     if qtype == "who":

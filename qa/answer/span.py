@@ -26,6 +26,11 @@ _REGIONS = re.compile(r"\b(region|continent|area|ocean|sea|river|mountains?|dese
 RANK_COST = 4
 
 
+def wants_region(question: str) -> bool:
+    """ "Which region ...", "what river ...": the question names the kind of place it wants."""
+    return bool(_REGIONS.search(question.lower()))
+
+
 _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
 
 
@@ -66,7 +71,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
     preference = _PREFERENCE[qtype]
     if qtype == "who" and _GROUPS.search(question.lower()):
         preference = ("ORG", "NORP", "GPE", "PERSON")
-    if qtype == "where" and _REGIONS.search(question.lower()):
+    if qtype == "where" and wants_region(question):
         preference = ("LOC", "GPE", "FAC", "ORG")
     options: list[Span] = []
     for ent in doc.ents:

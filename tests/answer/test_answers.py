@@ -134,3 +134,17 @@ def test_empty_index_abstains_without_error(fresh) -> None:  # type: ignore[no-u
     service.sync(show_bar=False)
     answer = service.ask("Who is the president of El Salvador?")
     assert answer.abstained and answer.citations == [] and answer.error
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Which region was Rubio travelling through?", "What region was Rubio on a tour of?"],
+)
+def test_a_question_naming_the_kind_of_place_gets_that_kind(article_service: QAService, question: str) -> None:
+    # El Salvador (a country) stands nearer the question's words in the best sentences, but
+    # only "Central America" is a region.
+    answer = article_service.ask(question)
+    assert answer.short_answer == "Central America"
+    first = answer.citations[0]
+    _check_citation(article_service, first)
+    assert article_service.document(first.doc).text[first.span_start : first.span_end] == "Central America"
