@@ -80,8 +80,12 @@ def test_cli_ingest_and_ask_use_the_server(server_root: Path, chroma_server: Chr
 
 
 def test_server_lost_mid_use_then_back(
-    server_app: Running, server_root: Path, chroma_server: ChromaServer, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    server_app: Running,
+    server_root: Path,
+    chroma_server: ChromaServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
 ) -> None:
     service = server_app.service
     client = Client(server_app.url, verbose=False)

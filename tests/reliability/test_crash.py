@@ -60,8 +60,12 @@ class Zygote:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
         self.log = log
         self.proc = subprocess.Popen(
-            [sys.executable, str(ZYGOTE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log.open("ab"),
-            env=env, text=True,
+            [sys.executable, str(ZYGOTE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log.open("ab"),
+            env=env,
+            text=True,
         )
 
     def _call(self, request: dict[str, Any]) -> dict[str, Any]:
@@ -126,8 +130,9 @@ def _contents(service: QAService) -> dict[str, list[Record]]:
     return out
 
 
-def _kill_after(zygote: Zygote, pid: int, index: Path, settings: Settings, rng: random.Random, trial: int,
-                window: float) -> str:
+def _kill_after(
+    zygote: Zygote, pid: int, index: Path, settings: Settings, rng: random.Random, trial: int, window: float
+) -> str:
     """SIGKILL the ingest at a random point; returns how it was chosen and what the run had done."""
     started = time.monotonic()
     if trial % 2 == 0:
