@@ -85,7 +85,13 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the web app binds to")
     port: int = Field(7860, ge=0, le=65535, description="port the web app serves on")
     auth: str | None = Field(None, description="user:password to require a login in the app")
-    threads: int = Field(2, ge=1, description="CPU threads for the encoder")
+    threads: int = Field(2, ge=1, description="CPU threads for the encoder (and for scoring a large index)")
+    parallel_rows: int = Field(
+        20_000,
+        ge=1,
+        description="vectors from which one question's dense scoring uses `threads` BLAS threads "
+        "(below it the vectors sit in cache and one thread is as fast; above it memory reads bound it)",
+    )
 
     def collection_name(self, kind: str) -> str:
         """Tie each collection to the model so a model switch never mixes vectors."""

@@ -8,8 +8,10 @@ inside a passage, not the passage as a whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
@@ -66,12 +68,27 @@ def _per_passage_max(values: np.ndarray, catalog: Catalog) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _dense(vectors: np.ndarray, query: np.ndarray, settings: Settings) -> np.ndarray:
+    """Cosine of every vector with the query. Numeric libraries run on one thread (torch and BLAS
+    would otherwise fight over the cores); a large index reads hundreds of MB per question, which
+    two threads do in about 60% of the time (measured at 50x squad-dev: 35 -> 21 ms)."""
+    if vectors.shape[0] < settings.parallel_rows or settings.threads < 2:
+        return vectors @ query
+    with _blas().limit(limits=settings.threads, user_api="blas"):
+        return vectors @ query
+
+
 def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
     q = list(query.terms)
-    sentence_dense = catalog.sentence_vectors @ query.vector
+    sentence_dense = _dense(catalog.sentence_vectors, query.vector, settings)
     sentence_lexical = _normalized(catalog.sentences_lexical.scores(q))
     passage_score = (
-        settings.w_passage_dense * (catalog.passage_vectors @ query.vector)
+        settings.w_passage_dense * _dense(catalog.passage_vectors, query.vector, settings)
         + settings.w_sentence_dense * _per_passage_max(sentence_dense, catalog)
         + settings.w_passage_bm25 * _normalized(catalog.chunks_lexical.scores(q))
         + settings.w_sentence_bm25 * _per_passage_max(sentence_lexical, catalog)
