@@ -237,8 +237,12 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     ax = axes[1][0]
     ax.plot(levels, [r["build"]["peak_rss_build_mb"] for r in rows], "s:", label="build (reused vectors)")
     if ingest:
-        ax.plot([r["level"] for r in rows if r.get("ingest")],
-                [r["ingest"]["peak_rss_ingest_mb"] for r in rows if r.get("ingest")], "o-", label="real ingest")
+        ax.plot(
+            [r["level"] for r in rows if r.get("ingest")],
+            [r["ingest"]["peak_rss_ingest_mb"] for r in rows if r.get("ingest")],
+            "o-",
+            label="real ingest",
+        )
     ax.plot(levels, [r["answers"]["peak_rss_mb"] for r in rows], "^-", label="answering (catalog in memory)")
     ax.set(title="Peak RSS", xlabel="corpus size (x squad-dev)", ylabel="MB")
     ax.legend()
@@ -261,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ingest-levels", default="1,10", help="levels whose ingest is really timed ('' for none)")
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--reuse", type=Path, default=OUT / "index-1x", help="1x index whose vectors are reused")
+    parser.add_argument(
+        "--answers-only",
+        action="store_true",
+        help="re-measure answers on the levels' existing indexes (after a change to answering), no rebuild",
+    )
     parser.add_argument("--worker", choices=["build"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
@@ -277,6 +286,18 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.reuse / "chroma.sqlite3").exists():
         raise SystemExit(f"no 1x index at {args.reuse}: run bench/ingest_bench.py first")
     levels = [int(x) for x in args.levels.split(",")]
+    if args.answers_only:
+        result = json.loads((OUT / "scale.json").read_text())
+        for row in result["rows"]:
+            if row["level"] in levels:
+                corpus, index = OUT / f"corpus-{row['level']}x", OUT / f"scale-{row['level']}x"
+                row["answers"] = answers_level(corpus, index, args.questions, f"answers-scale-{row['level']}x")
+                print(f"[scale] {row['level']}x answers: {row['answers']['latency_ms']}", file=sys.stderr, flush=True)
+        result["machine"] = machine()
+        save("scale", result)
+        plot(result["rows"], REPO / "bench" / "scale.png")
+        print(json.dumps(result, indent=2))
+        return 0
     ingest_levels = {int(x) for x in args.ingest_levels.split(",") if x}
     previous = OUT / "scale.json"
     rows: list[dict[str, Any]] = []
