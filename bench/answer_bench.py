@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browser_kit import free_port
 from common import (
     CORPUS,
     OUT,
@@ -133,17 +134,11 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None, s
     }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def through_api(corpus: Path, index: Path, n: int) -> dict[str, Any]:
     import httpx
     from gradio_client import Client
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = bench_env(QA_CORPUS_DIR=str(corpus), QA_INDEX_DIR=str(index), QA_HOST="127.0.0.1", QA_PORT=str(port))
     OUT.mkdir(parents=True, exist_ok=True)

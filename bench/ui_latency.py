@@ -14,7 +14,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+from browser_kit import chat_page, chromium, free_port  # noqa: E402  (the tests' Chromium launcher)
+
 QUESTIONS = [
     "Who made which offer?",
     "What is CECOT?",
@@ -33,20 +35,6 @@ QUESTIONS = [
     "What is the maximum capacity of the prison?",
     "Can the US deport its own citizens?",
 ]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(url: str) -> bool:
@@ -108,19 +96,9 @@ class App:
 
 def browser_latencies(url: str, rounds: int) -> list[dict[str, Any]]:
     """Enter → answer bubble visible, per question, in a fresh chat each round."""
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    if executable is None:
-        raise SystemExit("chromium is needed: make chromium")
     rows: list[dict[str, Any]] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        page.goto(url, wait_until="load")
+    with chromium() as browser, chat_page(browser, url) as page:
         box = page.locator("#qa-question textarea")
-        box.wait_for(state="visible")
         answers = page.locator("#qa-chat .qa-a")
         for r in range(rounds):
             page.locator("#qa-new-chat").click()
@@ -132,7 +110,6 @@ def browser_latencies(url: str, rounds: int) -> list[dict[str, Any]]:
                 answers.nth(i).wait_for(state="visible")
                 took = time.perf_counter() - start
                 rows.append({"round": r, "question": question, "seconds": round(took, 3)})
-        browser.close()
     return rows
 
 
