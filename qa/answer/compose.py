@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.answer.question import QuestionType, question_type
-from qa.answer.span import RANK_COST, Span, short_answer_span, span_options, wants_region
+from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_options, wants_region
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
@@ -208,13 +208,13 @@ def _choose(
         within = cand.score >= main.score - settings.answer.typed_margin
         if not (within or strict):
             break
-        text = catalog.sentences[cand.sentence.index].text
+        options = span_options(question, qtype, catalog.sentences[cand.sentence.index].text)
         if strict:
-            for option in span_options(question, qtype, text):
+            for option in options:
                 key = cand.score - settings.answer.gap_cost * min(option.gap, 10)
                 if option.rank == 0 and (best_kind is None or key > best_kind[0]):
                     best_kind = (key, cand, option)
-        span = short_answer_span(question, qtype, text) if within else None
+        span = nearest(options) if within else None
         if span is None:
             continue
         if cand is main and span.gap <= settings.answer.keep_gap and not strict:

@@ -100,8 +100,13 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
 
 def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span | None:
     """The entity of the wanted type nearest the question's own words, or None when none fits."""
+    return nearest(span_options(question, qtype, sentence))
+
+
+def nearest(options: list[Span]) -> Span | None:
+    """The option nearest the question's words, a less preferred type counting as RANK_COST tokens."""
     best: Span | None = None
-    for span in span_options(question, qtype, sentence):
+    for span in options:
         gap, rank = (0, 0) if span.unit else (span.gap, span.rank)
         if best is None or gap + RANK_COST * rank < best.gap + RANK_COST * best.rank:
             best = replace(span, gap=gap, rank=rank)
