@@ -130,12 +130,17 @@ def retrieve(query: Query, catalog: Catalog, settings: Settings) -> tuple[list[P
     return hits, sig
 
 
+def _passage_terms(p: int, catalog: Catalog) -> frozenset[str]:
+    """A passage's words, from the terms its sentences had computed at catalog load."""
+    return frozenset().union(*(catalog.sentence_terms[s] for s in catalog.passage_sentences[p]))
+
+
 def _near_duplicates(a: int, b: int, catalog: Catalog, settings: Settings) -> bool:
     """The same text twice (a page saved as .txt and .html, a re-posted article): their vectors
     nearly coincide and they share nearly all their words."""
     if float(catalog.passage_vectors[a] @ catalog.passage_vectors[b]) < settings.duplicate_cosine:
         return False
-    words_a, words_b = set(terms(catalog.passages[a].text)), set(terms(catalog.passages[b].text))
+    words_a, words_b = (_passage_terms(p, catalog) for p in (a, b))
     union = words_a | words_b
     return not union or len(words_a & words_b) / len(union) >= settings.duplicate_words
 
