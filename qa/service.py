@@ -77,7 +77,10 @@ class QAService:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.encoder = Encoder(
-            self.settings.model, batch_size=self.settings.embed_batch_size, threads=self.settings.threads
+            self.settings.model,
+            batch_size=self.settings.embed_batch_size,
+            threads=self.settings.threads,
+            onnx_dir=self.settings.index_dir / "encoder" if self.settings.onnx_questions else None,
         )
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()
@@ -100,6 +103,8 @@ class QAService:
         with self._lock, reachable(self.settings):
             report = sync_corpus(self.settings, self.store, progress=progress, show_bar=show_bar)
             self.refresh()
+            if self._catalog is not None and not self._catalog.empty:
+                self.encoder.prepare_questions()
             # Who said what is extracted at ingest for new and changed files (kept on disk, so an
             # unchanged corpus costs a file read).
             try:

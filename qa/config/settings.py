@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path(".qa-index"), description="where the Chroma index is kept")
     chroma_url: str | None = Field(None, description="use a Chroma server (http://127.0.0.1:PORT) instead of index_dir")
     model: str = Field("all-MiniLM-L6-v2", description="packaged sentence-transformers model")
+    onnx_questions: bool = Field(
+        True,
+        description="embed questions with an ONNX export of the model, made once when indexing, so "
+        "answering never loads torch (much faster start)",
+    )
     embed_batch_size: int = Field(64, ge=1, description="texts per embedding batch")
     index_batch_size: int = Field(
         1024,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -12,8 +13,13 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
 from langchain_core.embeddings import Embeddings
 
+from qa.index import onnx_encoder
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+
+log = logging.getLogger(__name__)
 
 
 class ModelNotInstalled(RuntimeError):
@@ -55,12 +61,48 @@ _PARALLEL_FROM = 8
 
 
 class Encoder(Embeddings):
-    """Normalized, batched CPU embeddings; one instance is shared by every layer."""
+    """Normalized, batched CPU embeddings; one instance is shared by every layer.
 
-    def __init__(self, model: str, batch_size: int = 64, threads: int = 2) -> None:
+    With `onnx_dir`, questions (a few texts at a time) go through an ONNX export of the model kept
+    there (see `onnx_encoder`), so answering needs neither torch nor sentence-transformers.
+    """
+
+    def __init__(self, model: str, batch_size: int = 64, threads: int = 2, onnx_dir: Path | None = None) -> None:
         self.model_name = model
         self.batch_size = batch_size
         self.threads = threads
+        self.onnx_dir = onnx_dir
+
+    @property
+    def _slug(self) -> str:
+        return "".join(c if c.isascii() and c.isalnum() else "-" for c in self.model_name.lower()).strip("-")[:60]
+
+    def _onnx(self) -> onnx_encoder.OnnxEncoder | None:
+        if self.onnx_dir is None:
+            return None
+        return onnx_encoder.load(self.onnx_dir, self._slug, self.model_name, model_path(self.model_name))
+
+    def prepare_questions(self) -> bool:
+        """Export the model for questions unless a usable export is there; True when one is.
+
+        Costs the torch model's load once per index; a failed or inexact export is removed and
+        questions keep using the torch model."""
+        if self.onnx_dir is None:
+            return False
+        if self._onnx() is not None:
+            return True
+        try:
+            onnx_encoder.export(self.model, self.model_name, self.onnx_dir, self._slug)
+            exported = self._onnx()
+            if exported is not None and onnx_encoder.matches(exported, self.model):
+                return True
+            problem = "its embeddings differ from the model's"
+        except Exception as exc:  # export is an optimisation: never fail indexing over it
+            problem = str(exc)
+        log.warning("questions stay on the torch model: ONNX export failed (%s)", problem)
+        for path in onnx_encoder.export_paths(self.onnx_dir, self._slug):
+            path.unlink(missing_ok=True)
+        return False
 
     @property
     def model(self) -> SentenceTransformer:
@@ -71,6 +113,8 @@ class Encoder(Embeddings):
         threads spin against each other and one query took 230 ms on two threads, 22 ms on one."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) < _PARALLEL_FROM and (exported := self._onnx()) is not None:
+            return exported.encode(texts)
         _use_threads(self.threads if len(texts) >= _PARALLEL_FROM else 1)
         vectors = self.model.encode(
             texts,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
+from qa.nlp import import_spacy
 from qa.schema import Chunk, Sentence, SourceDocument
 
 if TYPE_CHECKING:
@@ -22,8 +23,7 @@ _BLOCK = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
 
 @lru_cache(maxsize=1)
 def _sentencizer() -> Language:
-    import spacy
-
+    spacy = import_spacy()
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     nlp.max_length = 10_000_000

@@ -1,0 +1,172 @@
+"""Questions embedded by an ONNX export of the model, so answering never imports torch.
+
+Importing sentence-transformers (and torch with it) takes 7-8 s on this machine, more than half of
+a cold start, and torch's threads spin on a busy machine. The export is made once, at index time,
+from the very model that embedded the passages, and checked against it before it is used.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import warnings
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+
+# Sentences of different lengths and cases that an export must embed as the model does.
+_PROBES = (
+    "Who offered to jail deportees?",
+    "El Salvador's president Nayib Bukele offered to house U.S. deportees, for a fee, in 2025. " * 12,
+    "x",
+)
+_TOLERANCE = 1e-4
+
+
+class ExportUnsupported(RuntimeError):
+    """The model's pooling cannot be reproduced outside sentence-transformers."""
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """What the session needs besides the graph, read off the live model at export time."""
+
+    model: str
+    inputs: list[str]
+    max_seq_length: int
+    pad_id: int
+    pooling: str  # "mean" or "cls"
+
+
+def export_paths(folder: Path, slug: str) -> tuple[Path, Path]:
+    return folder / f"{slug}.onnx", folder / f"{slug}.json"
+
+
+def _pooling(model: SentenceTransformer) -> str:
+    pooling = model[1] if len(model) > 1 else None
+    mode = getattr(pooling, "pooling_mode", None)
+    if mode in ("mean", "cls"):
+        return str(mode)
+    raise ExportUnsupported(f"pooling {mode!r} is not reproduced by the ONNX encoder")
+
+
+def export(model: SentenceTransformer, model_name: str, folder: Path, slug: str) -> Path:
+    """Write the transformer as ONNX beside what pooling needs; both are replaced atomically."""
+    import torch
+
+    pooling = _pooling(model)
+    transformer = cast("torch.nn.Module", model[0].auto_model).eval()
+    tokenizer = model.tokenizer
+    inputs = [name for name in tokenizer.model_input_names if name in ("input_ids", "attention_mask", "token_type_ids")]
+    sample = tokenizer(list(_PROBES[:2]), return_tensors="pt", padding=True, truncation=True, max_length=32)
+
+    class _LastHidden(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = transformer
+
+        def forward(self, *args: torch.Tensor) -> torch.Tensor:
+            return self.inner(**dict(zip(inputs, args, strict=True))).last_hidden_state
+
+    graph, meta = export_paths(folder, slug)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp_graph = graph.with_suffix(".onnx.tmp")
+    axes = {name: {0: "batch", 1: "tokens"} for name in [*inputs, "last_hidden_state"]}
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's notes on ops it rewrites; `matches` checks the result
+        torch.onnx.export(
+            _LastHidden(),
+            tuple(sample[name] for name in inputs),
+            str(tmp_graph),
+            input_names=inputs,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
+    info = ExportInfo(
+        model=model_name,
+        inputs=inputs,
+        max_seq_length=int(model.max_seq_length or 512),
+        pad_id=int(tokenizer.pad_token_id or 0),
+        pooling=pooling,
+    )
+    tmp_meta = meta.with_suffix(".json.tmp")
+    tmp_meta.write_text(json.dumps(asdict(info)))
+    os.replace(tmp_graph, graph)
+    os.replace(tmp_meta, meta)
+    _session.cache_clear()
+    return graph
+
+
+class OnnxEncoder:
+    """Tokenizer (Rust `tokenizers`) + ONNX Runtime + the model's pooling, normalized."""
+
+    def __init__(self, graph: Path, model_dir: Path, info: ExportInfo) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.info = info
+        self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tokenizer.enable_truncation(info.max_seq_length)
+        self.tokenizer.enable_padding(pad_id=info.pad_id)
+        options = ort.SessionOptions()
+        # One question at a time: one thread, as for torch (two spin against each other).
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        encoded = self.tokenizer.encode_batch(texts)
+        columns = {
+            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
+        }
+        hidden = self.session.run(None, {name: columns[name] for name in self.info.inputs})[0]
+        if self.info.pooling == "cls":
+            vectors = hidden[:, 0]
+        else:
+            mask = columns["attention_mask"][..., None].astype(np.float32)
+            vectors = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        norms = np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+        return (vectors / norms).astype(np.float32, copy=False)
+
+
+def matches(onnx: OnnxEncoder, model: SentenceTransformer) -> bool:
+    expected = model.encode(list(_PROBES), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    return bool(np.abs(onnx.encode(list(_PROBES)) - expected).max() <= _TOLERANCE)
+
+
+@lru_cache(maxsize=4)
+def _session(graph: str, model_dir: str, stamp: tuple[int, int]) -> OnnxEncoder | None:
+    meta = Path(graph).with_suffix(".json")
+    try:
+        info = ExportInfo(**json.loads(meta.read_text()))
+        return OnnxEncoder(Path(graph), Path(model_dir), info)
+    except Exception as exc:  # a damaged or foreign export: the torch model answers instead
+        log.warning("ONNX question encoder %s unusable (%s); using the torch model", graph, exc)
+        return None
+
+
+def load(folder: Path, slug: str, model_name: str, model_dir: Path) -> OnnxEncoder | None:
+    """The export for this model, or None when there is none (or it cannot be used)."""
+    graph = export_paths(folder, slug)[0]
+    try:
+        stat = graph.stat()
+    except OSError:
+        return None
+    encoder = _session(str(graph), str(model_dir), (stat.st_mtime_ns, stat.st_size))
+    if encoder is None or encoder.info.model != model_name:
+        return None
+    return encoder

@@ -1,0 +1,108 @@
+"""Questions are embedded by an ONNX export of the model, made at index time, without torch."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.index import onnx_encoder
+from qa.service import QAService
+
+QUESTIONS = [
+    "Who offered to jail deportees?",
+    "How many inmates can the CECOT prison hold, according to El Salvador's government?",
+    "",
+    "ÉL SALVADOR — Ünïcode and CAPITALS!",
+]
+
+
+def _export_files(service: QAService) -> list[Path]:
+    assert service.encoder.onnx_dir is not None
+    return sorted(service.encoder.onnx_dir.glob("*"))
+
+
+def test_indexing_exports_the_model_and_questions_embed_as_the_torch_model_does(
+    article_service: QAService,
+) -> None:
+    files = _export_files(article_service)
+    assert [p.suffix for p in files] == [".json", ".onnx"]
+    exported = article_service.encoder._onnx()
+    assert exported is not None
+    torch_vectors = article_service.encoder.model.encode(QUESTIONS, normalize_embeddings=True, convert_to_numpy=True)
+    onnx_vectors = article_service.encoder.encode(QUESTIONS)  # under the batch size: the ONNX path
+    assert onnx_vectors.shape == torch_vectors.shape == (4, 384)
+    assert np.abs(onnx_vectors - torch_vectors).max() < 1e-5
+    assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_answering_from_a_built_index_never_imports_torch(article_service: QAService) -> None:
+    settings = article_service.settings
+    script = (
+        "import sys\n"
+        "from qa.service import QAService\n"
+        "answer = QAService().ask('Who offered to jail deportees?')\n"
+        "loaded = ['torch' in sys.modules, 'sentence_transformers' in sys.modules]\n"
+        "print(answer.abstained, len(answer.citations), *loaded)\n"
+    )
+    env = {**os.environ, "QA_CORPUS_DIR": str(settings.corpus_dir), "QA_INDEX_DIR": str(settings.index_dir)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    abstained, citations, torch_loaded, st_loaded = out.stdout.split()
+    assert abstained == "False" and int(citations) >= 1  # answered, with a citation
+    assert torch_loaded == st_loaded == "False"
+
+
+def test_a_damaged_export_falls_back_to_torch_and_is_rebuilt_on_the_next_sync(fresh, kit) -> None:
+    service: QAService = fresh()
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    graph = next(p for p in _export_files(service) if p.suffix == ".onnx")
+    expected = service.encoder.model.encode(QUESTIONS[:1], normalize_embeddings=True, convert_to_numpy=True)
+
+    graph.write_bytes(graph.read_bytes()[:1000])  # truncated, as by a full disk
+    assert service.encoder._onnx() is None
+    assert np.abs(service.encoder.encode(QUESTIONS[:1]) - expected).max() < 1e-5
+    assert "Agnes Whitcombe" in service.ask("Who was the first curator?").text
+
+    service.sync(show_bar=False)
+    assert graph.stat().st_size > 1_000_000 and service.encoder._onnx() is not None
+    assert np.abs(service.encoder.encode(QUESTIONS[:1]) - expected).max() < 1e-5
+
+
+def test_an_export_of_another_model_is_not_used(fresh, kit) -> None:
+    service: QAService = fresh()
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    meta = next(p for p in _export_files(service) if p.suffix == ".json")
+    info = json.loads(meta.read_text())
+    meta.write_text(json.dumps({**info, "model": "some-other-model"}))
+    onnx_encoder._session.cache_clear()
+    assert service.encoder._onnx() is None
+
+
+def test_onnx_questions_can_be_turned_off(fresh, kit) -> None:
+    service: QAService = fresh(onnx_questions=False)
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    assert service.encoder.onnx_dir is None
+    assert not (service.settings.index_dir / "encoder").exists()
+    assert "Agnes Whitcombe" in service.ask("Who was the first curator?").text
+
+
+def test_an_unsupported_pooling_is_refused_not_guessed(article_service: QAService, tmp_path: Path) -> None:
+    model = article_service.encoder.model
+    pooling = model[1]
+    original = pooling.pooling_mode
+    try:
+        pooling.pooling_mode = "max"
+        with pytest.raises(onnx_encoder.ExportUnsupported):
+            onnx_encoder.export(model, "x", tmp_path, "x")
+    finally:
+        pooling.pooling_mode = original
+    assert list(tmp_path.iterdir()) == []
