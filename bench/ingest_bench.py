@@ -84,6 +84,11 @@ def worker_ingest(corpus: Path, index: Path, profile: Path | None) -> dict[str, 
     first = dict(encoded)
     sentences = service.store.sentences.count()
 
+    # Once per index, after the first ingest (QAService.sync does it): the ONNX export questions use.
+    t0 = time.perf_counter()
+    exported = service.encoder.prepare_questions()
+    export = time.perf_counter() - t0
+
     encoded.update(texts=0, calls=0)
     t0 = time.perf_counter()
     again = sync_corpus(settings, service.store, show_bar=False)
@@ -104,6 +109,8 @@ def worker_ingest(corpus: Path, index: Path, profile: Path | None) -> dict[str, 
         "passages_per_s": round(report.chunks / ingest, 1),
         "texts_per_s": round(first["texts"] / ingest, 1),
         "problems": report.problems,
+        "question_export_s": round(export, 2),
+        "question_export_ok": exported,
         "reingest_s": round(reingest, 3),
         "reingest_added": again.added,
         "reingest_embedded_texts": encoded["texts"],

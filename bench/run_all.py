@@ -85,6 +85,8 @@ def report() -> str:
             f"| pipeline overhead (ours / raw - 1) | {ing['overhead']:.1%} | |",
             f"| re-ingest, unchanged corpus (in-process `sync_corpus`) | {o['reingest_s']} s, added "
             f"{o['reingest_added']}, texts embedded {o['reingest_embedded_texts']} | {o['reingest_load']} |",
+            f"| ONNX export of the model for questions, once per index, after the first ingest "
+            f"(`QAService.sync`; not in the ingest time above) | {o.get('question_export_s', '—')} s | |",
             f"| catalog load after ingest (vectors + BM25 into memory) | {o['catalog_load_s']} s | |",
             f"| peak RSS: model loaded / after ingest / with catalog | {o['rss_after_model_mb']} / "
             f"{o['peak_rss_ingest_mb']} / {o['peak_rss_with_catalog_mb']} MB | |",

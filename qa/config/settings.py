@@ -98,6 +98,14 @@ class Settings(BaseSettings):
         "(below it the vectors sit in cache and one thread is as fast; above it memory reads bound it)",
     )
 
+    ann_rows: int = Field(
+        100_000,
+        ge=1,
+        description="sentences from which a question's dense candidates come from Chroma's HNSW index "
+        "(then scored exactly) instead of a scan of every sentence vector",
+    )
+    ann_candidates: int = Field(100, ge=1, description="nearest sentences asked of the HNSW index")
+
     def collection_name(self, kind: str) -> str:
         """Tie each collection to the model so a model switch never mixes vectors."""
         slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in self.model.lower()).strip("-")

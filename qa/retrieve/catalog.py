@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,8 @@ from qa.ingest.load import doc_title
 from qa.retrieve.lexical import Lexical, terms
 
 _PAGE = 5000
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,39 @@ class SentenceRef:
     end: int
     text: str
     passage: int
+
+
+@dataclass(frozen=True)
+class Nearest:
+    """Sentences near a question, and the cosine no other sentence exceeds."""
+
+    sentences: np.ndarray
+    ceiling: float
+
+
+class NearestSentences:
+    """Chroma's HNSW index over the sentence vectors: the n nearest sentences to a question.
+
+    Used for a large index only (settings.ann_rows), where an exact scan of every sentence vector
+    costs more than the rest of the answer; see `hybrid.signals` for how ranking stays exact.
+    """
+
+    def __init__(self, collection: Any, index: dict[str, int]) -> None:
+        self._collection = collection
+        self._index = index
+
+    def __call__(self, vector: np.ndarray, n: int) -> Nearest | None:
+        """The n nearest sentences; None when Chroma cannot answer."""
+        try:
+            found = self._collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
+        except Exception as exc:  # a stopped Chroma server: the exact scan answers from memory
+            log.warning("nearest-sentence search failed (%s); scanning every sentence", exc)
+            return None
+        ids, distances = found["ids"][0], found["distances"][0]
+        known = [self._index[i] for i in ids if i in self._index]  # not one indexed after this catalog
+        # Cosine space: distance = 1 - cosine. Fewer than n back means every sentence came back.
+        ceiling = 1.0 - float(distances[-1]) if len(ids) >= n else -1.0
+        return Nearest(np.array(known, dtype=np.int64), ceiling)
 
 
 @dataclass
@@ -54,6 +90,9 @@ class Catalog:
     chunks_lexical: Lexical = field(default_factory=lambda: Lexical([]))
     sentences_lexical: Lexical = field(default_factory=lambda: Lexical([]))
     doc_passages: dict[str, list[int]] = field(default_factory=dict)
+    sentence_passage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # Set for a large index only: approximate nearest sentences, checked exactly afterwards.
+    nearest_sentences: NearestSentences | None = None
 
     @property
     def empty(self) -> bool:
@@ -119,7 +158,9 @@ def load_catalog(store: Store) -> Catalog:
         keep.append((passage, int(meta["start"]), int(meta["end"]), i))
     keep.sort()
     vectors = []
+    sentence_index: dict[str, int] = {}
     for passage, start, end, i in keep:
+        sentence_index[sents["ids"][i]] = len(catalog.sentences)
         catalog.passage_sentences[passage].append(len(catalog.sentences))
         text = sents["documents"][i]
         catalog.sentences.append(SentenceRef(catalog.passages[passage].doc, start, end, text, passage))
@@ -127,6 +168,9 @@ def load_catalog(store: Store) -> Catalog:
     catalog.sentence_vectors = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), np.float32)
     counts = np.array([len(ids) for ids in catalog.passage_sentences], dtype=np.int64)
     catalog.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
+    catalog.sentence_passage = np.array([s.passage for s in catalog.sentences], dtype=np.int64)
+    if len(catalog.sentences) >= store.settings.ann_rows:
+        catalog.nearest_sentences = NearestSentences(store.sentences, sentence_index)
     catalog.doc_names = sorted(catalog.doc_passages)
     doc_number = {name: i for i, name in enumerate(catalog.doc_names)}
     catalog.passage_doc = np.array([doc_number[p.doc] for p in catalog.passages], dtype=np.int64)

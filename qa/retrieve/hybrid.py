@@ -14,7 +14,7 @@ import numpy as np
 from threadpoolctl import ThreadpoolController
 
 from qa.config import Settings
-from qa.retrieve.catalog import Catalog
+from qa.retrieve.catalog import Catalog, Nearest
 from qa.retrieve.lexical import terms
 
 
@@ -68,6 +68,17 @@ def _per_passage_max(values: np.ndarray, catalog: Catalog) -> np.ndarray:
     return out
 
 
+def _per_passage_max_sparse(values: np.ndarray, catalog: Catalog) -> np.ndarray:
+    """`_per_passage_max` of scores that are never negative and mostly zero (BM25): only the
+    sentences that match a term are visited (a large index has hundreds of thousands)."""
+    matched = np.flatnonzero(values)
+    if matched.size * 8 > values.size:
+        return _per_passage_max(values, catalog)
+    out = np.zeros(len(catalog.passages), dtype=np.float32)
+    np.maximum.at(out, catalog.sentence_passage[matched], values[matched])
+    return out
+
+
 @lru_cache(maxsize=1)
 def _blas() -> ThreadpoolController:
     return ThreadpoolController()
@@ -85,16 +96,78 @@ def _dense(vectors: np.ndarray, query: np.ndarray, settings: Settings) -> np.nda
 
 def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
     q = list(query.terms)
-    sentence_dense = _dense(catalog.sentence_vectors, query.vector, settings)
     sentence_lexical = _normalized(catalog.sentences_lexical.scores(q))
-    passage_score = (
+    # Every signal but the best sentence cosine: they cost little even for a large index.
+    partial = (
         settings.w_passage_dense * _dense(catalog.passage_vectors, query.vector, settings)
-        + settings.w_sentence_dense * _per_passage_max(sentence_dense, catalog)
         + settings.w_passage_bm25 * _normalized(catalog.chunks_lexical.scores(q))
-        + settings.w_sentence_bm25 * _per_passage_max(sentence_lexical, catalog)
+        + settings.w_sentence_bm25 * _per_passage_max_sparse(sentence_lexical, catalog)
         + settings.w_document_bm25 * _normalized(catalog.docs_lexical.scores(q))[catalog.passage_doc]
     )
+    nearest = catalog.nearest_sentences(query.vector, settings.ann_candidates) if catalog.nearest_sentences else None
+    if nearest is not None:
+        return _bounded(query, catalog, settings, partial, sentence_lexical, nearest)
+    sentence_dense = _dense(catalog.sentence_vectors, query.vector, settings)
+    passage_score = partial + settings.w_sentence_dense * _per_passage_max(sentence_dense, catalog)
     return Signals(sentence_dense, sentence_lexical, passage_score)
+
+
+def _best_sentences(
+    passages: np.ndarray, vector: np.ndarray, catalog: Catalog
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(best cosine per passage, the sentence rows of those passages, each row's cosine)."""
+    starts = catalog.first_sentence[passages]
+    ends = np.append(catalog.first_sentence, len(catalog.sentences))[passages + 1]
+    counts = ends - starts
+    offsets = np.cumsum(counts) - counts
+    rows = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+    cosines = catalog.sentence_vectors[rows] @ vector
+    best = np.zeros(len(passages), dtype=np.float32)
+    has = counts > 0
+    if has.any():
+        best[has] = np.maximum.reduceat(cosines, offsets[has])
+    return best, rows, cosines
+
+
+def _bounded(
+    query: Query,
+    catalog: Catalog,
+    settings: Settings,
+    partial: np.ndarray,
+    sentence_lexical: np.ndarray,
+    nearest: Nearest,
+) -> Signals:
+    """Passage scores of a large index without a cosine for every sentence, same top passages.
+
+    The HNSW index names the nearest sentences and a ceiling no other sentence's cosine exceeds.
+    Passages holding those sentences, and the best by the other signals, are scored exactly; every
+    other passage gets an upper bound (its other signals plus the ceiling's share), and whichever
+    bound still reaches the exact scores of the top `3k` is scored exactly too, until none does.
+    So the ranking is the exhaustive one whenever the HNSW search returns the true nearest
+    sentences. Sentences never scored keep a cosine of -1: no reader looks at them.
+    """
+    w = settings.w_sentence_dense
+    sentence_dense = np.full(len(catalog.sentences), -1.0, dtype=np.float32)
+    score = partial + max(w * nearest.ceiling, -w)
+    scored = np.zeros(len(partial), dtype=bool)
+    pool = min(len(partial), settings.k * 3)
+
+    def score_exactly(passages: np.ndarray) -> None:
+        passages = np.unique(passages[~scored[passages]])
+        best, rows, cosines = _best_sentences(passages, query.vector, catalog)
+        sentence_dense[rows] = cosines
+        score[passages] = partial[passages] + w * best
+        scored[passages] = True
+
+    best_partial = np.argpartition(-partial, pool - 1)[:pool]
+    score_exactly(np.concatenate([catalog.sentence_passage[nearest.sentences], best_partial]))
+    while True:
+        exact = score[scored]
+        threshold = -np.inf if exact.size < pool else float(np.partition(exact, exact.size - pool)[exact.size - pool])
+        pending = np.flatnonzero(~scored & (score >= threshold))
+        if not pending.size:
+            return Signals(sentence_dense, sentence_lexical, score)
+        score_exactly(pending)
 
 
 def retrieve(query: Query, catalog: Catalog, settings: Settings) -> tuple[list[PassageHit], Signals]:

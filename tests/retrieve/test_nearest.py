@@ -1,0 +1,88 @@
+"""A large index takes its dense candidates from Chroma's HNSW index, and ranks exactly as a scan."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qa.config import Settings
+from qa.retrieve.hybrid import make_query, retrieve
+from qa.service import QAService
+
+QUESTIONS = [
+    "Who made the offer to jail deportees?",
+    "What did El Salvador's president offer?",
+    "How many inmates can the prison hold?",
+    "Where was Marco Rubio travelling?",
+    "When was the offer announced?",
+    "What did critics say about the mega-prison?",
+    "Which gangs are mentioned?",
+    "What would El Salvador get in return?",
+    "What is the capital of Australia?",
+    "How many deportees has El Salvador already received?",
+    "prison",
+    "What caused the 1973 oil crisis?",
+    "Which countries imposed the embargo?",
+    "What is the population of Jacksonville?",
+    "When was Jacksonville founded?",
+    "What is the capital of Victoria?",
+    "How many people live in Melbourne?",
+    "What does a construction project manager do?",
+    "Who designs buildings?",
+]
+SQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "squad-dev" / "corpus"
+ARTICLES = ("05-1973-oil-crisis.txt", "17-Jacksonville-Florida.txt", "03-Victoria-Australia.txt", "15-Construction.txt")
+
+
+@pytest.fixture(scope="module")
+def scanned(tmp_path_factory: pytest.TempPathFactory, kit) -> QAService:  # type: ignore[no-untyped-def]
+    """The article and four squad-dev articles (about 800 sentences), every sentence scanned."""
+    base = tmp_path_factory.mktemp("nearest")
+    (base / "corpus").mkdir()
+    shutil.copy(kit.ARTICLE, base / "corpus")
+    for name in ARTICLES:
+        shutil.copy(SQUAD / name, base / "corpus")
+    service = QAService(kit.make_settings(base))
+    assert service.sync(show_bar=False).documents == 5
+    assert service.catalog.nearest_sentences is None  # small: every sentence is scanned
+    return service
+
+
+@pytest.fixture(scope="module")
+def searched(scanned: QAService) -> QAService:
+    """The same index, read through a service that treats it as large (HNSW candidates)."""
+    settings = scanned.settings
+    service = QAService(Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, ann_rows=1))
+    assert service.catalog.nearest_sentences is not None
+    return service
+
+
+@pytest.mark.parametrize(("k", "candidates"), [(1, 2), (2, 5), (5, 20), (5, 10_000)])
+def test_hnsw_candidates_rank_exactly_as_the_full_scan(
+    scanned: QAService, searched: QAService, k: int, candidates: int
+) -> None:
+    scan, ann = scanned.catalog, searched.catalog
+    assert len(scan.sentences) == len(ann.sentences) > 400
+    settings = Settings(k=k, ann_candidates=candidates)
+    partly_scored = 0
+    for question in QUESTIONS:
+        query = make_query(question, scanned.encoder.encode([question])[0])
+        expected, full = retrieve(query, scan, settings)
+        got, bounded = retrieve(query, ann, settings)
+        assert [h.index for h in got] == [h.index for h in expected], question
+        for a, b in zip(got, expected, strict=True):
+            assert a.score == pytest.approx(b.score, abs=1e-5)
+            assert [s.index for s in a.sentences] == [s.index for s in b.sentences]
+            assert [s.dense for s in a.sentences] == pytest.approx([s.dense for s in b.sentences], abs=1e-5)
+        # The best sentence anywhere (abstention reads it) is the same.
+        assert float(bounded.sentence_dense.max()) == pytest.approx(float(full.sentence_dense.max()), abs=1e-5)
+        partly_scored += int((bounded.sentence_dense == -1.0).any())
+    if candidates < 100:
+        assert partly_scored > 0  # the bound did spare sentences, so the comparison above means something
+
+
+def test_answers_are_the_same_through_either_path(scanned: QAService, searched: QAService) -> None:
+    for question in QUESTIONS:
+        assert searched.ask(question).text == scanned.ask(question).text, question
