@@ -52,7 +52,10 @@ def service_for(corpus: Path, index: Path) -> Any:
     from qa.config import Settings
     from qa.service import QAService
 
-    return QAService(Settings(corpus_dir=corpus, index_dir=index, threads=THREADS))
+    service = QAService(Settings(corpus_dir=corpus, index_dir=index, threads=THREADS))
+    # As the app's start (sync) leaves an index: with the model's ONNX export for questions.
+    service.encoder.prepare_questions()
+    return service
 
 
 def _stage_timers(service: Any) -> dict[str, list[float]]:
