@@ -158,7 +158,8 @@ def _bounded(
     other passage gets an upper bound (its other signals plus the ceiling's share), and whichever
     bound still reaches the exact scores of the top `3k` is scored exactly too, until none does.
     So the ranking is the exhaustive one whenever the HNSW search returns the true nearest
-    sentences. Sentences never scored keep a cosine of -1: no reader looks at them.
+    sentences. Sentences never scored keep a cosine of -1; none is nearer than the ceiling, so the
+    best cosine anywhere (which abstention reads) is the one HNSW found.
     """
     w = settings.w_sentence_dense
     sentence_dense = np.full(len(catalog.sentences), -1.0, dtype=np.float32)
