@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from qa.answer.attributed import compose_attributed, wants_attribution
-from qa.answer.compose import NOT_FOUND, compose
+from qa.answer.compose import NOT_FOUND, compose, related_passages
 from qa.attribute.model import Attribution
 from qa.attribute.questions import answer_attribution_question, is_attribution_question
 from qa.chat.followup import resolve
@@ -147,7 +147,8 @@ class QAService:
             return None
         answer = compose_attributed(question, matches, catalog, self.settings.answer_chars)
         if answer is not None:
-            answer.passages = []
+            # The retrieved passages, as every other answer lists them (related reading in the API).
+            answer.passages = related_passages(hits, catalog)
         return answer
 
     def documents(self) -> list[DocumentInfo]:

@@ -92,7 +92,7 @@ def _citation(n: int, cand: Candidate, catalog: Catalog, lo: int, hi: int) -> Ci
     return cite(n, ref.start + lo, ref.text[lo:hi], catalog.passages[cand.passage.index], cand.score)
 
 
-def _passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]:
+def related_passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]:
     """Every retrieved passage in rank order, with its best sentence: related reading."""
     related = []
     for i, hit in enumerate(hits):
@@ -135,7 +135,7 @@ def compose(
     if evidence(query, candidates[0], sig, catalog, settings) < settings.abstain_threshold or (
         qtype in _TYPED and span is None
     ):
-        return Answer(question=question, text=NOT_FOUND, abstained=True, passages=_passages(hits, catalog))
+        return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
 
     budget = settings.answer_chars
     main_text = catalog.sentences[main.sentence.index].text
@@ -177,7 +177,7 @@ def compose(
         text=text,
         citations=citations,
         short_answer=short,
-        passages=_passages(hits, catalog),
+        passages=related_passages(hits, catalog),
     )
 
 

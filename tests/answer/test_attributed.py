@@ -30,6 +30,21 @@ def test_who_made_which_offer_lists_the_offers_with_citations(article_service: Q
     _check_citations(article_service, [c.to_dict() for c in answer.citations])
 
 
+def test_an_attribution_answer_lists_the_retrieved_passages_as_any_answer_does(article_service: QAService) -> None:
+    from qa.retrieve.hybrid import make_query, retrieve
+
+    question = "Who made which offer?"
+    answer = article_service.ask(question)
+    assert answer.citations and answer.text.startswith("Nayib Bukele")  # the attribution path
+    catalog = article_service.catalog
+    hits, _ = retrieve(
+        make_query(question, article_service.encoder.encode([question])[0]), catalog, article_service.settings
+    )
+    expected = [(catalog.passages[h.index].start, catalog.passages[h.index].end) for h in hits]
+    assert [(c.passage_start, c.passage_end) for c in answer.passages] == expected
+    assert answer.to_dict()["passages"]
+
+
 def test_what_did_a_named_person_say(article_service: QAService) -> None:
     answer = article_service.ask("What did Rubio say?")
     assert answer.text.startswith("Marco Rubio")
