@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 from functools import lru_cache
@@ -72,6 +73,7 @@ class Encoder(Embeddings):
         self.batch_size = batch_size
         self.threads = threads
         self.onnx_dir = onnx_dir
+        self._export_failed = False
 
     @property
     def _slug(self) -> str:
@@ -87,7 +89,7 @@ class Encoder(Embeddings):
 
         Costs the torch model's load once per index; a failed or inexact export is removed and
         questions keep using the torch model."""
-        if self.onnx_dir is None:
+        if self.onnx_dir is None or self._export_failed:
             return False
         if self._onnx() is not None:
             return True
@@ -100,8 +102,10 @@ class Encoder(Embeddings):
         except Exception as exc:  # export is an optimisation: never fail indexing over it
             problem = str(exc)
         log.warning("questions stay on the torch model: ONNX export failed (%s)", problem)
+        self._export_failed = True  # not retried on every sync of this process
         for path in onnx_encoder.export_paths(self.onnx_dir, self._slug):
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # nothing there, or not even a folder
+                path.unlink()
         return False
 
     @property

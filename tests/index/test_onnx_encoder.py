@@ -106,3 +106,21 @@ def test_an_unsupported_pooling_is_refused_not_guessed(article_service: QAServic
     finally:
         pooling.pooling_mode = original
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_export_leaves_questions_on_torch_and_is_not_retried_every_sync(fresh, kit, caplog) -> None:
+    service: QAService = fresh()
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    assert service.encoder.onnx_dir is not None
+    service.settings.index_dir.mkdir(parents=True, exist_ok=True)
+    service.encoder.onnx_dir.write_text("not a folder")  # the export cannot be written
+    with caplog.at_level("WARNING"):
+        report = service.sync(show_bar=False)
+    assert report.problems == [] and report.added > 0  # indexing itself is unaffected
+    assert "ONNX export failed" in caplog.text
+    assert service.encoder._onnx() is None
+    assert "Agnes Whitcombe" in service.ask("Who was the first curator?").text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        assert service.encoder.prepare_questions() is False
+    assert "ONNX export failed" not in caplog.text
