@@ -102,6 +102,17 @@ def _print_answer(answer: Any) -> None:
         print(f"  [{c.n}] {c.doc}, {where}")
 
 
+def _summary(report: IngestReport) -> str:
+    """One line on what `qa ingest` did, passages counted as the index holds them."""
+    documents = f"{report.documents} document{'' if report.documents == 1 else 's'}"
+    change = (
+        f"{report.added} passages added, {report.deleted} removed"
+        if report.added or report.deleted
+        else "nothing changed"
+    )
+    return f"{documents}, {report.chunks} passages in the index ({change})"
+
+
 def _sync(service: QAService, show_bar: bool) -> IngestReport:
     """Bring the index up to date, saying on stderr which files were skipped and why."""
     report = service.sync(show_bar=show_bar)
@@ -130,10 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         service = QAService(settings)
         if args.command == "ingest":
             report = _sync(service, show_bar=not args.quiet)
-            print(
-                f"{report.documents} documents, {report.chunks} passages in the index "
-                f"({report.added} added, {report.skipped} unchanged, {report.deleted} removed)"
-            )
+            print(_summary(report))
             return 0
         if args.command == "ask":
             if not args.no_sync and settings.corpus_dir.is_dir():

@@ -111,10 +111,14 @@ def test_ingest_reports_counts_and_problems(tmp_path: Path, kit, capsys: pytest.
     argv = ["ingest", "--quiet", "--corpus", str(corpus), "--index", str(tmp_path / "index")]
     assert main(argv) == 0
     captured = capsys.readouterr()
-    assert "1 documents" in captured.out and "added" in captured.out
+    assert captured.out.startswith("1 document, ") and "passages added, 0 removed)" in captured.out
     assert "skipped: blob.txt: looks like a binary file" in captured.err
     assert main(argv) == 0
-    assert "(0 added" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip().endswith("passages in the index (nothing changed)")
+    (corpus / "harbour.txt").unlink()
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("0 documents, 0 passages in the index (0 passages added, ") and "removed)" in out
 
 
 def test_missing_corpus_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
