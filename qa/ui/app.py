@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from qa.config import Settings
+from qa.nlp import import_spacy
 from qa.schema import Answer, Citation, Turn
 from qa.ui.render import (
     PICK_JS,
@@ -617,6 +618,9 @@ def _startup(chat: ChatApp, status: StartupStatus) -> None:
 
 def start(settings: Settings, *, quiet: bool = False) -> Running:
     """Serve the page without blocking and start the index update in the background."""
+    # spaCy is imported now, on the main thread before any other starts, so that its thinc layer
+    # skips torch (qa.nlp.import_spacy): the app then answers without ever loading torch.
+    import_spacy()
     auth = parse_auth(settings.auth)
     status = StartupStatus()
     chat = ChatApp(settings, status)
