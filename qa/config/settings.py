@@ -9,6 +9,18 @@ from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+def model_name_key(model: str, prefix: str = "") -> str:
+    """`prefix` + the model's name as ASCII letters, digits and dashes, at most 60 characters and
+    different for every model (Chroma collections and the ONNX export are named with it)."""
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in model.lower()).strip("-")
+    name = f"{prefix}{slug}"
+    if len(name) > 60 or slug != model.lower():
+        # Cut names still differ per model, and Chroma wants ASCII ending in a letter or digit.
+        digest = hashlib.sha256(model.encode()).hexdigest()[:10]
+        name = f"{name[:49].rstrip('-')}-{digest}"
+    return name
+
+
 class AnswerWeights(BaseModel):
     """How the answer sentence is chosen among the retrieved passages' sentences.
 
@@ -108,10 +120,4 @@ class Settings(BaseSettings):
 
     def collection_name(self, kind: str) -> str:
         """Tie each collection to the model so a model switch never mixes vectors."""
-        slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in self.model.lower()).strip("-")
-        name = f"{kind}-{slug}"
-        if len(name) > 60 or slug != self.model.lower():
-            # Cut names still differ per model, and Chroma wants ASCII ending in a letter or digit.
-            digest = hashlib.sha256(self.model.encode()).hexdigest()[:10]
-            name = f"{name[:49].rstrip('-')}-{digest}"
-        return name
+        return model_name_key(self.model, f"{kind}-")

@@ -14,6 +14,7 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
 from langchain_core.embeddings import Embeddings
 
+from qa.config.settings import model_name_key
 from qa.index import onnx_encoder
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ class Encoder(Embeddings):
 
     @property
     def _slug(self) -> str:
-        return "".join(c if c.isascii() and c.isalnum() else "-" for c in self.model_name.lower()).strip("-")[:60]
+        return model_name_key(self.model_name)
 
     def _onnx(self) -> onnx_encoder.OnnxEncoder | None:
         if self.onnx_dir is None:
