@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -80,10 +80,15 @@ class Encoder(Embeddings):
     def _slug(self) -> str:
         return model_name_key(self.model_name)
 
+    @cached_property
+    def _model_dir(self) -> Path:
+        return model_path(self.model_name)
+
     def _onnx(self) -> onnx_encoder.OnnxEncoder | None:
+        """The export, if usable; asked on every question, so it costs one `stat` once loaded."""
         if self.onnx_dir is None:
             return None
-        return onnx_encoder.load(self.onnx_dir, self._slug, self.model_name, model_path(self.model_name))
+        return onnx_encoder.load(self.onnx_dir, self._slug, self.model_name, self._model_dir)
 
     def prepare_questions(self) -> bool:
         """Export the model for questions unless a usable export is there; True when one is.

@@ -149,11 +149,11 @@ def matches(onnx: OnnxEncoder, model: SentenceTransformer) -> bool:
 
 
 @lru_cache(maxsize=4)
-def _session(graph: str, model_dir: str, stamp: tuple[int, int]) -> OnnxEncoder | None:
-    meta = Path(graph).with_suffix(".json")
+def _session(graph: Path, meta: Path, model_dir: Path, stamp: tuple[int, int]) -> OnnxEncoder | None:
+    """One session per version (`stamp`) of the export: a rebuilt export is loaded anew."""
     try:
         info = ExportInfo(**json.loads(meta.read_text()))
-        return OnnxEncoder(Path(graph), Path(model_dir), info)
+        return OnnxEncoder(graph, model_dir, info)
     except Exception as exc:  # a damaged or foreign export: the torch model answers instead
         log.warning("ONNX question encoder %s unusable (%s); using the torch model", graph, exc)
         return None
@@ -161,12 +161,12 @@ def _session(graph: str, model_dir: str, stamp: tuple[int, int]) -> OnnxEncoder 
 
 def load(folder: Path, slug: str, model_name: str, model_dir: Path) -> OnnxEncoder | None:
     """The export for this model, or None when there is none (or it cannot be used)."""
-    graph = export_paths(folder, slug)[0]
+    graph, meta = export_paths(folder, slug)
     try:
         stat = graph.stat()
     except OSError:
         return None
-    encoder = _session(str(graph), str(model_dir), (stat.st_mtime_ns, stat.st_size))
+    encoder = _session(graph, meta, model_dir, (stat.st_mtime_ns, stat.st_size))
     if encoder is None or encoder.info.model != model_name:
         return None
     return encoder
