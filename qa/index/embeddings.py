@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import threading
+from collections.abc import Callable
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -75,6 +77,9 @@ class Encoder(Embeddings):
         self.threads = threads
         self.onnx_dir = onnx_dir
         self._export_failed = False
+        # Vectors embedded ahead of the LangChain call that asks for them: text -> [vector, holders].
+        self._ready: dict[str, list[Any]] = {}
+        self._ready_lock = threading.Lock()
 
     @property
     def _slug(self) -> str:
@@ -139,8 +144,48 @@ class Encoder(Embeddings):
     def dimension(self) -> int:
         return int(self.model.get_embedding_dimension() or 0)
 
+    def prepare(self, texts: list[str], tick: Callable[[int], None] | None = None) -> None:
+        """Embed texts now for the `embed_documents` call that will ask for them later.
+
+        Indexing embeds the next group while the previous one is written (see `sync_corpus`), so
+        the store's write path runs beside the model instead of after it. Each `prepare` holds its
+        texts until the matching `release`; `tick(n)` reports progress as slices are done.
+        """
+        unique = sorted(set(texts), key=lambda t: (len(t), t))  # batches pad less
+        step = self.batch_size * 4
+        try:
+            for i in range(0, len(unique), step):
+                part = unique[i : i + step]
+                vectors = self.encode(part)
+                with self._ready_lock:
+                    for text, vector in zip(part, vectors, strict=True):
+                        held = self._ready.setdefault(text, [vector, 0])
+                        held[1] += 1
+                if tick is not None:
+                    tick(len(part))
+        except BaseException:
+            self.release(unique[:i])  # stopped part-way (Ctrl-C): hold nothing
+            raise
+
+    def release(self, texts: list[str]) -> None:
+        """Drop what one `prepare` held (texts LangChain skipped as already indexed included)."""
+        with self._ready_lock:
+            for text in set(texts):
+                held = self._ready.get(text)
+                if held is not None:
+                    held[1] -= 1
+                    if held[1] <= 0:
+                        del self._ready[text]
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return cast(list[list[float]], self.encode(texts).tolist())
+        with self._ready_lock:
+            found = {t: held[0] for t in texts if (held := self._ready.get(t)) is not None}
+        if not found:
+            return cast(list[list[float]], self.encode(texts).tolist())
+        missing = sorted({t for t in texts if t not in found})
+        if missing:
+            found.update(zip(missing, self.encode(missing), strict=True))
+        return cast(list[list[float]], np.stack([found[t] for t in texts]).tolist())
 
     def embed_query(self, text: str) -> list[float]:
         return cast(list[float], self.encode([text])[0].tolist())

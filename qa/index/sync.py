@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from langchain_core.documents import Document
@@ -16,6 +17,7 @@ from qa.ingest.split import split_document
 from qa.schema import Chunk, IngestReport
 
 Progress = Callable[[float, str], None]
+Pending = tuple[str, str, int, list[Chunk]]  # a file to index: name, digest, size, its chunks
 
 
 class CorpusMissing(FileNotFoundError):
@@ -57,12 +59,13 @@ def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
             )
 
 
-def _index_files(store: Store, chunks: list[Chunk], bar: tqdm, batch_size: int) -> tuple[int, int]:
+def _index_files(store: Store, chunks: list[Chunk], bar: tqdm | None, batch_size: int) -> tuple[int, int]:
     """Index several files' chunks in one LangChain `index()` call per kind.
 
     `index()` hands the encoder up to `batch_size` new texts at a time; spanning files lets the
     model sort more texts by length, so its batches pad less (on 4 squad-dev articles one file
-    at a time took 18.2 s of encoding against 14.6 s for one call over all their texts).
+    at a time took 18.2 s of encoding against 14.6 s for one call over all their texts). With
+    no `bar` the texts were embedded ahead (`Encoder.prepare`), which ticked it.
     """
     from langchain_core.indexing import index  # only when something changed: its import costs ~1 s
 
@@ -72,11 +75,12 @@ def _index_files(store: Store, chunks: list[Chunk], bar: tqdm, batch_size: int) 
         by_kind[kind].append(doc)
     total_chars = sum(len(c.text) for c in chunks) or 1
     for kind, docs in by_kind.items():
-        share = total_chars / 2 / max(1, len(docs))
+        share = total_chars / 2 / max(1, len(docs)) if bar is not None else 0.0
 
         def ticking(items: list[Document], step: float = share) -> Iterator[Document]:
             for item in items:
-                bar.update(step)
+                if bar is not None:
+                    bar.update(step)
                 yield item
 
         target = store.kinds[kind]
@@ -144,24 +148,56 @@ def sync_corpus(
             store.write_manifest(manifest)
 
     total = sum(size for *_, size in changed)
-    with tqdm(total=total, unit="B", unit_scale=True, desc="Indexing", disable=not show_bar or not changed) as bar:
-        group: list[tuple[str, str, int, list[Chunk]]] = []  # name, digest, size, chunks
+    encoder = store.encoder
+    # One writer thread: while a group of new files is stored (Chroma, record manager, manifest),
+    # the next group is read, split and embedded here. Groups with files indexed before are done
+    # in place: LangChain's record manager decides which of their texts need embedding at all.
+    with (
+        tqdm(total=total, unit="B", unit_scale=True, desc="Indexing", disable=not show_bar or not changed) as bar,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-index-writer") as writer,
+    ):
+        group: list[Pending] = []
         waiting = 0  # texts the group will embed
+        writing: Future[None] | None = None
 
-        def index_group() -> None:
-            """Index the group, then record its files in the manifest: a crash before that
-            only means those files are looked at again (the record manager skips what is in)."""
-            start = bar.n
-            chunks = [chunk for *_, file_chunks in group for chunk in file_chunks]
-            added, skipped = _index_files(store, chunks, bar, settings.index_batch_size)
-            bar.update(max(0.0, start + sum(size for _, _, size, _ in group) - bar.n))
-            report.documents += len(group)
+        def store_group(files: list[Pending], chunks: list[Chunk], prepared: list[str]) -> None:
+            """Index the files, then record them in the manifest: a crash before that only means
+            those files are looked at again (the record manager skips what is in)."""
+            try:
+                start = bar.n
+                added, skipped = _index_files(store, chunks, None if prepared else bar, settings.index_batch_size)
+                if not prepared:
+                    bar.update(max(0.0, start + sum(size for _, _, size, _ in files) - bar.n))
+            finally:
+                encoder.release(prepared)
+            report.documents += len(files)
             report.added += added
             report.skipped += skipped
-            for name, digest, _, _ in group:
+            for name, digest, _, _ in files:
                 manifest["files"][name] = digest
             store.write_manifest(manifest)
+
+        def index_group() -> None:
+            nonlocal writing
+            files = list(group)
             group.clear()
+            prepared: list[str] = []
+            chunks = [chunk for *_, file_chunks in files for chunk in file_chunks]
+            if not any(name in known for name, *_ in files):
+                prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
+                per_text = sum(size for _, _, size, _ in files) / max(1, len(set(prepared)))
+                encoder.prepare(prepared, tick=lambda n: bar.update(per_text * n))
+            if writing is not None:
+                try:
+                    writing.result()  # the previous group's failure stops the run here
+                except BaseException:
+                    encoder.release(prepared)
+                    raise
+                writing = None
+            if prepared:
+                writing = writer.submit(store_group, files, chunks, prepared)
+            else:
+                store_group(files, chunks, [])
 
         for i, (name, path, digest, size) in enumerate(changed):
             if progress:
@@ -181,6 +217,8 @@ def sync_corpus(
                 waiting = 0
         if group:
             index_group()
+        if writing is not None:
+            writing.result()
     if progress:
         progress(1.0, "index up to date")
     report.chunks = store.chunks.count()

@@ -188,3 +188,99 @@ def test_changed_chunk_settings_reindex_without_leftovers(tmp_path: Path, kit) -
     assert all(len(p.text) <= 300 for p in passages)
     text = small.document(kit.ARTICLE_NAME).text
     assert all(text[s.start : s.end] == s.text for s in small.catalog.sentences)
+
+
+def _stored_texts(service: QAService) -> set[str]:
+    texts: set[str] = set()
+    for kind in ("chunks", "sentences"):
+        texts.update(service.store.kinds[kind].collection.get(include=["documents"])["documents"] or [])
+    return texts
+
+
+def _three_files(service: QAService, kit) -> None:  # type: ignore[no-untyped-def]
+    corpus = service.settings.corpus_dir
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    (corpus / "orchard.md").write_text(kit.MD)
+    (corpus / "glacier.html").write_text(kit.HTML)
+
+
+def test_group_is_stored_while_the_next_is_embedded(
+    fresh: Callable[..., QAService], count_encodes, kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With groups of one file, storing the first waits until the second is being embedded: a
+    run that stored and embedded in turn would time out here."""
+    import threading
+
+    from qa.index import sync
+
+    service = fresh(index_batch_size=1)
+    _three_files(service, kit)
+    counter = count_encodes(service)
+    handed_over, embedding_next = threading.Event(), threading.Event()
+    stored_on: list[str] = []
+    real_prepare, real_index = service.encoder.prepare, sync._index_files
+
+    def prepare(texts: list[str], tick=None) -> None:  # type: ignore[no-untyped-def]
+        if handed_over.is_set():
+            embedding_next.set()
+        real_prepare(texts, tick)
+
+    def index_files(*args, **kwargs):  # type: ignore[no-untyped-def]
+        stored_on.append(threading.current_thread().name)
+        if len(stored_on) == 1:
+            handed_over.set()
+            assert embedding_next.wait(30), "the first group was stored before the next was embedded"
+        return real_index(*args, **kwargs)
+
+    monkeypatch.setattr(service.encoder, "prepare", prepare)
+    monkeypatch.setattr(sync, "_index_files", index_files)
+
+    report = service.sync(show_bar=False)
+    assert report.problems == [] and report.documents == 3
+    assert stored_on == ["qa-index-writer_0"] * 3
+    # Every distinct text was embedded exactly once, by the main thread, none again by the writer.
+    assert counter.texts == len(_stored_texts(service))
+    assert service.sync(show_bar=False).added == 0
+
+
+def test_repeated_text_is_embedded_once(fresh: Callable[..., QAService], count_encodes) -> None:
+    service = fresh()
+    line = "The lighthouse keeper rang the bell at dawn."
+    (service.settings.corpus_dir / "bells.txt").write_text(f"{line}\n\n{line}\n\nThe fog lifted by noon.\n")
+    counter = count_encodes(service)
+    service.sync(show_bar=False)
+    sentences = service.store.kinds["sentences"].collection.get(include=["documents"])["documents"] or []
+    assert sentences.count(line) == 2  # both places are stored, with their own offsets
+    assert counter.texts == len(_stored_texts(service))
+
+
+def test_failed_write_stops_the_run_and_records_only_what_was_stored(
+    fresh: Callable[..., QAService], kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qa.index import sync
+
+    service = fresh(index_batch_size=1)
+    _three_files(service, kit)
+    real_index = sync._index_files
+    calls = {"n": 0}
+
+    def failing_second(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real_index(*args, **kwargs)
+
+    monkeypatch.setattr(sync, "_index_files", failing_second)
+    with pytest.raises(RuntimeError, match="disk full"):
+        service.sync(show_bar=False)
+    assert len(service.store.read_manifest()["files"]) == 1
+    assert service.encoder._ready == {}  # nothing held back after the failure
+
+    monkeypatch.setattr(sync, "_index_files", real_index)
+    report = service.sync(show_bar=False)
+    assert report.problems == [] and report.documents == 3
+    assert len(service.store.read_manifest()["files"]) == 3
+    for kind in ("chunks", "sentences"):
+        parts = service.store.kinds[kind]
+        ids = parts.collection.get(include=[])["ids"]
+        assert sorted(parts.records.list_keys()) == sorted(ids) and len(ids) == len(set(ids))
