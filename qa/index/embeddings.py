@@ -151,7 +151,10 @@ class Encoder(Embeddings):
         the store's write path runs beside the model instead of after it. Each `prepare` holds its
         texts until the matching `release`; `tick(n)` reports progress as slices are done.
         """
-        unique = sorted(set(texts), key=lambda t: (len(t), t))  # batches pad less
+        with self._ready_lock:  # a text another group still holds is not embedded again
+            for text in (shared := set(texts) & self._ready.keys()):
+                self._ready[text][1] += 1
+        unique = sorted(set(texts) - shared, key=lambda t: (len(t), t))  # batches pad less
         step = self.batch_size * 4
         try:
             for i in range(0, len(unique), step):
@@ -164,7 +167,7 @@ class Encoder(Embeddings):
                 if tick is not None:
                     tick(len(part))
         except BaseException:
-            self.release(unique[:i])  # stopped part-way (Ctrl-C): hold nothing
+            self.release([*shared, *unique[:i]])  # stopped part-way (Ctrl-C): hold nothing
             raise
 
     def release(self, texts: list[str]) -> None:

@@ -99,6 +99,13 @@ def _index_files(store: Store, chunks: list[Chunk], bar: tqdm | None, batch_size
     return added, skipped
 
 
+def _open_for_writing(store: Store) -> None:
+    import langchain_core.indexing  # noqa: F401  (what `_index_files` imports)
+
+    for target in store.kinds.values():
+        _ = target.records, target.vectorstore
+
+
 def sync_corpus(
     settings: Settings,
     store: Store,
@@ -149,16 +156,21 @@ def sync_corpus(
 
     total = sum(size for *_, size in changed)
     encoder = store.encoder
-    # One writer thread: while a group of new files is stored (Chroma, record manager, manifest),
-    # the next group is read, split and embedded here. Groups with files indexed before are done
-    # in place: LangChain's record manager decides which of their texts need embedding at all.
+    # One writer thread: a group of new files is stored (Chroma, record manager, manifest) while
+    # the next group is embedded here. It is handed over only once that next group is read and
+    # split, so the writer's Python work runs beside the model (which mostly releases the GIL),
+    # not beside the splitter (which holds it). Groups with files indexed before are done in
+    # place: LangChain's record manager decides which of their texts need embedding at all.
     with (
         tqdm(total=total, unit="B", unit_scale=True, desc="Indexing", disable=not show_bar or not changed) as bar,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-index-writer") as writer,
     ):
         group: list[Pending] = []
         waiting = 0  # texts the group will embed
-        writing: Future[None] | None = None
+        # The writer's one-off set-up (~2.5 s of imports and record-manager tables) is done
+        # while the first group is read and embedded.
+        writing: Future[None] | None = writer.submit(_open_for_writing, store) if changed else None
+        embedded: tuple[list[Pending], list[Chunk], list[str]] | None = None  # not yet handed over
 
         def store_group(files: list[Pending], chunks: list[Chunk], prepared: list[str]) -> None:
             """Index the files, then record them in the manifest: a crash before that only means
@@ -177,48 +189,60 @@ def sync_corpus(
                 manifest["files"][name] = digest
             store.write_manifest(manifest)
 
-        def index_group() -> None:
+        def wait_for_writer() -> None:
             nonlocal writing
+            if writing is not None:
+                writing.result()  # the previous group's failure stops the run here
+                writing = None
+
+        def hand_over() -> None:
+            nonlocal writing, embedded
+            if embedded is not None:
+                wait_for_writer()
+                writing = writer.submit(store_group, *embedded)
+                embedded = None
+
+        def index_group() -> None:
+            nonlocal embedded
             files = list(group)
             group.clear()
-            prepared: list[str] = []
             chunks = [chunk for *_, file_chunks in files for chunk in file_chunks]
-            if not any(name in known for name, *_ in files):
-                prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
-                per_text = sum(size for _, _, size, _ in files) / max(1, len(set(prepared)))
-                encoder.prepare(prepared, tick=lambda n: bar.update(per_text * n))
-            if writing is not None:
-                try:
-                    writing.result()  # the previous group's failure stops the run here
-                except BaseException:
-                    encoder.release(prepared)
-                    raise
-                writing = None
-            if prepared:
-                writing = writer.submit(store_group, files, chunks, prepared)
-            else:
+            hand_over()
+            if any(name in known for name, *_ in files):
+                wait_for_writer()
                 store_group(files, chunks, [])
+                return
+            prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
+            start, size = bar.n, sum(size for _, _, size, _ in files)
+            per_text = size / max(1, len(set(prepared)))
+            encoder.prepare(prepared, tick=lambda n: bar.update(per_text * n))
+            bar.update(max(0.0, start + size - bar.n))  # texts another group had embedded
+            embedded = files, chunks, prepared
 
-        for i, (name, path, digest, size) in enumerate(changed):
-            if progress:
-                progress(i / max(1, len(changed)), f"indexing {name}")
-            bar.set_postfix_str(name[-40:])
-            try:
-                doc = load_document(path, name=name, max_bytes=max_bytes)
-            except LoadError as exc:
-                report.problems.append(str(exc))
-                bar.update(size)
-                continue
-            chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
-            group.append((name, digest, size, chunks))
-            waiting += len(chunks) + sum(len(c.sentences) for c in chunks)
-            if waiting >= settings.index_batch_size:
+        try:
+            for i, (name, path, digest, size) in enumerate(changed):
+                if progress:
+                    progress(i / max(1, len(changed)), f"indexing {name}")
+                bar.set_postfix_str(name[-40:])
+                try:
+                    doc = load_document(path, name=name, max_bytes=max_bytes)
+                except LoadError as exc:
+                    report.problems.append(str(exc))
+                    bar.update(size)
+                    continue
+                chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
+                group.append((name, digest, size, chunks))
+                waiting += len(chunks) + sum(len(c.sentences) for c in chunks)
+                if waiting >= settings.index_batch_size:
+                    index_group()
+                    waiting = 0
+            if group:
                 index_group()
-                waiting = 0
-        if group:
-            index_group()
-        if writing is not None:
-            writing.result()
+            hand_over()
+            wait_for_writer()
+        finally:
+            if embedded is not None:  # stopped before it was handed over: hold nothing
+                encoder.release(embedded[2])
     if progress:
         progress(1.0, "index up to date")
     report.chunks = store.chunks.count()

@@ -29,9 +29,13 @@ def test_prepared_vectors_are_the_models_and_are_not_embedded_again(encoder: Enc
     assert encoder._ready == {}
 
 
-def test_texts_held_by_two_groups_stay_until_both_release(encoder: Encoder) -> None:
+def test_texts_held_by_two_groups_are_embedded_once_and_stay_until_both_release(encoder: Encoder) -> None:
     encoder.prepare(TEXTS[:6])
+    calls: list[list[str]] = []
+    real = encoder.encode
+    encoder.encode = lambda texts: calls.append(texts) or real(texts)  # type: ignore[method-assign]
     encoder.prepare(TEXTS[4:])
+    assert sorted(text for call in calls for text in call) == sorted(TEXTS[6:])
     encoder.release(TEXTS[:6])
     assert set(encoder._ready) == set(TEXTS[4:])
     encoder.release(TEXTS[4:])

@@ -216,19 +216,20 @@ def test_group_is_stored_while_the_next_is_embedded(
     service = fresh(index_batch_size=1)
     _three_files(service, kit)
     counter = count_encodes(service)
-    handed_over, embedding_next = threading.Event(), threading.Event()
+    embedding_next = threading.Event()
+    prepared: list[list[str]] = []
     stored_on: list[str] = []
     real_prepare, real_index = service.encoder.prepare, sync._index_files
 
     def prepare(texts: list[str], tick=None) -> None:  # type: ignore[no-untyped-def]
-        if handed_over.is_set():
+        prepared.append(texts)
+        if len(prepared) == 2:
             embedding_next.set()
         real_prepare(texts, tick)
 
     def index_files(*args, **kwargs):  # type: ignore[no-untyped-def]
         stored_on.append(threading.current_thread().name)
         if len(stored_on) == 1:
-            handed_over.set()
             assert embedding_next.wait(30), "the first group was stored before the next was embedded"
         return real_index(*args, **kwargs)
 
