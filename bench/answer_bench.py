@@ -54,7 +54,7 @@ def service_for(corpus: Path, index: Path) -> Any:
 
     service = QAService(Settings(corpus_dir=corpus, index_dir=index, threads=THREADS))
     # As the app's start (sync) leaves an index: with the model's ONNX export for questions.
-    service.encoder.prepare_questions()
+    service.encoder.prepare_export()
     return service
 
 

@@ -80,7 +80,7 @@ class QAService:
             self.settings.model,
             batch_size=self.settings.embed_batch_size,
             threads=self.settings.threads,
-            onnx_dir=self.settings.index_dir / "encoder" if self.settings.onnx_questions else None,
+            onnx_dir=self.settings.index_dir / "encoder" if self.settings.onnx else None,
         )
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()
@@ -104,7 +104,7 @@ class QAService:
             report = sync_corpus(self.settings, self.store, progress=progress, show_bar=show_bar)
             self.refresh()
             if self._catalog is not None and not self._catalog.empty:
-                self.encoder.prepare_questions()
+                self.encoder.prepare_export()
             # Who said what is extracted at ingest for new and changed files (kept on disk, so an
             # unchanged corpus costs a file read).
             try:

@@ -95,11 +95,11 @@ class Encoder(Embeddings):
             return None
         return onnx_encoder.load(self.onnx_dir, self._slug, self.model_name, self._model_dir)
 
-    def prepare_questions(self) -> bool:
-        """Export the model for questions unless a usable export is there; True when one is.
+    def prepare_export(self) -> bool:
+        """Export the model unless a usable export is there; True when one is.
 
         Costs the torch model's load once per index; a failed or inexact export is removed and
-        questions keep using the torch model."""
+        texts keep being embedded by the torch model."""
         if self.onnx_dir is None or self._export_failed:
             return False
         if self._onnx() is not None:
@@ -126,11 +126,12 @@ class Encoder(Embeddings):
     def encode(self, texts: list[str]) -> np.ndarray:
         """Batches use every thread; a single question uses one, because on 2 busy cores torch's
         threads spin against each other and one query took 230 ms on two threads, 22 ms on one."""
+        threads = self.threads if len(texts) >= _PARALLEL_FROM else 1
+        if texts and (exported := self._onnx()) is not None:
+            return exported.encode(texts, threads=threads, batch_size=self.batch_size)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if len(texts) < _PARALLEL_FROM and (exported := self._onnx()) is not None:
-            return exported.encode(texts)
-        _use_threads(self.threads if len(texts) >= _PARALLEL_FROM else 1)
+        _use_threads(threads)
         vectors = self.model.encode(
             texts,
             batch_size=self.batch_size,

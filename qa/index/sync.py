@@ -156,6 +156,10 @@ def sync_corpus(
 
     total = sum(size for *_, size in changed)
     encoder = store.encoder
+    if changed:  # once per index: the ONNX export embeds the texts from then on (see Encoder)
+        if progress:
+            progress(0.0, "preparing the encoder")
+        encoder.prepare_export()
     # One writer thread: a group of new files is stored (Chroma, record manager, manifest) while
     # the next group is embedded here. It is handed over only once that next group is read and
     # split, so the writer's Python work runs beside the model (which mostly releases the GIL),

@@ -1,4 +1,4 @@
-"""Questions are embedded by an ONNX export of the model, made at index time, without torch."""
+"""Texts and questions are embedded by an ONNX export of the model, made at index time, without torch."""
 
 from __future__ import annotations
 
@@ -39,6 +39,45 @@ def test_indexing_exports_the_model_and_questions_embed_as_the_torch_model_does(
     assert onnx_vectors.shape == torch_vectors.shape == (4, 384)
     assert np.abs(onnx_vectors - torch_vectors).max() < 1e-5
     assert np.allclose(np.linalg.norm(onnx_vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_documents_are_embedded_by_the_export_as_the_torch_model_does(article_service: QAService) -> None:
+    encoder = article_service.encoder
+    # Lengths from a word to past the model's 256-token limit, shuffled: batches are sorted by
+    # length, and the rows must come back in the caller's order.
+    texts = [" ".join(["deportees"] * n) + f" {n}" for n in (1, 300, 7, 45, 2, 120, 13, 80)] * 5 + QUESTIONS
+    expected = encoder.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    got = encoder.encode(texts)  # more than one batch, on all threads
+    assert encoder._onnx() is not None and len(texts) > encoder.batch_size
+    assert got.shape == expected.shape and np.abs(got - expected).max() < 1e-4
+
+    stored = article_service.store.chunks.get(include=["embeddings", "documents"])
+    documents = list(stored["documents"] or [])
+    torch_vectors = encoder.model.encode(documents, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(np.array(stored["embeddings"]) - torch_vectors).max() < 1e-4
+
+
+def test_indexing_new_files_with_the_export_never_imports_torch(fresh, kit) -> None:
+    service: QAService = fresh()
+    (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    (service.settings.corpus_dir / "orchard.md").write_text(kit.MD)
+    # In a process of its own: Chroma's embedded client does not see another process's writes.
+    script = (
+        "import sys\n"
+        "from qa.service import QAService\n"
+        "service = QAService()\n"
+        "report = service.sync(show_bar=False)\n"
+        "loaded = ['torch' in sys.modules, 'sentence_transformers' in sys.modules]\n"
+        "answer = service.ask('Who planted the quince trees?')\n"
+        "print(report.added, *loaded, 'Tobias Renner' in answer.text)\n"
+    )
+    settings = service.settings
+    env = {**os.environ, "QA_CORPUS_DIR": str(settings.corpus_dir), "QA_INDEX_DIR": str(settings.index_dir)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    added, torch_loaded, st_loaded, answered = out.stdout.split()
+    assert int(added) > 0 and torch_loaded == st_loaded == "False" and answered == "True"
 
 
 def test_answering_from_a_built_index_never_imports_torch(article_service: QAService) -> None:
@@ -86,8 +125,8 @@ def test_an_export_of_another_model_is_not_used(fresh, kit) -> None:
     assert service.encoder._onnx() is None
 
 
-def test_onnx_questions_can_be_turned_off(fresh, kit) -> None:
-    service: QAService = fresh(onnx_questions=False)
+def test_onnx_can_be_turned_off(fresh, kit) -> None:
+    service: QAService = fresh(onnx=False)
     (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
     service.sync(show_bar=False)
     assert service.encoder.onnx_dir is None
@@ -122,5 +161,5 @@ def test_a_failed_export_leaves_questions_on_torch_and_is_not_retried_every_sync
     assert "Agnes Whitcombe" in service.ask("Who was the first curator?").text
     caplog.clear()
     with caplog.at_level("WARNING"):
-        assert service.encoder.prepare_questions() is False
+        assert service.encoder.prepare_export() is False
     assert "ONNX export failed" not in caplog.text
