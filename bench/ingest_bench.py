@@ -212,6 +212,7 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False) -> dict[str, Any]:
     return {
         **extra,
         "texts": len(texts),
+        "batch_size": settings.embed_batch_size,
         "chars": sum(len(t) for t in texts),
         "split_s": round(split, 2),
         "raw_encode_s": round(took, 2),

@@ -31,11 +31,13 @@ def run(corpus: Path, index: Path, n_questions: int) -> dict[str, Any]:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     import qa  # noqa: F401  (offline environment first)
+    from qa.config import Settings
     from qa.index.embeddings import Encoder
 
     shutil.rmtree(index, ignore_errors=True)
     t0 = time.perf_counter()
-    encoder = Encoder("all-MiniLM-L6-v2", batch_size=64, threads=THREADS)
+    # The same model through sentence-transformers, in batches of our default size.
+    encoder = Encoder("all-MiniLM-L6-v2", batch_size=Settings().embed_batch_size, threads=THREADS)
     encoder.embed_query("warm up the model")
     model_load = time.perf_counter() - t0
 
