@@ -1,11 +1,11 @@
 """Crash safety: `qa ingest` killed with SIGKILL anywhere, then re-run, equals a clean ingest.
 
 A clean `qa ingest` (a real subprocess) builds the reference index in its own folder. Each trial
-starts `qa ingest` on an empty index folder of its own over the same corpus and SIGKILLs it: half the
-trials after a random delay across the indexing (model load, reading, embedding, writing, a little of
-the work after it), half at a
-random moment right after the n-th file was recorded (n random), which lands inside the embedding
-window. The trial runs are forks of a process that has already imported torch (ingest_zygote.py):
+starts `qa ingest` on an empty index folder of its own over the same corpus and SIGKILLs it, aimed at
+the writing (a calibration run says when its first and last files are recorded; before that, a small
+run only loads the model and makes the ONNX export): half the trials after a random delay from as
+long before the first file is recorded as the writing lasts up to the last file, half at a random
+moment within about one file's writing after the n-th file was recorded (n random). The trial runs are forks of a process that has already imported torch (ingest_zygote.py):
 the import costs 15-25 s here and is not what is being tested. The trial then re-runs the ingest to
 completion (in this process, the same `QAService.sync` that `qa ingest` calls) and compares every
 record of both Chroma collections with the reference: the same (source, start, end, text) multiset,
@@ -135,18 +135,30 @@ def _contents(service: QAService) -> dict[str, list[Record]]:
 
 
 def _kill_after(
-    zygote: Zygote, pid: int, index: Path, settings: Settings, rng: random.Random, trial: int, window: float
+    zygote: Zygote,
+    pid: int,
+    index: Path,
+    settings: Settings,
+    rng: random.Random,
+    trial: int,
+    recorded: tuple[float, float],
 ) -> str:
-    """SIGKILL the ingest at a random point; returns how it was chosen and what the run had done."""
+    """SIGKILL the ingest at a random point; returns how it was chosen and what the run had done.
+
+    `recorded`: when the calibration run recorded its first and its last file. Most of a small
+    run is loading the model and making the ONNX export; the kills are aimed at the writing.
+    """
+    first, last = recorded
     started = time.monotonic()
     if trial % 2 == 0:
-        delay = rng.uniform(0.05, 1.05) * window
+        # From as long before the first file is recorded as the writing lasts, to the last file.
+        delay = rng.uniform(max(0.05, 2 * first - last), last)
         how = f"after {delay:.1f} s"
         while time.monotonic() - started < delay and _running(pid):
             time.sleep(0.01)
     else:
         files = rng.randint(0, 5)
-        extra = rng.uniform(0.0, 0.3)
+        extra = rng.uniform(0.0, 1.0) * (last - first) / 5  # within about one file's writing
         how = f"{extra:.2f} s after {files} file(s) were recorded"
         marker = index / "chroma.sqlite3"
         while _running(pid) and (not marker.exists() or _manifest_files(index, settings) < files):
@@ -177,16 +189,17 @@ def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, ki
         assert sum(reference["sentences"].values()) > sum(reference["chunks"].values()) > 6
         zygote.ready()
 
-        # How long one forked ingest takes from fork until its last file is recorded: the window
-        # the timed kills are spread over (the last 5% of them land in what follows: the question
-        # encoder's export and the who-said-what extraction, ~40% of the run).
+        # When one forked ingest records its first and its last file: the kills are aimed there.
         calibration = tmp_path / "calibration-index"
         started = time.monotonic()
         pid = zygote.run(corpus, calibration)
         calibration_settings = _settings(corpus, calibration)
-        while _running(pid) and _manifest_files(calibration, calibration_settings) < 6:
+        first = 0.0
+        while _running(pid) and (done := _manifest_files(calibration, calibration_settings)) < 6:
+            if done and not first:
+                first = time.monotonic() - started
             time.sleep(0.01)
-        window = time.monotonic() - started
+        recorded = (first or time.monotonic() - started, time.monotonic() - started)
         assert zygote.wait(pid) == 0
 
         rng = random.Random(20250211)
@@ -194,7 +207,7 @@ def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, ki
         for trial in range(TRIALS):
             index = tmp_path / f"trial-{trial}"
             settings = _settings(corpus, index)
-            outcome = _kill_after(zygote, zygote.run(corpus, index), index, settings, rng, trial, window)
+            outcome = _kill_after(zygote, zygote.run(corpus, index), index, settings, rng, trial, recorded)
             service = QAService(settings)
             report = service.sync(show_bar=False)
             assert report.problems == [], report.problems
@@ -211,6 +224,7 @@ def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, ki
             outcomes.append(f"trial {trial}: {outcome}; re-run equals the clean ingest")
     finally:
         zygote.close()
-    print(f"\na forked ingest records its last file after {window:.1f} s\n" + "\n".join(outcomes))
+    print(f"\na forked ingest records its first file after {recorded[0]:.1f} s, its last after {recorded[1]:.1f} s")
+    print("\n".join(outcomes))
     killed_mid_index = [o for o in outcomes if "killed with" in o and "killed with 6/6" not in o]
     assert len(killed_mid_index) >= TRIALS // 2, outcomes
