@@ -1,16 +1,17 @@
 """Crash safety: `qa ingest` killed with SIGKILL anywhere, then re-run, equals a clean ingest.
 
 A clean `qa ingest` (a real subprocess) builds the reference index in its own folder. Each trial
-starts `qa ingest` on an empty index folder of its own over the same corpus and SIGKILLs it, aimed at
-the writing (a calibration run says when its first and last files are recorded; before that, a small
-run only loads the model and makes the ONNX export): half the trials after a random delay from as
-long before the first file is recorded as the writing lasts up to the last file, half at a random
-moment within about one file's writing after the n-th file was recorded (n random). The trial runs are forks of a process that has already imported torch (ingest_zygote.py):
-the import costs 15-25 s here and is not what is being tested. The trial then re-runs the ingest to
-completion (in this process, the same `QAService.sync` that `qa ingest` calls) and compares every
-record of both Chroma collections with the reference: the same (source, start, end, text) multiset,
-so no duplicates, no orphans, nothing missing; the record managers hold exactly the Chroma ids; the
-manifest matches; a further run adds nothing.
+starts `qa ingest` on an empty index folder of its own over the same corpus and SIGKILLs it, aimed
+at the writing (a calibration run says when its first and last files are recorded; before that, a
+small run only loads the model and makes the ONNX export): half the trials after a random delay
+from as long before the first file is recorded as the writing lasts up to the last file, half at a
+random moment within about one file's writing after the n-th file was recorded (n random). The
+trial runs are forks of a process that has already imported torch (ingest_zygote.py): the import
+costs 15-25 s here and is not what is being tested. The trial then re-runs the ingest to completion
+(in this process, the same `QAService.sync` that `qa ingest` calls) and compares every record of
+both Chroma collections with the reference: the same (source, start, end, text) multiset, so no
+duplicates, no orphans, nothing missing; the record managers hold exactly the Chroma ids; the
+manifest matches; the export matches the model; a further run adds nothing.
 """
 
 from __future__ import annotations
