@@ -103,8 +103,6 @@ class QAService:
         with self._lock, reachable(self.settings):
             report = sync_corpus(self.settings, self.store, progress=progress, show_bar=show_bar)
             self.refresh()
-            if self._catalog is not None and not self._catalog.empty:
-                self.encoder.prepare_export()
             # Who said what is extracted at ingest for new and changed files (kept on disk, so an
             # unchanged corpus costs a file read).
             try:

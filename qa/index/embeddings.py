@@ -112,7 +112,7 @@ class Encoder(Embeddings):
             problem = "its embeddings differ from the model's"
         except Exception as exc:  # export is an optimisation: never fail indexing over it
             problem = str(exc)
-        log.warning("questions stay on the torch model: ONNX export failed (%s)", problem)
+        log.warning("texts stay on the torch model: ONNX export failed (%s)", problem)
         self._export_failed = True  # not retried on every sync of this process
         for path in onnx_encoder.export_paths(self.onnx_dir, self._slug):
             with contextlib.suppress(OSError):  # nothing there, or not even a folder

@@ -189,8 +189,8 @@ def _session(graph: Path, meta: Path, model_dir: Path, stamp: tuple[int, int]) -
     try:
         info = ExportInfo(**json.loads(meta.read_text()))
         return OnnxEncoder(graph, model_dir, info)
-    except Exception as exc:  # a damaged or foreign export: the torch model answers instead
-        log.warning("ONNX question encoder %s unusable (%s); using the torch model", graph, exc)
+    except Exception as exc:  # a damaged or foreign export: the torch model embeds instead
+        log.warning("ONNX encoder %s unusable (%s); using the torch model", graph, exc)
         return None
 
 

@@ -59,13 +59,15 @@ def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
             )
 
 
-def _index_files(store: Store, chunks: list[Chunk], bar: tqdm | None, batch_size: int) -> tuple[int, int]:
+def _index_files(
+    store: Store, chunks: list[Chunk], tick: Callable[[float], object], batch_size: int
+) -> tuple[int, int]:
     """Index several files' chunks in one LangChain `index()` call per kind.
 
     `index()` hands the encoder up to `batch_size` new texts at a time; spanning files lets the
     model sort more texts by length, so its batches pad less (on 4 squad-dev articles one file
-    at a time took 18.2 s of encoding against 14.6 s for one call over all their texts). With
-    no `bar` the texts were embedded ahead (`Encoder.prepare`), which ticked it.
+    at a time took 18.2 s of encoding against 14.6 s for one call over all their texts). `tick`
+    gets each document's share of the progress (a no-op when `Encoder.prepare` embedded them).
     """
     from langchain_core.indexing import index  # only when something changed: its import costs ~1 s
 
@@ -75,12 +77,11 @@ def _index_files(store: Store, chunks: list[Chunk], bar: tqdm | None, batch_size
         by_kind[kind].append(doc)
     total_chars = sum(len(c.text) for c in chunks) or 1
     for kind, docs in by_kind.items():
-        share = total_chars / 2 / max(1, len(docs)) if bar is not None else 0.0
+        share = total_chars / 2 / max(1, len(docs))
 
         def ticking(items: list[Document], step: float = share) -> Iterator[Document]:
             for item in items:
-                if bar is not None:
-                    bar.update(step)
+                tick(step)
                 yield item
 
         target = store.kinds[kind]
@@ -156,8 +157,10 @@ def sync_corpus(
 
     total = sum(size for *_, size in changed)
     encoder = store.encoder
-    if changed:  # once per index: the ONNX export embeds the texts from then on (see Encoder)
-        if progress:
+    if changed or manifest["files"]:
+        # Once per index (afterwards a `stat`): the ONNX export embeds texts and questions from
+        # then on; an index built without one, or whose export was damaged, gets one here too.
+        if progress and changed:
             progress(0.0, "preparing the encoder")
         encoder.prepare_export()
     # One writer thread: a group of new files is stored (Chroma, record manager, manifest) while
@@ -181,7 +184,8 @@ def sync_corpus(
             those files are looked at again (the record manager skips what is in)."""
             try:
                 start = bar.n
-                added, skipped = _index_files(store, chunks, None if prepared else bar, settings.index_batch_size)
+                tick = (lambda _: None) if prepared else bar.update
+                added, skipped = _index_files(store, chunks, tick, settings.index_batch_size)
                 if not prepared:
                     bar.update(max(0.0, start + sum(size for _, _, size, _ in files) - bar.n))
             finally:
