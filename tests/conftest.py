@@ -165,11 +165,24 @@ def count_encodes(monkeypatch: pytest.MonkeyPatch) -> Callable[[QAService], Enco
 
 
 def store_records(service: QAService, kind: str, source: str | None = None) -> list[tuple[str, dict, str]]:
-    """(id, metadata, text) of every record of one collection, optionally of one document."""
+    """(id, metadata, text) of every record of one collection, optionally of one document.
+
+    Sentences are stored without text: theirs is cut from the stored passage their metadata
+    names, so a sentence whose passage is missing fails here."""
     collection = service.store.kinds[kind].collection
     where = {"source": source} if source else None
     got = collection.get(where=where, include=["documents", "metadatas"])
-    return list(zip(got["ids"], got["metadatas"], got["documents"], strict=True))
+    if kind == "chunks":
+        return list(zip(got["ids"], got["metadatas"], got["documents"], strict=True))
+    assert not any(got["documents"] or []), "sentence records carry no text"
+    passages = service.store.chunks.get(where=where, include=["documents", "metadatas"])
+    by_start = {
+        (m["source"], m["start"]): text for m, text in zip(passages["metadatas"], passages["documents"], strict=True)
+    }
+    return [
+        (i, m, by_start[(m["source"], m["chunk_start"])][m["start"] - m["chunk_start"] : m["end"] - m["chunk_start"]])
+        for i, m in zip(got["ids"], got["metadatas"], strict=True)
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -174,9 +174,8 @@ def sync_corpus(
     ):
         group: list[Pending] = []
         waiting = 0  # texts the group will embed
-        # The writer's one-off set-up (~2.5 s of imports and record-manager tables) is done
-        # while the first group is read and embedded.
-        writing: Future[None] | None = writer.submit(_open_for_writing, store) if changed else None
+        writing: Future[None] | None = None
+        warm = False  # the writer's one-off set-up is submitted
         embedded: tuple[list[Pending], list[Chunk], list[str]] | None = None  # not yet handed over
 
         def store_group(files: list[Pending], chunks: list[Chunk], prepared: list[str]) -> None:
@@ -211,7 +210,7 @@ def sync_corpus(
                 embedded = None
 
         def index_group() -> None:
-            nonlocal embedded
+            nonlocal embedded, writing, warm
             files = list(group)
             group.clear()
             chunks = [chunk for *_, file_chunks in files for chunk in file_chunks]
@@ -220,6 +219,10 @@ def sync_corpus(
                 wait_for_writer()
                 store_group(files, chunks, [])
                 return
+            if not warm:
+                # The writer's one-off set-up (~2.5 s of imports and record-manager tables) runs
+                # beside the first group's embedding, not beside its splitting: both hold the GIL.
+                writing, warm = writer.submit(_open_for_writing, store), True
             prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
             start, size = bar.n, sum(size for _, _, size, _ in files)
             per_text = size / max(1, len(set(prepared)))

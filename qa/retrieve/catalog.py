@@ -149,7 +149,8 @@ def load_catalog(store: Store) -> Catalog:
         else np.zeros((0, dim), np.float32)
     )
 
-    sents = _read_all(store.sentences, ["documents", "metadatas", "embeddings"])
+    # Sentences are stored without their text (see `store._textless`): it is cut from the passage.
+    sents = _read_all(store.sentences, ["metadatas", "embeddings"])
     keep: list[tuple[int, int, int, int]] = []
     for i, meta in enumerate(sents["metadatas"]):
         passage = by_start.get((str(meta["source"]), int(meta["chunk_start"])))
@@ -162,8 +163,9 @@ def load_catalog(store: Store) -> Catalog:
     for passage, start, end, i in keep:
         sentence_index[sents["ids"][i]] = len(catalog.sentences)
         catalog.passage_sentences[passage].append(len(catalog.sentences))
-        text = sents["documents"][i]
-        catalog.sentences.append(SentenceRef(catalog.passages[passage].doc, start, end, text, passage))
+        ref = catalog.passages[passage]
+        text = ref.text[start - ref.start : end - ref.start]
+        catalog.sentences.append(SentenceRef(ref.doc, start, end, text, passage))
         vectors.append(sents["embeddings"][i])
     catalog.sentence_vectors = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), np.float32)
     counts = np.array([len(ids) for ids in catalog.passage_sentences], dtype=np.int64)

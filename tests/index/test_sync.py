@@ -190,11 +190,8 @@ def test_changed_chunk_settings_reindex_without_leftovers(tmp_path: Path, kit) -
     assert all(text[s.start : s.end] == s.text for s in small.catalog.sentences)
 
 
-def _stored_texts(service: QAService) -> set[str]:
-    texts: set[str] = set()
-    for kind in ("chunks", "sentences"):
-        texts.update(service.store.kinds[kind].collection.get(include=["documents"])["documents"] or [])
-    return texts
+def _stored_texts(service: QAService, records: Callable[..., list[tuple[str, dict, str]]]) -> set[str]:
+    return {text for kind in ("chunks", "sentences") for _, _, text in records(service, kind)}
 
 
 def _three_files(service: QAService, kit) -> None:  # type: ignore[no-untyped-def]
@@ -205,7 +202,7 @@ def _three_files(service: QAService, kit) -> None:  # type: ignore[no-untyped-de
 
 
 def test_group_is_stored_while_the_next_is_embedded(
-    fresh: Callable[..., QAService], count_encodes, kit, monkeypatch: pytest.MonkeyPatch
+    fresh: Callable[..., QAService], count_encodes, kit, records, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With groups of one file, storing the first waits until the second is being embedded: a
     run that stored and embedded in turn would time out here."""
@@ -240,19 +237,19 @@ def test_group_is_stored_while_the_next_is_embedded(
     assert report.problems == [] and report.documents == 3
     assert stored_on == ["qa-index-writer_0"] * 3
     # Every distinct text was embedded exactly once, by the main thread, none again by the writer.
-    assert counter.texts == len(_stored_texts(service))
+    assert counter.texts == len(_stored_texts(service, records))
     assert service.sync(show_bar=False).added == 0
 
 
-def test_repeated_text_is_embedded_once(fresh: Callable[..., QAService], count_encodes) -> None:
+def test_repeated_text_is_embedded_once(fresh: Callable[..., QAService], count_encodes, records) -> None:
     service = fresh()
     line = "The lighthouse keeper rang the bell at dawn."
     (service.settings.corpus_dir / "bells.txt").write_text(f"{line}\n\n{line}\n\nThe fog lifted by noon.\n")
     counter = count_encodes(service)
     service.sync(show_bar=False)
-    sentences = service.store.kinds["sentences"].collection.get(include=["documents"])["documents"] or []
+    sentences = [text for _, _, text in records(service, "sentences")]
     assert sentences.count(line) == 2  # both places are stored, with their own offsets
-    assert counter.texts == len(_stored_texts(service))
+    assert counter.texts == len(_stored_texts(service, records))
 
 
 def test_failed_write_stops_the_run_and_records_only_what_was_stored(

@@ -120,15 +120,12 @@ def _manifest_files(index: Path, settings: Settings) -> int:
         return 0
 
 
-def _contents(service: QAService) -> dict[str, list[Record]]:
+def _contents(service: QAService, records: Any) -> dict[str, list[Record]]:
     out: dict[str, list[Record]] = {}
     for kind, parts in service.store.kinds.items():
-        got = parts.collection.get(include=["documents", "metadatas"])
-        out[kind] = [
-            (str(m["source"]), int(m["start"]), int(m["end"]), str(d))
-            for m, d in zip(got["metadatas"], got["documents"], strict=True)
-        ]
-        ids = got["ids"]
+        got = records(service, kind)  # a sentence's text is cut from its stored passage
+        out[kind] = [(str(m["source"]), int(m["start"]), int(m["end"]), text) for _, m, text in got]
+        ids = [i for i, _, _ in got]
         assert len(ids) == len(set(ids))
         # The record manager knows exactly what Chroma holds: no stray records, no ghost keys.
         assert sorted(parts.records.list_keys()) == sorted(ids), f"{kind}: record manager out of step"
@@ -179,7 +176,7 @@ def _kill_after(
 
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
-def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, kit) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, kit, records) -> None:  # type: ignore[no-untyped-def]
     corpus = _corpus(tmp_path, kit)
     zygote = Zygote(tmp_path / "ingest.log")
     try:
@@ -188,7 +185,7 @@ def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, ki
         clean = subprocess.run([str(BIN / "qa"), "ingest", "--quiet"], env=env, capture_output=True, timeout=900)
         assert clean.returncode == 0, clean.stderr.decode()
         reference_service = QAService(_settings(corpus, clean_index))
-        reference = {kind: Counter(records) for kind, records in _contents(reference_service).items()}
+        reference = {kind: Counter(rows) for kind, rows in _contents(reference_service, records).items()}
         assert len({r[0] for r in reference["chunks"]}) == 6
         assert sum(reference["sentences"].values()) > sum(reference["chunks"].values()) > 6
         zygote.ready()
@@ -215,7 +212,7 @@ def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, ki
             service = QAService(settings)
             report = service.sync(show_bar=False)
             assert report.problems == [], report.problems
-            got = {kind: Counter(records) for kind, records in _contents(service).items()}
+            got = {kind: Counter(rows) for kind, rows in _contents(service, records).items()}
             for kind in ("chunks", "sentences"):
                 missing = reference[kind] - got[kind]
                 extra = got[kind] - reference[kind]
