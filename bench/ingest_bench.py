@@ -1,15 +1,17 @@
 """Ingest speed and memory: our pipeline against the raw encoder on exactly the same texts.
 
-    .venv/bin/python bench/ingest_bench.py [--corpus DIR] [--index DIR] [--keep]
+    .venv/bin/python bench/ingest_bench.py [--corpus DIR] [--index DIR] [--pairs N]
 
 Each measurement runs in a fresh subprocess so its RSS high-water mark is its own:
   1. ingest: the model is loaded and warmed first, then `sync_corpus` over an empty index is timed
      (wall time, passages/s, sentences/s), RSS sampled every second; then the same corpus again
      (re-ingest: must embed nothing); then the in-memory catalog load that follows an ingest.
-  2. raw: the texts our pipeline embeds (passages, plus title-prefixed sentences, built with the
-     pipeline's own splitter; each distinct text once, as ingest embeds them) encoded in one
-     `SentenceTransformer.encode` call, same batch size.
-Overhead = ingest seconds / raw encode seconds - 1. Prints JSON and saves bench/out/ingest.json.
+  2. raw: the texts our pipeline embeds (passages and sentences, built with the pipeline's own
+     splitter; each distinct text once, as ingest embeds them) encoded in one
+     `SentenceTransformer.encode` call and by ONNX Runtime over the same export, same batch size.
+Overhead = ingest seconds / faster raw encode seconds - 1, the median over `--pairs` runs of both
+(alternating which goes first: this machine's speed drifts by several percent between minutes).
+Prints JSON and saves bench/out/ingest.json.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -164,7 +167,7 @@ def pipeline_texts(corpus: Path, grouped: bool = False) -> Any:
     return groups if grouped else texts
 
 
-def worker_raw(corpus: Path, pipeline_batches: bool = False) -> dict[str, Any]:
+def worker_raw(corpus: Path, pipeline_batches: bool = False, onnx_only: bool = False) -> dict[str, Any]:
     import torch
     from sentence_transformers import SentenceTransformer
 
@@ -179,12 +182,14 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False) -> dict[str, Any]:
     model = SentenceTransformer(str(model_path(settings.model)), device="cpu", local_files_only=True)
     model.encode(["warm up the model"])
     load0 = load()
-    t0 = time.perf_counter()
-    vectors = model.encode(
-        texts, batch_size=settings.embed_batch_size, normalize_embeddings=True, convert_to_numpy=True
-    )
-    took = time.perf_counter() - t0
     extra: dict[str, Any] = {}
+    if not onnx_only:
+        t0 = time.perf_counter()
+        vectors = model.encode(
+            texts, batch_size=settings.embed_batch_size, normalize_embeddings=True, convert_to_numpy=True
+        )
+        took = time.perf_counter() - t0
+        extra.update(raw_encode_s=round(took, 2), texts_per_s=round(len(texts) / took, 1), dim=int(vectors.shape[1]))
     # The same texts through the ONNX export ingest embeds with (same batch size, all threads).
     import tempfile
 
@@ -215,30 +220,49 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False) -> dict[str, Any]:
         "batch_size": settings.embed_batch_size,
         "chars": sum(len(t) for t in texts),
         "split_s": round(split, 2),
-        "raw_encode_s": round(took, 2),
-        "texts_per_s": round(len(texts) / took, 1),
-        "dim": int(vectors.shape[1]),
         "load_during_raw": [load0, load()],
         "peak_rss_mb": peak_rss_mb(),
     }
 
 
-def measure(corpus: Path, index: Path, profile: Path | None = None) -> dict[str, Any]:
-    """Both workers in fresh subprocesses; the index is rebuilt from empty."""
-    shutil.rmtree(index, ignore_errors=True)
+def measure(corpus: Path, index: Path, profile: Path | None = None, pairs: int = 1) -> dict[str, Any]:
+    """Both workers in fresh subprocesses, `pairs` times (the order alternating, so a slow spell
+    of the machine does not always fall on the same side); the index is rebuilt from empty.
+
+    The overhead is the median of the pairs' ratios; sentence-transformers is timed in the first
+    pair only (ONNX Runtime, the faster raw encoder, in every pair)."""
     me = [sys.executable, str(Path(__file__).resolve())]
-    cmd = [*me, "--worker", "ingest", "--corpus", str(corpus), "--index", str(index)]
-    if profile is not None:
-        cmd += ["--profile", str(profile)]
-    ours = run_json(cmd)
-    raw = run_json([*me, "--worker", "raw", "--corpus", str(corpus)])
+    runs = []
+    for n in range(pairs):
+        shutil.rmtree(index, ignore_errors=True)
+        ours_cmd = [*me, "--worker", "ingest", "--corpus", str(corpus), "--index", str(index)]
+        if profile is not None and n == 0:
+            ours_cmd += ["--profile", str(profile)]
+        raw_cmd = [*me, "--worker", "raw", "--corpus", str(corpus), *(["--onnx-only"] if n else [])]
+        if n % 2 == 0:
+            ours, raw = run_json(ours_cmd), run_json(raw_cmd)
+        else:
+            raw, ours = run_json(raw_cmd), run_json(ours_cmd)
+        runs.append((ours, raw))
+    ours, raw = runs[0]
+    # Against the faster of the two raw encoders (ONNX Runtime, or sentence-transformers).
+    fastest = min(raw["raw_encode_s"], raw["raw_onnx_encode_s"])
+    ratios = [o["ingest_s"] / (fastest if i == 0 else r["raw_onnx_encode_s"]) - 1 for i, (o, r) in enumerate(runs)]
     return {
         "corpus": str(corpus),
         "corpus_mb": dir_size_mb(corpus),
         "ours": ours,
         "raw": raw,
-        # Against the faster of the two raw encoders (sentence-transformers, or ONNX Runtime).
-        "overhead": round(ours["ingest_s"] / min(raw["raw_encode_s"], raw["raw_onnx_encode_s"]) - 1, 3),
+        "pairs": [
+            {
+                "ingest_s": o["ingest_s"],
+                "encode_s": o["encode_s"],
+                "raw_onnx_encode_s": r["raw_onnx_encode_s"],
+                "overhead": round(ratio, 3),
+            }
+            for (o, r), ratio in zip(runs, ratios, strict=True)
+        ],
+        "overhead": round(statistics.median(ratios), 3),
         "overhead_vs_sentence_transformers": round(ours["ingest_s"] / raw["raw_encode_s"] - 1, 3),
         "same_text_count": ours["embedded_texts"] == raw["texts"],
     }
@@ -249,16 +273,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--index", type=Path, default=OUT / "index-1x")
     parser.add_argument("--profile", type=Path, help="write a pyinstrument profile of the ingest here")
+    parser.add_argument(
+        "--pairs", type=int, default=3, help="ingest / raw-encode pairs to run; the overhead is their median"
+    )
     parser.add_argument("--worker", choices=["ingest", "raw"], help=argparse.SUPPRESS)
+    parser.add_argument("--onnx-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--pipeline-batches", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker == "ingest":
         print(json.dumps(worker_ingest(args.corpus, args.index, args.profile)))
         return 0
     if args.worker == "raw":
-        print(json.dumps(worker_raw(args.corpus, args.pipeline_batches)))
+        print(json.dumps(worker_raw(args.corpus, args.pipeline_batches, args.onnx_only)))
         return 0
-    result = {"machine": machine(), **measure(args.corpus, args.index, args.profile)}
+    result = {"machine": machine(), **measure(args.corpus, args.index, args.profile, max(1, args.pairs))}
     save("ingest", result)
     print(json.dumps(result, indent=2))
     return 0
