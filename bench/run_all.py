@@ -72,7 +72,8 @@ def report() -> str:
         lines += [
             "## Ingest (1x)",
             "",
-            f"Measured {ing['machine']['date']} at {_at(ing)}. `python bench/ingest_bench.py` (3 pairs)",
+            f"Measured {ing['machine']['date']} at {_at(ing)}. "
+            f"`python bench/ingest_bench.py --pairs {len(ing.get('pairs', [])) or 1}`",
             "",
             "| figure | value | load avg |",
             "|---|---|---|",
@@ -86,8 +87,8 @@ def report() -> str:
             f"| {r['load_during_raw'][0]} → {r['load_during_raw'][1]} |",
             f"| raw ONNX Runtime encode of the same texts (the export ingest uses; same batch size, sorted by "
             f"length) | {r.get('raw_onnx_encode_s', '—')} s | |",
-            f"| pipeline overhead (ours / faster raw - 1; the median of {len(ing.get('pairs', [])) or 1} "
-            f"alternating pairs) | **{ing['overhead']:.1%}** "
+            f"| pipeline overhead (ours / faster raw - 1; the median of the alternating pairs) "
+            f"| **{ing['overhead']:.1%}** "
             f"(against sentence-transformers: {ing.get('overhead_vs_sentence_transformers', ing['overhead']):.1%}) | |",
             *[
                 f"| pair {i + 1}: ours / raw ONNX Runtime | {p['ingest_s']} s / {p['raw_onnx_encode_s']} s "
