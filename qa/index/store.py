@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -88,8 +88,10 @@ class Collections:
     def vectorstore(self) -> Chroma:
         from langchain_chroma import Chroma
 
-        kind = Chroma if self.kind == "chunks" else _textless(Chroma)
-        return kind(client=self._store.client, collection_name=self.name, embedding_function=self._store.encoder)
+        from qa.index.textless import TextlessChroma
+
+        view = Chroma if self.kind == "chunks" else TextlessChroma  # a sentence's text is its passage's
+        return view(client=self._store.client, collection_name=self.name, embedding_function=self._store.encoder)
 
     @cached_property
     def records(self) -> SQLRecordManager:
@@ -100,34 +102,6 @@ class Collections:
         records = SQLRecordManager(namespace, db_url=self._store.db_url)
         records.create_schema()
         return records
-
-
-def _textless(chroma: type[Chroma]) -> type[Chroma]:
-    """LangChain's Chroma view, storing records without their text.
-
-    A sentence's text is the slice of its passage between its offsets (the catalog cuts it out
-    there). Chroma's embedded store puts every document into a full-text index that nothing
-    here queries (BM25 is ours) and that local collections cannot switch off: on 3,000 records
-    `upsert` took 4.7 s with documents and 2.4 s without, holding the GIL all the while, so the
-    index writer stalled the encoder for it.
-    """
-
-    class Textless(chroma):  # type: ignore[misc, valid-type]
-        def add_texts(
-            self,
-            texts: Iterable[str],
-            metadatas: list[dict[str, Any]] | None = None,
-            ids: list[str] | None = None,
-            **kwargs: Any,
-        ) -> list[str]:
-            texts = list(texts)
-            if ids is None or len(ids) != len(texts) or None in ids:
-                raise ValueError("sentence records are written with their ids (through the record manager)")
-            embeddings = self._embedding_function.embed_documents(texts)
-            self._collection.upsert(ids=ids, embeddings=embeddings, metadatas=metadatas or None)
-            return ids
-
-    return Textless
 
 
 class Store:

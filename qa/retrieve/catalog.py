@@ -149,7 +149,7 @@ def load_catalog(store: Store) -> Catalog:
         else np.zeros((0, dim), np.float32)
     )
 
-    # Sentences are stored without their text (see `store._textless`): it is cut from the passage.
+    # Sentences are stored without their text (`TextlessChroma`): it is cut from the passage.
     sents = _read_all(store.sentences, ["metadatas", "embeddings"])
     keep: list[tuple[int, int, int, int]] = []
     for i, meta in enumerate(sents["metadatas"]):
