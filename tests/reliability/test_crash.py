@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ def _manifest_files(index: Path, settings: Settings) -> int:
         return 0
 
 
-def _contents(service: QAService, records: Any) -> dict[str, list[Record]]:
+def _contents(service: QAService, records: Callable[..., list[tuple[str, dict, str]]]) -> dict[str, list[Record]]:
     out: dict[str, list[Record]] = {}
     for kind, parts in service.store.kinds.items():
         got = records(service, kind)  # a sentence's text is cut from its stored passage
