@@ -45,6 +45,8 @@ ENTITY_LABELS: dict[QuestionType, frozenset[str]] = {
 
 
 _YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|would|will|should|has|have|had)\b")
+# "When B cells replicate, what do ...": a leading clause that sets the scene, not the question.
+_LEADING_CLAUSE = re.compile(r"^\s*(?:when|if|while|after|before|once|since|during|in|for|as)\b[^,?]*,\s*(?=\S)")
 
 
 def question_type(question: str) -> QuestionType:
@@ -52,7 +54,10 @@ def question_type(question: str) -> QuestionType:
     lowered = question.lower()
     if _YES_NO.match(lowered):
         return "other"
-    for kind, pattern in _PATTERNS:
-        if pattern.search(lowered):
-            return kind
-    return "other"
+    rest = _LEADING_CLAUSE.sub("", lowered, count=1)
+    if rest != lowered and any(p.search(rest) for _, p in _PATTERNS):
+        lowered = rest
+    # The first question word decides ("Who was president when ..."; "... primes whose ..." is
+    # a relative clause of a what-question); at the same place the more specific pattern wins.
+    found = [(m.start(), i, kind) for i, (kind, p) in enumerate(_PATTERNS) if (m := p.search(lowered))]
+    return min(found)[2] if found else "other"

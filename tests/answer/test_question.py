@@ -1,0 +1,34 @@
+"""The answer type a question asks for, read from its wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer.question import question_type
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who is the president of El Salvador?", "who"),
+        ("When was the agreement signed?", "when"),
+        ("In what year did the war end?", "when"),
+        ("Where is the prison?", "where"),
+        ("Which region was Rubio touring?", "where"),
+        ("How many inmates can it hold?", "how many"),
+        ("Which NFL team won Super Bowl 50?", "who"),
+        ("What did Bukele offer?", "what"),
+        ("Would El Salvador take legal residents?", "other"),
+        # The first question word decides, not a relative or later clause.
+        ("Who was president when the war began?", "who"),
+        ("What does someone who finishes the course get?", "what"),
+        ("What is the name of the conjecture about primes whose difference is 2?", "what"),
+        # A leading clause sets the scene; the question comes after the comma.
+        ("When B cells begin to replicate, what do some of their offspring become?", "what"),
+        ("If the court rules against him, who enforces the ruling?", "who"),
+        # A leading clause with no question word after it is the question itself.
+        ("When, exactly, did the talks start?", "when"),
+    ],
+)
+def test_question_type(question: str, kind: str) -> None:
+    assert question_type(question) == kind
