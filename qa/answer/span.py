@@ -31,6 +31,11 @@ def wants_region(question: str) -> bool:
     return bool(_REGIONS.search(question.lower()))
 
 
+# A year the tagger calls a number ("Ögedei (1189—1241)") and a time given as a clause ("while a
+# child was in school"): answers to when-questions that carry no DATE entity.
+_YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b")
+_TIME_CLAUSE = re.compile(r"\b(?:when|while|after|before|until|once|during|since)\b[^,;:.()\"“”]{3,80}", re.IGNORECASE)
+
 _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
 
 
@@ -80,22 +85,114 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         ent_terms = set(terms(ent.text))
         if (ent_terms and ent_terms <= q_terms) or ent.text.lower() in question.lower():
             continue  # the question already names it: not the answer
-        gap = min(
-            (max(0, ent.start - a - 1) if a < ent.start else max(0, a - ent.end) for a in anchors),
-            default=len(doc),
-        )
+        end = _noun_tail(doc, ent.end) if qtype in ("who", "where") else ent.end
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
         has_unit = bool(unit) and (
             _followed_by(doc, ent.end, unit or "") or any(t.text.lower().startswith(unit or "") for t in ent)
         )
-        options.append(Span(ent.start_char, ent.end_char, gap, rank, has_unit))
+        gap = _gap(anchors, ent.start, end, len(doc))
+        options.append(Span(ent.start_char, doc[ent.start : end].end_char, gap, rank, has_unit))
+    if qtype == "when":
+        options += _when_fallbacks(question, doc, anchors, len(preference), options)
+    if qtype == "where":
+        options += _place_phrases(q_terms, doc, anchors, len(preference))
+    if qtype == "who" and not options:
+        options += _noun_phrases(q_terms, doc, anchors, len(preference))
     if not options and qtype == "how many":
         for token in doc:
             if token.like_num and (tt := terms(token.text)) and tt[0] not in q_terms:
-                gap = min((abs(token.i - a) for a in anchors), default=len(doc))
+                gap = _gap(anchors, token.i, token.i + 1, len(doc))
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 options.append(Span(token.idx, token.idx + len(token.text), gap, len(preference), has_unit))
     return options
+
+
+def _when_fallbacks(question: str, doc: Doc, anchors: set[int], rank: int, found: list[Span]) -> list[Span]:
+    """Years outside DATE entities, then (one rank lower) time clauses, that the question does not hold."""
+    text, lowered = doc.text, question.lower()
+    out: list[Span] = []
+    for pattern, extra in ((_YEAR, 0), (_TIME_CLAUSE, 1)):
+        for match in pattern.finditer(text):
+            start, end = match.start(), match.end()
+            if match.group().lower() in lowered or any(o.start <= start and end <= o.end for o in found + out):
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is not None:
+                out.append(Span(start, end, _gap(anchors, span.start, span.end, len(doc)), rank + extra))
+    return out
+
+
+def _gap(anchors: set[int], start: int, end: int, default: int) -> int:
+    """Tokens between the span [start, end) and the nearest of the question's words in the sentence."""
+    return min((max(0, start - a - 1) if a < start else max(0, a - end) for a in anchors), default=default)
+
+
+_NOUNS = ("PROPN", "NOUN")
+
+
+def _noun_tail(doc: Doc, end: int, limit: int = 3) -> int:
+    """An entity's end moved over the nouns that finish its phrase ("the University of Chicago" campus)."""
+    stop = min(len(doc), end + limit)
+    while end < stop and doc[end].pos_ in _NOUNS and doc[end].ent_iob_ != "B":
+        end += 1
+    return end
+
+
+_PLACE_PREPOSITIONS = frozenset(
+    {"in", "at", "on", "near", "inside", "within", "across", "through", "throughout", "into", "onto"}
+    | {"outside", "along", "beside", "from", "to"}
+)
+_PHRASE_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "CCONJ", "PART"})
+
+
+_NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "CCONJ", "PART"})
+
+
+def _noun_phrases(q_terms: set[str], doc: Doc, anchors: set[int], rank: int) -> list[Span]:
+    """ "Accountants", "the municipal building inspector": who-answers that name nobody."""
+    out: list[Span] = []
+    i = 0
+    while i < len(doc):
+        if doc[i].pos_ not in _NP_POS or doc[i].pos_ in ("CCONJ", "PART"):
+            i += 1
+            continue
+        end = i
+        while (
+            end < len(doc)
+            and end - i < 12
+            and (
+                doc[end].pos_ in _NP_POS
+                or (doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].pos_ in _NOUNS)
+            )
+        ):
+            end += 1
+        stop = end
+        while end > i and doc[end - 1].pos_ not in _NOUNS:
+            end -= 1
+        if end > i and not set(terms(doc[i:end].text)) <= q_terms:
+            out.append(Span(doc[i].idx, doc[i:end].end_char, _gap(anchors, i, end, len(doc)), rank))
+        i = max(stop, i + 1)
+    return out
+
+
+def _place_phrases(q_terms: set[str], doc: Doc, anchors: set[int], rank: int) -> list[Span]:
+    """ "on the sidelines", "in a modern context": where-answers that name no place entity."""
+    out: list[Span] = []
+    for token in doc:
+        if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS:
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i <= 8 and doc[end].pos_ in _PHRASE_POS:
+            end += 1
+        while end > token.i + 1 and doc[end - 1].pos_ not in _NOUNS:
+            end -= 1
+        if end == token.i + 1:
+            continue
+        phrase = doc[token.i + 1 : end]
+        if set(terms(phrase.text)) <= q_terms:
+            continue
+        out.append(Span(token.idx, phrase.end_char, _gap(anchors, token.i, end, len(doc)), rank))
+    return out
 
 
 def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span | None:

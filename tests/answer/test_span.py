@@ -32,3 +32,41 @@ def test_region_questions_prefer_a_region_to_a_country() -> None:
 
 def test_no_fitting_entity_means_no_span() -> None:
     assert _short("How many prisons are there?", "how many", "The prison is the country's largest.") is None
+
+
+def test_a_year_tagged_as_a_number_still_answers_when() -> None:
+    sentence = "Börte had three more sons, Chagatai (1187—1241), Ögedei (1189—1241), and Tolui (1190–1232)."
+    found = {sentence[o.start : o.end] for o in span_options("What year did Ögedei die?", "when", sentence)}
+    assert "1241" in found
+
+
+def test_a_time_clause_answers_when_no_date_is_named() -> None:
+    sentence = "While a child was in school, a teacher was expected to act as a substitute parent."
+    assert _short("When could a teacher act as a parent?", "when", sentence) == "While a child was in school"
+
+
+def test_a_date_beats_a_time_clause() -> None:
+    sentence = "After the vote in 1894 the city council moved the market."
+    assert _short("When did the council move the market?", "when", sentence) == "1894"
+
+
+def test_a_place_without_a_place_name_is_its_prepositional_phrase() -> None:
+    sentence = "Tracy Wolfson and Evan Washburn reported on the sidelines."
+    assert _short("Where did Evan Washburn report from?", "where", sentence) == "on the sidelines"
+
+
+def test_a_place_entity_takes_the_nouns_that_finish_its_name() -> None:
+    sentence = "The Hyde Park Day School maintains a location on the University of Chicago campus."
+    short = _short("Where is the Hyde Park Day School located?", "where", sentence)
+    assert short is not None and short.endswith("University of Chicago campus")
+
+
+def test_who_without_a_named_person_is_the_noun_phrase_doing_it() -> None:
+    sentence = "During construction, the municipal building inspector inspects the building periodically."
+    short = _short("Who inspects the building periodically?", "who", sentence)
+    assert short is not None and "building inspector" in short
+
+
+def test_a_named_person_beats_a_noun_phrase() -> None:
+    sentence = "The inspector was appointed by Mayor Jane Smith last spring."
+    assert _short("Who appointed the inspector?", "who", sentence) == "Jane Smith"
