@@ -40,13 +40,44 @@ _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
 
 
 def _unit(question: str) -> str | None:
-    """The counted thing in "how many kilometers ...", compared by its first five letters."""
+    """The counted thing in "how many kilometers ...", singular, compared by its first five letters
+    (so "yards" finds "39-yard", "kgs" finds "kg", "kilometers" finds "kilometres")."""
     match = _HOW_MANY_UNIT.search(question.lower())
-    return match.group(1)[:5] if match else None
+    if not match:
+        return None
+    word = match.group(1)
+    word = word[:-2] if word.endswith(("ches", "shes", "xes")) else word[:-1] if word.endswith("s") else word
+    return word[:5]
 
 
 def _followed_by(doc: Doc, end: int, unit: str) -> bool:
-    return any(t.text.lower().startswith(unit) for t in doc[end : end + 3])
+    """The unit follows within two tokens ("39-yard", "ten days"), with no other number between."""
+    for token in doc[end : end + 2]:
+        if token.text.lower().startswith(unit):
+            return True
+        if token.like_num:
+            return False
+    return False
+
+
+# What a how-many question measures decides which kind of number answers it first.
+_MEASURES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"\bhow (?:long|old)\b"), ("DATE", "TIME", "QUANTITY", "CARDINAL")),
+    (re.compile(r"\bpercent|\bpercentage\b"), ("PERCENT", "CARDINAL")),
+    (
+        re.compile(r"\bhow much\b.*\b(?:money|cost|pay|paid|earn|spen[dt]|raise|worth|price|revenue|budget|fund)"),
+        ("MONEY", "CARDINAL"),
+    ),
+    (re.compile(r"\bhow (?:far|high|tall|large|big|deep|wide|heavy)\b"), ("QUANTITY", "CARDINAL")),
+]
+
+
+def _how_many_preference(question: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    lowered = question.lower()
+    for pattern, preferred in _MEASURES:
+        if pattern.search(lowered):
+            return preferred + tuple(label for label in default if label not in preferred)
+    return default
 
 
 @dataclass(frozen=True)
@@ -78,6 +109,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         preference = ("ORG", "NORP", "GPE", "PERSON")
     if qtype == "where" and wants_region(question):
         preference = ("LOC", "GPE", "FAC", "ORG")
+    if qtype == "how many":
+        preference = _how_many_preference(question, preference)
     options: list[Span] = []
     for ent in doc.ents:
         if ent.label_ not in labels:
@@ -201,10 +234,12 @@ def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span
 
 
 def nearest(options: list[Span]) -> Span | None:
-    """The option nearest the question's words, a less preferred type counting as RANK_COST tokens."""
-    best: Span | None = None
-    for span in options:
-        gap, rank = (0, 0) if span.unit else (span.gap, span.rank)
-        if best is None or gap + RANK_COST * rank < best.gap + RANK_COST * best.rank:
-            best = replace(span, gap=gap, rank=rank)
-    return best
+    """The option nearest the question's words, a less preferred type counting as RANK_COST tokens.
+
+    A span carrying the counted unit beats any without it, and the nearest such span wins; it is
+    returned as standing right by the question's words (gap and rank 0).
+    """
+    best = min(options, key=lambda s: (0, s.gap) if s.unit else (1, s.gap + RANK_COST * s.rank), default=None)
+    if best is None:
+        return None
+    return replace(best, gap=0, rank=0) if best.unit else best

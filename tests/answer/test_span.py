@@ -70,3 +70,29 @@ def test_who_without_a_named_person_is_the_noun_phrase_doing_it() -> None:
 def test_a_named_person_beats_a_noun_phrase() -> None:
     sentence = "The inspector was appointed by Mayor Jane Smith last spring."
     assert _short("Who appointed the inspector?", "who", sentence) == "Jane Smith"
+
+
+def test_among_spans_with_the_unit_the_one_by_the_question_words_wins() -> None:
+    sentence = (
+        "It stands on the Vistula River, roughly 260 kilometres from the Baltic Sea and 300 kilometres "
+        "from the Carpathian Mountains."
+    )
+    assert (
+        _short("How many kilometers is Warsaw from the Carpathian Mountains?", "how many", sentence) == "300 kilometres"
+    )
+
+
+def test_a_plural_unit_finds_its_singular_and_hyphenated_form() -> None:
+    sentence = "Davis, an 11-year veteran who had overcome three knee injuries, broke his arm."
+    short = _short("How many years had Davis played?", "how many", sentence)
+    assert short is not None and "11" in short
+
+
+def test_a_unit_further_on_belongs_to_the_nearer_number() -> None:
+    sentence = "The river had the temporary bridge in 2008 for ten days."
+    assert _short("How many days did the river have the bridge?", "how many", sentence) == "ten days"
+
+
+def test_how_old_prefers_an_age_to_a_distance() -> None:
+    sentence = "Though born about 60 km from Warsaw, he moved to the city when he was seven months old."
+    assert _short("How old was Chopin when he moved to Warsaw?", "how many", sentence) == "seven months old"
