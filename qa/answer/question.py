@@ -57,7 +57,22 @@ def question_type(question: str) -> QuestionType:
     rest = _LEADING_CLAUSE.sub("", lowered, count=1)
     if rest != lowered and any(p.search(rest) for _, p in _PATTERNS):
         lowered = rest
-    # The first question word decides ("Who was president when ..."; "... primes whose ..." is
-    # a relative clause of a what-question); at the same place the more specific pattern wins.
-    found = [(m.start(), i, kind) for i, (kind, p) in enumerate(_PATTERNS) if (m := p.search(lowered))]
-    return min(found)[2] if found else "other"
+    # The first question word decides ("Who was president when ..."), at the same place the more
+    # specific pattern; one that opens a relative clause ("the area where ...", "primes whose ...")
+    # only when no other question word is there.
+    found = [(m.start(), i, kind) for i, (kind, p) in enumerate(_PATTERNS) for m in p.finditer(lowered)]
+    asked = [f for f in found if not _relative(lowered, f[0])] or found
+    return min(asked)[2] if asked else "other"
+
+
+_RELATIVE = re.compile(r"(?:where|when|who|whom|whose|which)\b")
+_LEADS_IN = frozenset(
+    {"in", "of", "at", "on", "for", "from", "to", "by", "with", "and", "or", "but", "than", "about", "into"}
+    | {"during", "since", "until", "among", "between", "under", "after", "before", ","}
+)
+
+
+def _relative(lowered: str, start: int) -> bool:
+    """A question word right after a noun or verb ("the area where", "someone who") opens a clause."""
+    previous = re.findall(r"[\w']+|,", lowered[:start])
+    return bool(previous) and previous[-1] not in _LEADS_IN and bool(_RELATIVE.match(lowered, start))

@@ -23,6 +23,11 @@ from qa.answer.question import question_type
         ("Who was president when the war began?", "who"),
         ("What does someone who finishes the course get?", "what"),
         ("What is the name of the conjecture about primes whose difference is 2?", "what"),
+        # A relative "where" or "who" after a noun is not what is asked, unless nothing else is.
+        ("The area where Jacksonville sits has been inhabited for how many years?", "how many"),
+        ("Rocks at a depth where they are stretched are often what?", "what"),
+        ("Civil disobedience can occur when people speak about what topic?", "what"),
+        ("The talks took place where?", "where"),
         # A leading clause sets the scene; the question comes after the comma.
         ("When B cells begin to replicate, what do some of their offspring become?", "what"),
         ("If the court rules against him, who enforces the ruling?", "who"),
