@@ -21,7 +21,10 @@ _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
 }
 
 
-_GROUPS = re.compile(r"\b(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)")
+# "Which team ...", "what company ...": the question asks for a group, not a person.
+_GROUPS = re.compile(
+    r"\b(?:what|which) (?:\w+ )?(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)"
+)
 _REGIONS = re.compile(r"\b(region|continent|area|ocean|sea|river|mountains?|desert|valley)\b")
 RANK_COST = 4
 

@@ -96,3 +96,12 @@ def test_a_unit_further_on_belongs_to_the_nearer_number() -> None:
 def test_how_old_prefers_an_age_to_a_distance() -> None:
     sentence = "Though born about 60 km from Warsaw, he moved to the city when he was seven months old."
     assert _short("How old was Chopin when he moved to Warsaw?", "how many", sentence) == "seven months old"
+
+
+def test_a_group_is_preferred_only_when_the_question_asks_for_one() -> None:
+    sentence = "The BBC will carry its own British broadcast, with Greg Brady, Darren Fletcher and Rocky Boiman."
+    short = _short("Who makes up the BBC commentary team with Greg Brady and Rocky Boiman?", "who", sentence)
+    assert short == "Darren Fletcher"
+    sentence = "Peyton Manning led the Denver Broncos to a win over the New England Patriots."
+    assert _short("Which team lost to the Broncos?", "who", sentence) == "the New England Patriots"
+    assert _short("Who led the Broncos?", "who", sentence) == "Peyton Manning"
