@@ -31,6 +31,10 @@ class Item:
     answerable: bool = True
 
 
+# Question types whose reply leads with a short answer (a name, a date, a place, a number).
+TYPED = ("who", "when", "where", "how many")
+
+
 def read_questions(path: Path) -> Iterator[Item]:
     for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -95,7 +99,6 @@ def judge(item: Item, answer: Answer) -> dict[str, Any]:
 
 def evaluate(service: QAService, items: list[Item], out: Path | None, k_hits: int = 5) -> dict[str, Any]:
     rows = []
-    per_type: dict[str, list[bool]] = defaultdict(list)
     latencies = []
     sink = out.open("w", encoding="utf-8") if out else None
     try:
@@ -105,7 +108,6 @@ def evaluate(service: QAService, items: list[Item], out: Path | None, k_hits: in
             latency = (time.perf_counter() - start) * 1000
             latencies.append(latency)
             verdict = judge(item, answer)
-            per_type[category(item)].append(verdict["right"])
             row = {
                 "id": item.id,
                 "question": item.question,
@@ -124,20 +126,18 @@ def evaluate(service: QAService, items: list[Item], out: Path | None, k_hits: in
     finally:
         if sink:
             sink.close()
-    return summarize(rows, per_type, latencies, k_hits)
+    return summarize(rows, latencies, k_hits)
 
 
-def summarize(
-    rows: list[tuple[Item, dict[str, Any]]],
-    per_type: dict[str, list[bool]],
-    latencies: list[float],
-    k_hits: int,
-) -> dict[str, Any]:
+def summarize(rows: list[tuple[Item, dict[str, Any]]], latencies: list[float], k_hits: int) -> dict[str, Any]:
     answerable = [(i, v) for i, v in rows if i.answerable]
     unanswerable = [(i, v) for i, v in rows if not i.answerable]
     with_evidence = [v for i, v in answerable if i.evidence]
     with_doc = [v for i, v in answerable if i.doc is not None and i.answer_start is not None]
-    typed = [v for i, v in answerable if question_type(i.question) in ("who", "when", "where", "how many")]
+    typed = [v for i, v in answerable if question_type(i.question) in TYPED]
+    per_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for item, verdict in rows:
+        per_type[category(item)].append(verdict)
 
     def rate(values: list[bool]) -> float | None:
         return round(sum(values) / len(values), 4) if values else None
@@ -154,7 +154,14 @@ def summarize(
         "max_own_chars": max((v["own_chars"] for _, v in rows), default=0),
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else None,
         "latency_p95_ms": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
-        "per_type": {k: {"n": len(v), "right": rate(v)} for k, v in sorted(per_type.items())},
+        "per_type": {
+            kind: {
+                "n": len(verdicts),
+                "right": rate([v["right"] for v in verdicts]),
+                **({"short_answer_right": rate([v["short_answer_right"] for v in verdicts])} if kind in TYPED else {}),
+            }
+            for kind, verdicts in sorted(per_type.items())
+        },
     }
     if with_doc:
         summary["hit_at_1"] = rate([bool(v["hits"] and v["hits"][0]) for v in with_doc])

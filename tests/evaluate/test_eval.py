@@ -33,6 +33,7 @@ def _question_file(path: Path, text: str, doc: str) -> list[dict]:
             "doc": doc,
             "answer_start": text.index("great idea"),
         },
+        {"id": "president", "question": "Who is the president of El Salvador?", "answers": ["Bukele"]},
         {
             "id": "follow",
             "question": "What did she call the proposal?",
@@ -109,6 +110,9 @@ def test_eval_summary(eval_run) -> None:  # type: ignore[no-untyped-def]
     assert 0 < summary["latency_p50_ms"] <= summary["latency_p95_ms"]
     assert summary["per_type"]["unanswerable"]["n"] == 1
     assert summary["per_type"]["follow-up"]["n"] == 1
+    # Typed questions also say how often their leading short answer was right; others have none.
+    assert summary["per_type"]["who"] == {"n": 1, "right": 1.0, "short_answer_right": 1.0}
+    assert "short_answer_right" not in summary["per_type"]["what"]
 
 
 def test_summary_without_offsets_has_no_hit_rates(article_service: QAService, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
