@@ -96,6 +96,7 @@ class Span:
     gap: int
     rank: int
     unit: bool = False
+    spread: float = 0.0
 
 
 def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span]:
@@ -106,7 +107,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
     doc = parse(sentence)
     q_terms = set(terms(question))
     unit = _unit(question) if qtype == "how many" else None
-    anchors = {t.i for t in doc if (tt := terms(t.text)) and tt[0] in q_terms}
+    anchors = {t.i: tt[0] for t in doc if (tt := terms(t.text)) and tt[0] in q_terms}
     preference = _PREFERENCE[qtype]
     if qtype == "who" and _GROUPS.search(question.lower()):
         preference = ("ORG", "NORP", "GPE", "PERSON")
@@ -126,8 +127,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         has_unit = bool(unit) and (
             _followed_by(doc, ent.end, unit or "") or any(t.text.lower().startswith(unit or "") for t in ent)
         )
-        gap = _gap(anchors, ent.start, end, len(doc))
-        options.append(Span(ent.start_char, doc[ent.start : end].end_char, gap, rank, has_unit))
+        gap, spread = _gap(anchors, ent.start, end, len(doc))
+        options.append(Span(ent.start_char, doc[ent.start : end].end_char, gap, rank, has_unit, spread))
     if qtype == "when":
         options += _when_fallbacks(question, doc, anchors, len(preference), options)
     if qtype == "where":
@@ -137,13 +138,14 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
     if not options and qtype == "how many":
         for token in doc:
             if token.like_num and (tt := terms(token.text)) and tt[0] not in q_terms:
-                gap = _gap(anchors, token.i, token.i + 1, len(doc))
+                gap, spread = _gap(anchors, token.i, token.i + 1, len(doc))
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
-                options.append(Span(token.idx, token.idx + len(token.text), gap, len(preference), has_unit))
+                end_char = token.idx + len(token.text)
+                options.append(Span(token.idx, end_char, gap, len(preference), has_unit, spread))
     return options
 
 
-def _when_fallbacks(question: str, doc: Doc, anchors: set[int], rank: int, found: list[Span]) -> list[Span]:
+def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int, found: list[Span]) -> list[Span]:
     """Years outside DATE entities, then (one rank lower) time clauses, that the question does not hold."""
     text, lowered = doc.text, question.lower()
     out: list[Span] = []
@@ -154,13 +156,34 @@ def _when_fallbacks(question: str, doc: Doc, anchors: set[int], rank: int, found
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
-                out.append(Span(start, end, _gap(anchors, span.start, span.end, len(doc)), rank + extra))
+                out.append(Span(start, end, *_placed(anchors, span.start, span.end, len(doc), rank + extra)))
     return out
 
 
-def _gap(anchors: set[int], start: int, end: int, default: int) -> int:
-    """Tokens between the span [start, end) and the nearest of the question's words in the sentence."""
-    return min((max(0, start - a - 1) if a < start else max(0, a - end) for a in anchors), default=default)
+def _gap(anchors: dict[int, str], start: int, end: int, default: int) -> tuple[int, float]:
+    """How far (in tokens) the span [start, end) stands from the question's words in the sentence:
+    the nearest one, and half the mean distance to each of the question's terms found there.
+
+    The second ranks the spans of one sentence: a span beside one of the words ("a short pass to Tom
+    Jones") loses to one amid all of them ("a 22-yard touchdown pass to Bob Brown" for "Who caught
+    the 22-yard touchdown pass?"). Squad-dev's 1,931 typed questions: 0.541 by the nearest word
+    alone, 0.557 with the spread. Sentences are compared by the nearest word only: a long sentence
+    that spreads the question's words ("President Nayib Bukele ... El Salvador") is not worse for it.
+    """
+    if not anchors:
+        return default, 0.0
+    nearest_of: dict[str, int] = {}
+    for at, term in anchors.items():
+        distance = max(0, start - at - 1) if at < start else max(0, at - end)
+        nearest_of[term] = min(nearest_of.get(term, distance), distance)
+    distances = nearest_of.values()
+    return min(distances), 0.5 * sum(distances) / len(distances)
+
+
+def _placed(anchors: dict[int, str], start: int, end: int, default: int, rank: int) -> tuple[int, int, bool, float]:
+    """A fallback span's gap, rank, unit (none) and spread, in Span's field order."""
+    gap, spread = _gap(anchors, start, end, default)
+    return gap, rank, False, spread
 
 
 _NOUNS = ("PROPN", "NOUN")
@@ -184,7 +207,7 @@ _PHRASE_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "CCONJ", "PART"})
 _NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "CCONJ", "PART"})
 
 
-def _noun_phrases(q_terms: set[str], doc: Doc, anchors: set[int], rank: int) -> list[Span]:
+def _noun_phrases(q_terms: set[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
     """ "Accountants", "the municipal building inspector": who-answers that name nobody."""
     out: list[Span] = []
     i = 0
@@ -206,12 +229,12 @@ def _noun_phrases(q_terms: set[str], doc: Doc, anchors: set[int], rank: int) -> 
         while end > i and doc[end - 1].pos_ not in _NOUNS:
             end -= 1
         if end > i and not set(terms(doc[i:end].text)) <= q_terms:
-            out.append(Span(doc[i].idx, doc[i:end].end_char, _gap(anchors, i, end, len(doc)), rank))
+            out.append(Span(doc[i].idx, doc[i:end].end_char, *_placed(anchors, i, end, len(doc), rank)))
         i = max(stop, i + 1)
     return out
 
 
-def _place_phrases(q_terms: set[str], doc: Doc, anchors: set[int], rank: int) -> list[Span]:
+def _place_phrases(q_terms: set[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
     """ "on the sidelines", "in a modern context": where-answers that name no place entity."""
     out: list[Span] = []
     for token in doc:
@@ -227,7 +250,7 @@ def _place_phrases(q_terms: set[str], doc: Doc, anchors: set[int], rank: int) ->
         phrase = doc[token.i + 1 : end]
         if set(terms(phrase.text)) <= q_terms:
             continue
-        out.append(Span(token.idx, phrase.end_char, _gap(anchors, token.i, end, len(doc)), rank))
+        out.append(Span(token.idx, phrase.end_char, *_placed(anchors, token.i, end, len(doc), rank)))
     return out
 
 
@@ -242,7 +265,11 @@ def nearest(options: list[Span]) -> Span | None:
     A span carrying the counted unit beats any without it, and the nearest such span wins; it is
     returned as standing right by the question's words (gap and rank 0).
     """
-    best = min(options, key=lambda s: (0, s.gap) if s.unit else (1, s.gap + RANK_COST * s.rank), default=None)
+    best = min(
+        options,
+        key=lambda s: (0, s.gap + s.spread) if s.unit else (1, s.gap + s.spread + RANK_COST * s.rank),
+        default=None,
+    )
     if best is None:
         return None
     return replace(best, gap=0, rank=0) if best.unit else best

@@ -105,3 +105,10 @@ def test_a_group_is_preferred_only_when_the_question_asks_for_one() -> None:
     sentence = "Peyton Manning led the Denver Broncos to a win over the New England Patriots."
     assert _short("Which team lost to the Broncos?", "who", sentence) == "the New England Patriots"
     assert _short("Who led the Broncos?", "who", sentence) == "Peyton Manning"
+
+
+def test_the_span_amid_all_the_question_words_beats_one_beside_a_single_word() -> None:
+    sentence = (
+        "Early on Smith threw a short pass to Tom Jones, and late in the game a 22-yard touchdown pass to Bob Brown."
+    )
+    assert _short("Who caught the 22-yard touchdown pass?", "who", sentence) == "Bob Brown"
