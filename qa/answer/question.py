@@ -61,10 +61,13 @@ def question_type(question: str) -> QuestionType:
     # specific pattern; one that opens a relative clause ("the area where ...", "primes whose ...")
     # only when no other question word is there.
     found = [(m.start(), i, kind) for i, (kind, p) in enumerate(_PATTERNS) for m in p.finditer(lowered)]
-    asked = [f for f in found if not _relative(lowered, f[0])] or found
+    asked = [f for f in found if not _relative(lowered, f[0])]
+    if not asked:  # only relative clauses ("How do you avoid problems when ..."), unless one ends it
+        asked = [f for f in found if _ENDS_QUESTION.match(lowered, f[0])]
     return min(asked)[2] if asked else "other"
 
 
+_ENDS_QUESTION = re.compile(r"\w+\W*$")
 _RELATIVE = re.compile(r"(?:where|when|who|whom|whose|which)\b")
 _LEADS_IN = frozenset(
     {"in", "of", "at", "on", "for", "from", "to", "by", "with", "and", "or", "but", "than", "about", "into"}

@@ -27,6 +27,7 @@ from qa.answer.question import question_type
         ("The area where Jacksonville sits has been inhabited for how many years?", "how many"),
         ("Rocks at a depth where they are stretched are often what?", "what"),
         ("Civil disobedience can occur when people speak about what topic?", "what"),
+        ("How do you avoid problems when measuring forces?", "other"),
         ("The talks took place where?", "where"),
         # A leading clause sets the scene; the question comes after the comma.
         ("When B cells begin to replicate, what do some of their offspring become?", "what"),
