@@ -11,6 +11,7 @@ from qa.nlp import parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+    from spacy.tokens import Span as Span_
 from qa.retrieve.lexical import terms
 
 _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
@@ -116,13 +117,13 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
     if qtype == "how many":
         preference = _how_many_preference(question, preference)
     options: list[Span] = []
+    named = {ent.start: ent for ent in doc.ents if ent.label_ in labels and not _asked(ent.text, question, q_terms)}
     for ent in doc.ents:
-        if ent.label_ not in labels:
-            continue
-        ent_terms = set(terms(ent.text))
-        if (ent_terms and ent_terms <= q_terms) or ent.text.lower() in question.lower():
-            continue  # the question already names it: not the answer
+        if ent.start not in named:
+            continue  # not a fitting type, or the question already names it: not the answer
         end = _noun_tail(doc, ent.end) if qtype in ("who", "where") else ent.end
+        if qtype in _CHAINS:
+            end = _chain(doc, end, named, _CHAINS[qtype])
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
         has_unit = bool(unit) and (
             _followed_by(doc, ent.end, unit or "") or any(t.text.lower().startswith(unit or "") for t in ent)
@@ -187,6 +188,33 @@ def _placed(anchors: dict[int, str], start: int, end: int, default: int, rank: i
 
 
 _NOUNS = ("PROPN", "NOUN")
+
+
+# Words that join one answer entity to the next: a list ("France and the Netherlands") for names
+# and places, a place inside a bigger one ("Sainte Foy in Quebec") for places.
+_CHAINS: dict[QuestionType, frozenset[str]] = {
+    "who": frozenset({",", "and", "or"}),
+    "where": frozenset({",", "and", "or", "in"}),
+}
+
+
+def _asked(text: str, question: str, q_terms: set[str]) -> bool:
+    """The question already names this entity."""
+    ent_terms = set(terms(text))
+    return bool(ent_terms and ent_terms <= q_terms) or text.lower() in question.lower()
+
+
+def _chain(doc: Doc, end: int, starts: dict[int, Span_], joins: frozenset[str], links: int = 3) -> int:
+    """The end of the list or nesting of fitting entities (none the question names) that starts
+    with the one ending at `end`."""
+    for _ in range(links):
+        if end + 1 >= len(doc) or doc[end].lower_ not in joins:
+            break
+        following = starts.get(end + 1) or (starts.get(end + 2) if doc[end + 1].lower_ == "and" else None)
+        if following is None:
+            break
+        end = _noun_tail(doc, following.end)
+    return end
 
 
 def _noun_tail(doc: Doc, end: int, limit: int = 3) -> int:

@@ -112,3 +112,18 @@ def test_the_span_amid_all_the_question_words_beats_one_beside_a_single_word() -
         "Early on Smith threw a short pass to Tom Jones, and late in the game a 22-yard touchdown pass to Bob Brown."
     )
     assert _short("Who caught the 22-yard touchdown pass?", "who", sentence) == "Bob Brown"
+
+
+def test_a_list_of_places_or_a_place_inside_another_is_one_answer() -> None:
+    sentence = "French fur trappers traveled throughout the St. Lawrence and Mississippi watersheds."
+    short = _short("Where did French fur trappers travel?", "where", sentence)
+    assert short is not None and "St. Lawrence and Mississippi" in short
+    sentence = "The disease then spread east through Germany and Scandinavia from 1348 to 1350."
+    assert _short("Where did the disease spread?", "where", sentence) == "Germany and Scandinavia"
+    signed = "It was signed in Paris, France, in 1763."
+    assert _short("Where was the treaty signed?", "where", signed) == "Paris, France"
+
+
+def test_a_list_of_people_is_one_answer() -> None:
+    sentence = "The BBC broadcast had Greg Brady, Darren Fletcher and Rocky Boiman on commentary."
+    assert _short("Who commentated for the BBC?", "who", sentence) == "Greg Brady, Darren Fletcher and Rocky Boiman"
