@@ -122,6 +122,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         if ent.start not in named:
             continue  # not a fitting type, or the question already names it: not the answer
         end = _noun_tail(doc, ent.end) if qtype in ("who", "where") else ent.end
+        if qtype == "who" and ent.label_ in ("GPE", "NORP"):
+            end = _possessed(doc, end)
         if qtype in _CHAINS:
             end = _chain(doc, end, named, _CHAINS[qtype])
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
@@ -223,6 +225,23 @@ def _noun_tail(doc: Doc, end: int, limit: int = 3) -> int:
     while end < stop and doc[end].pos_ in _NOUNS and doc[end].ent_iob_ != "B":
         end += 1
     return end
+
+
+def _possessed(doc: Doc, end: int, limit: int = 4) -> int:
+    """ "El Salvador's" + "foreign minister": a who-answer is the person a country has, when it names
+    one. Only after a country or nation: the small pipeline often calls a person an ORG, and a
+    person's own "Rubio's announcement" is not a who."""
+    if end < len(doc) and doc[end].lower_ in ("'s", "’s"):
+        end += 1
+    elif doc[end - 1].lower_ not in ("'s", "’s"):
+        return end
+    stop = min(len(doc), end + limit)
+    tail = end
+    while tail < stop and doc[tail].pos_ in ("ADJ", "NOUN", "PROPN"):
+        tail += 1
+    while tail > end and doc[tail - 1].pos_ not in _NOUNS:
+        tail -= 1
+    return tail if tail > end else end
 
 
 _PLACE_PREPOSITIONS = frozenset(

@@ -127,3 +127,8 @@ def test_a_list_of_places_or_a_place_inside_another_is_one_answer() -> None:
 def test_a_list_of_people_is_one_answer() -> None:
     sentence = "The BBC broadcast had Greg Brady, Darren Fletcher and Rocky Boiman on commentary."
     assert _short("Who commentated for the BBC?", "who", sentence) == "Greg Brady, Darren Fletcher and Rocky Boiman"
+
+
+def test_who_a_country_has_is_the_person_it_names() -> None:
+    sentence = "Rubio spoke at a signing ceremony for a civil nuclear agreement with El Salvador’s foreign minister."
+    assert _short("Who did Rubio meet at the signing ceremony?", "who", sentence) == "El Salvador’s foreign minister"
