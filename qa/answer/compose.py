@@ -140,8 +140,17 @@ def compose(
     budget = settings.answer_chars
     main_text = catalog.sentences[main.sentence.index].text
     lead, short, focus = "", None, None
+    named: Span | None = None  # the short answer's full form, in the support sentence
     if span:
         short = main_text[span.start : span.end]
+        if (
+            short[:1].isupper()
+            and qtype == "who"
+            and support is None
+            and (full := _full_name(question, short, main, candidates, catalog))
+        ):
+            support, named = full
+            short = catalog.sentences[support.sentence.index].text[named.start : named.end]
         lead, focus = f"{short} — ", (span.start, span.end)
     reserve = 0
     if support:
@@ -161,14 +170,18 @@ def compose(
         if cand.sentence.index in seen or ref.text in main_text:
             continue
         room = budget - used - 1
+        marked = named if cand is support else None
         if len(ref.text) > room:
             if cand is not support or room < 40:
                 continue
-            s_lo, s_hi = _trim(ref.text, room - 2, None)
+            s_lo, s_hi = _trim(ref.text, room - 2, (marked.start, marked.end) if marked else None)
         else:
             s_lo, s_hi = 0, len(ref.text)
         seen.add(cand.sentence.index)
-        citations.append(_citation(len(citations) + 1, cand, catalog, s_lo, s_hi))
+        cited = _citation(len(citations) + 1, cand, catalog, s_lo, s_hi)
+        if marked and s_lo <= marked.start and marked.end <= s_hi:
+            cited = _with_span(cited, marked, s_lo)
+        citations.append(cited)
         parts.append(_ellipsis(s_lo, s_hi, ref.text))
         used += len(parts[-1]) + 1
     text = " ".join(f"{part} [{c.n}]" for part, c in zip(parts, citations, strict=True))
@@ -179,6 +192,21 @@ def compose(
         short_answer=short,
         passages=related_passages(hits, catalog),
     )
+
+
+def _full_name(
+    question: str, short: str, main: Candidate, candidates: list[Candidate], catalog: Catalog
+) -> tuple[Candidate, Span] | None:
+    """A retrieved sentence naming the answer in full ("Sarah Johnson" where the best one says
+    "Johnson"), and that name in it: the reply leads with the full name and quotes it too."""
+    for cand in candidates[:_TYPED_POOL]:
+        if cand is main:
+            continue
+        text = catalog.sentences[cand.sentence.index].text
+        for option in span_options(question, "who", text):
+            if text[option.start : option.end].endswith(" " + short):
+                return cand, option
+    return None
 
 
 def _with_span(c: Citation, span: Span, lo: int) -> Citation:

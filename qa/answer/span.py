@@ -132,6 +132,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         )
         gap, spread = _gap(anchors, ent.start, end, len(doc))
         options.append(Span(ent.start_char, doc[ent.start : end].end_char, gap, rank, has_unit, spread))
+    if qtype == "who" and (asked := _PREPOSITION_WHOM.match(question.lower())):
+        options = _objects_of(asked.group(1), doc, options)
     if qtype == "when":
         options += _when_fallbacks(question, doc, anchors, len(preference), options)
     if qtype == "where":
@@ -146,6 +148,20 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
                 end_char = token.idx + len(token.text)
                 options.append(Span(token.idx, end_char, gap, len(preference), has_unit, spread))
     return options
+
+
+_PREPOSITION_WHOM = re.compile(r"^\s*(\w+) whom\b")
+
+
+def _objects_of(preposition: str, doc: Doc, options: list[Span]) -> list[Span]:
+    """ "With whom was it signed?": a span right after "with" is the answer, whatever its type."""
+    out = []
+    for option in options:
+        before = [t for t in doc if t.idx < option.start][-2:]
+        if any(t.lower_ == preposition for t in before):
+            option = replace(option, gap=0, rank=0, spread=0.0)
+        out.append(option)
+    return out
 
 
 def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int, found: list[Span]) -> list[Span]:

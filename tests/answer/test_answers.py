@@ -148,3 +148,15 @@ def test_a_question_naming_the_kind_of_place_gets_that_kind(article_service: QAS
     first = answer.citations[0]
     _check_citation(article_service, first)
     assert article_service.document(first.doc).text[first.span_start : first.span_end] == "Central America"
+
+
+def test_a_surname_answer_leads_with_the_full_name_quoted_from_its_sentence(fresh) -> None:  # type: ignore[no-untyped-def]
+    service = fresh()
+    text = "Johnson will open the new bridge over the river in May. Engineer Sarah Johnson designed the new bridge."
+    (service.settings.corpus_dir / "bridge.txt").write_text(text + "\n", encoding="utf-8")
+    service.sync(show_bar=False)
+    answer = service.ask("Who will open the new bridge?")
+    assert answer.short_answer == "Sarah Johnson"
+    assert answer.text.startswith("Sarah Johnson — Johnson will open")
+    highlighted = [text[c.span_start : c.span_end] for c in answer.citations if c.span_start is not None]
+    assert highlighted == ["Johnson", "Sarah Johnson"]  # the best sentence's mention, then the full name

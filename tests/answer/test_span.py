@@ -132,3 +132,9 @@ def test_a_list_of_people_is_one_answer() -> None:
 def test_who_a_country_has_is_the_person_it_names() -> None:
     sentence = "Rubio spoke at a signing ceremony for a civil nuclear agreement with El Salvador’s foreign minister."
     assert _short("Who did Rubio meet at the signing ceremony?", "who", sentence) == "El Salvador’s foreign minister"
+
+
+def test_with_whom_is_answered_by_what_follows_with() -> None:
+    sentence = "Rubio said it during a ceremony for a nuclear agreement with El Salvador’s foreign minister."
+    short = _short("With whom was the nuclear agreement signed?", "who", sentence)
+    assert short == "El Salvador’s foreign minister"
