@@ -122,13 +122,16 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         if ent.start not in named:
             continue  # not a fitting type, or the question already names it: not the answer
         end = _noun_tail(doc, ent.end) if qtype in ("who", "where") else ent.end
+        if qtype == "how many":
+            end = _noun_tail(doc, ent.end, limit=1)  # "four" stories, "1.4" times
         if qtype == "who" and ent.label_ in ("GPE", "NORP"):
             end = _possessed(doc, end)
         if qtype in _CHAINS:
             end = _chain(doc, end, named, _CHAINS[qtype])
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
         has_unit = bool(unit) and (
-            _followed_by(doc, ent.end, unit or "") or any(t.text.lower().startswith(unit or "") for t in ent)
+            _followed_by(doc, end, unit or "")
+            or any(t.text.lower().startswith(unit or "") for t in doc[ent.start : end])
         )
         gap, spread = _gap(anchors, ent.start, end, len(doc))
         options.append(Span(ent.start_char, doc[ent.start : end].end_char, gap, rank, has_unit, spread))
@@ -213,6 +216,7 @@ _NOUNS = ("PROPN", "NOUN")
 _CHAINS: dict[QuestionType, frozenset[str]] = {
     "who": frozenset({",", "and", "or"}),
     "where": frozenset({",", "and", "or", "in"}),
+    "how many": frozenset({"to", "and", "or", "–", "-"}),  # a range: "16,000 to 35,000"
 }
 
 

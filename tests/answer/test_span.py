@@ -138,3 +138,11 @@ def test_with_whom_is_answered_by_what_follows_with() -> None:
     sentence = "Rubio said it during a ceremony for a nuclear agreement with El Salvador’s foreign minister."
     short = _short("With whom was the nuclear agreement signed?", "who", sentence)
     assert short == "El Salvador’s foreign minister"
+
+
+def test_a_number_keeps_its_unit_and_a_range_stays_whole() -> None:
+    sentence = "These buildings are predominantly four stories high, with domes and turrets."
+    assert _short("How high are the buildings with turrets?", "how many", sentence) == "four stories"
+    sentence = "An estimated 16,000 to 35,000 volunteers came from around the world to fight."
+    short = _short("How many volunteers came to fight?", "how many", sentence)
+    assert short is not None and short.endswith("16,000 to 35,000 volunteers")
