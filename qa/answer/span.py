@@ -35,9 +35,12 @@ def wants_region(question: str) -> bool:
     return bool(_REGIONS.search(question.lower()))
 
 
-# A year the tagger calls a number ("Ögedei (1189—1241)") and a time given as a clause ("while a
-# child was in school"): answers to when-questions that carry no DATE entity.
-_YEAR = re.compile(r"\b(?:1[0-9]{3}|20[0-9]{2})s?\b")
+# Years the tagger calls numbers ("Ögedei (1189—1241)"), ages ago ("3.5 billion years ago", a MONEY
+# to it) and a time given as a clause ("while a child was in school"): when-answers with no DATE.
+_YEAR = re.compile(
+    r"\b(?:1[0-9]{3}|20[0-9]{2})s?(?:\s?[–—-]\s?(?:1[0-9]{3}|20[0-9]{2}|[0-9]{2})\b)?\b"  # 1919, 1920–1999
+    r"|(?:about |around )?\b[0-9][0-9.,–-]*(?: (?:thousand|million|billion))? years ago\b"  # 3.5 billion years ago
+)
 _TIME_CLAUSE = re.compile(r"\b(?:when|while|after|before|until|once|during|since)\b[^,;:.()\"“”]{3,80}", re.IGNORECASE)
 
 _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
