@@ -172,7 +172,7 @@ def compose(
         room = budget - used - 1
         marked = named if cand is support else None
         if len(ref.text) > room:
-            if cand is not support or room < 40:
+            if room < (40 if cand is support else settings.answer.min_quote_chars):
                 continue
             s_lo, s_hi = _trim(ref.text, room - 2, (marked.start, marked.end) if marked else None)
         else:

@@ -160,3 +160,22 @@ def test_a_surname_answer_leads_with_the_full_name_quoted_from_its_sentence(fres
     assert answer.text.startswith("Sarah Johnson — Johnson will open")
     highlighted = [text[c.span_start : c.span_end] for c in answer.citations if c.span_start is not None]
     assert highlighted == ["Johnson", "Sarah Johnson"]  # the best sentence's mention, then the full name
+
+
+def test_a_further_quote_that_does_not_fit_whole_is_cut_to_the_room_left(fresh) -> None:  # type: ignore[no-untyped-def]
+    service = fresh()
+    text = (  # three sentences of ~115 characters: two fit whole in 300, the third only in part
+        "The harbour bridge was closed for cable repairs in the spring after engineers found cracks "
+        "in two of its cables. The harbour bridge cable repairs were paid for by the port authority "
+        "out of the reserve fund it keeps for repairs. The harbour bridge reopened in the autumn once "
+        "the cable repairs were done, a month later than the city had hoped."
+    )
+    (service.settings.corpus_dir / "bridge.txt").write_text(text + "\n", encoding="utf-8")
+    service.sync(show_bar=False)
+    answer = service.ask("What happened with the harbour bridge cable repairs?")
+    assert not answer.abstained
+    assert len(answer.citations) == service.settings.max_citations == 3
+    assert own_length(answer.text) <= service.settings.answer_chars
+    last = answer.citations[-1]
+    assert last.quote in text and len(last.quote) < len(last.passage)  # a cut quote, still verbatim
+    assert "…" in answer.text
