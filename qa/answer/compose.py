@@ -203,6 +203,8 @@ def _full_name(
         if cand is main:
             continue
         text = catalog.sentences[cand.sentence.index].text
+        if " " + short not in text:
+            continue  # cheap test first: parsing a sentence costs milliseconds
         for option in span_options(question, "who", text):
             if text[option.start : option.end].endswith(" " + short):
                 return cand, option
