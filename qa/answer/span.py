@@ -11,7 +11,7 @@ from qa.nlp import parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-    from spacy.tokens import Span as Span_
+    from spacy.tokens import Span as EntitySpan
 from qa.retrieve.lexical import terms
 
 _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
@@ -37,7 +37,7 @@ def wants_region(question: str) -> bool:
 
 # Years the tagger calls numbers ("Ögedei (1189—1241)"), ages ago ("3.5 billion years ago", a MONEY
 # to it) and a time given as a clause ("while a child was in school"): when-answers with no DATE.
-_YEAR = re.compile(
+_YEARS = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2})s?(?:\s?[–—-]\s?(?:1[0-9]{3}|20[0-9]{2}|[0-9]{2})\b)?\b"  # 1919, 1920–1999
     r"|(?:about |around )?\b[0-9][0-9.,–-]*(?: (?:thousand|million|billion))? years ago\b"  # 3.5 billion years ago
 )
@@ -91,8 +91,10 @@ def _how_many_preference(question: str, default: tuple[str, ...]) -> tuple[str, 
 class Span:
     """A short answer inside a sentence, and how far (in tokens) it stands from the question's words.
 
-    `rank` is the entity type's place in the question type's preference; `unit` says the span
-    carries the unit a how-many question counts in ("300 kilometres" for "how many kilometers").
+    `gap` is the distance to the nearest of the question's words and `spread` half the mean distance
+    to each of them (spans of one sentence are ranked by both, sentences by `gap`); `rank` is the
+    entity type's place in the question type's preference; `unit` says the span carries the unit a
+    how-many question counts in ("300 kilometres" for "how many kilometers").
     """
 
     start: int
@@ -104,7 +106,9 @@ class Span:
 
 
 def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span]:
-    """Every entity of a fitting type in `sentence` that the question does not already name."""
+    """Every possible short answer in `sentence` that the question does not already name: entities of
+    a fitting type with the words that complete them, then the phrases that answer when no entity
+    does (years, time clauses, place phrases, noun phrases, bare numbers)."""
     labels = ENTITY_LABELS.get(qtype)
     if not labels:
         return []
@@ -174,7 +178,7 @@ def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int,
     """Years outside DATE entities, then (one rank lower) time clauses, that the question does not hold."""
     text, lowered = doc.text, question.lower()
     out: list[Span] = []
-    for pattern, extra in ((_YEAR, 0), (_TIME_CLAUSE, 1)):
+    for pattern, extra in ((_YEARS, 0), (_TIME_CLAUSE, 1)):
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
             if match.group().lower() in lowered or any(o.start <= start and end <= o.end for o in found + out):
@@ -229,7 +233,7 @@ def _asked(text: str, question: str, q_terms: set[str]) -> bool:
     return bool(ent_terms and ent_terms <= q_terms) or text.lower() in question.lower()
 
 
-def _chain(doc: Doc, end: int, starts: dict[int, Span_], joins: frozenset[str], links: int = 3) -> int:
+def _chain(doc: Doc, end: int, starts: dict[int, EntitySpan], joins: frozenset[str], links: int = 3) -> int:
     """The end of the list or nesting of fitting entities (none the question names) that starts
     with the one ending at `end`."""
     for _ in range(links):
