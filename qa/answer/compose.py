@@ -10,6 +10,7 @@ from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_opt
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
+from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
 
 NOT_FOUND = "The documents don't contain an answer to this question."
@@ -103,6 +104,16 @@ def related_passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]
     return related
 
 
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w’'-]*")
+
+
+def unknown_names(question: str, catalog: Catalog) -> list[str]:
+    """Capitalised words of the question (not its first) that no indexed sentence contains: a
+    question about "Harvard" put to documents that never name it is likely not answered there."""
+    vocab = catalog.sentences_lexical.vocab
+    return [w for w in _NAME.findall(question.strip()) if (t := terms(w)) and not all(x in vocab for x in t)]
+
+
 def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, settings: Settings) -> float:
     """How strongly the corpus carries the question (a logit; AbstainWeights says how it was fitted).
 
@@ -132,8 +143,11 @@ def compose(
     if support is None and main is not candidates[0]:
         support = candidates[0]  # the best-matching sentence is always quoted too
     # Judged on the best sentence overall, as the abstention weights were fitted.
-    if evidence(query, candidates[0], sig, catalog, settings) < settings.abstain_threshold or (
-        qtype in _TYPED and span is None
+    strength = evidence(query, candidates[0], sig, catalog, settings)
+    if (
+        strength < settings.abstain_threshold
+        or (strength < settings.abstain_unknown_name and unknown_names(question, catalog))
+        or (qtype in _TYPED and span is None)
     ):
         return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
 

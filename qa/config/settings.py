@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
     abstain: AbstainWeights = Field(default_factory=AbstainWeights, description="when to say 'not found'")
     abstain_threshold: float = Field(-2.5, description="evidence (a logit) under which the reply is 'not found'")
+    abstain_unknown_name: float = Field(
+        0.0, description="the same, for a question naming something (a capitalised word) the documents never contain"
+    )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
     max_file_mb: float = Field(50.0, gt=0, description="larger corpus files are skipped")
     host: str = Field("127.0.0.1", description="address the web app binds to")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.compose import NOT_FOUND, own_length
+from qa.answer.compose import NOT_FOUND, own_length, unknown_names
 from qa.schema import Answer, Citation
 from qa.service import BadRequest, QAService
 
@@ -179,3 +179,20 @@ def test_a_further_quote_that_does_not_fit_whole_is_cut_to_the_room_left(fresh) 
     last = answer.citations[-1]
     assert last.quote in text and len(last.quote) < len(last.passage)  # a cut quote, still verbatim
     assert "…" in answer.text
+
+
+def test_names_the_documents_never_contain_are_found(article_service: QAService) -> None:
+    catalog = article_service.catalog
+    assert unknown_names("What did Trump's administration demand of Bukele?", catalog) == []
+    assert unknown_names("What did Biden's administration demand of Bukele?", catalog) == ["Biden's"]
+    assert unknown_names("Where is the Terrorism Confinement Center?", catalog) == []  # first word never counts
+
+
+def test_a_question_naming_an_unknown_needs_stronger_evidence(article_service: QAService) -> None:
+    # The two questions differ only in the name, and the article never mentions Biden;
+    # with the bar for such questions set high, only that one is refused.
+    strict = article_service.settings.model_copy(update={"abstain_unknown_name": 100.0})
+    service = QAService(strict)
+    assert not service.ask("What did the Trump administration demand of other countries?").abstained
+    refused = service.ask("What did the Biden administration demand of other countries?")
+    assert refused.abstained and refused.text == NOT_FOUND
