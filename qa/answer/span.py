@@ -142,8 +142,6 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         )
         gap, spread = _gap(anchors, ent.start, end, len(doc))
         options.append(Span(ent.start_char, doc[ent.start : end].end_char, gap, rank, has_unit, spread))
-    if qtype == "who" and (asked := _PREPOSITION_WHOM.match(question.lower())):
-        options = _objects_of(asked.group(1), doc, options)
     if qtype == "when":
         options += _when_fallbacks(question, doc, anchors, len(preference), options)
     if qtype == "where":
@@ -157,10 +155,13 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 end_char = token.idx + len(token.text)
                 options.append(Span(token.idx, end_char, gap, len(preference), has_unit, spread))
+    if qtype == "who" and (asked := _PREPOSITION_WHOM.search(question.lower())):
+        options = _objects_of(asked.group(1) or asked.group(2), doc, options)
     return options
 
 
-_PREPOSITION_WHOM = re.compile(r"^\s*(\w+) whom\b")
+# "With whom was it signed?", "... employed by who?": the preposition the answer follows.
+_PREPOSITION_WHOM = re.compile(r"^\s*(\w+) whom\b|\b(by|to|for|with|from|against) whom?\W*$")
 
 
 def _objects_of(preposition: str, doc: Doc, options: list[Span]) -> list[Span]:
@@ -296,6 +297,7 @@ def _noun_phrases(q_terms: set[str], doc: Doc, anchors: dict[int, str], rank: in
             and (
                 doc[end].pos_ in _NP_POS
                 or (doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].pos_ in _NOUNS)
+                or (doc[end].pos_ == "ADV" and end + 1 < len(doc) and doc[end + 1].pos_ in ("ADJ", *_NOUNS))
             )
         ):
             end += 1

@@ -151,3 +151,9 @@ def test_a_number_keeps_its_unit_and_a_range_stays_whole() -> None:
     sentence = "An estimated 16,000 to 35,000 volunteers came from around the world to fight."
     short = _short("How many volunteers came to fight?", "how many", sentence)
     assert short is not None and short.endswith("16,000 to 35,000 volunteers")
+
+
+def test_to_who_at_the_end_is_answered_by_what_follows_to() -> None:
+    sentence = "Following evaluation of bids, the owner typically awards a contract to the most cost efficient bidder."
+    short = _short("The owner typically awards a contract to who?", "who", sentence)
+    assert short == "the most cost efficient bidder"
