@@ -41,7 +41,11 @@ _YEARS = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2})s?(?:\s?[–—-]\s?(?:1[0-9]{3}|20[0-9]{2}|[0-9]{2})\b)?\b"  # 1919, 1920–1999
     r"|(?:about |around )?\b[0-9][0-9.,–-]*(?: (?:thousand|million|billion))? years ago\b"  # 3.5 billion years ago
 )
-_TIME_CLAUSE = re.compile(r"\b(?:when|while|after|before|until|once|during|since)\b[^,;:.()\"“”]{3,80}", re.IGNORECASE)
+_TIME_CLAUSE = re.compile(
+    # a period inside the sentence ("the U.S. Secretary") does not end the clause
+    r"\b(?:when|while|after|before|until|once|during|since)\b(?:[^,;:.()\"“”]|\.(?=\s?\w)){3,80}",
+    re.IGNORECASE,
+)
 
 _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
 
@@ -128,13 +132,16 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
     for ent in doc.ents:
         if ent.start not in named:
             continue  # not a fitting type, or the question already names it: not the answer
-        end = _noun_tail(doc, ent.end) if qtype in ("who", "where") else ent.end
+        possessive = doc[ent.end - 1].lower_ in _POSSESSIVE
+        end = _noun_tail(doc, ent.end) if qtype in ("who", "where") and not possessive else ent.end
         if qtype == "how many":
             end = _noun_tail(doc, ent.end, limit=1)  # "four" stories, "1.4" times
         if qtype == "who" and ent.label_ in ("GPE", "NORP"):
             end = _possessed(doc, end)
         if qtype in _CHAINS:
             end = _chain(doc, end, named, _CHAINS[qtype])
+        if end == ent.end and possessive and end - 1 > ent.start:
+            end -= 1  # "El Salvador’s" alone answers as "El Salvador"
         rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
         has_unit = bool(unit) and (
             _followed_by(doc, end, unit or "")
@@ -255,13 +262,16 @@ def _noun_tail(doc: Doc, end: int, limit: int = 3) -> int:
     return end
 
 
+_POSSESSIVE = ("'s", "’s")
+
+
 def _possessed(doc: Doc, end: int, limit: int = 4) -> int:
     """ "El Salvador's" + "foreign minister": a who-answer is the person a country has, when it names
     one. Only after a country or nation: the small pipeline often calls a person an ORG, and a
     person's own "Rubio's announcement" is not a who."""
-    if end < len(doc) and doc[end].lower_ in ("'s", "’s"):
+    if end < len(doc) and doc[end].lower_ in _POSSESSIVE:
         end += 1
-    elif doc[end - 1].lower_ not in ("'s", "’s"):
+    elif doc[end - 1].lower_ not in _POSSESSIVE:
         return end
     stop = min(len(doc), end + limit)
     tail = end

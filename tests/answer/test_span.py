@@ -157,3 +157,12 @@ def test_to_who_at_the_end_is_answered_by_what_follows_to() -> None:
     sentence = "Following evaluation of bids, the owner typically awards a contract to the most cost efficient bidder."
     short = _short("The owner typically awards a contract to who?", "who", sentence)
     assert short == "the most cost efficient bidder"
+
+
+def test_an_abbreviation_does_not_end_a_time_clause_and_a_possessive_is_dropped() -> None:
+    sentence = "Rubio’s announcement came during his visit to Central America as the U.S. Secretary of State."
+    assert _short("When did Rubio announce it?", "when", sentence) == (
+        "during his visit to Central America as the U.S. Secretary of State"
+    )
+    sentence = "El Salvador’s Terrorism Confinement Center, known as CECOT, is the country’s largest prison."
+    assert _short("Where is CECOT?", "where", sentence) == "El Salvador"
