@@ -162,9 +162,48 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 end_char = token.idx + len(token.text)
                 options.append(Span(token.idx, end_char, gap, len(preference), has_unit, spread))
+    if qtype == "who" and (described := _WHO_IS.match(question)):
+        options = _descriptions(described.group(1), doc) + options
     if qtype == "who" and (asked := _PREPOSITION_WHOM.search(question.lower())):
         options = _objects_of(asked.group(1) or asked.group(2), doc, options)
     return options
+
+
+# "Who is Leti Volpp?": the answer describes someone the question already names.
+_WHO_IS = re.compile(r"^\s*who (?:is|was|are|were) ([A-Z][^?]*?)\s*\??\s*$", re.IGNORECASE)
+_APPOSITION_END = re.compile(r",|\)|;| who | which | whose | that ")
+
+
+def _descriptions(name: str, doc: Doc) -> list[Span]:
+    """How the sentence describes `name`: an apposition after it ("Leti Volpp, a law professor at
+    UC Berkeley, ...") or before it ("The Prince of Płock, Bolesław II, ..."), or the title in
+    front of it ("Emerson College professor Mneesha Gellman")."""
+    text = doc.text
+    at = text.lower().find(name.lower())
+    if at < 0 or not name[:1].isupper():
+        return []
+    out: list[Span] = []
+    after = at + len(name)
+    if text.startswith(", ", after):
+        start = after + 2
+        stop = _APPOSITION_END.search(text, start)
+        end = stop.start() if stop else len(text.rstrip("."))
+        first = next((t for t in doc if t.idx == start), None)
+        if start < end <= start + 120 and first is not None and first.pos_ in ("DET", "ADJ", "NOUN", "NUM"):
+            out.append(Span(start, end, 0, 0))
+    before = text[:at].rstrip()
+    if before.endswith(","):
+        start = max(before.rfind(",", 0, len(before) - 1) + 1, 0)
+        phrase = before[start:-1].strip()
+        if phrase and phrase.split()[0] in ("The", "the", "A", "a", "An", "an") and len(phrase) <= 120:
+            begin = text.index(phrase, start)
+            out.append(Span(begin, begin + len(phrase), 0, 0))
+    title = [t for t in doc if t.idx + len(t.text) <= at][-4:]
+    while title and title[0].pos_ not in ("PROPN", "NOUN"):
+        title = title[1:]
+    if title and title[-1].idx + len(title[-1].text) == at - 1 and title[-1].pos_ == "NOUN":
+        out.append(Span(title[0].idx, title[-1].idx + len(title[-1].text), 0, 0))
+    return out
 
 
 # "With whom was it signed?", "... employed by who?": the preposition the answer follows.

@@ -166,3 +166,13 @@ def test_an_abbreviation_does_not_end_a_time_clause_and_a_possessive_is_dropped(
     )
     sentence = "El Salvador’s Terrorism Confinement Center, known as CECOT, is the country’s largest prison."
     assert _short("Where is CECOT?", "where", sentence) == "El Salvador"
+
+
+def test_who_is_someone_the_question_names_is_how_the_sentence_describes_them() -> None:
+    sentence = "“It is illegal,” Leti Volpp, a law professor at UC Berkeley who studies immigration law, told CNN."
+    assert _short("Who is Leti Volpp?", "who", sentence) == "a law professor at UC Berkeley"
+    sentence = "The Prince of Płock, Boleslaw II of Masovia, established this settlement in about 1300."
+    assert _short("Who was Boleslaw II of Masovia?", "who", sentence) == "The Prince of Płock"
+    sentence = "Boleslaw II of Masovia, established this settlement in about 1300."  # a verb is no description
+    short = _short("Who was Boleslaw II of Masovia?", "who", sentence)
+    assert short is None or not short.startswith("established")
