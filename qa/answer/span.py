@@ -136,6 +136,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         end = _noun_tail(doc, ent.end) if qtype in ("who", "where") and not possessive else ent.end
         if qtype == "how many":
             end = _noun_tail(doc, ent.end, limit=1)  # "four" stories, "1.4" times
+        if qtype == "who" and end < len(doc) and end > ent.end and doc[end].ent_type_ == "PERSON":
+            continue  # "Emerson College professor" is the title of the person named next
         if qtype == "who" and ent.label_ in ("GPE", "NORP"):
             end = _possessed(doc, end)
         if qtype in _CHAINS:

@@ -76,8 +76,9 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
         if part[:1].isupper() and len(part) > 2
     }
     speakers = {name_words[_norm(w)] for w in words[1:] if w[:1].isupper() and _norm(w) in name_words}
-    offer = any(w in _OFFER_QUESTION for w in lowered)
     verbs = {_FORM_TO_LEMMA[w] for w in lowered if w in _FORM_TO_LEMMA} - _GENERIC - OFFER_VERBS
+    # "Who called the proposal bizarre?" asks who called it so, not who made an offer.
+    offer = any(w in _OFFER_QUESTION for w in lowered) and not verbs
 
     found = list(attributions)
     if speakers:

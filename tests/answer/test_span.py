@@ -176,3 +176,8 @@ def test_who_is_someone_the_question_names_is_how_the_sentence_describes_them() 
     sentence = "Boleslaw II of Masovia, established this settlement in about 1300."  # a verb is no description
     short = _short("Who was Boleslaw II of Masovia?", "who", sentence)
     assert short is None or not short.startswith("established")
+
+
+def test_a_title_in_front_of_a_name_is_not_the_answer_the_name_is() -> None:
+    sentence = "“It is a bizarre proposal,” Emerson College professor Mneesha Gellman told CNN."
+    assert _short("Who called the proposal bizarre?", "who", sentence) == "Mneesha Gellman"

@@ -46,6 +46,13 @@ def test_who_said_by_content(found: list[Attribution]) -> None:
     assert got and got[0].speaker == "Elon Musk"
 
 
+def test_a_proposal_called_something_is_not_an_offer_question(found: list[Attribution]) -> None:
+    # "proposal" alone would ask for offers (Bukele's); with "called" it asks who called it so.
+    got = answer_attribution_question("Who called the proposal bizarre?", found)
+    assert not got or "Nayib Bukele" not in {a.speaker for a in got}
+    assert {a.speaker for a in answer_attribution_question("Who made which proposal?", found) or []} == {"Nayib Bukele"}
+
+
 @pytest.mark.parametrize(
     "question", ["Who is Bukele?", "What is CECOT?", "How many inmates can CECOT hold?", "When was it built?"]
 )
