@@ -10,7 +10,7 @@ from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.nlp import parse
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as EntitySpan
 from qa.retrieve.lexical import terms
 
@@ -46,6 +46,8 @@ _TIME_CLAUSE = re.compile(
     r"\b(?:when|while|after|before|until|once|during|since)\b(?:[^,;:.()\"“”]|\.(?=\s?\w)){3,80}",
     re.IGNORECASE,
 )
+
+_PHRASE_START = re.compile(r" (?:with|for|of|at|in|to|from|by|on|as|and) ")
 
 _HOW_MANY_UNIT = re.compile(r"\bhow (?:many|much)\s+([a-z]+)")
 
@@ -197,13 +199,18 @@ def _descriptions(name: str, doc: Doc) -> list[Span]:
     if before.endswith(","):
         start = max(before.rfind(",", 0, len(before) - 1) + 1, 0)
         phrase = before[start:-1].strip()
-        if phrase and phrase.split()[0] in ("The", "the", "A", "a", "An", "an") and len(phrase) <= 120:
+        opener = phrase.split()[0] if phrase else ""
+        if phrase and len(phrase) <= 120 and (opener.lower() in ("the", "a", "an") or opener.endswith(_POSSESSIVE)):
             begin = text.index(phrase, start)
             out.append(Span(begin, begin + len(phrase), 0, 0))
-    title = [t for t in doc if t.idx + len(t.text) <= at][-4:]
-    while title and title[0].pos_ not in ("PROPN", "NOUN"):
+    title: list[Token] = []  # "U.S. Secretary of State", "Emerson College professor", "President"
+    for token in reversed([t for t in doc if t.idx + len(t.text) <= at]):
+        if token.pos_ not in ("PROPN", "NOUN", "ADP") or token.ent_type_ == "PERSON" or len(title) == 5:
+            break
+        title.insert(0, token)
+    while title and title[0].pos_ == "ADP":
         title = title[1:]
-    if title and title[-1].idx + len(title[-1].text) == at - 1 and title[-1].pos_ == "NOUN":
+    if title and title[-1].idx + len(title[-1].text) == at - 1:
         out.append(Span(title[0].idx, title[-1].idx + len(title[-1].text), 0, 0))
     return out
 
@@ -230,6 +237,9 @@ def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int,
     for pattern, extra in ((_YEARS, 0), (_TIME_CLAUSE, 1)):
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
+            if pattern is _TIME_CLAUSE and end - start >= 80:  # cut at the limit: before its last phrase
+                cuts = list(_PHRASE_START.finditer(text, start + 10, end))
+                end = cuts[-1].start() if cuts else start + max(text.rfind(" ", start, end) - start, 3)
             if match.group().lower() in lowered or any(o.start <= start and end <= o.end for o in found + out):
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")

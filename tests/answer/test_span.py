@@ -181,3 +181,20 @@ def test_who_is_someone_the_question_names_is_how_the_sentence_describes_them() 
 def test_a_title_in_front_of_a_name_is_not_the_answer_the_name_is() -> None:
     sentence = "“It is a bizarre proposal,” Emerson College professor Mneesha Gellman told CNN."
     assert _short("Who called the proposal bizarre?", "who", sentence) == "Mneesha Gellman"
+
+
+def test_who_is_someone_titled_or_described_before_the_name() -> None:
+    sentence = "U.S. Secretary of State Marco Rubio said the president offered to accept deportees."
+    assert _short("Who is Marco Rubio?", "who", sentence) == "U.S. Secretary of State"
+    sentence = "Trump’s most vocal proponent, Elon Musk, called it a “great idea” on X."
+    assert _short("Who is Elon Musk?", "who", sentence) == "Trump’s most vocal proponent"
+
+
+def test_a_long_time_clause_is_cut_before_its_last_phrase() -> None:
+    sentence = (
+        "Rubio spoke during a signing ceremony for an unrelated civil nuclear agreement with El Salvador’s "
+        "foreign minister."
+    )
+    assert _short("When did Rubio speak?", "when", sentence) == (
+        "during a signing ceremony for an unrelated civil nuclear agreement"
+    )
