@@ -169,7 +169,10 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
     if qtype == "who" and (described := _WHO_IS.match(question)):
         options = _descriptions(described.group(1), doc) + options
     if qtype == "who" and (asked := _PREPOSITION_WHOM.search(question.lower())):
-        options = _objects_of(asked.group(1) or asked.group(2), doc, options)
+        preposition = asked.group(1) or asked.group(2) or asked.group(3)
+        # a name the tagger missed after the preposition ("to Rubio") is a candidate too
+        phrases = [p for p in _noun_phrases(q_terms, doc, anchors, len(preference)) if _follows(preposition, doc, p)]
+        options = _objects_of(preposition, doc, options + [p for p in phrases if p not in options])
     return options
 
 
@@ -215,19 +218,21 @@ def _descriptions(name: str, doc: Doc) -> list[Span]:
     return out
 
 
-# "With whom was it signed?", "... employed by who?": the preposition the answer follows.
-_PREPOSITION_WHOM = re.compile(r"^\s*(\w+) whom\b|\b(by|to|for|with|from|against) whom?\W*$")
+# "With whom was it signed?", "... employed by who?", "Who did he speak to?": the preposition the
+# answer follows.
+_PREPOSITION_WHOM = re.compile(
+    r"^\s*(\w+) whom\b|\b(by|to|for|with|from|against) whom?\W*$|^\s*who(?:m)?\b.*\b(to|by|for|with|from|against)\W*$"
+)
+
+
+def _follows(preposition: str, doc: Doc, span: Span) -> bool:
+    """The span stands right after the preposition (a determiner or two may come between)."""
+    return any(t.lower_ == preposition for t in [t for t in doc if t.idx < span.start][-2:])
 
 
 def _objects_of(preposition: str, doc: Doc, options: list[Span]) -> list[Span]:
     """ "With whom was it signed?": a span right after "with" is the answer, whatever its type."""
-    out = []
-    for option in options:
-        before = [t for t in doc if t.idx < option.start][-2:]
-        if any(t.lower_ == preposition for t in before):
-            option = replace(option, gap=0, rank=0, spread=0.0)
-        out.append(option)
-    return out
+    return [replace(o, gap=0, rank=0, spread=0.0) if _follows(preposition, doc, o) else o for o in options]
 
 
 def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int, found: list[Span]) -> list[Span]:

@@ -19,6 +19,7 @@ _OFFER_QUESTION = word_set(
     "offer offers offered offering agree agreed agrees willing proposal proposals propose proposed promise "
     "promised pledge pledged volunteer volunteered"
 )
+_AUXILIARIES = frozenset({"did", "does", "do", "will", "would", "has", "had", "have", "could", "can", "should"})
 # Verbs too general to narrow the answer down: "what did X say" wants everything X stated.
 _GENERIC = frozenset({"say", "tell", "state", "add", "comment", "report", "post", "write"})
 _STOP = word_set(
@@ -80,6 +81,8 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
     # "Who called the proposal bizarre?" asks who called it so, not who made an offer.
     offer = any(w in _OFFER_QUESTION for w in lowered) and not verbs
 
+    if speakers and lowered[0] in ("who", "whom") and len(lowered) > 1 and lowered[1] in _AUXILIARIES:
+        return []  # "Who did Bukele confirm his statements to?" names the speaker and asks for someone else
     found = list(attributions)
     if speakers:
         found = [a for a in found if a.speaker in speakers]

@@ -198,3 +198,8 @@ def test_a_long_time_clause_is_cut_before_its_last_phrase() -> None:
     assert _short("When did Rubio speak?", "when", sentence) == (
         "during a signing ceremony for an unrelated civil nuclear agreement"
     )
+
+
+def test_who_with_a_preposition_at_the_end_takes_what_follows_it_even_untagged() -> None:
+    sentence = "Bukele confirmed his statements to Rubio on X, stating that convicted US citizens could be taken."
+    assert _short("Who did Bukele confirm his statements to?", "who", sentence) == "Rubio"

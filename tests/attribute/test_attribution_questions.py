@@ -46,6 +46,13 @@ def test_who_said_by_content(found: list[Attribution]) -> None:
     assert got and got[0].speaker == "Elon Musk"
 
 
+def test_a_question_naming_the_speaker_and_asking_for_someone_else_is_left_to_retrieval(
+    found: list[Attribution],
+) -> None:
+    assert answer_attribution_question("Who did Bukele confirm his statements to?", found) == []
+    assert answer_attribution_question("Who did offer to take US citizens?", found)  # no speaker named
+
+
 def test_a_proposal_called_something_is_not_an_offer_question(found: list[Attribution]) -> None:
     # "proposal" alone would ask for offers (Bukele's); with "called" it asks who called it so.
     got = answer_attribution_question("Who called the proposal bizarre?", found)
