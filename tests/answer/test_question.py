@@ -16,6 +16,8 @@ from qa.answer.question import question_type
         ("Where is the prison?", "where"),
         ("Which region was Rubio touring?", "where"),
         ("How many inmates can it hold?", "how many"),
+        ("What is the capacity of CECOT?", "how many"),
+        ("What was the population of Warsaw in 1939?", "how many"),
         ("Which NFL team won Super Bowl 50?", "who"),
         ("What did Bukele offer?", "what"),
         ("Would El Salvador take legal residents?", "other"),
