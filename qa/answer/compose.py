@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from qa.answer.question import QuestionType, question_type
+from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_options, wants_region
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, PassageRef
@@ -14,8 +14,7 @@ from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
 
 NOT_FOUND = "The documents don't contain an answer to this question."
-_TYPED = ("how many",)
-_ENTITY_TYPES = ("who", "when", "where", "how many")
+_SPAN_REQUIRED = ("how many",)  # refused when no number fits
 _TYPED_POOL = 6
 
 
@@ -147,7 +146,7 @@ def compose(
     if (
         strength < settings.abstain_threshold
         or (strength < settings.abstain_unknown_name and unknown_names(question, catalog))
-        or (qtype in _TYPED and span is None)
+        or (qtype in _SPAN_REQUIRED and span is None)
     ):
         return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
 
@@ -241,7 +240,7 @@ def _choose(
     best sentence are read too (a quote whose speaker is named in the sentence before it).
     """
     main = candidates[0]
-    if qtype not in _ENTITY_TYPES:
+    if qtype not in TYPED:
         return main, None, None
     # A question naming the kind of place ("which region") wants a place of that kind (a LOC,
     # not a country or city): any sentence of the pool that names one beats a nearer GPE.

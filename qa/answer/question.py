@@ -43,6 +43,8 @@ ENTITY_LABELS: dict[QuestionType, frozenset[str]] = {
     "where": frozenset({"GPE", "LOC", "FAC", "ORG"}),
     "how many": frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"}),
 }
+# The question types whose reply leads with a short answer (a name, a date, a place, a number).
+TYPED: tuple[QuestionType, ...] = tuple(ENTITY_LABELS)
 
 
 _YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|would|will|should|has|have|had)\b")

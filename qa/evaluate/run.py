@@ -14,7 +14,7 @@ import numpy as np
 from tqdm import tqdm
 
 from qa.answer.compose import own_length
-from qa.answer.question import question_type
+from qa.answer.question import TYPED, question_type
 from qa.schema import Answer, Turn
 from qa.service import QAService
 
@@ -29,10 +29,6 @@ class Item:
     doc: str | None = None
     answer_start: int | None = None
     answerable: bool = True
-
-
-# Question types whose reply leads with a short answer (a name, a date, a place, a number).
-TYPED = ("who", "when", "where", "how many")
 
 
 def read_questions(path: Path) -> Iterator[Item]:
