@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.answer.question import ENTITY_LABELS, QuestionType
@@ -111,33 +113,59 @@ class Span:
     spread: float = 0.0
 
 
-def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span]:
-    """Every possible short answer in `sentence` that the question does not already name: entities of
-    a fitting type with the words that complete them, then the phrases that answer when no entity
-    does (years, time clauses, place phrases, noun phrases, bare numbers)."""
-    labels = ENTITY_LABELS.get(qtype)
-    if not labels:
-        return []
-    doc = parse(sentence)
-    q_terms = set(terms(question))
-    unit = _unit(question) if qtype == "how many" else None
-    anchors = {t.i: tt[0] for t in doc if (tt := terms(t.text)) and tt[0] in q_terms}
+@dataclass(frozen=True)
+class _Reading:
+    """What a question asks for, read once per question (span_options runs for every candidate)."""
+
+    labels: frozenset[str]
+    terms: frozenset[str]
+    preference: tuple[str, ...]
+    unit: str | None  # how many: the counted thing
+    described: str | None  # who is X: the X
+    preposition: str | None  # with whom / by who / who ... to: the preposition
+
+
+@lru_cache(maxsize=1024)
+def _reading(question: str, qtype: QuestionType) -> _Reading:
+    lowered = question.lower()
     preference = _PREFERENCE[qtype]
-    if qtype == "who" and _GROUPS.search(question.lower()):
+    if qtype == "who" and _GROUPS.search(lowered):
         preference = ("ORG", "NORP", "GPE", "PERSON")
     if qtype == "where" and wants_region(question):
         preference = ("LOC", "GPE", "FAC", "ORG")
     if qtype == "how many":
         preference = _how_many_preference(question, preference)
+    described = _WHO_IS.match(question) if qtype == "who" else None
+    asked = _PREPOSITION_WHOM.search(lowered) if qtype == "who" else None
+    return _Reading(
+        labels=ENTITY_LABELS[qtype],
+        terms=frozenset(terms(question)),
+        preference=preference,
+        unit=_unit(question) if qtype == "how many" else None,
+        described=described.group(1) if described else None,
+        preposition=next((g for g in asked.groups() if g), None) if asked else None,
+    )
+
+
+# How far an entity may take the nouns after it ("four" stories, "the University of Chicago" campus).
+_TAILS: dict[QuestionType, int] = {"who": 3, "where": 3, "how many": 1}
+
+
+def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span]:
+    """Every possible short answer in `sentence` that the question does not already name: entities of
+    a fitting type with the words that complete them, then the phrases that answer when no entity
+    does (years, time clauses, place phrases, noun phrases, bare numbers)."""
+    if qtype not in ENTITY_LABELS:
+        return []
+    asked = _reading(question, qtype)
+    doc = parse(sentence)
+    anchors = {t.i: tt[0] for t in doc if (tt := terms(t.text)) and tt[0] in asked.terms}
+    preference, unit, fallback = asked.preference, asked.unit, len(asked.preference)
     options: list[Span] = []
-    named = {ent.start: ent for ent in doc.ents if ent.label_ in labels and not _asked(ent.text, question, q_terms)}
-    for ent in doc.ents:
-        if ent.start not in named:
-            continue  # not a fitting type, or the question already names it: not the answer
+    named = {e.start: e for e in doc.ents if e.label_ in asked.labels and not _asked(e.text, question, asked.terms)}
+    for ent in named.values():
         possessive = doc[ent.end - 1].lower_ in _POSSESSIVE
-        end = _noun_tail(doc, ent.end) if qtype in ("who", "where") and not possessive else ent.end
-        if qtype == "how many":
-            end = _noun_tail(doc, ent.end, limit=1)  # "four" stories, "1.4" times
+        end = _noun_tail(doc, ent.end, _TAILS[qtype]) if qtype in _TAILS and not possessive else ent.end
         if qtype == "who" and end < len(doc) and end > ent.end and doc[end].ent_type_ == "PERSON":
             continue  # "Emerson College professor" is the title of the person named next
         if qtype == "who" and ent.label_ in ("GPE", "NORP"):
@@ -146,34 +174,50 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
             end = _chain(doc, end, named, _CHAINS[qtype])
         if end == ent.end and possessive and end - 1 > ent.start:
             end -= 1  # "El Salvador’s" alone answers as "El Salvador"
-        rank = preference.index(ent.label_) if ent.label_ in preference else len(preference)
+        rank = preference.index(ent.label_) if ent.label_ in preference else fallback
         has_unit = bool(unit) and (
             _followed_by(doc, end, unit or "")
             or any(t.text.lower().startswith(unit or "") for t in doc[ent.start : end])
         )
-        gap, spread = _gap(anchors, ent.start, end, len(doc))
-        options.append(Span(ent.start_char, doc[ent.start : end].end_char, gap, rank, has_unit, spread))
+        options.append(_option(doc, anchors, ent.start, end, rank, has_unit))
     if qtype == "when":
-        options += _when_fallbacks(question, doc, anchors, len(preference), options)
+        options += _when_fallbacks(question, doc, anchors, fallback, options)
     if qtype == "where":
-        options += _place_phrases(q_terms, doc, anchors, len(preference))
+        options += _place_phrases(asked.terms, doc, anchors, fallback)
     if qtype == "who" and not options:
-        options += _noun_phrases(q_terms, doc, anchors, len(preference))
+        options += _noun_phrases(asked.terms, doc, anchors, fallback)
     if not options and qtype == "how many":
         for token in doc:
-            if token.like_num and (tt := terms(token.text)) and tt[0] not in q_terms:
-                gap, spread = _gap(anchors, token.i, token.i + 1, len(doc))
+            if token.like_num and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
-                end_char = token.idx + len(token.text)
-                options.append(Span(token.idx, end_char, gap, len(preference), has_unit, spread))
-    if qtype == "who" and (described := _WHO_IS.match(question)):
-        options = _descriptions(described.group(1), doc) + options
-    if qtype == "who" and (asked := _PREPOSITION_WHOM.search(question.lower())):
-        preposition = asked.group(1) or asked.group(2) or asked.group(3)
+                options.append(_option(doc, anchors, token.i, token.i + 1, fallback, has_unit))
+    if asked.described:
+        options = _descriptions(asked.described, doc) + options
+    if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
-        phrases = [p for p in _noun_phrases(q_terms, doc, anchors, len(preference)) if _follows(preposition, doc, p)]
-        options = _objects_of(preposition, doc, options + [p for p in phrases if p not in options])
+        after = [p for p in _noun_phrases(asked.terms, doc, anchors, fallback) if _follows(asked.preposition, doc, p)]
+        options = _objects_of(asked.preposition, doc, options + [p for p in after if p not in options])
     return options
+
+
+def _option(
+    doc: Doc,
+    anchors: dict[int, str],
+    start: int,
+    end: int,
+    rank: int,
+    unit: bool = False,
+    chars: tuple[int, int] | None = None,
+) -> Span:
+    """The span of tokens [start, end) (or of `chars` inside them) as a short answer option."""
+    gap, spread = _gap(anchors, start, end, len(doc))
+    first, last = chars or (doc[start].idx, doc[start:end].end_char)
+    return Span(first, last, gap, rank, unit, spread)
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    """The index of the first token starting at or after `char`."""
+    return next((t.i for t in doc if t.idx >= char), len(doc))
 
 
 # "Who is Leti Volpp?": the answer describes someone the question already names.
@@ -195,8 +239,8 @@ def _descriptions(name: str, doc: Doc) -> list[Span]:
         start = after + 2
         stop = _APPOSITION_END.search(text, start)
         end = stop.start() if stop else len(text.rstrip("."))
-        first = next((t for t in doc if t.idx == start), None)
-        if start < end <= start + 120 and first is not None and first.pos_ in ("DET", "ADJ", "NOUN", "NUM"):
+        first = _token_at(doc, start)
+        if start < end <= start + 120 and first < len(doc) and doc[first].pos_ in ("DET", "ADJ", "NOUN", "NUM"):
             out.append(Span(start, end, 0, 0))
     before = text[:at].rstrip()
     if before.endswith(","):
@@ -207,7 +251,7 @@ def _descriptions(name: str, doc: Doc) -> list[Span]:
             begin = text.index(phrase, start)
             out.append(Span(begin, begin + len(phrase), 0, 0))
     title: list[Token] = []  # "U.S. Secretary of State", "Emerson College professor", "President"
-    for token in reversed([t for t in doc if t.idx + len(t.text) <= at]):
+    for token in reversed(doc[: _token_at(doc, at)]):
         if token.pos_ not in ("PROPN", "NOUN", "ADP") or token.ent_type_ == "PERSON" or len(title) == 5:
             break
         title.insert(0, token)
@@ -227,7 +271,8 @@ _PREPOSITION_WHOM = re.compile(
 
 def _follows(preposition: str, doc: Doc, span: Span) -> bool:
     """The span stands right after the preposition (a determiner or two may come between)."""
-    return any(t.lower_ == preposition for t in [t for t in doc if t.idx < span.start][-2:])
+    at = _token_at(doc, span.start)
+    return any(t.lower_ == preposition for t in doc[max(0, at - 2) : at])
 
 
 def _objects_of(preposition: str, doc: Doc, options: list[Span]) -> list[Span]:
@@ -249,7 +294,7 @@ def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int,
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is not None:
-                out.append(Span(start, end, *_placed(anchors, span.start, span.end, len(doc), rank + extra)))
+                out.append(_option(doc, anchors, span.start, span.end, rank + extra, chars=(start, end)))
     return out
 
 
@@ -273,12 +318,6 @@ def _gap(anchors: dict[int, str], start: int, end: int, default: int) -> tuple[i
     return min(distances), 0.5 * sum(distances) / len(distances)
 
 
-def _placed(anchors: dict[int, str], start: int, end: int, default: int, rank: int) -> tuple[int, int, bool, float]:
-    """A fallback span's gap, rank, unit (none) and spread, in Span's field order."""
-    gap, spread = _gap(anchors, start, end, default)
-    return gap, rank, False, spread
-
-
 _NOUNS = ("PROPN", "NOUN")
 
 
@@ -291,7 +330,7 @@ _CHAINS: dict[QuestionType, frozenset[str]] = {
 }
 
 
-def _asked(text: str, question: str, q_terms: set[str]) -> bool:
+def _asked(text: str, question: str, q_terms: frozenset[str]) -> bool:
     """The question already names this entity."""
     ent_terms = set(terms(text))
     return bool(ent_terms and ent_terms <= q_terms) or text.lower() in question.lower()
@@ -307,6 +346,17 @@ def _chain(doc: Doc, end: int, starts: dict[int, EntitySpan], joins: frozenset[s
         if following is None:
             break
         end = _noun_tail(doc, following.end)
+    return end
+
+
+def _phrase_end(doc: Doc, start: int, limit: int, within: Callable[[int], bool]) -> int:
+    """The end of the noun phrase from `start`: over at most `limit` tokens that `within` accepts,
+    then back to the last noun; `start` when there is none."""
+    end = start
+    while end < min(len(doc), start + limit) and within(end):
+        end += 1
+    while end > start and doc[end - 1].pos_ not in _NOUNS:
+        end -= 1
     return end
 
 
@@ -329,70 +379,48 @@ def _possessed(doc: Doc, end: int, limit: int = 4) -> int:
         end += 1
     elif doc[end - 1].lower_ not in _POSSESSIVE:
         return end
-    stop = min(len(doc), end + limit)
-    tail = end
-    while tail < stop and doc[tail].pos_ in ("ADJ", "NOUN", "PROPN"):
-        tail += 1
-    while tail > end and doc[tail - 1].pos_ not in _NOUNS:
-        tail -= 1
-    return tail if tail > end else end
+    return _phrase_end(doc, end, limit, lambda i: doc[i].pos_ in ("ADJ", "NOUN", "PROPN"))
 
 
 _PLACE_PREPOSITIONS = frozenset(
     {"in", "at", "on", "near", "inside", "within", "across", "through", "throughout", "into", "onto"}
     | {"outside", "along", "beside", "from", "to"}
 )
-_PHRASE_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "NUM", "CCONJ", "PART"})
-
-
 _NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "CCONJ", "PART"})
+_NP_START = _NP_POS - {"CCONJ", "PART"}
+_PHRASE_POS = _NP_POS | {"NUM"}  # a place phrase may hold a number ("at 10 Downing Street")
 
 
-def _noun_phrases(q_terms: set[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
+def _noun_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
     """ "Accountants", "the municipal building inspector": who-answers that name nobody."""
+
+    def within(i: int) -> bool:
+        nxt = doc[i + 1].pos_ if i + 1 < len(doc) else ""
+        return (
+            doc[i].pos_ in _NP_POS
+            or (doc[i].text == "," and nxt in _NOUNS)  # "a construction manager, design engineer"
+            or (doc[i].pos_ == "ADV" and nxt in ("ADJ", *_NOUNS))  # "the most cost efficient bidder"
+        )
+
     out: list[Span] = []
     i = 0
     while i < len(doc):
-        if doc[i].pos_ not in _NP_POS or doc[i].pos_ in ("CCONJ", "PART"):
-            i += 1
-            continue
-        end = i
-        while (
-            end < len(doc)
-            and end - i < 12
-            and (
-                doc[end].pos_ in _NP_POS
-                or (doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].pos_ in _NOUNS)
-                or (doc[end].pos_ == "ADV" and end + 1 < len(doc) and doc[end + 1].pos_ in ("ADJ", *_NOUNS))
-            )
-        ):
-            end += 1
-        stop = end
-        while end > i and doc[end - 1].pos_ not in _NOUNS:
-            end -= 1
+        end = _phrase_end(doc, i, 12, within) if doc[i].pos_ in _NP_START else i
         if end > i and not set(terms(doc[i:end].text)) <= q_terms:
-            out.append(Span(doc[i].idx, doc[i:end].end_char, *_placed(anchors, i, end, len(doc), rank)))
-        i = max(stop, i + 1)
+            out.append(_option(doc, anchors, i, end, rank))
+        i = max(end, i + 1)
     return out
 
 
-def _place_phrases(q_terms: set[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
+def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
     """ "on the sidelines", "in a modern context": where-answers that name no place entity."""
     out: list[Span] = []
     for token in doc:
         if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS:
             continue
-        end = token.i + 1
-        while end < len(doc) and end - token.i <= 8 and doc[end].pos_ in _PHRASE_POS:
-            end += 1
-        while end > token.i + 1 and doc[end - 1].pos_ not in _NOUNS:
-            end -= 1
-        if end == token.i + 1:
-            continue
-        phrase = doc[token.i + 1 : end]
-        if set(terms(phrase.text)) <= q_terms:
-            continue
-        out.append(Span(token.idx, phrase.end_char, *_placed(anchors, token.i, end, len(doc), rank)))
+        end = _phrase_end(doc, token.i + 1, 8, lambda i: doc[i].pos_ in _PHRASE_POS)
+        if end > token.i + 1 and not set(terms(doc[token.i + 1 : end].text)) <= q_terms:
+            out.append(_option(doc, anchors, token.i, end, rank))
     return out
 
 
