@@ -304,8 +304,8 @@ def _gap(anchors: dict[int, str], start: int, end: int, default: int) -> tuple[i
 
     The second ranks the spans of one sentence: a span beside one of the words ("a short pass to Tom
     Jones") loses to one amid all of them ("a 22-yard touchdown pass to Bob Brown" for "Who caught
-    the 22-yard touchdown pass?"). Squad-dev's 1,931 typed questions: 0.541 by the nearest word
-    alone, 0.557 with the spread. Sentences are compared by the nearest word only: a long sentence
+    the 22-yard touchdown pass?"). Squad-dev's typed questions (of all 4,961): 0.541 by the nearest
+    word alone, 0.556 with the spread. Sentences are compared by the nearest word only: a long sentence
     that spreads the question's words ("President Nayib Bukele ... El Salvador") is not worse for it.
     """
     if not anchors:
