@@ -72,6 +72,7 @@ def question_type(question: str) -> QuestionType:
 
 _ENDS_QUESTION = re.compile(r"\w+\W*$")
 _RELATIVE = re.compile(r"(?:where|when|who|whom|whose|which)\b")
+_WORD_OR_COMMA = re.compile(r"[\w']+|,")
 _LEADS_IN = frozenset(
     {"in", "of", "at", "on", "for", "from", "to", "by", "with", "and", "or", "but", "than", "about", "into"}
     | {"during", "since", "until", "among", "between", "under", "after", "before", ","}
@@ -80,5 +81,7 @@ _LEADS_IN = frozenset(
 
 def _relative(lowered: str, start: int) -> bool:
     """A question word right after a noun or verb ("the area where", "someone who") opens a clause."""
-    previous = re.findall(r"[\w']+|,", lowered[:start])
-    return bool(previous) and previous[-1] not in _LEADS_IN and bool(_RELATIVE.match(lowered, start))
+    if not _RELATIVE.match(lowered, start):
+        return False
+    previous = _WORD_OR_COMMA.findall(lowered, 0, start)
+    return bool(previous) and previous[-1] not in _LEADS_IN
