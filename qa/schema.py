@@ -117,4 +117,5 @@ class IngestReport:
     added: int = 0
     skipped: int = 0
     deleted: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # files skipped, and why
+    notes: list[str] = field(default_factory=list)  # what else a user should know (a full rebuild)

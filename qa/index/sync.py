@@ -13,7 +13,7 @@ from tqdm import tqdm
 from qa.config import Settings
 from qa.index.store import Store
 from qa.ingest.load import LoadError, check_inside, corpus_files, load_document
-from qa.ingest.split import split_document
+from qa.ingest.split import quote_frame, split_document
 from qa.schema import Chunk, IngestReport
 
 Progress = Callable[[float, str], None]
@@ -33,30 +33,32 @@ def _digest(path: Path) -> str:
 
 
 def _config_key(settings: Settings) -> dict[str, object]:
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 3}
+    # "v" counts changes to what is stored (4: quotation frames); an index of another is rebuilt.
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 4}
 
 
 def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:
-    """LangChain documents for both collections; metadata carries exact offsets."""
+    """LangChain documents for both collections; metadata carries exact offsets.
+
+    A sentence quoting someone also gets its frame (`quote_frame`), stored with the sentence's
+    offsets and `view: "frame"`: the catalog scores the sentence by the nearer of the two.
+    """
     for chunk in chunks:
         base: dict[str, str | int] = {"source": chunk.doc}
         if chunk.page is not None:
             base["page"] = chunk.page
         yield "chunks", Document(chunk.text, metadata={**base, "start": chunk.start, "end": chunk.end})
         for sentence in chunk.sentences:
-            yield (
-                "sentences",
-                Document(
-                    sentence.text,
-                    metadata={
-                        **base,
-                        "start": sentence.start,
-                        "end": sentence.end,
-                        "chunk_start": chunk.start,
-                        "chunk_end": chunk.end,
-                    },
-                ),
-            )
+            meta = {
+                **base,
+                "start": sentence.start,
+                "end": sentence.end,
+                "chunk_start": chunk.start,
+                "chunk_end": chunk.end,
+            }
+            yield "sentences", Document(sentence.text, metadata=meta)
+            if frame := quote_frame(sentence.text):
+                yield "sentences", Document(frame, metadata={**meta, "view": "frame"})
 
 
 def _index_files(
@@ -124,7 +126,7 @@ def sync_corpus(
     config = _config_key(settings)
     known: dict[str, str] = manifest["files"] if manifest.get("config") == config else {}
     if manifest.get("config") not in (None, config):
-        report.problems.append("chunking settings changed: re-indexing every file")
+        report.notes.append("chunking settings or index format changed: re-indexing every file")
     manifest = {"config": config, "files": dict(known)}
 
     present: dict[str, Path] = {}

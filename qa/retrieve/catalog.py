@@ -78,6 +78,12 @@ class Catalog:
     sentences: list[SentenceRef] = field(default_factory=list)
     passage_sentences: list[list[int]] = field(default_factory=list)
     sentence_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
+    # Further vectors of some sentences (a quoting sentence's frame), sorted by sentence; a
+    # sentence's cosine is the best of its own and its views'. Sentence i owns the views
+    # [view_first[i], view_first[i+1]).
+    view_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
+    view_sentence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    view_first: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     passage_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 1), np.float32))
     # Sentences are stored passage by passage: passage i owns sentences [first[i], first[i+1]).
     first_sentence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -152,22 +158,37 @@ def load_catalog(store: Store) -> Catalog:
     # Sentences are stored without their text (`TextlessChroma`): it is cut from the passage.
     sents = _read_all(store.sentences, ["metadatas", "embeddings"])
     keep: list[tuple[int, int, int, int]] = []
+    views: list[tuple[int, int, int, int]] = []
     for i, meta in enumerate(sents["metadatas"]):
         passage = by_start.get((str(meta["source"]), int(meta["chunk_start"])))
         if passage is None:
             continue  # a sentence whose passage is gone (interrupted run); never shown
-        keep.append((passage, int(meta["start"]), int(meta["end"]), i))
+        (views if meta.get("view") else keep).append((passage, int(meta["start"]), int(meta["end"]), i))
     keep.sort()
     vectors = []
     sentence_index: dict[str, int] = {}
+    by_offsets: dict[tuple[int, int, int], int] = {}
     for passage, start, end, i in keep:
         sentence_index[sents["ids"][i]] = len(catalog.sentences)
+        by_offsets[(passage, start, end)] = len(catalog.sentences)
         catalog.passage_sentences[passage].append(len(catalog.sentences))
         ref = catalog.passages[passage]
         text = ref.text[start - ref.start : end - ref.start]
         catalog.sentences.append(SentenceRef(ref.doc, start, end, text, passage))
         vectors.append(sents["embeddings"][i])
     catalog.sentence_vectors = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), np.float32)
+    owned = sorted(
+        (owner, i) for passage, start, end, i in views if (owner := by_offsets.get((passage, start, end))) is not None
+    )
+    for owner, i in owned:
+        sentence_index[sents["ids"][i]] = owner  # a view found by the HNSW index stands for its sentence
+    catalog.view_sentence = np.array([owner for owner, _ in owned], dtype=np.int64)
+    catalog.view_vectors = (
+        np.asarray([sents["embeddings"][i] for _, i in owned], dtype=np.float32)
+        if owned
+        else np.zeros((0, dim), np.float32)
+    )
+    catalog.view_first = np.searchsorted(catalog.view_sentence, np.arange(len(catalog.sentences) + 1))
     counts = np.array([len(ids) for ids in catalog.passage_sentences], dtype=np.int64)
     catalog.first_sentence = np.concatenate([[0], np.cumsum(counts)[:-1]]) if len(counts) else counts
     catalog.sentence_passage = np.array([s.passage for s in catalog.sentences], dtype=np.int64)

@@ -96,6 +96,25 @@ def _dense(vectors: np.ndarray, query: np.ndarray, settings: Settings, threads: 
         return vectors @ query
 
 
+def _nearer_views(cosines: np.ndarray, rows: np.ndarray | None, vector: np.ndarray, catalog: Catalog) -> None:
+    """Raise each sentence's cosine to its nearest view's, in place (`Catalog.view_vectors`).
+
+    `cosines[j]` belongs to sentence `rows[j]`, or to sentence j when `rows` is None.
+    """
+    if not catalog.view_sentence.size:
+        return
+    if rows is None:
+        np.maximum.at(cosines, catalog.view_sentence, catalog.view_vectors @ vector)
+        return
+    starts = catalog.view_first[rows]
+    counts = catalog.view_first[rows + 1] - starts
+    if not counts.any():
+        return
+    offsets = np.cumsum(counts) - counts
+    views = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+    np.maximum.at(cosines, np.repeat(np.arange(len(rows)), counts), catalog.view_vectors[views] @ vector)
+
+
 @lru_cache(maxsize=1)
 def _searches() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=2, thread_name_prefix="nearest-sentences")
@@ -122,6 +141,7 @@ def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
     if nearest is not None:
         return _bounded(query, catalog, settings, partial, sentence_lexical, nearest)
     sentence_dense = _dense(catalog.sentence_vectors, query.vector, settings)
+    _nearer_views(sentence_dense, None, query.vector, catalog)
     passage_score = partial + settings.w_sentence_dense * _per_passage_max(sentence_dense, catalog)
     return Signals(sentence_dense, sentence_lexical, passage_score)
 
@@ -136,6 +156,7 @@ def _best_sentences(
     offsets = np.cumsum(counts) - counts
     rows = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
     cosines = catalog.sentence_vectors[rows] @ vector
+    _nearer_views(cosines, rows, vector, catalog)
     best = np.zeros(len(passages), dtype=np.float32)
     has = counts > 0
     if has.any():

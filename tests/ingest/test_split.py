@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qa.ingest.load import load_document
-from qa.ingest.split import split_document, split_sentences
+from qa.ingest.split import quote_frame, split_document, split_sentences
 from qa.schema import SourceDocument
 
 SPLITS = [(1000, 0), (300, 60), (120, 30), (100, 0)]
@@ -114,3 +114,22 @@ def test_chunk_id_is_stable(tmp_path: Path) -> None:
     doc = SourceDocument("a.txt", "One sentence. Another sentence.")
     first = [c.id for c in split_document(doc, 1000, 0)]
     assert first == [c.id for c in split_document(doc, 1000, 0)] == ["a.txt:0-31"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "frame"),
+    [
+        (
+            "“The US is absolutely prohibited from deporting US citizens,” Leti Volpp, a law professor at "
+            "UC Berkeley, told CNN.",
+            "Leti Volpp, a law professor at UC Berkeley, told CNN",
+        ),
+        ('He said "this is a long quoted remark" to reporters.', "He said to reporters"),
+        ("“It is absolutely a bizarre proposal,” said Rubio.", None),  # two words left: no frame
+        ("The Harbour Museum opened in 1911.", None),  # nothing quoted
+        ("Legal Challenges With Deporting ‘Violent’ American Criminals", None),  # a scare quote
+        ("He called it a “great idea” on X.", None),  # too short to be a quotation
+    ],
+)
+def test_quote_frame_is_what_the_sentence_says_around_its_quotation(sentence: str, frame: str | None) -> None:
+    assert quote_frame(sentence) == frame

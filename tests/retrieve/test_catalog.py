@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
 
@@ -33,7 +35,8 @@ def test_catalog_keeps_pdf_pages(mixed_service: QAService) -> None:
 def test_catalog_matches_the_collections(mixed_service: QAService) -> None:
     catalog = mixed_service.catalog
     assert len(catalog.passages) == mixed_service.store.chunks.count()
-    assert len(catalog.sentences) == mixed_service.store.sentences.count()
+    frames = mixed_service.store.sentences.get(where={"view": "frame"})["ids"]
+    assert len(catalog.sentences) + len(frames) == mixed_service.store.sentences.count()
     assert catalog.sentence_vectors.shape == (len(catalog.sentences), mixed_service.encoder.dimension)
     assert sum(len(ids) for ids in catalog.doc_passages.values()) == len(catalog.passages)
 
@@ -54,3 +57,22 @@ def test_retrieval_finds_the_document_that_holds_the_fact(mixed_service: QAServi
         assert catalog.passages[hits[0].index].doc == doc, question
         scores = [h.score for h in hits]
         assert scores == sorted(scores, reverse=True)
+
+
+def test_a_quoting_sentence_is_as_near_as_its_frame(article_service: QAService) -> None:
+    """The frame ("Leti Volpp, a law professor at UC Berkeley ..., told CNN") is stored beside the
+    sentence; a question about the speaker scores the sentence by the nearer of the two."""
+    catalog, encoder = article_service.catalog, article_service.encoder
+    framed = {catalog.sentences[int(s)].text for s in catalog.view_sentence}
+    assert len(framed) == len(catalog.view_sentence) == 5  # one per sentence quoting someone
+    volpp = next(i for i, s in enumerate(catalog.sentences) if "Leti Volpp" in s.text)
+    assert volpp in catalog.view_sentence
+    question = "What does Leti Volpp specialize in?"
+    vector = encoder.encode([question])[0]
+    own = float(catalog.sentence_vectors[volpp] @ vector)
+    frame = float(catalog.view_vectors[list(catalog.view_sentence).index(volpp)] @ vector)
+    assert frame > own + 0.2  # the quotation drowns the speaker
+    _, sig = retrieve(make_query(question, vector), catalog, article_service.settings)
+    assert float(sig.sentence_dense[volpp]) == pytest.approx(frame, abs=1e-5)
+    answer = article_service.ask("What field does Mneesha Gellman study?")
+    assert not answer.abstained and "international politics" in answer.citations[0].quote

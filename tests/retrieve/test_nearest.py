@@ -19,6 +19,8 @@ QUESTIONS = [
     "When was the offer announced?",
     "What did critics say about the mega-prison?",
     "Which gangs are mentioned?",
+    "Where does Leti Volpp teach?",
+    "Which news network did Volpp speak to?",
     "What would El Salvador get in return?",
     "What is the capital of Australia?",
     "How many deportees has El Salvador already received?",
@@ -65,6 +67,7 @@ def test_hnsw_candidates_rank_exactly_as_the_full_scan(
 ) -> None:
     scan, ann = scanned.catalog, searched.catalog
     assert len(scan.sentences) == len(ann.sentences) > 400
+    assert len(scan.view_sentence) == len(ann.view_sentence) > 0  # quoting sentences' frames count too
     settings = Settings(k=k, ann_candidates=candidates)
     partly_scored = 0
     for question in QUESTIONS:
