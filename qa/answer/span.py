@@ -175,6 +175,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         if end == ent.end and possessive and end - 1 > ent.start:
             end -= 1  # "El Salvador’s" alone answers as "El Salvador"
         rank = preference.index(ent.label_) if ent.label_ in preference else fallback
+        if qtype == "where" and (_names_a_kind(doc, ent.label_, ent.end, end) or _origin(doc, ent.start, question)):
+            rank = fallback
         has_unit = bool(unit) and (
             _followed_by(doc, end, unit or "")
             or any(t.text.lower().startswith(unit or "") for t in doc[ent.start : end])
@@ -198,6 +200,18 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         after = [p for p in _noun_phrases(asked.terms, doc, anchors, fallback) if _follows(asked.preposition, doc, p)]
         options = _objects_of(asked.preposition, doc, options + [p for p in after if p not in options])
     return options
+
+
+def _names_a_kind(doc: Doc, label: str, ent_end: int, end: int) -> bool:
+    """A country naming a kind of thing, not a place: "US citizens", "Italian restaurants"."""
+    return label == "GPE" and end > ent_end and doc[end - 1].pos_ == "NOUN" and not doc[end - 1].ent_type_
+
+
+def _origin(doc: Doc, start: int, question: str) -> bool:
+    """A place things come from ("deportees from the U.S."), which answers where only when the
+    question asks where from."""
+    before = start - 1 - (start > 1 and doc[start - 1].lower_ == "the")
+    return before >= 0 and doc[before].lower_ == "from" and not re.search(r"\bfrom\b", question, re.IGNORECASE)
 
 
 def _option(

@@ -18,6 +18,30 @@ def _short(question: str, qtype: str, sentence: str) -> str | None:
 
 # (question, type, sentence, the short answer exactly), one row per rule; the id says the rule.
 EXACT = [
+    # "US citizens" are people, not a place; UC Berkeley stands beside the question's name too.
+    pytest.param(
+        "Where does Leti Volpp teach?",
+        "where",
+        "“The US is absolutely prohibited from deporting US citizens, whether they are incarcerated or not,” Leti "
+        "Volpp, a law professor at UC Berkeley who specializes in immigration law and citizenship theory, told CNN.",
+        "UC Berkeley",
+        id="country-naming-a-kind-is-no-place",
+    ),
+    # "from the U.S." is where the deportees come from, not where they go.
+    pytest.param(
+        "Where would the deportees be held?",
+        "where",
+        "Rubio said El Salvador’s president offered to accept deportees from the U.S. of any nationality.",
+        "El Salvador",
+        id="origin-is-no-answer-to-where",
+    ),
+    pytest.param(
+        "Where did the deportees come from?",
+        "where",
+        "Rubio said El Salvador’s president offered to accept deportees from the U.S. of any nationality.",
+        "U.S.",
+        id="origin-answers-where-from",
+    ),
     # "one" stands nearer the question's words, but only "3,837 yards" counts yards.
     pytest.param(
         "How many yards did Newton throw for in 2015?", "how many", SEASON, "3,837 yards", id="unit-inside-entity"
