@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from qa.answer.compose import _ellipsis, _trim, cite, own_length
 from qa.attribute.model import Attribution
-from qa.retrieve.catalog import Catalog
+from qa.retrieve.catalog import Catalog, PassageRef
 from qa.schema import Answer, Citation
 
 _MAX_STATEMENTS = 4
@@ -49,6 +49,27 @@ def compose_attributed(question: str, found: Sequence[Attribution], catalog: Cat
     return None
 
 
+_LEAD_IN = re.compile(r"[\w’'-]+(?: [\w’'-]+){0,2}")
+
+
+def _verb_phrase(a: Attribution, passage: PassageRef) -> str:
+    """The verb with the few words that complete it, as the sentence has them: between the speaker
+    and the statement ("called it a" “great idea”), or after the speaker when the statement came
+    first ("told CNN:"); else the verb alone."""
+    first = a.statement_start < a.speaker_start
+    lo, hi = (a.speaker_end, a.sentence_end) if first else (a.speaker_end, a.statement_start)
+    if lo < passage.start or hi > passage.end or hi <= lo:
+        return a.verb
+    text = passage.text[lo - passage.start : hi - passage.start]
+    found = re.search(rf"\b{re.escape(a.verb)}\b", text)
+    if not found:
+        return a.verb
+    rest = text[found.end() :].strip().rstrip('“".').strip()
+    if not rest or not _LEAD_IN.fullmatch(rest):
+        return a.verb
+    return f"{a.verb} {rest}:" if first else f"{a.verb} {rest}"
+
+
 def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer:
     speakers: list[str] = []
     for a in chosen:
@@ -66,12 +87,12 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
             n = len(citations) + 1
             citations.append(cite(n, a.statement_start + lo, a.statement[lo:hi], p, 1.0))
             quote = _ellipsis(lo, hi, a.statement)
-            quote = f"“{quote}”" if a.quoted else quote
-            parts.append(f"{a.verb} {quote} [{n}]")
+            quote = f"“{quote}”" if a.quoted and not re.search('[“”"]', quote) else quote
+            parts.append(f"{_verb_phrase(a, p)} {quote} [{n}]")
         own = [a for a in chosen if a.speaker == speaker]
         relayed = sorted({a.reported_by for a in own if a.reported_by})
         some = "" if all(a.reported_by for a in own) else "some "
-        via = f" ({some}as {', '.join(relayed)} reported)" if relayed else ""
+        via = f" ({some}reported by {', '.join(relayed)})" if relayed else ""
         sentences.append(f"{speaker}{via} " + "; ".join(parts))
     return Answer(
         question=question,

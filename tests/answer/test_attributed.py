@@ -30,6 +30,27 @@ def test_who_made_which_offer_lists_the_offers_with_citations(article_service: Q
     _check_citations(article_service, [c.to_dict() for c in answer.citations])
 
 
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        # the words that complete the verb come along: "called" alone would misquote Musk
+        ("Who praised the idea?", "Elon Musk called it a “great idea” [1]"),
+        # the statement came before the speaker: what follows the verb ("told CNN") comes first
+        ("What did Gellman say?", "Mneesha Gellman told CNN: “It is a bizarre"),
+        # Rubio relayed some of Bukele's offers
+        ("Who made which offer?", "Nayib Bukele (some reported by Marco Rubio) offered to accept deportees"),
+    ],
+)
+def test_statements_read_as_the_sentence_puts_them(article_service: QAService, question: str, start: str) -> None:
+    assert article_service.ask(question).text.startswith(start)
+
+
+def test_a_statement_holding_quotation_marks_is_not_quoted_again(article_service: QAService) -> None:
+    text = article_service.ask("What did Rubio say?").text
+    assert "said President Nayib Bukele “has agreed" in text
+    assert "““" not in text and "“President" not in text
+
+
 def test_an_attribution_answer_lists_the_retrieved_passages_as_any_answer_does(article_service: QAService) -> None:
     from qa.retrieve.hybrid import make_query, retrieve
 
