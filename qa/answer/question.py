@@ -15,7 +15,8 @@ _PATTERNS: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"\bhow (many|much|long|far|old|large|big|tall|high|often)\b"
             + "|"
             + _WHICH.format("number|percentage|percent|amount")
-            + r"|\bwhat (?:is|was|are|were) the (?:\w+ )?(?:capacity|population|number|size|length|height|cost|price)\b"
+            + r"|\bwhat (?:is|was|are|were) (?:the|its|their) (?:\w+ )?"
+            + r"(?:capacity|population|number|size|length|height|cost|price)\b"
         ),
     ),
     (

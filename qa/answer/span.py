@@ -175,8 +175,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         if end == ent.end and possessive and end - 1 > ent.start:
             end -= 1  # "El Salvador’s" alone answers as "El Salvador"
         rank = preference.index(ent.label_) if ent.label_ in preference else fallback
-        if qtype == "where" and (_names_a_kind(doc, ent.label_, ent.end, end) or _origin(doc, ent.start, question)):
-            rank = fallback
+        if qtype == "where" and (_names_a_kind(doc, ent, end) or _origin(doc, ent.start, question)):
+            rank = fallback + 2  # well after place phrases too
         has_unit = bool(unit) and (
             _followed_by(doc, end, unit or "")
             or any(t.text.lower().startswith(unit or "") for t in doc[ent.start : end])
@@ -202,9 +202,13 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
     return options
 
 
-def _names_a_kind(doc: Doc, label: str, ent_end: int, end: int) -> bool:
-    """A country naming a kind of thing, not a place: "US citizens", "Italian restaurants"."""
-    return label == "GPE" and end > ent_end and doc[end - 1].pos_ == "NOUN" and not doc[end - 1].ent_type_
+def _names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
+    """An entity naming a kind of thing, not a place: a country before a noun ("US citizens"), or
+    an owner that is no place ("Trump’s most vocal proponent")."""
+    if ent.label_ == "GPE":
+        return end > ent.end and doc[end - 1].pos_ == "NOUN" and not doc[end - 1].ent_type_
+    owner = doc[ent.end - 1].lower_ in _POSSESSIVE or (ent.end < len(doc) and doc[ent.end].lower_ in _POSSESSIVE)
+    return owner and ent.label_ != "LOC"
 
 
 def _origin(doc: Doc, start: int, question: str) -> bool:
@@ -426,6 +430,13 @@ def _noun_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], ra
     return out
 
 
+def _adds_words(phrase: EntitySpan, q_terms: frozenset[str]) -> bool:
+    """Whether a phrase says more than the question: a word it lacks, or a name too short to be a
+    term ("on X")."""
+    found = set(terms(phrase.text))
+    return not found <= q_terms if found else any(t.pos_ in ("NOUN", "PROPN") for t in phrase)
+
+
 def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
     """ "on the sidelines", "in a modern context": where-answers that name no place entity."""
     out: list[Span] = []
@@ -433,7 +444,8 @@ def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], r
         if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS:
             continue
         end = _phrase_end(doc, token.i + 1, 8, lambda i: doc[i].pos_ in _PHRASE_POS)
-        if end > token.i + 1 and not set(terms(doc[token.i + 1 : end].text)) <= q_terms:
+        phrase = doc[token.i + 1 : end]
+        if end > token.i + 1 and _adds_words(phrase, q_terms) and not any(t.ent_type_ == "PERSON" for t in phrase):
             out.append(_option(doc, anchors, token.i, end, rank))
     return out
 

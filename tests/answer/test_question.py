@@ -17,6 +17,7 @@ from qa.answer.question import question_type
         ("Which region was Rubio touring?", "where"),
         ("How many inmates can it hold?", "how many"),
         ("What is the capacity of CECOT?", "how many"),
+        ("What is its capacity?", "how many"),  # a follow-up about something named before
         ("What was the population of Warsaw in 1939?", "how many"),
         ("Which NFL team won Super Bowl 50?", "who"),
         ("What did Bukele offer?", "what"),

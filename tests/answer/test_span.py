@@ -35,6 +35,14 @@ EXACT = [
         "El Salvador",
         id="origin-is-no-answer-to-where",
     ),
+    # Trump's proponent is no place; the platform named by one letter is a place phrase.
+    pytest.param(
+        "Where did Elon Musk say it?",
+        "where",
+        "Trump’s most vocal proponent, Elon Musk, called it a “great idea” on X.",
+        "on X.",
+        id="owner-is-no-place-and-one-letter-names-count",
+    ),
     pytest.param(
         "Where did the deportees come from?",
         "where",
