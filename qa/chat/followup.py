@@ -38,6 +38,10 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
     if _PERSON_PRONOUN.search(question):
         person = _last_person(history)
         if person:
+            # Documents refer back to someone by surname ("Bukele confirmed ..."); the full name
+            # would favour the one sentence that introduces them (measured on the article's
+            # "What did he ask for in return?").
+            person = person.split()[-1]
 
             def swap(match: re.Match[str]) -> str:
                 word = match.group(1).lower()

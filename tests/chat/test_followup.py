@@ -19,17 +19,17 @@ def test_without_history_the_question_is_unchanged() -> None:
         (
             [Turn("Who runs the glacier station radio?", "Ingrid Solberg does.")],
             "Where does she work?",
-            "Ingrid Solberg",
+            "Solberg",
         ),
         (
             [Turn("Who is the president of El Salvador?", "Nayib Bukele is the president.")],
             "What did he offer the United States?",
-            "Nayib Bukele",
+            "Bukele",
         ),
         (
             [Turn("Who spoke to CNN about deporting citizens?", "Leti Volpp, a law professor, told CNN.")],
             "What does she specialize in?",
-            "Leti Volpp",
+            "Volpp",
         ),
     ],
 )
@@ -44,17 +44,17 @@ def test_the_latest_person_wins() -> None:
         Turn("Who is the Secretary of State?", "Marco Rubio is."),
         Turn("Who runs the prison system?", "Nayib Bukele does."),
     ]
-    assert "Nayib Bukele" in resolve("What did he confirm on X?", history)
+    assert resolve("What did he confirm on X?", history) == "What did Bukele confirm on X?"
 
 
 def test_possessive_pronoun() -> None:
     history = [Turn("Who is the US Secretary of State?", "Marco Rubio is.")]
-    assert "Marco Rubio's" in resolve("What was the purpose of his visit?", history)
+    assert resolve("What was the purpose of his visit?", history) == "What was the purpose of Rubio's visit?"
 
 
 def test_person_from_the_question_beats_an_organisation_in_the_answer() -> None:
     history = [Turn("Who is Mneesha Gellman?", "an Emerson College professor")]
-    assert "Mneesha Gellman" in resolve("What did she call the proposal?", history)
+    assert resolve("What did she call the proposal?", history) == "What did Gellman call the proposal?"
 
 
 def test_follow_up_is_answered_from_the_history(article_service: QAService) -> None:
@@ -75,3 +75,11 @@ def test_follow_up_about_a_person_in_my_own_words(article_service: QAService) ->
     doc = article_service.document(answer.citations[0].doc)
     for c in answer.citations:
         assert doc.text[c.start : c.end] == c.quote
+
+
+def test_a_person_is_named_as_the_documents_refer_back_to_them(article_service: QAService) -> None:
+    """Only the sentence introducing Bukele says "Nayib"; after it he is "Bukele", as in the answer."""
+    history = [Turn("Who made the offer to jail deportees?", "Nayib Bukele offered to accept deportees")]
+    answer = article_service.ask("What did he ask for in return?", history)
+    assert answer.resolved_question == "What did Bukele ask for in return?"
+    assert "in exchange for a fee" in answer.citations[0].quote

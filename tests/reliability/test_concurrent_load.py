@@ -24,12 +24,12 @@ QUESTIONS = 10
 # any moment different sessions are in different conversations about different people.
 CONVERSATIONS: list[list[tuple[str, str, str | None]]] = [
     [("What is CECOT?", "Terrorism Confinement Center", None), ("How many inmates can it hold?", "40,000", "CECOT")],
-    [("Who is Leti Volpp?", "UC Berkeley", None), ("What does she specialize in?", "immigration law", "Leti Volpp")],
-    [("Who confirmed the offer on X?", "Bukele", None), ("What did he say on X?", "Bukele", "Nayib Bukele")],
+    [("Who is Leti Volpp?", "UC Berkeley", None), ("What does she specialize in?", "immigration law", "Volpp")],
+    [("Who confirmed the offer on X?", "Bukele", None), ("What did he say on X?", "Bukele", "Bukele")],
     [("Who is Mneesha Gellman?", "Emerson College", None), ("What did she call the proposal?", "bizarre", "Gellman")],
     [("Where was Rubio visiting?", "Central America", None)],
     [("Can the US deport its own citizens?", "absolutely prohibited", None)],
-    [("Who called it a great idea?", "Musk", None), ("Where did he say it?", "on X", "Elon Musk")],
+    [("Who called it a great idea?", "Musk", None), ("Where did he say it?", "on X", "Musk")],
 ]
 
 UPLOAD = (
