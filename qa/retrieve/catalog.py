@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,6 +124,21 @@ def _read_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
     return out
 
 
+_OPENING_PRONOUN = re.compile(r"^(he|she|they|it|his|her|its|their)\b", re.IGNORECASE)
+_NAME = re.compile(r"\b[A-Z][\w’'-]+")
+
+
+def _referents(catalog: Catalog, i: int) -> list[str]:
+    """The names of the sentence before, for a sentence that opens with a pronoun: in "Rubio's
+    announcement came during his visit. He was reportedly visiting El Salvador to press ...", the
+    second sentence is about Rubio too, and BM25 and coverage should know it (squad-dev: reply holds
+    the answer 0.808 -> 0.812)."""
+    sentence = catalog.sentences[i]
+    if i == 0 or catalog.sentences[i - 1].passage != sentence.passage or not _OPENING_PRONOUN.match(sentence.text):
+        return []
+    return [t for word in _NAME.findall(catalog.sentences[i - 1].text) for t in terms(word)]
+
+
 def load_catalog(store: Store) -> Catalog:
     """Read passages and sentences (with their vectors) back from Chroma, in document order."""
     chunks = _read_all(store.chunks, ["documents", "metadatas", "embeddings"])
@@ -204,7 +220,7 @@ def load_catalog(store: Store) -> Catalog:
     )
     # Titles are searched with BM25 but not embedded: "Super Bowl 50: It opened in 1902." matches
     # the article's name, while a long title embedded with every sentence drowns the sentence.
-    sentence_terms = [terms(s.text) for s in catalog.sentences]
+    sentence_terms = [terms(s.text) + _referents(catalog, i) for i, s in enumerate(catalog.sentences)]
     catalog.sentence_terms = [frozenset(t) for t in sentence_terms]
     catalog.sentences_lexical = Lexical(
         tokenized=[titles[s.doc] + t for s, t in zip(catalog.sentences, sentence_terms, strict=True)]

@@ -76,3 +76,18 @@ def test_a_quoting_sentence_is_as_near_as_its_frame(article_service: QAService) 
     assert float(sig.sentence_dense[volpp]) == pytest.approx(frame, abs=1e-5)
     answer = article_service.ask("What field does Mneesha Gellman study?")
     assert not answer.abstained and "international politics" in answer.citations[0].quote
+
+
+def test_a_sentence_opening_with_a_pronoun_knows_the_names_before_it(article_service: QAService) -> None:
+    """ "He was reportedly visiting El Salvador ..." follows "Rubio’s announcement came during his
+    visit to Central America ...": BM25 and coverage count it as a sentence about Rubio."""
+    catalog = article_service.catalog
+    texts = [s.text for s in catalog.sentences]
+    visiting = next(i for i, t in enumerate(texts) if t.startswith("He was reportedly visiting"))
+    assert "Rubio" not in texts[visiting] and texts[visiting - 1].startswith("Rubio’s announcement")
+    assert {"rubio", "central", "america"} <= catalog.sentence_terms[visiting]
+    scores = catalog.sentences_lexical.scores(["rubio"])
+    assert scores[visiting] > 0
+    # a sentence that names its own subject takes nothing from the one before
+    cecot = next(i for i, t in enumerate(texts) if t.startswith("El Salvador’s Terrorism Confinement Center"))
+    assert "bukel" not in catalog.sentence_terms[cecot] and "bukel" in catalog.sentence_terms[cecot - 1]
