@@ -199,7 +199,44 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
         after = [p for p in _noun_phrases(asked.terms, doc, anchors, fallback) if _follows(asked.preposition, doc, p)]
         options = _objects_of(asked.preposition, doc, options + [p for p in after if p not in options])
+    elif qtype == "who" and not _NOT_ACTIVE.search(question) and (agents := _passive_agents(doc, anchors)):
+        # "The show was headlined by the British rock group Coldplay": the whole agent, first
+        phrases = [p for j in sorted(agents) if (p := _agent(doc, j + 1))]
+        options = phrases + [o for o in options if o not in phrases]
     return options
+
+
+# Questions whose answer is not the doer: "... tackled by Stewart?", "Who did Abercrombie
+# replace?", "Who was assigned to ...?" (the passive's agent answers only "who <verb>ed ...?").
+_NOT_ACTIVE = re.compile(r"\bby\b|^\s*who(?:m)?\s+(?:did|does|do|was|were|is|are)\b", re.IGNORECASE)
+
+
+def _agent(doc: Doc, start: int) -> Span | None:
+    """The doer named from `start` (after "by"): the person it names ("Mayor Jane Smith" -> "Jane
+    Smith"), else the whole noun phrase ("the courts of member states"), never a date after it."""
+
+    def within(i: int) -> bool:
+        return (doc[i].pos_ in _AGENT_POS or doc[i].lower_ == "of") and doc[i].ent_type_ not in ("DATE", "TIME")
+
+    end = _phrase_end(doc, start, 12, within)
+    if end == start:
+        return None
+    person = next((e for e in doc[start:end].ents if e.label_ == "PERSON"), None)
+    first, last = (person.start, person.end) if person else (start, end)
+    return Span(doc[first].idx, doc[first:last].end_char, 0, 0)
+
+
+def _passive_agents(doc: Doc, anchors: dict[int, str]) -> frozenset[int]:
+    """Where "by" follows one of the question's verbs in the passive: "Who headlined the show?"
+    is answered by what follows "The show was headlined by ..."."""
+    found = set()
+    for i in anchors:
+        j = i + 1
+        while j < len(doc) and doc[j].pos_ == "ADV":
+            j += 1
+        if doc[i].tag_ == "VBN" and j < len(doc) and doc[j].lower_ == "by":
+            found.add(j)
+    return frozenset(found)
 
 
 def _names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
@@ -407,6 +444,7 @@ _PLACE_PREPOSITIONS = frozenset(
 _NP_POS = frozenset({"DET", "ADJ", "PROPN", "NOUN", "CCONJ", "PART"})
 _NP_START = _NP_POS - {"CCONJ", "PART"}
 _PHRASE_POS = _NP_POS | {"NUM"}  # a place phrase may hold a number ("at 10 Downing Street")
+_AGENT_POS = _PHRASE_POS | {"CCONJ"}
 
 
 def _noun_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:

@@ -18,6 +18,23 @@ def _short(question: str, qtype: str, sentence: str) -> str | None:
 
 # (question, type, sentence, the short answer exactly), one row per rule; the id says the rule.
 EXACT = [
+    # "Who headlined ...?" asked of a passive sentence: the agent after "headlined by", whole.
+    pytest.param(
+        "Who headlined the halftime show?",
+        "who",
+        "The halftime show was headlined by the British rock group Coldplay with special guest performers "
+        "Beyoncé and Bruno Mars.",
+        "the British rock group Coldplay",
+        id="passive-agent-answers-who-did-it",
+    ),
+    # ... but not when the question asks who was acted on.
+    pytest.param(
+        "Who did Abercrombie replace as commander?",
+        "who",
+        "Shirley was replaced by Abercrombie in 1756 as commander.",
+        "Shirley",
+        id="passive-agent-not-for-object-questions",
+    ),
     # "US citizens" are people, not a place; UC Berkeley stands beside the question's name too.
     pytest.param(
         "Where does Leti Volpp teach?",
