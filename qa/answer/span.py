@@ -186,6 +186,9 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         options += _when_fallbacks(question, doc, anchors, fallback, options)
     if qtype == "where":
         options += _place_phrases(asked.terms, doc, anchors, fallback)
+        if places := _verb_places(doc, anchors):
+            # "Where did the Broncos practice?": what follows "practiced at" first
+            options = [replace(o, gap=0, rank=0, spread=0.0) if _right_after(doc, o, places) else o for o in options]
     if qtype == "who" and not options:
         options += _noun_phrases(asked.terms, doc, anchors, fallback)
     if not options and qtype == "how many":
@@ -224,6 +227,26 @@ def _agent(doc: Doc, start: int) -> Span | None:
     person = next((e for e in doc[start:end].ents if e.label_ == "PERSON"), None)
     first, last = (person.start, person.end) if person else (start, end)
     return Span(doc[first].idx, doc[first:last].end_char, 0, 0)
+
+
+def _verb_places(doc: Doc, anchors: dict[int, str]) -> frozenset[int]:
+    """Place prepositions right after one of the question's verbs ("practiced at", "moved to")."""
+    found = set()
+    for i in anchors:
+        j = i + 1
+        while j < len(doc) and doc[j].pos_ in ("ADV", "PRON"):  # "house them in", "located mostly in"
+            j += 1
+        if doc[i].pos_ == "VERB" and j < len(doc) and doc[j].pos_ == "ADP" and doc[j].lower_ in _PLACE_PREPOSITIONS:
+            found.add(j)
+    return frozenset(found)
+
+
+def _right_after(doc: Doc, span: Span, positions: frozenset[int]) -> bool:
+    """The span starts at one of `positions` or right after it (determiners may come between)."""
+    at = _token_at(doc, span.start)
+    return at in positions or any(
+        k in positions and all(t.pos_ == "DET" for t in doc[k + 1 : at]) for k in range(max(0, at - 3), at)
+    )
 
 
 def _passive_agents(doc: Doc, anchors: dict[int, str]) -> frozenset[int]:
@@ -481,7 +504,10 @@ def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], r
     for token in doc:
         if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS:
             continue
-        end = _phrase_end(doc, token.i + 1, 8, lambda i: doc[i].pos_ in _PHRASE_POS)
+        # over "of" too: "in the arid plains of Central Asia", "within the borders of Warsaw"
+        end = _phrase_end(
+            doc, token.i + 1, 12, lambda i: doc[i].pos_ in _PHRASE_POS or doc[i].lower_ == "of" or doc[i].tag_ == "PRP$"
+        )
         phrase = doc[token.i + 1 : end]
         if end > token.i + 1 and _adds_words(phrase, q_terms) and not any(t.ent_type_ == "PERSON" for t in phrase):
             out.append(_option(doc, anchors, token.i, end, rank))

@@ -18,6 +18,22 @@ def _short(question: str, qtype: str, sentence: str) -> str | None:
 
 # (question, type, sentence, the short answer exactly), one row per rule; the id says the rule.
 EXACT = [
+    # the place right after the question's verb ("practiced at") beats one beside its subject
+    pytest.param(
+        "Where did the Broncos practice for the Super Bowl?",
+        "where",
+        "The Broncos practiced at Stanford University and stayed at the Santa Clara Marriott.",
+        "Stanford University",
+        id="place-after-the-question-verb",
+    ),
+    # a place phrase runs over "of" to the place it names
+    pytest.param(
+        "Where did the black death originate?",
+        "where",
+        "The plague is thought to have originated in the arid plains of Central Asia, where it then travelled.",
+        "in the arid plains of Central Asia",
+        id="place-phrase-over-of",
+    ),
     # "Who headlined ...?" asked of a passive sentence: the agent after "headlined by", whole.
     pytest.param(
         "Who headlined the halftime show?",
