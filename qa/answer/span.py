@@ -181,7 +181,9 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
             _followed_by(doc, end, unit or "")
             or any(t.text.lower().startswith(unit or "") for t in doc[ent.start : end])
         )
-        options.append(_option(doc, anchors, ent.start, end, rank, has_unit))
+        # the tagger leaves the currency sign out of a sum of money: "$100,000", not "100,000"
+        start = ent.start - 1 if ent.start and doc[ent.start - 1].tag_ == "$" else ent.start
+        options.append(_option(doc, anchors, start, end, rank, has_unit))
     if qtype == "when":
         options += _when_fallbacks(question, doc, anchors, fallback, options)
     if qtype == "where":
