@@ -123,6 +123,22 @@ class _Reading:
     unit: str | None  # how many: the counted thing
     described: str | None  # who is X: the X
     preposition: str | None  # with whom / by who / who ... to: the preposition
+    shape: re.Pattern[str] | None = None  # when: what a fitting date holds ("what year": a year)
+
+
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+# "In what year ...?" wants a year, "what month" a month, "what day of the week" a weekday: dates
+# of another shape in the sentence come after those that fit.
+_DATE_SHAPES = [
+    (re.compile(r"\b(?:what|which) year\b"), re.compile(r"\b\d{3,4}s?\b")),
+    (re.compile(r"\b(?:what|which) month\b"), re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)),
+    (
+        re.compile(r"\bday of the week\b|\b(?:what|which) day\b"),
+        re.compile(rf"\b(?:{_WEEKDAYS})\b|\b\d{{1,2}}\b", re.IGNORECASE),
+    ),
+    (re.compile(r"\b(?:what|which) century\b"), re.compile(r"\bcentury\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{3,4}s?\b")),
+]
 
 
 @lru_cache(maxsize=1024)
@@ -137,7 +153,9 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         preference = _how_many_preference(question, preference)
     described = _WHO_IS.match(question) if qtype == "who" else None
     asked = _PREPOSITION_WHOM.search(lowered) if qtype == "who" else None
+    shape = next((form for asks, form in _DATE_SHAPES if asks.search(lowered)), None) if qtype == "when" else None
     return _Reading(
+        shape=shape,
         labels=ENTITY_LABELS[qtype],
         terms=frozenset(terms(question)),
         preference=preference,
@@ -181,6 +199,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
             _followed_by(doc, end, unit or "")
             or any(t.text.lower().startswith(unit or "") for t in doc[ent.start : end])
         )
+        if asked.shape and not asked.shape.search(doc[ent.start : end].text):
+            rank += 1
         # the tagger leaves the currency sign out of a sum of money: "$100,000", not "100,000"
         start = ent.start - 1 if ent.start and doc[ent.start - 1].tag_ == "$" else ent.start
         options.append(_option(doc, anchors, start, end, rank, has_unit))
