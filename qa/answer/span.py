@@ -123,7 +123,9 @@ class _Reading:
     unit: str | None  # how many: the counted thing
     described: str | None  # who is X: the X
     preposition: str | None  # with whom / by who / who ... to: the preposition
-    shape: re.Pattern[str] | None = None  # when: what a fitting date holds ("what year": a year)
+    shape: re.Pattern[str] | None  # when: what a fitting date holds ("what year": a year)
+    asks_from: bool  # where: "... come from?" (else a place things come from is no answer)
+    asks_doer: bool  # who: "Who <verb>ed ...?" (so a passive sentence's agent answers)
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -156,6 +158,8 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
     shape = next((form for asks, form in _DATE_SHAPES if asks.search(lowered)), None) if qtype == "when" else None
     return _Reading(
         shape=shape,
+        asks_from=bool(_FROM.search(lowered)),
+        asks_doer=qtype == "who" and not _NOT_ACTIVE.search(question),
         labels=ENTITY_LABELS[qtype],
         terms=frozenset(terms(question)),
         preference=preference,
@@ -193,7 +197,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         if end == ent.end and possessive and end - 1 > ent.start:
             end -= 1  # "El Salvador’s" alone answers as "El Salvador"
         rank = preference.index(ent.label_) if ent.label_ in preference else fallback
-        if qtype == "where" and (_names_a_kind(doc, ent, end) or _origin(doc, ent.start, question)):
+        if qtype == "where" and (_names_a_kind(doc, ent, end) or (not asked.asks_from and _origin(doc, ent.start))):
             rank = fallback + 2  # well after place phrases too
         has_unit = bool(unit) and (
             _followed_by(doc, end, unit or "")
@@ -208,11 +212,12 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         options += _when_fallbacks(question, doc, anchors, fallback, options)
     if qtype == "where":
         options += _place_phrases(asked.terms, doc, anchors, fallback)
-        if places := _verb_places(doc, anchors):
+        if places := _after_verbs(doc, anchors, _place_follows, skip=("ADV", "PRON")):
             # "Where did the Broncos practice?": what follows "practiced at" first
             options = [replace(o, gap=0, rank=0, spread=0.0) if _right_after(doc, o, places) else o for o in options]
+    phrases = _noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
     if qtype == "who" and not options:
-        options += _noun_phrases(asked.terms, doc, anchors, fallback)
+        options += phrases
     if not options and qtype == "how many":
         for token in doc:
             if token.like_num and (tt := terms(token.text)) and tt[0] not in asked.terms:
@@ -222,12 +227,12 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
         options = _descriptions(asked.described, doc) + options
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
-        after = [p for p in _noun_phrases(asked.terms, doc, anchors, fallback) if _follows(asked.preposition, doc, p)]
+        after = [p for p in phrases if _follows(asked.preposition, doc, p)]
         options = _objects_of(asked.preposition, doc, options + [p for p in after if p not in options])
-    elif qtype == "who" and not _NOT_ACTIVE.search(question) and (agents := _passive_agents(doc, anchors)):
+    elif asked.asks_doer and (agents := _after_verbs(doc, anchors, _agent_follows)):
         # "The show was headlined by the British rock group Coldplay": the whole agent, first
-        phrases = [p for j in sorted(agents) if (p := _agent(doc, j + 1))]
-        options = phrases + [o for o in options if o not in phrases]
+        doers = [p for j in sorted(agents) if (p := _agent(doc, j + 1))]
+        options = doers + [o for o in options if o not in doers]
     return options
 
 
@@ -251,16 +256,29 @@ def _agent(doc: Doc, start: int) -> Span | None:
     return Span(doc[first].idx, doc[first:last].end_char, 0, 0)
 
 
-def _verb_places(doc: Doc, anchors: dict[int, str]) -> frozenset[int]:
-    """Place prepositions right after one of the question's verbs ("practiced at", "moved to")."""
+def _after_verbs(
+    doc: Doc, anchors: dict[int, str], fits: Callable[[Token, Token], bool], skip: tuple[str, ...] = ("ADV",)
+) -> frozenset[int]:
+    """Where a word that `fits` follows one of the question's words (past adverbs and the like):
+    "headlined by" for who-questions, "practiced at" for where-questions."""
     found = set()
     for i in anchors:
         j = i + 1
-        while j < len(doc) and doc[j].pos_ in ("ADV", "PRON"):  # "house them in", "located mostly in"
+        while j < len(doc) and doc[j].pos_ in skip:  # "located mostly in", "house them in"
             j += 1
-        if doc[i].pos_ == "VERB" and j < len(doc) and doc[j].pos_ == "ADP" and doc[j].lower_ in _PLACE_PREPOSITIONS:
+        if j < len(doc) and fits(doc[i], doc[j]):
             found.add(j)
     return frozenset(found)
+
+
+def _agent_follows(verb: Token, word: Token) -> bool:
+    """ "The show was headlined by ...": a participle of the question's verb, then "by"."""
+    return verb.tag_ == "VBN" and word.lower_ == "by"
+
+
+def _place_follows(verb: Token, word: Token) -> bool:
+    """ "The Broncos practiced at ...": the question's verb, then a place preposition."""
+    return verb.pos_ == "VERB" and word.pos_ == "ADP" and word.lower_ in _PLACE_PREPOSITIONS
 
 
 def _right_after(doc: Doc, span: Span, positions: frozenset[int]) -> bool:
@@ -269,19 +287,6 @@ def _right_after(doc: Doc, span: Span, positions: frozenset[int]) -> bool:
     return at in positions or any(
         k in positions and all(t.pos_ == "DET" for t in doc[k + 1 : at]) for k in range(max(0, at - 3), at)
     )
-
-
-def _passive_agents(doc: Doc, anchors: dict[int, str]) -> frozenset[int]:
-    """Where "by" follows one of the question's verbs in the passive: "Who headlined the show?"
-    is answered by what follows "The show was headlined by ..."."""
-    found = set()
-    for i in anchors:
-        j = i + 1
-        while j < len(doc) and doc[j].pos_ == "ADV":
-            j += 1
-        if doc[i].tag_ == "VBN" and j < len(doc) and doc[j].lower_ == "by":
-            found.add(j)
-    return frozenset(found)
 
 
 def _names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
@@ -293,11 +298,14 @@ def _names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
     return owner and ent.label_ != "LOC"
 
 
-def _origin(doc: Doc, start: int, question: str) -> bool:
+_FROM = re.compile(r"\bfrom\b")
+
+
+def _origin(doc: Doc, start: int) -> bool:
     """A place things come from ("deportees from the U.S."), which answers where only when the
     question asks where from."""
     before = start - 1 - (start > 1 and doc[start - 1].lower_ == "the")
-    return before >= 0 and doc[before].lower_ == "from" and not re.search(r"\bfrom\b", question, re.IGNORECASE)
+    return before >= 0 and doc[before].lower_ == "from"
 
 
 def _option(
