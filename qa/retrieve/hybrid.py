@@ -96,6 +96,14 @@ def _dense(vectors: np.ndarray, query: np.ndarray, settings: Settings, threads: 
         return vectors @ query
 
 
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of the ranges [starts[k], starts[k] + counts[k]) one after another, and where each
+    range begins among them (the catalog keeps a passage's sentences, and a sentence's views, as
+    ranges)."""
+    offsets = np.cumsum(counts) - counts
+    return np.repeat(starts - offsets, counts) + np.arange(int(counts.sum())), offsets
+
+
 def _nearer_views(cosines: np.ndarray, rows: np.ndarray | None, vector: np.ndarray, catalog: Catalog) -> None:
     """Raise each sentence's cosine to its nearest view's, in place (`Catalog.view_vectors`).
 
@@ -108,11 +116,9 @@ def _nearer_views(cosines: np.ndarray, rows: np.ndarray | None, vector: np.ndarr
         return
     starts = catalog.view_first[rows]
     counts = catalog.view_first[rows + 1] - starts
-    if not counts.any():
-        return
-    offsets = np.cumsum(counts) - counts
-    views = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
-    np.maximum.at(cosines, np.repeat(np.arange(len(rows)), counts), catalog.view_vectors[views] @ vector)
+    views, _ = _ranges(starts, counts)
+    if views.size:
+        np.maximum.at(cosines, np.repeat(np.arange(len(rows)), counts), catalog.view_vectors[views] @ vector)
 
 
 @lru_cache(maxsize=1)
@@ -153,8 +159,7 @@ def _best_sentences(
     starts = catalog.first_sentence[passages]
     ends = np.append(catalog.first_sentence, len(catalog.sentences))[passages + 1]
     counts = ends - starts
-    offsets = np.cumsum(counts) - counts
-    rows = np.repeat(starts - offsets, counts) + np.arange(int(counts.sum()))
+    rows, offsets = _ranges(starts, counts)
     cosines = catalog.sentence_vectors[rows] @ vector
     _nearer_views(cosines, rows, vector, catalog)
     best = np.zeros(len(passages), dtype=np.float32)
