@@ -10,7 +10,7 @@ from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_opt
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
-from qa.retrieve.lexical import terms
+from qa.retrieve.lexical import names, terms
 from qa.schema import Answer, Citation
 
 NOT_FOUND = "The documents don't contain an answer to this question."
@@ -103,14 +103,11 @@ def related_passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]
     return related
 
 
-_NAME = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w’'-]*")
-
-
 def unknown_names(question: str, catalog: Catalog) -> list[str]:
     """Capitalised words of the question (not its first) that no indexed sentence contains: a
     question about "Harvard" put to documents that never name it is likely not answered there."""
     vocab = catalog.sentences_lexical.vocab
-    return [w for w in _NAME.findall(question.strip()) if (t := terms(w)) and not all(x in vocab for x in t)]
+    return [w for w in names(question.strip(), opening=False) if (t := terms(w)) and not all(x in vocab for x in t)]
 
 
 def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, settings: Settings) -> float:

@@ -12,7 +12,7 @@ import numpy as np
 
 from qa.index.store import Store
 from qa.ingest.load import doc_title
-from qa.retrieve.lexical import Lexical, terms
+from qa.retrieve.lexical import Lexical, names, terms
 
 _PAGE = 5000
 
@@ -125,7 +125,6 @@ def _read_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
 
 
 _OPENING_PRONOUN = re.compile(r"^(he|she|they|it|his|her|its|their)\b", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][\w’'-]+")
 
 
 def _referents(catalog: Catalog, i: int) -> list[str]:
@@ -136,7 +135,7 @@ def _referents(catalog: Catalog, i: int) -> list[str]:
     sentence = catalog.sentences[i]
     if i == 0 or catalog.sentences[i - 1].passage != sentence.passage or not _OPENING_PRONOUN.match(sentence.text):
         return []
-    return [t for word in _NAME.findall(catalog.sentences[i - 1].text) for t in terms(word)]
+    return [t for word in names(catalog.sentences[i - 1].text) for t in terms(word)]
 
 
 def load_catalog(store: Store) -> Catalog:
@@ -183,16 +182,15 @@ def load_catalog(store: Store) -> Catalog:
     keep.sort()
     vectors = []
     sentence_index: dict[str, int] = {}
-    by_offsets: dict[tuple[int, int, int], int] = {}
     for passage, start, end, i in keep:
         sentence_index[sents["ids"][i]] = len(catalog.sentences)
-        by_offsets[(passage, start, end)] = len(catalog.sentences)
         catalog.passage_sentences[passage].append(len(catalog.sentences))
         ref = catalog.passages[passage]
         text = ref.text[start - ref.start : end - ref.start]
         catalog.sentences.append(SentenceRef(ref.doc, start, end, text, passage))
         vectors.append(sents["embeddings"][i])
     catalog.sentence_vectors = np.asarray(vectors, dtype=np.float32) if vectors else np.zeros((0, dim), np.float32)
+    by_offsets = {(s.passage, s.start, s.end): n for n, s in enumerate(catalog.sentences)} if views else {}
     owned = sorted(
         (owner, i) for passage, start, end, i in views if (owner := by_offsets.get((passage, start, end))) is not None
     )

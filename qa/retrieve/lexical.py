@@ -172,6 +172,16 @@ def terms(text: str) -> list[str]:
     return list(_stemmer().stemWords(kept))
 
 
+_NAME = re.compile(r"\b[A-Z][\w’'-]*")
+_NAME_INSIDE = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w’'-]*")
+
+
+def names(text: str, *, opening: bool = True) -> list[str]:
+    """Capitalised words ("Rubio’s", "El", "Salvador"), with a sentence's opening word unless
+    `opening` is False (there a capital says nothing)."""
+    return (_NAME if opening else _NAME_INSIDE).findall(text)
+
+
 class Lexical:
     """A BM25 index over a list of texts; scores every text for a query."""
 
