@@ -119,3 +119,7 @@ class IngestReport:
     deleted: int = 0
     problems: list[str] = field(default_factory=list)  # files skipped, and why
     notes: list[str] = field(default_factory=list)  # what else a user should know (a full rebuild)
+
+    def messages(self) -> list[str]:
+        """What the CLI and the app print after a sync: notes, then each skipped file."""
+        return [f"note: {n}" for n in self.notes] + [f"skipped: {p}" for p in self.problems]

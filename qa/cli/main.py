@@ -116,10 +116,8 @@ def _summary(report: IngestReport) -> str:
 def _sync(service: QAService, show_bar: bool) -> IngestReport:
     """Bring the index up to date, saying on stderr which files were skipped and why."""
     report = service.sync(show_bar=show_bar)
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    for problem in report.problems:
-        print(f"skipped: {problem}", file=sys.stderr)
+    for message in report.messages():
+        print(message, file=sys.stderr)
     return report
 
 

@@ -601,10 +601,8 @@ def _startup(chat: ChatApp, status: StartupStatus) -> None:
         status.update(0.0, "checking the corpus")
         report = service.sync(progress=status.update, show_bar=True)
         _warm_up(service)
-        for note in report.notes:
-            print(f"note: {note}", file=sys.stderr)
-        for problem in report.problems:
-            print(f"skipped: {problem}", file=sys.stderr)
+        for message in report.messages():
+            print(message, file=sys.stderr)
         took = time.monotonic() - status.started
         message = (
             f"{report.documents} document(s), {report.chunks} passages indexed "

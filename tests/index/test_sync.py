@@ -184,6 +184,7 @@ def test_changed_chunk_settings_reindex_without_leftovers(tmp_path: Path, kit) -
     report = small.sync(show_bar=False)
     assert any("chunking settings or index format changed" in p for p in report.notes)
     assert report.problems == []  # no file was skipped
+    assert report.messages() == [f"note: {n}" for n in report.notes]
     passages = small.catalog.passages
     assert len(passages) == small.store.chunks.count() > before
     assert all(len(p.text) <= 300 for p in passages)
