@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from qa.answer.question import TYPED, QuestionType, question_type
+from qa.answer.rank import Option, Pooled, load_ranker
 from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_options, wants_region
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, PassageRef
@@ -229,7 +230,30 @@ def _with_span(c: Citation, span: Span, lo: int) -> Citation:
 def _choose(
     question: str, qtype: QuestionType, candidates: list[Candidate], catalog: Catalog, settings: Settings
 ) -> tuple[Candidate, Span | None, Candidate | None]:
-    """The sentence to lead with, the answer inside it, and a sentence it needs beside it.
+    """The sentence to lead with, the answer inside it, and a sentence it needs beside it: the
+    rules' choice, weighed against the other options of the best sentences by the learned ranker
+    (qa/answer/rank.py). A speaker found in a neighbouring sentence, or a place of the kind asked
+    for below the best sentences, stays the rules' call."""
+    main, span, support = _rule_choice(question, qtype, candidates, catalog, settings)
+    if qtype not in TYPED or support is not None or not settings.answer.learned_spans:
+        return main, span, support
+    ranker = load_ranker()
+    pool = candidates[: ranker.pool]
+    if span is not None and all(c is not main for c in pool):
+        return main, span, support  # "which region": a place of that kind, found further down
+    texts = [catalog.sentences[c.sentence.index].text for c in pool]
+    pooled = [Pooled(t, c.score, c.sentence.dense, c.sentence.lexical) for t, c in zip(texts, pool, strict=True)]
+    ruled = next((Option(i, span) for i, c in enumerate(pool) if c is main), None) if span else None
+    picked = ranker.choose(question, qtype, pooled, ruled, catalog.sentences_lexical.weight)
+    if picked is None:
+        return main, span, support
+    return pool[picked.pooled], picked.span, None
+
+
+def _rule_choice(
+    question: str, qtype: QuestionType, candidates: list[Candidate], catalog: Catalog, settings: Settings
+) -> tuple[Candidate, Span | None, Candidate | None]:
+    """The sentence to lead with, the answer inside it, and a sentence it needs beside it, by rule.
 
     Among sentences nearly as relevant as the best, the one whose entity of the wanted type
     stands closest to the question's own words wins ("President Nayib Bukele" for "who is the

@@ -173,10 +173,11 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
 _TAILS: dict[QuestionType, int] = {"who": 3, "where": 3, "how many": 1}
 
 
-def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span]:
+def span_options(question: str, qtype: QuestionType, sentence: str, every: bool = False) -> list[Span]:
     """Every possible short answer in `sentence` that the question does not already name: entities of
     a fitting type with the words that complete them, then the phrases that answer when no entity
-    does (years, time clauses, place phrases, noun phrases, bare numbers)."""
+    does (years, time clauses, place phrases, noun phrases, bare numbers). With `every`, noun
+    phrases and bare numbers are options beside the entities too (the learned ranker weighs them)."""
     if qtype not in ENTITY_LABELS:
         return []
     asked = _reading(question, qtype)
@@ -216,11 +217,12 @@ def span_options(question: str, qtype: QuestionType, sentence: str) -> list[Span
             # "Where did the Broncos practice?": what follows "practiced at" first
             options = [replace(o, gap=0, rank=0, spread=0.0) if _right_after(doc, o, places) else o for o in options]
     phrases = _noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
-    if qtype == "who" and not options:
-        options += phrases
-    if not options and qtype == "how many":
+    if qtype == "who" and (every or not options):
+        options += [p for p in phrases if p not in options]
+    if (every or not options) and qtype == "how many":
+        taken = {t.i for o in options for t in doc.char_span(o.start, o.end, alignment_mode="expand") or ()}
         for token in doc:
-            if token.like_num and (tt := terms(token.text)) and tt[0] not in asked.terms:
+            if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 options.append(_option(doc, anchors, token.i, token.i + 1, fallback, has_unit))
     if asked.described:

@@ -1,0 +1,225 @@
+"""A learned choice among the short-answer options of the best few sentences.
+
+The rules in span.py rank one sentence's options by distance to the question's words and by
+entity type; which sentence and which option win is then a weighing of many weak signals (the
+rules' own pick, the sentence's retrieval scores, the words around the option, its entity type).
+A conditional logit per question type weighs them; it is fitted on squad-dev by
+bench/train_span_ranker.py, which also reports the figure on articles held out of the fit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.answer.question import QuestionType
+from qa.answer.span import RANK_COST, Span, span_options
+from qa.nlp import parse
+from qa.retrieve.lexical import terms
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from spacy.tokens import Doc
+
+WEIGHTS_FILE = Path(__file__).with_name("span_ranker.json")
+
+_ENTITIES = ("PERSON", "ORG", "GPE", "NORP", "DATE", "TIME", "LOC", "FAC", "CARDINAL", "QUANTITY", "MONEY", "PERCENT")
+_PREPOSITIONS = ("in", "at", "on", "by", "of", "to", "from", "with", "for", "during", "since", "as")
+_PUNCTUATION = frozenset({",", ";", ":", "(", ")", "—", "–"})
+_WINDOWS = (1, 3, 6, 12)
+
+
+@dataclass(frozen=True)
+class Pooled:
+    """One of the best sentences for the question, with its retrieval scores."""
+
+    text: str
+    score: float
+    dense: float
+    lexical: float
+
+
+@dataclass(frozen=True)
+class Option:
+    """A short answer option: a span of the `pooled`-th sentence of the pool."""
+
+    pooled: int
+    span: Span
+
+
+def feature_names(pool: int) -> list[str]:
+    """The names of `features`' columns, in order (the weights file is checked against them)."""
+    return [
+        *("rule_cost", "gap", "spread", "type_rank", "unit", "rule_pick", "below_best", "dense", "bm25"),
+        *(f"sentence_{i}" for i in range(pool)),
+        *("first_in_sentence", "order_in_sentence"),
+        *(f"entity_{e}" for e in _ENTITIES),
+        "entity_none",
+        *("tokens", "log_chars"),
+        *(f"after_{p}" for p in _PREPOSITIONS),
+        *("sentence_start", "after_paren", "after_comma", "after_verb", "after_determiner"),
+        *("sentence_end", "before_comma", "before_paren", "before_verb", "before_possessive", "before_preposition"),
+        *("sentence_coverage", "capitalised", "digit", "holds_question_word", "repeated", "sentence_length"),
+        *(f"window_{k}_{side}" for k in _WINDOWS for side in ("left", "right", "both")),
+        *("punctuation_between", "question_word_before", "bigram_left", "bigram_right"),
+    ]
+
+
+def _same(a: Span, b: Span) -> bool:
+    """The same words (the rules mark a span carrying the counted unit as standing at distance 0)."""
+    return (a.start, a.end) == (b.start, b.end)
+
+
+def _rule_cost(span: Span) -> float:
+    return span.gap + span.spread + (0 if span.unit else RANK_COST * span.rank)
+
+
+def option_matrix(
+    question: str,
+    qtype: QuestionType,
+    pool: list[Pooled],
+    rule_pick: Option | None,
+    weight: Callable[[str], float],
+    size: int,
+) -> tuple[list[Option], np.ndarray]:
+    """Every option of the first `size` pooled sentences and its feature row (`feature_names(size)`)."""
+    pool = pool[:size]
+    q_terms = terms(question)
+    asked = frozenset(q_terms)
+    bigrams = frozenset(pairwise(q_terms))
+    total = sum(weight(t) for t in asked) or 1.0
+    options: list[Option] = []
+    rows: list[list[float]] = []
+    found: list[tuple[int, Span, Doc, list[str | None], int]] = []
+    for i, pooled in enumerate(pool):
+        spans = span_options(question, qtype, pooled.text, every=True)
+        if not spans:
+            continue
+        doc = parse(pooled.text)
+        words = [tt[0] if (tt := terms(t.text)) else None for t in doc]
+        ranked = sorted(spans, key=lambda s: (not s.unit, _rule_cost(s)))
+        found += [(i, span, doc, words, ranked.index(span)) for span in spans]
+    repeats = Counter(pool[i].text[s.start : s.end].lower() for i, s, *_ in found)
+    best = pool[0].score if pool else 0.0
+    for i, span, doc, words, order in found:
+        pooled = pool[i]
+        text = pooled.text[span.start : span.end]
+        chars = doc.char_span(span.start, span.end, alignment_mode="expand")
+        a, b = (chars.start, chars.end) if chars is not None else (0, len(doc))
+        b = max(b, a + 1)
+        present = {w for w in words if w in asked}
+        first = doc[a] if a < len(doc) else None
+        entity = first.ent_type_ if first is not None else ""
+        prev = doc[a - 1] if a > 0 else None
+        nxt = doc[b] if b < len(doc) else None
+        n = b - a
+        row = [
+            min(_rule_cost(span), 20) / 10,
+            min(span.gap, 20) / 10,
+            min(span.spread, 20) / 10,
+            float(min(span.rank, 4)),
+            float(span.unit),
+            float(rule_pick is not None and rule_pick.pooled == i and _same(rule_pick.span, span)),
+            best - pooled.score,
+            pooled.dense,
+            pooled.lexical / 10,
+            *(float(i == k) for k in range(size)),
+            float(order == 0),
+            min(order, 5) / 5,
+            *(float(entity == e) for e in _ENTITIES),
+            float(entity == ""),
+            min(n, 12) / 12,
+            math.log(1 + len(text)),
+            *(float(prev is not None and prev.lower_ == p) for p in _PREPOSITIONS),
+            float(prev is None),
+            float(prev is not None and prev.text == "("),
+            float(prev is not None and prev.text == ","),
+            float(prev is not None and prev.pos_ in ("VERB", "AUX")),
+            float(prev is not None and prev.pos_ == "DET"),
+            float(nxt is None or nxt.text == "."),
+            float(nxt is not None and nxt.text == ","),
+            float(nxt is not None and nxt.text == ")"),
+            float(nxt is not None and nxt.pos_ in ("VERB", "AUX")),
+            float(nxt is not None and nxt.lower_ in ("'s", "’s")),
+            float(nxt is not None and nxt.pos_ == "ADP"),
+            len(present) / max(len(asked), 1),
+            sum(t.text[:1].isupper() for t in doc[a:b]) / n,
+            float(any(c.isdigit() for c in text)),
+            float(any(w in asked for w in words[a:b])),
+            min(repeats[text.lower()], 5) / 5,
+            min(len(pooled.text), 400) / 400,
+        ]
+        for k in _WINDOWS:
+            left = {w for w in words[max(0, a - k) : a] if w in asked}
+            right = {w for w in words[b : b + k] if w in asked}
+            row += [sum(map(weight, left)) / total, sum(map(weight, right)) / total]
+            row.append(sum(map(weight, left | right)) / total)
+        anchors = [j for j, w in enumerate(words) if w in asked and not a <= j < b]
+        if anchors:
+            near = min(anchors, key=lambda j: a - j if j < a else j - b)
+            lo, hi = (near, a) if near < a else (b, near)
+            row += [float(any(t.text in _PUNCTUATION for t in doc[lo:hi])), float(near < a)]
+        else:
+            row += [1.0, 0.0]
+        before = [w for w in words[max(0, a - 4) : a] if w]
+        after = [w for w in words[b : b + 4] if w]
+        row.append(float(any(g in bigrams for g in pairwise(before))))
+        row.append(float(any(g in bigrams for g in pairwise(after))))
+        options.append(Option(i, span))
+        rows.append(row)
+    return options, np.array(rows, dtype=np.float64).reshape(len(rows), len(feature_names(size)))
+
+
+RULE_PICK = feature_names(0).index("rule_pick")
+
+
+def pick(rows: np.ndarray, weights: np.ndarray, margin: float) -> int:
+    """The option chosen: the rules' own pick unless another scores at least `margin` more (the
+    rules know things the features don't, such as "President" right before a name)."""
+    scores = rows @ weights
+    best = int(np.argmax(scores))
+    ruled = np.flatnonzero(rows[:, RULE_PICK])
+    return int(ruled[0]) if ruled.size and scores[best] - scores[ruled[0]] < margin else best
+
+
+@dataclass(frozen=True)
+class SpanRanker:
+    """Weights per question type over `feature_names(pool)`."""
+
+    pool: int
+    margin: float
+    weights: dict[str, np.ndarray]
+
+    def choose(
+        self,
+        question: str,
+        qtype: QuestionType,
+        pool: list[Pooled],
+        rule_pick: Option | None,
+        weight: Callable[[str], float],
+    ) -> Option | None:
+        """The chosen option of the pool's first `self.pool` sentences; None when there is none."""
+        options, rows = option_matrix(question, qtype, pool, rule_pick, weight, self.pool)
+        if not options:
+            return None
+        return options[pick(rows, self.weights[qtype], self.margin)]
+
+
+@lru_cache(maxsize=4)
+def load_ranker(path: Path = WEIGHTS_FILE) -> SpanRanker:
+    """The fitted weights; a file that does not match the features is an error, not a silent mix-up."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    pool = int(raw["pool"])
+    if raw["features"] != feature_names(pool):
+        raise ValueError(f"{path}: its features do not match this code's; refit with bench/train_span_ranker.py")
+    weights = {kind: np.array(values, dtype=np.float64) for kind, values in raw["weights"].items()}
+    return SpanRanker(pool=pool, margin=float(raw["margin"]), weights=weights)

@@ -1,0 +1,99 @@
+"""The learned short-answer ranker: its weights match its features, the rules' pick stands unless
+clearly beaten, and the article's short answers stay right with it on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.answer.question import TYPED
+from qa.answer.rank import RULE_PICK, WEIGHTS_FILE, Option, Pooled, feature_names, load_ranker, option_matrix, pick
+from qa.answer.span import span_options
+from qa.service import QAService
+
+POOL = [
+    Pooled("The stadium opened in 1923 and was rebuilt in 1995 after a fire.", 5.0, 0.7, 9.0),
+    Pooled("Work on the new stadium began in 1921, two years before it opened.", 4.2, 0.6, 7.0),
+    Pooled("The club was founded by Anna Berg.", 3.0, 0.3, 2.0),
+]
+
+
+def test_shipped_weights_fit_the_features() -> None:
+    ranker = load_ranker()
+    size = len(feature_names(ranker.pool))
+    assert set(ranker.weights) == set(TYPED)
+    for weights in ranker.weights.values():
+        assert weights.shape == (size,)
+        assert np.isfinite(weights).all() and np.abs(weights).max() > 0
+    raw = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    # the file says how it did on articles left out of the fit, and that it beat the rules there
+    for fold in raw["held_out"].values():
+        assert fold["all"]["learned"] > fold["all"]["rules"]
+
+
+def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
+    raw = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    raw["features"] = [*raw["features"][:-1], "something_else"]
+    stale = tmp_path / "ranker.json"
+    stale.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ValueError, match="refit"):
+        load_ranker(stale)
+
+
+def test_option_rows_describe_each_option() -> None:
+    question = "When did the stadium open?"
+    ruled = Option(0, span_options(question, "when", POOL[0].text)[0])
+    options, rows = option_matrix(question, "when", POOL, ruled, lambda term: 1.0, 3)
+    names = feature_names(3)
+    assert rows.shape == (len(options), len(names))
+    texts = [POOL[o.pooled].text[o.span.start : o.span.end] for o in options]
+    assert {"1923", "1995", "1921"} <= set(texts)
+    assert "Anna Berg" not in texts  # a who-answer is no option for when
+    assert rows[:, RULE_PICK].tolist() == [float(o == ruled) for o in options]
+    col = names.index
+    first = texts.index("1923")
+    assert rows[first, col("sentence_0")] == 1 and rows[texts.index("1921"), col("sentence_1")] == 1
+    assert rows[first, col("entity_DATE")] == 1 and rows[first, col("after_in")] == 1
+    # "opened in 1923": the question's word within three tokens on the left; "rebuilt in 1995": none
+    assert rows[first, col("window_3_left")] > 0 and rows[texts.index("1995"), col("window_3_left")] == 0
+    assert rows[texts.index("1921"), col("below_best")] == pytest.approx(0.8)
+
+
+def test_nothing_to_choose_gives_an_empty_matrix() -> None:
+    options, rows = option_matrix("How many seats are there?", "how many", POOL[2:], None, lambda t: 1.0, 3)
+    assert options == [] and rows.shape == (0, len(feature_names(3)))
+    assert load_ranker().choose("How many seats are there?", "how many", POOL[2:], None, lambda t: 1.0) is None
+
+
+def test_rules_pick_stands_unless_clearly_beaten() -> None:
+    rows = np.zeros((3, len(feature_names(3))))
+    rows[1, RULE_PICK] = 1.0
+    weights = np.zeros(rows.shape[1])
+    weights[0] = 1.0
+    rows[:, 0] = [2.0, 1.8, 0.0]  # option 0 scores 0.2 more than the rules' pick
+    assert pick(rows, weights, margin=0.5) == 1
+    assert pick(rows, weights, margin=0.1) == 0
+    rows[:, RULE_PICK] = 0.0  # no rules' pick: the best score wins
+    assert pick(rows, weights, margin=0.5) == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("Who is the president of El Salvador?", "Nayib Bukele"),
+        ("Which region was Rubio touring?", "Central America"),
+        ("What is the capacity of CECOT?", "40,000"),
+        ("Where did Elon Musk call it a great idea?", "X"),
+    ],
+)
+def test_article_short_answers_with_the_ranker(article_service: QAService, question: str, short: str) -> None:
+    assert article_service.settings.answer.learned_spans
+    answer = article_service.ask(question)
+    assert answer.short_answer is not None and short in answer.short_answer
+    first = answer.citations[0]
+    assert first.span_start is not None and first.span_end is not None
+    highlighted = article_service.document(first.doc).text[first.span_start : first.span_end]
+    assert highlighted == answer.short_answer
