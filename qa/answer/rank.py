@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,14 +22,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.answer.question import QuestionType
-from qa.answer.span import RANK_COST, Span, span_options
+from qa.answer.span import RANK_COST, Span, span_options, token_terms
 from qa.nlp import parse
 from qa.retrieve.lexical import terms
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from spacy.tokens import Doc
 
 WEIGHTS_FILE = Path(__file__).with_name("span_ranker.json")
 
@@ -74,6 +73,29 @@ def feature_names(pool: int) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class _Tokens:
+    """A parsed sentence as plain tuples: spaCy builds a Token object at every index."""
+
+    text: tuple[str, ...]
+    lower: tuple[str, ...]
+    pos: tuple[str, ...]
+    entity: tuple[str, ...]
+    starts: tuple[int, ...]
+
+
+@lru_cache(maxsize=4096)
+def _tokens(sentence: str) -> _Tokens:
+    doc = parse(sentence)
+    return _Tokens(
+        tuple(t.text for t in doc),
+        tuple(t.lower_ for t in doc),
+        tuple(t.pos_ for t in doc),
+        tuple(t.ent_type_ for t in doc),
+        tuple(t.idx for t in doc),
+    )
+
+
 def _same(a: Span, b: Span) -> bool:
     """The same words (the rules mark a span carrying the counted unit as standing at distance 0)."""
     return (a.start, a.end) == (b.start, b.end)
@@ -99,28 +121,24 @@ def option_matrix(
     total = sum(weight(t) for t in asked) or 1.0
     options: list[Option] = []
     rows: list[list[float]] = []
-    found: list[tuple[int, Span, Doc, list[str | None], int]] = []
+    found: list[tuple[int, Span, _Tokens, tuple[str | None, ...], int]] = []
     for i, pooled in enumerate(pool):
         spans = span_options(question, qtype, pooled.text, every=True)
-        if not spans:
-            continue
-        doc = parse(pooled.text)
-        words = [tt[0] if (tt := terms(t.text)) else None for t in doc]
         ranked = sorted(spans, key=lambda s: (not s.unit, _rule_cost(s)))
-        found += [(i, span, doc, words, ranked.index(span)) for span in spans]
+        tokens, words = _tokens(pooled.text), token_terms(pooled.text)
+        found += [(i, span, tokens, words, ranked.index(span)) for span in spans]
     repeats = Counter(pool[i].text[s.start : s.end].lower() for i, s, *_ in found)
     best = pool[0].score if pool else 0.0
-    for i, span, doc, words, order in found:
+    for i, span, tok, words, order in found:
         pooled = pool[i]
         text = pooled.text[span.start : span.end]
-        chars = doc.char_span(span.start, span.end, alignment_mode="expand")
-        a, b = (chars.start, chars.end) if chars is not None else (0, len(doc))
-        b = max(b, a + 1)
+        count = len(words)
+        a = max(bisect_right(tok.starts, span.start) - 1, 0)  # the tokens the span touches
+        b = max(bisect_left(tok.starts, span.end), a + 1)
         present = {w for w in words if w in asked}
-        first = doc[a] if a < len(doc) else None
-        entity = first.ent_type_ if first is not None else ""
-        prev = doc[a - 1] if a > 0 else None
-        nxt = doc[b] if b < len(doc) else None
+        entity = tok.entity[a] if a < count else ""
+        prev = a - 1 if a > 0 else None
+        nxt = b if b < count else None
         n = b - a
         row = [
             min(_rule_cost(span), 20) / 10,
@@ -139,20 +157,20 @@ def option_matrix(
             float(entity == ""),
             min(n, 12) / 12,
             math.log(1 + len(text)),
-            *(float(prev is not None and prev.lower_ == p) for p in _PREPOSITIONS),
+            *(float(prev is not None and tok.lower[prev] == p) for p in _PREPOSITIONS),
             float(prev is None),
-            float(prev is not None and prev.text == "("),
-            float(prev is not None and prev.text == ","),
-            float(prev is not None and prev.pos_ in ("VERB", "AUX")),
-            float(prev is not None and prev.pos_ == "DET"),
-            float(nxt is None or nxt.text == "."),
-            float(nxt is not None and nxt.text == ","),
-            float(nxt is not None and nxt.text == ")"),
-            float(nxt is not None and nxt.pos_ in ("VERB", "AUX")),
-            float(nxt is not None and nxt.lower_ in ("'s", "’s")),
-            float(nxt is not None and nxt.pos_ == "ADP"),
+            float(prev is not None and tok.text[prev] == "("),
+            float(prev is not None and tok.text[prev] == ","),
+            float(prev is not None and tok.pos[prev] in ("VERB", "AUX")),
+            float(prev is not None and tok.pos[prev] == "DET"),
+            float(nxt is None or tok.text[nxt] == "."),
+            float(nxt is not None and tok.text[nxt] == ","),
+            float(nxt is not None and tok.text[nxt] == ")"),
+            float(nxt is not None and tok.pos[nxt] in ("VERB", "AUX")),
+            float(nxt is not None and tok.lower[nxt] in ("'s", "’s")),
+            float(nxt is not None and tok.pos[nxt] == "ADP"),
             len(present) / max(len(asked), 1),
-            sum(t.text[:1].isupper() for t in doc[a:b]) / n,
+            sum(t[:1].isupper() for t in tok.text[a:b]) / n,
             float(any(c.isdigit() for c in text)),
             float(any(w in asked for w in words[a:b])),
             min(repeats[text.lower()], 5) / 5,
@@ -167,7 +185,7 @@ def option_matrix(
         if anchors:
             near = min(anchors, key=lambda j: a - j if j < a else j - b)
             lo, hi = (near, a) if near < a else (b, near)
-            row += [float(any(t.text in _PUNCTUATION for t in doc[lo:hi])), float(near < a)]
+            row += [float(any(t in _PUNCTUATION for t in tok.text[lo:hi])), float(near < a)]
         else:
             row += [1.0, 0.0]
         before = [w for w in words[max(0, a - 4) : a] if w]

@@ -169,6 +169,12 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
     )
 
 
+@lru_cache(maxsize=4096)
+def token_terms(sentence: str) -> tuple[str | None, ...]:
+    """Each token's search term (None for stop words and punctuation), cached as the parse is."""
+    return tuple(tt[0] if (tt := terms(t.text)) else None for t in parse(sentence))
+
+
 # How far an entity may take the nouns after it ("four" stories, "the University of Chicago" campus).
 _TAILS: dict[QuestionType, int] = {"who": 3, "where": 3, "how many": 1}
 
@@ -182,7 +188,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         return []
     asked = _reading(question, qtype)
     doc = parse(sentence)
-    anchors = {t.i: tt[0] for t in doc if (tt := terms(t.text)) and tt[0] in asked.terms}
+    anchors = {i: w for i, w in enumerate(token_terms(sentence)) if w in asked.terms}
     preference, unit, fallback = asked.preference, asked.unit, len(asked.preference)
     options: list[Span] = []
     named = {e.start: e for e in doc.ents if e.label_ in asked.labels and not _asked(e.text, question, asked.terms)}
