@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections import OrderedDict
 from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -41,7 +42,35 @@ def pipeline() -> Language:
     return spacy.load(PIPELINE, exclude=["parser", "lemmatizer", "senter"])
 
 
-@lru_cache(maxsize=4096)
+_CACHE_SIZE = 4096
+_cache: OrderedDict[str, Doc] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _remember(text: str, doc: Doc) -> None:
+    with _lock:
+        _cache[text] = doc
+        _cache.move_to_end(text)
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
 def parse(text: str) -> Doc:
     """Tagged and entity-marked text; cached because the same sentences are asked about often."""
-    return pipeline()(text)
+    with _lock:
+        doc = _cache.get(text)
+        if doc is not None:
+            _cache.move_to_end(text)
+            return doc
+    doc = pipeline()(text)
+    _remember(text, doc)
+    return doc
+
+
+def parse_all(texts: list[str]) -> None:
+    """Parse the texts not cached yet in one batch, ahead of `parse` asking for them one by one:
+    the pipeline takes a few sentences together in about half the time per sentence."""
+    with _lock:
+        missing = list(dict.fromkeys(t for t in texts if t not in _cache))
+    for text, doc in zip(missing, pipeline().pipe(missing), strict=True):
+        _remember(text, doc)

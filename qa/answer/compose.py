@@ -9,6 +9,7 @@ from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import Option, Pooled, load_ranker
 from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_options, wants_region
 from qa.config import Settings
+from qa.nlp import parse_all
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
 from qa.retrieve.lexical import names, terms
@@ -234,6 +235,8 @@ def _choose(
     rules' choice, weighed against the other options of the best sentences by the learned ranker
     (qa/answer/rank.py). A speaker found in a neighbouring sentence, or a place of the kind asked
     for below the best sentences, stays the rules' call."""
+    if qtype in TYPED:  # the sentences the rules and the ranker read, parsed in one batch
+        parse_all([catalog.sentences[c.sentence.index].text for c in candidates[: load_ranker().pool]])
     main, span, support = _rule_choice(question, qtype, candidates, catalog, settings)
     if qtype not in TYPED or support is not None or not settings.answer.learned_spans:
         return main, span, support

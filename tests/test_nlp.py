@@ -1,0 +1,32 @@
+"""The parse cache: a batch parsed ahead gives the very docs a single parse would."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa import nlp
+
+
+def test_batch_parse_fills_the_cache_with_the_same_analysis() -> None:
+    texts = [
+        "Nayib Bukele offered on 3 February 2025 to jail deportees in CECOT.",
+        "The prison holds 40,000 inmates, Marco Rubio said in San Salvador.",
+        "Nayib Bukele offered on 3 February 2025 to jail deportees in CECOT.",  # twice: parsed once
+    ]
+    alone = [nlp.pipeline()(t) for t in texts[:2]]
+    for t in texts:
+        nlp._cache.pop(t, None)
+    nlp.parse_all(texts)
+    cached = [nlp._cache[t] for t in texts[:2]]
+    for doc, single in zip(cached, alone, strict=True):
+        assert nlp.parse(doc.text) is doc  # served from the cache, not parsed again
+        assert [(t.text, t.pos_, t.ent_type_) for t in doc] == [(t.text, t.pos_, t.ent_type_) for t in single]
+        assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in single.ents]
+
+
+def test_cache_keeps_the_most_recent_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nlp, "_CACHE_SIZE", 2)
+    nlp._cache.clear()
+    for t in ("One sentence.", "Another sentence.", "One sentence.", "A third sentence."):
+        nlp.parse(t)
+    assert list(nlp._cache) == ["One sentence.", "A third sentence."]
