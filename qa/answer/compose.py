@@ -3,58 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from qa.answer import order
+from qa.answer.order import Candidate, coverage
 from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import Option, Pooled, load_ranker
 from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_options, wants_region
 from qa.config import Settings
 from qa.nlp import parse_all
 from qa.retrieve.catalog import Catalog, PassageRef
-from qa.retrieve.hybrid import PassageHit, Query, SentenceHit, Signals
+from qa.retrieve.hybrid import PassageHit, Query, Signals
 from qa.retrieve.lexical import names, terms
 from qa.schema import Answer, Citation
 
 NOT_FOUND = "The documents don't contain an answer to this question."
 _SPAN_REQUIRED = ("how many",)  # refused when no number fits
 _TYPED_POOL = 6
-
-
-@dataclass(frozen=True)
-class Candidate:
-    sentence: SentenceHit
-    passage: PassageHit
-    score: float
-
-
-def coverage(query: Query, present: frozenset[str], catalog: Catalog) -> float:
-    """IDF-weighted share of the question's terms found among `present` (a sentence's terms)."""
-    if not query.terms:
-        return 0.0
-    weigh = catalog.sentences_lexical.weight
-    total = sum(weigh(t) for t in set(query.terms))
-    found = sum(weigh(t) for t in set(query.terms) if t in present)
-    return found / total if total else 0.0
-
-
-def _candidates(query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings) -> list[Candidate]:
-    """Every sentence of the retrieved passages, best answer first (weights: AnswerWeights)."""
-    w = settings.answer
-    top = hits[0].score if hits and hits[0].score > 0 else 1.0
-    out = []
-    for rank, hit in enumerate(hits):
-        prior = w.passage_ratio * hit.score / top + w.top_passage * (rank == 0) + w.passage_rank / (1 + rank)
-        for s in hit.sentences:
-            text = catalog.sentences[s.index].text
-            score = (
-                prior
-                + w.dense * s.dense
-                + w.bm25 * s.lexical
-                + w.coverage * coverage(query, catalog.sentence_terms[s.index], catalog)
-                + w.length * min(len(text), w.length_cap) / w.length_cap
-            )
-            out.append(Candidate(s, hit, score))
-    return sorted(out, key=lambda c: -c.score)
 
 
 def _trim(text: str, budget: int, focus: tuple[int, int] | None) -> tuple[int, int]:
@@ -134,14 +99,14 @@ def compose(
 ) -> Answer:
     """The reply: short answer first when the question asks for one, then cited quotes."""
     qtype: QuestionType = question_type(question)
-    candidates = _candidates(query, hits, catalog, settings)
+    candidates = order.candidates(question, qtype, query, hits, catalog, settings)
     if not candidates:
         return Answer(question=question, text=NOT_FOUND, abstained=True)
     main, span, support = _choose(question, qtype, candidates, catalog, settings)
     if support is None and main is not candidates[0]:
         support = candidates[0]  # the best-matching sentence is always quoted too
-    # Judged on the best sentence overall, as the abstention weights were fitted.
-    strength = evidence(query, candidates[0], sig, catalog, settings)
+    # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
+    strength = evidence(query, max(candidates, key=lambda c: c.score), sig, catalog, settings)
     if (
         strength < settings.abstain_threshold
         or (strength < settings.abstain_unknown_name and unknown_names(question, catalog))
@@ -274,7 +239,7 @@ def _rule_choice(
     for cand in candidates[:_TYPED_POOL]:
         within = cand.score >= main.score - settings.answer.typed_margin
         if not (within or strict):
-            break
+            continue  # (the learned order need not follow the scores)
         options = span_options(question, qtype, catalog.sentences[cand.sentence.index].text)
         if strict:
             for option in options:

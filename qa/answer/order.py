@@ -1,0 +1,174 @@
+"""Which retrieved sentence answers first: every sentence of the retrieved passages, scored.
+
+The score (AnswerWeights) is a blend fitted pointwise; the order of the best few is then learned:
+a conditional logit over the first `pool` sentences (softmax over one question's sentences, right
+when the sentence holds a gold answer), with what the blend does not see: the answer type the
+question wants against what the sentence holds (a year, a number, names), the names of the
+question it holds, its place in its passage. Fitted on squad-dev by bench/train_rankers.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from qa.answer.question import QuestionType
+from qa.config import Settings
+from qa.retrieve.catalog import Catalog
+from qa.retrieve.hybrid import PassageHit, Query, SentenceHit
+from qa.retrieve.lexical import names, terms
+
+ORDER_FILE = Path(__file__).with_name("sentence_order.json")
+_KINDS: tuple[QuestionType, ...] = ("who", "when", "where", "how many", "what", "other")
+_YEAR = re.compile(r"\b1[0-9]{3}\b|\b20[0-9]{2}\b")
+_DIGIT = re.compile(r"\d")
+_INNER_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+")  # a capitalised word, not a sentence's first
+
+
+@dataclass(frozen=True)
+class Candidate:
+    sentence: SentenceHit
+    passage: PassageHit
+    score: float
+
+
+def coverage(query: Query, present: frozenset[str], catalog: Catalog) -> float:
+    """IDF-weighted share of the question's terms found among `present` (a sentence's terms)."""
+    if not query.terms:
+        return 0.0
+    weigh = catalog.sentences_lexical.weight
+    total = sum(weigh(t) for t in set(query.terms))
+    found = sum(weigh(t) for t in set(query.terms) if t in present)
+    return found / total if total else 0.0
+
+
+def scored(query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings) -> list[Candidate]:
+    """Every sentence of the retrieved passages, best answer first (weights: AnswerWeights)."""
+    w = settings.answer
+    top = hits[0].score if hits and hits[0].score > 0 else 1.0
+    out = []
+    for rank, hit in enumerate(hits):
+        prior = w.passage_ratio * hit.score / top + w.top_passage * (rank == 0) + w.passage_rank / (1 + rank)
+        for s in hit.sentences:
+            text = catalog.sentences[s.index].text
+            score = (
+                prior
+                + w.dense * s.dense
+                + w.bm25 * s.lexical
+                + w.coverage * coverage(query, catalog.sentence_terms[s.index], catalog)
+                + w.length * min(len(text), w.length_cap) / w.length_cap
+            )
+            out.append(Candidate(s, hit, score))
+    return sorted(out, key=lambda c: -c.score)
+
+
+def order_features() -> list[str]:
+    """The names of `sentence_rows`' columns, in order (the weights file is checked against them)."""
+    return [
+        *("score", "below_best", "dense", "bm25", "coverage", "terms_share", "top_passage", "passage_rank"),
+        *("opens_passage", "place_in_passage", "length", "names_held", "rarest_missing", "first", "rank"),
+        *(f"{kind}_{fact}" for kind in _KINDS for fact in ("year", "digit", "names")),
+    ]
+
+
+def sentence_rows(
+    question: str, qtype: QuestionType, query: Query, hits: list[PassageHit], pool: list[Candidate], catalog: Catalog
+) -> np.ndarray:
+    """A feature row per pooled sentence (names: `order_features`)."""
+    weigh = catalog.sentences_lexical.weight
+    asked = set(query.terms)
+    named = {t for word in names(question, opening=False) for t in terms(word)}
+    passage_rank = {hit.index: rank for rank, hit in enumerate(hits)}
+    best = pool[0].score if pool else 0.0
+    rows = []
+    for i, cand in enumerate(pool):
+        text = catalog.sentences[cand.sentence.index].text
+        held = catalog.sentence_terms[cand.sentence.index]
+        present = asked & held
+        siblings = catalog.passage_sentences[cand.passage.index]
+        place = siblings.index(cand.sentence.index) if cand.sentence.index in siblings else 0
+        rank = passage_rank.get(cand.passage.index, 9)
+        year, digit = float(bool(_YEAR.search(text))), float(bool(_DIGIT.search(text)))
+        facts = (year, digit, min(len(_INNER_NAME.findall(text)), 5) / 5)
+        rows.append(
+            [
+                cand.score,
+                best - cand.score,
+                cand.sentence.dense,
+                cand.sentence.lexical / 10,
+                coverage(query, held, catalog),
+                len(present) / max(len(asked), 1),
+                float(rank == 0),
+                1 / (1 + rank),
+                float(place == 0),
+                min(place, 10) / 10,
+                min(len(text), 400) / 400,
+                len(named & present) / len(named) if named else 1.0,
+                max([weigh(t) for t in asked - present] or [0.0]) / 10,
+                float(i == 0),
+                1 / (1 + i),
+                *(fact * (qtype == kind) for kind in _KINDS for fact in facts),
+            ]
+        )
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(order_features()))
+
+
+def first(learned: np.ndarray, margin: float) -> int:
+    """The sentence to answer with: the learned best if it scores `margin` more than the blend's first."""
+    best = int(np.argmax(learned))
+    return best if learned[best] - learned[0] >= margin else 0
+
+
+@dataclass(frozen=True)
+class SentenceOrder:
+    """Weights over `order_features()`; a sentence goes before the blend's first only when it
+    scores `margin` more (the blend was fitted on the same data and knows the article's style less
+    badly than a small learned correction can undo)."""
+
+    pool: int
+    weights: np.ndarray
+    margin: float = 0.0
+
+    def apply(
+        self,
+        question: str,
+        qtype: QuestionType,
+        query: Query,
+        hits: list[PassageHit],
+        candidates: list[Candidate],
+        catalog: Catalog,
+    ) -> list[Candidate]:
+        """The first `pool` candidates in the learned order, but for the first place, which the blend's
+        first keeps unless another scores `margin` more (scores kept)."""
+        pool = candidates[: self.pool]
+        if len(pool) < 2:
+            return candidates
+        learned = sentence_rows(question, qtype, query, hits, pool, catalog) @ self.weights
+        best = first(learned, self.margin)
+        rest = [i for i in np.argsort(-learned, kind="stable") if i != best]
+        return [pool[best]] + [pool[i] for i in rest] + candidates[self.pool :]
+
+
+@lru_cache(maxsize=4)
+def load_order(path: Path = ORDER_FILE) -> SentenceOrder:
+    """The fitted weights; a file that does not match the features is an error, not a silent mix-up."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if raw["features"] != order_features():
+        raise ValueError(f"{path}: its features do not match this code's; refit with bench/train_rankers.py")
+    weights = np.array(raw["weights"], dtype=np.float64)
+    return SentenceOrder(pool=int(raw["pool"]), weights=weights, margin=float(raw.get("margin", 0.0)))
+
+
+def candidates(
+    question: str, qtype: QuestionType, query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings
+) -> list[Candidate]:
+    """Every sentence of the retrieved passages, the one to answer with first."""
+    found = scored(query, hits, catalog, settings)
+    if not settings.answer.learned_order:
+        return found
+    return load_order().apply(question, qtype, query, hits, found, catalog)

@@ -1,0 +1,108 @@
+"""The learned sentence order: its weights match its features, it only moves a sentence first when
+that sentence clearly scores more, and the scores the abstention relies on are kept."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from qa.answer.order import (
+    ORDER_FILE,
+    Candidate,
+    SentenceOrder,
+    candidates,
+    first,
+    load_order,
+    order_features,
+    scored,
+    sentence_rows,
+)
+from qa.answer.question import question_type
+from qa.retrieve.hybrid import PassageHit, Query, make_query, retrieve
+from qa.service import QAService
+
+
+def test_shipped_order_fits_the_features() -> None:
+    order = load_order()
+    assert order.weights.shape == (len(order_features()),)
+    assert np.isfinite(order.weights).all() and order.pool >= 2 and order.margin >= 0
+    raw = json.loads(ORDER_FILE.read_text(encoding="utf-8"))
+    for fold in raw["held_out"].values():  # better than the blend alone on articles left out of the fit
+        assert fold["all"]["learned"] > fold["all"]["baseline"]
+
+
+def test_order_for_other_features_is_refused(tmp_path: Path) -> None:
+    raw = json.loads(ORDER_FILE.read_text(encoding="utf-8"))
+    raw["features"] = [*raw["features"][:-1], "something_else"]
+    stale = tmp_path / "order.json"
+    stale.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ValueError, match="refit"):
+        load_order(stale)
+
+
+def test_first_needs_the_margin() -> None:
+    assert first(np.array([1.0, 1.8, 0.2]), margin=1.0) == 0
+    assert first(np.array([1.0, 2.1, 0.2]), margin=1.0) == 1
+    assert first(np.array([3.0, 2.1, 0.2]), margin=0.0) == 0
+
+
+def _retrieved(service: QAService, question: str) -> tuple[Query, list[PassageHit]]:
+    query = make_query(question, service.encoder.encode([question])[0])
+    hits, _ = retrieve(query, service.catalog, service.settings)
+    return query, hits
+
+
+def test_rows_describe_each_sentence(article_service: QAService) -> None:
+    question = "When did Rubio announce the offer?"
+    query, hits = _retrieved(article_service, question)
+    found = scored(query, hits, article_service.catalog, article_service.settings)[:6]
+    rows = sentence_rows(question, question_type(question), query, hits, found, article_service.catalog)
+    names = order_features()
+    assert rows.shape == (len(found), len(names))
+    col = names.index
+    assert rows[0, col("first")] == 1 and rows[1:, col("first")].sum() == 0
+    assert rows[:, col("below_best")].tolist() == pytest.approx([found[0].score - c.score for c in found])
+    # the answer-type facts are set only in the question's own type's columns
+    assert rows[:, col("who_year")].sum() == 0 and rows[:, col("what_digit")].sum() == 0
+    texts = [article_service.catalog.sentences[c.sentence.index].text for c in found]
+    assert rows[:, col("when_digit")].tolist() == [float(any(ch.isdigit() for ch in t)) for t in texts]
+
+
+def test_learned_order_takes_the_first_place_only_by_a_margin(article_service: QAService) -> None:
+    question = "Who called the plan a great idea?"
+    query, hits = _retrieved(article_service, question)
+    catalog = article_service.catalog
+    found = scored(query, hits, catalog, article_service.settings)
+    assert len(found) > 5
+
+    def length(c: Candidate) -> int:
+        return len(catalog.sentences[c.sentence.index].text)
+
+    weights = np.zeros(len(order_features()))
+    weights[order_features().index("length")] = -50.0  # a sharp preference: the shortest sentence first
+    qtype = question_type(question)
+    moved = SentenceOrder(pool=5, weights=weights, margin=1.0).apply(question, qtype, query, hits, found, catalog)
+    assert moved[:5] == sorted(found[:5], key=length)  # the pool in the learned order, first place too
+    assert moved[5:] == found[5:]  # the rest as the blend had them, scores kept
+    assert [c.score for c in moved[:5]] == [c.score for c in sorted(found[:5], key=length)]
+    # a preference too weak to pass the margin: the blend's first keeps its place, the rest move
+    kept = SentenceOrder(pool=5, weights=weights / 1e6, margin=1.0).apply(question, qtype, query, hits, found, catalog)
+    assert kept[0] is found[0]
+    assert kept[1:5] == sorted(found[1:5], key=length) and kept[5:] == found[5:]
+
+
+def test_order_off_keeps_the_blend(article_service: QAService) -> None:
+    settings = article_service.settings.model_copy(deep=True)
+    catalog = article_service.catalog
+    question = "What did Elon Musk call the plan?"
+    query, hits = _retrieved(article_service, question)
+    qtype = question_type(question)
+    blend = scored(query, hits, catalog, settings)
+    settings.answer.learned_order = False
+    assert candidates(question, qtype, query, hits, catalog, settings) == blend
+    settings.answer.learned_order = True
+    learned = candidates(question, qtype, query, hits, catalog, settings)
+    assert learned == load_order().apply(question, qtype, query, hits, blend, catalog)
