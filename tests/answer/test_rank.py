@@ -4,11 +4,13 @@ clearly beaten, and the article's short answers stay right with it on."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from qa.answer.order import ORDER_FILE, load_order
 from qa.answer.question import TYPED
 from qa.answer.rank import RULE_PICK, WEIGHTS_FILE, Option, Pooled, feature_names, load_ranker, option_matrix, pick
 from qa.answer.span import span_options
@@ -34,13 +36,15 @@ def test_shipped_weights_fit_the_features() -> None:
         assert fold["all"]["learned"] > fold["all"]["baseline"]
 
 
-def test_weights_for_other_features_are_refused(tmp_path: Path) -> None:
-    raw = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(("shipped", "load"), [(WEIGHTS_FILE, load_ranker), (ORDER_FILE, load_order)])
+def test_weights_for_other_features_are_refused(tmp_path: Path, shipped: Path, load: Callable[[Path], object]) -> None:
+    """Both learned rankers' files: weights fitted on other features are an error, not a mix-up."""
+    raw = json.loads(shipped.read_text(encoding="utf-8"))
     raw["features"] = [*raw["features"][:-1], "something_else"]
-    stale = tmp_path / "ranker.json"
+    stale = tmp_path / shipped.name
     stale.write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(ValueError, match="refit"):
-        load_ranker(stale)
+        load(stale)
 
 
 def test_option_rows_describe_each_option() -> None:
