@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,9 +32,12 @@ _INNER_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+")  # a capitalised wor
 
 @dataclass(frozen=True)
 class Candidate:
+    """A retrieved sentence: its blended score, and its learned one when it was in the order's pool."""
+
     sentence: SentenceHit
     passage: PassageHit
     score: float
+    learned: float = 0.0
 
 
 def coverage(query: Query, present: frozenset[str], catalog: Catalog) -> float:
@@ -151,7 +154,8 @@ class SentenceOrder:
         learned = sentence_rows(question, qtype, query, hits, pool, catalog) @ self.weights
         best = first(learned, self.margin)
         rest = [i for i in np.argsort(-learned, kind="stable") if i != best]
-        return [pool[best]] + [pool[i] for i in rest] + candidates[self.pool :]
+        ordered = [replace(pool[i], learned=float(learned[i])) for i in [best, *rest]]
+        return ordered + candidates[self.pool :]
 
 
 @lru_cache(maxsize=4)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.answer.order import Candidate
 from qa.answer.question import QuestionType
 from qa.answer.span import RANK_COST, Span, span_options, token_terms
 from qa.nlp import parse
@@ -28,6 +29,8 @@ from qa.retrieve.lexical import terms
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from qa.retrieve.catalog import Catalog
 
 WEIGHTS_FILE = Path(__file__).with_name("span_ranker.json")
 
@@ -45,6 +48,15 @@ class Pooled:
     score: float
     dense: float
     lexical: float
+    learned: float = 0.0  # the sentence order's score
+
+
+def pool_of(candidates: list[Candidate], catalog: Catalog, size: int) -> list[Pooled]:
+    """The first `size` candidates as the ranker reads them."""
+    return [
+        Pooled(catalog.sentences[c.sentence.index].text, c.score, c.sentence.dense, c.sentence.lexical, c.learned)
+        for c in candidates[:size]
+    ]
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ def feature_names(pool: int) -> list[str]:
     """The names of `features`' columns, in order (the weights file is checked against them)."""
     return [
         *("rule_cost", "gap", "spread", "type_rank", "unit", "rule_pick", "below_best", "dense", "bm25"),
+        *("below_best_learned", "best_learned"),
         *(f"sentence_{i}" for i in range(pool)),
         *("first_in_sentence", "order_in_sentence"),
         *(f"entity_{e}" for e in _ENTITIES),
@@ -129,6 +142,7 @@ def option_matrix(
         found += [(i, span, tokens, words, ranked.index(span)) for span in spans]
     repeats = Counter(pool[i].text[s.start : s.end].lower() for i, s, *_ in found)
     best = pool[0].score if pool else 0.0
+    best_learned = max((p.learned for p in pool), default=0.0)
     for i, span, tok, words, order in found:
         pooled = pool[i]
         text = pooled.text[span.start : span.end]
@@ -150,6 +164,8 @@ def option_matrix(
             best - pooled.score,
             pooled.dense,
             pooled.lexical / 10,
+            best_learned - pooled.learned,
+            float(pooled.learned == best_learned),
             *(float(i == k) for k in range(size)),
             float(order == 0),
             min(order, 5) / 5,
