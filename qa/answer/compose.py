@@ -132,7 +132,7 @@ def compose(
     reserve = 0
     if support:
         reserve = min(len(catalog.sentences[support.sentence.index].text) + 1, budget // 2)
-    lo, hi = _trim(main_text, budget - len(lead) - reserve, focus)
+    lo, hi = _trim(main_text, budget - len(lead) - reserve, focus or _asked_region(main_text, query))
     first = _citation(1, main, catalog, lo, hi)
     citations = [_with_span(first, span, lo) if span else first]
     parts = [f"{lead}{_ellipsis(lo, hi, main_text)}"]
@@ -151,7 +151,8 @@ def compose(
         if len(ref.text) > room:
             if room < (40 if cand is support else settings.answer.min_quote_chars):
                 continue
-            s_lo, s_hi = _trim(ref.text, room - 2, (marked.start, marked.end) if marked else None)
+            focus = (marked.start, marked.end) if marked else _asked_region(ref.text, query)
+            s_lo, s_hi = _trim(ref.text, room - 2, focus)
         else:
             s_lo, s_hi = 0, len(ref.text)
         seen.add(cand.sentence.index)
@@ -268,6 +269,16 @@ def _rule_choice(
                 neighbour = Candidate(replace(main.sentence, index=siblings[j]), main.passage, main.score)
                 return neighbour, span, main
     return main, None, None
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _asked_region(text: str, query: Query) -> tuple[int, int] | None:
+    """Where the question's words stand in a sentence (first to last), to cut a long quote around."""
+    asked = set(query.terms)
+    at = [(m.start(), m.end()) for m in _WORD.finditer(text) if (t := terms(m.group())) and t[0] in asked]
+    return (at[0][0], at[-1][1]) if at else None
 
 
 def _ellipsis(lo: int, hi: int, text: str) -> str:

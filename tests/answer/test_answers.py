@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.compose import NOT_FOUND, own_length, unknown_names
+from qa.answer.compose import NOT_FOUND, _asked_region, own_length, unknown_names
+from qa.retrieve.hybrid import make_query
+from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
 from qa.service import BadRequest, QAService
 
@@ -196,3 +198,17 @@ def test_a_question_naming_an_unknown_needs_stronger_evidence(article_service: Q
     assert not service.ask("What did the Trump administration demand of other countries?").abstained
     refused = service.ask("What did the Biden administration demand of other countries?")
     assert refused.abstained and refused.text == NOT_FOUND
+
+
+def test_long_quote_is_cut_around_the_question_words(article_service: QAService) -> None:
+    question = "How big is the prison?"
+    query = make_query(question, article_service.encoder.encode([question])[0])
+    text = "At first we say nothing at all here, and only at the very end the prison is named."
+    start, end = _asked_region(text, query) or (0, 0)
+    assert text[start:end] == "prison"
+    assert _asked_region("Nothing asked about here.", query) is None
+    answer = article_service.ask(question)
+    cut = [c for c in answer.citations if f"…{c.quote}" in answer.text]  # quotes that start mid-sentence
+    assert cut, answer.text
+    for c in cut:
+        assert set(terms(c.quote)) & set(terms(question))
