@@ -4,7 +4,7 @@ The rules in span.py rank one sentence's options by distance to the question's w
 entity type; which sentence and which option win is then a weighing of many weak signals (the
 rules' own pick, the sentence's retrieval scores, the words around the option, its entity type).
 A conditional logit per question type weighs them; it is fitted on squad-dev by
-bench/train_span_ranker.py, which also reports the figure on articles held out of the fit.
+bench/train_rankers.py, which also reports the figure on articles held out of the fit.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 
 from qa.answer.order import Candidate
 from qa.answer.question import QuestionType
-from qa.answer.span import RANK_COST, Span, span_options, token_terms
+from qa.answer.span import Span, rule_key, span_options, token_terms
 from qa.nlp import parse
 from qa.retrieve.lexical import terms
 
@@ -114,10 +114,6 @@ def _same(a: Span, b: Span) -> bool:
     return (a.start, a.end) == (b.start, b.end)
 
 
-def _rule_cost(span: Span) -> float:
-    return span.gap + span.spread + (0 if span.unit else RANK_COST * span.rank)
-
-
 def option_matrix(
     question: str,
     qtype: QuestionType,
@@ -135,11 +131,13 @@ def option_matrix(
     options: list[Option] = []
     rows: list[list[float]] = []
     found: list[tuple[int, Span, _Tokens, tuple[str | None, ...], int]] = []
+    share: list[float] = []  # per sentence: the share of the question's terms it holds
     for i, pooled in enumerate(pool):
         spans = span_options(question, qtype, pooled.text, every=True)
-        ranked = sorted(spans, key=lambda s: (not s.unit, _rule_cost(s)))
+        ranked = sorted(spans, key=rule_key)
         tokens, words = _tokens(pooled.text), token_terms(pooled.text)
         found += [(i, span, tokens, words, ranked.index(span)) for span in spans]
+        share.append(len(asked.intersection(words)) / max(len(asked), 1))
     repeats = Counter(pool[i].text[s.start : s.end].lower() for i, s, *_ in found)
     best = pool[0].score if pool else 0.0
     best_learned = max((p.learned for p in pool), default=0.0)
@@ -149,13 +147,12 @@ def option_matrix(
         count = len(words)
         a = max(bisect_right(tok.starts, span.start) - 1, 0)  # the tokens the span touches
         b = max(bisect_left(tok.starts, span.end), a + 1)
-        present = {w for w in words if w in asked}
         entity = tok.entity[a] if a < count else ""
         prev = a - 1 if a > 0 else None
         nxt = b if b < count else None
         n = b - a
         row = [
-            min(_rule_cost(span), 20) / 10,
+            min(rule_key(span)[1], 20) / 10,
             min(span.gap, 20) / 10,
             min(span.spread, 20) / 10,
             float(min(span.rank, 4)),
@@ -185,7 +182,7 @@ def option_matrix(
             float(nxt is not None and tok.pos[nxt] in ("VERB", "AUX")),
             float(nxt is not None and tok.lower[nxt] in ("'s", "’s")),
             float(nxt is not None and tok.pos[nxt] == "ADP"),
-            len(present) / max(len(asked), 1),
+            share[i],
             sum(t[:1].isupper() for t in tok.text[a:b]) / n,
             float(any(c.isdigit() for c in text)),
             float(any(w in asked for w in words[a:b])),
@@ -254,6 +251,6 @@ def load_ranker(path: Path = WEIGHTS_FILE) -> SpanRanker:
     raw = json.loads(path.read_text(encoding="utf-8"))
     pool = int(raw["pool"])
     if raw["features"] != feature_names(pool):
-        raise ValueError(f"{path}: its features do not match this code's; refit with bench/train_span_ranker.py")
+        raise ValueError(f"{path}: its features do not match this code's; refit with bench/train_rankers.py")
     weights = {kind: np.array(values, dtype=np.float64) for kind, values in raw["weights"].items()}
     return SpanRanker(pool=pool, margin=float(raw["margin"]), weights=weights)

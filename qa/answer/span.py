@@ -557,17 +557,17 @@ def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span
     return nearest(span_options(question, qtype, sentence))
 
 
-def nearest(options: list[Span]) -> Span | None:
-    """The option nearest the question's words, a less preferred type counting as RANK_COST tokens.
+def rule_key(span: Span) -> tuple[int, float]:
+    """How the rules rank options, lower first: a span carrying the counted unit before any
+    without, then its distance to the question's words, a less preferred type counting as
+    RANK_COST tokens."""
+    return (0, span.gap + span.spread) if span.unit else (1, span.gap + span.spread + RANK_COST * span.rank)
 
-    A span carrying the counted unit beats any without it, and the nearest such span wins; it is
-    returned as standing right by the question's words (gap and rank 0).
-    """
-    best = min(
-        options,
-        key=lambda s: (0, s.gap + s.spread) if s.unit else (1, s.gap + s.spread + RANK_COST * s.rank),
-        default=None,
-    )
+
+def nearest(options: list[Span]) -> Span | None:
+    """The option the rules rank first (`rule_key`); one carrying the counted unit is returned as
+    standing right by the question's words (gap and rank 0)."""
+    best = min(options, key=rule_key, default=None)
     if best is None:
         return None
     return replace(best, gap=0, rank=0) if best.unit else best
