@@ -22,10 +22,12 @@ _SPAN_REQUIRED = ("how many",)  # refused when no number fits
 _TYPED_POOL = 6
 
 
-def _trim(text: str, budget: int, focus: tuple[int, int] | None) -> tuple[int, int]:
-    """A word-aligned window of `text` at most `budget` long, around `focus` when given."""
+def _trim(text: str, budget: int, focus: tuple[int, int] | None, query: Query | None = None) -> tuple[int, int]:
+    """A word-aligned window of `text` at most `budget` long, around `focus` when given, else
+    around the question's words in it (read only when the text must be cut), else from its start."""
     if len(text) <= budget:
         return 0, len(text)
+    focus = focus or (_asked_region(text, query) if query else None)
     centre = (focus[0] + focus[1]) // 2 if focus else 0
     lo = max(0, min(centre - budget // 2, len(text) - budget))
     hi = lo + budget
@@ -132,7 +134,7 @@ def compose(
     reserve = 0
     if support:
         reserve = min(len(catalog.sentences[support.sentence.index].text) + 1, budget // 2)
-    lo, hi = _trim(main_text, budget - len(lead) - reserve, focus or _asked_region(main_text, query))
+    lo, hi = _trim(main_text, budget - len(lead) - reserve, focus, query)
     first = _citation(1, main, catalog, lo, hi)
     citations = [_with_span(first, span, lo) if span else first]
     parts = [f"{lead}{_ellipsis(lo, hi, main_text)}"]
@@ -151,8 +153,7 @@ def compose(
         if len(ref.text) > room:
             if room < (40 if cand is support else settings.answer.min_quote_chars):
                 continue
-            focus = (marked.start, marked.end) if marked else _asked_region(ref.text, query)
-            s_lo, s_hi = _trim(ref.text, room - 2, focus)
+            s_lo, s_hi = _trim(ref.text, room - 2, (marked.start, marked.end) if marked else None, query)
         else:
             s_lo, s_hi = 0, len(ref.text)
         seen.add(cand.sentence.index)
