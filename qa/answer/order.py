@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answer.question import QuestionType
+from qa.answer.span import YEARS
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit
@@ -25,9 +26,7 @@ from qa.retrieve.lexical import names, terms
 
 ORDER_FILE = Path(__file__).with_name("sentence_order.json")
 _KINDS: tuple[QuestionType, ...] = ("who", "when", "where", "how many", "what", "other")
-_YEAR = re.compile(r"\b1[0-9]{3}\b|\b20[0-9]{2}\b")
 _DIGIT = re.compile(r"\d")
-_INNER_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+")  # a capitalised word, not a sentence's first
 
 
 @dataclass(frozen=True)
@@ -96,8 +95,8 @@ def sentence_rows(
         siblings = catalog.passage_sentences[cand.passage.index]
         place = siblings.index(cand.sentence.index) if cand.sentence.index in siblings else 0
         rank = passage_rank.get(cand.passage.index, 9)
-        year, digit = float(bool(_YEAR.search(text))), float(bool(_DIGIT.search(text)))
-        facts = (year, digit, min(len(_INNER_NAME.findall(text)), 5) / 5)
+        year, digit = float(bool(YEARS.search(text))), float(bool(_DIGIT.search(text)))
+        facts = (year, digit, min(len(names(text, opening=False)), 5) / 5)
         rows.append(
             [
                 cand.score,

@@ -39,7 +39,7 @@ def wants_region(question: str) -> bool:
 
 # Years the tagger calls numbers ("Ögedei (1189—1241)"), ages ago ("3.5 billion years ago", a MONEY
 # to it) and a time given as a clause ("while a child was in school"): when-answers with no DATE.
-_YEARS = re.compile(
+YEARS = re.compile(
     r"\b(?:1[0-9]{3}|20[0-9]{2})s?(?:\s?[–—-]\s?(?:1[0-9]{3}|20[0-9]{2}|[0-9]{2})\b)?\b"  # 1919, 1920–1999
     r"|(?:about |around )?\b[0-9][0-9.,–-]*(?: (?:thousand|million|billion))? years ago\b"  # 3.5 billion years ago
 )
@@ -400,7 +400,7 @@ def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int,
     """Years outside DATE entities, then (one rank lower) time clauses, that the question does not hold."""
     text, lowered = doc.text, question.lower()
     out: list[Span] = []
-    for pattern, extra in ((_YEARS, 0), (_TIME_CLAUSE, 1)):
+    for pattern, extra in ((YEARS, 0), (_TIME_CLAUSE, 1)):
         for match in pattern.finditer(text):
             start, end = match.start(), match.end()
             if pattern is _TIME_CLAUSE and end - start >= 80:  # cut at the limit: before its last phrase
