@@ -316,6 +316,10 @@ def _origin(doc: Doc, start: int) -> bool:
     return before >= 0 and doc[before].lower_ == "from"
 
 
+_OPENERS = frozenset("([{“‘,;:")
+_CLOSERS = frozenset(")]}”’,;:")
+
+
 def _option(
     doc: Doc,
     anchors: dict[int, str],
@@ -326,6 +330,10 @@ def _option(
     chars: tuple[int, int] | None = None,
 ) -> Span:
     """The span of tokens [start, end) (or of `chars` inside them) as a short answer option."""
+    while end - start > 1 and doc[end - 1].text in _OPENERS:
+        end -= 1  # the tagger sometimes ends a name on the bracket after it: "Conference ("
+    while end - start > 1 and doc[start].text in _CLOSERS:
+        start += 1
     gap, spread = _gap(anchors, start, end, len(doc))
     first, last = chars or (doc[start].idx, doc[start:end].end_char)
     return Span(first, last, gap, rank, unit, spread)

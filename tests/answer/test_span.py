@@ -378,3 +378,15 @@ def test_a_verb_after_the_name_is_no_description() -> None:
     sentence = "Boleslaw II of Masovia, established this settlement in about 1300."
     short = _short("Who was Boleslaw II of Masovia?", "who", sentence)
     assert short is None or not short.startswith("established")
+
+
+def test_an_option_never_ends_on_an_opening_bracket() -> None:
+    # the tagger ends this entity on the bracket after it: "the National Football Conference ("
+    sentence = (
+        "The American Football Conference (AFC) champion Denver Broncos defeated the National Football "
+        "Conference (NFC) champion Carolina Panthers 24–10 to earn their third Super Bowl title."
+    )
+    found = span_options("What team was the NFC champion?", "who", sentence, every=True)
+    options = [sentence[o.start : o.end] for o in found]
+    assert "the National Football Conference" in options
+    assert not [o for o in options if o[-1] in "([“‘,;:" or o[0] in ")]”’,;:"], options
