@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.compose import NOT_FOUND, _asked_region, own_length, unknown_names
+from qa.answer.compose import NOT_FOUND, _asked_region, _worth_quoting, own_length, unknown_names
 from qa.retrieve.hybrid import make_query
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
@@ -204,11 +204,26 @@ def test_long_quote_is_cut_around_the_question_words(article_service: QAService)
     question = "How big is the prison?"
     query = make_query(question, article_service.encoder.encode([question])[0])
     text = "At first we say nothing at all here, and only at the very end the prison is named."
-    start, end = _asked_region(text, query) or (0, 0)
+    start, end = _asked_region(text, query, 80) or (0, 0)
     assert text[start:end] == "prison"
-    assert _asked_region("Nothing asked about here.", query) is None
+    assert _asked_region("Nothing asked about here.", query, 80) is None
+    # words spread wider than the room: the stretch holding the most different ones
+    spread = "The prison was built fast. " + "Nothing more to say here. " * 6 + "How big is it? The prison is big."
+    start, end = _asked_region(spread, query, 40) or (0, 0)
+    assert spread[start:end] == "big is it? The prison is big"
+    start, end = _asked_region(spread, query, 500) or (0, 0)
+    assert spread[start:end] == spread[4 : len(spread) - 1]  # all of them fit: first to last
     answer = article_service.ask(question)
     cut = [c for c in answer.citations if f"…{c.quote}" in answer.text]  # quotes that start mid-sentence
     assert cut, answer.text
     for c in cut:
         assert set(terms(c.quote)) & set(terms(question))
+
+
+def test_a_cut_further_quote_must_keep_the_question_words(article_service: QAService) -> None:
+    settings = article_service.settings
+    question = "How big is the prison?"
+    query = make_query(question, article_service.encoder.encode([question])[0])
+    assert _worth_quoting("…the country’s largest and newest prison, with a maximum…", query, settings)
+    assert not _worth_quoting("…came during his visit to Central America…", query, settings)  # none of its words
+    assert not _worth_quoting("…the prison…", query, settings)  # too short to say anything
