@@ -27,7 +27,8 @@ def _trim(text: str, budget: int, focus: tuple[int, int] | None, query: Query | 
     around the question's words in it (read only when the text must be cut), else from its start."""
     if len(text) <= budget:
         return 0, len(text)
-    focus = focus or (_asked_region(text, query, budget) if query else None)
+    # the question's words take at most half the window: the answer stands beside them, either side
+    focus = focus or (_asked_region(text, query, budget // 2) if query else None)
     centre = (focus[0] + focus[1]) // 2 if focus else 0
     lo = max(0, min(centre - budget // 2, len(text) - budget))
     hi = lo + budget
@@ -277,10 +278,11 @@ def _rule_choice(
 _WORD = re.compile(r"\w+")
 
 
-def _asked_region(text: str, query: Query, budget: int) -> tuple[int, int] | None:
+def _asked_region(text: str, query: Query, width: int) -> tuple[int, int] | None:
     """Where the question's words stand in a sentence, to cut a long quote around: first to last,
-    or, when they spread wider than `budget`, the stretch holding the most different ones (the
-    earliest of equals). Squad-dev "reply holds the answer" 0.843 -> 0.848 against first to last."""
+    or, when they spread wider than `width`, the stretch holding the most different ones (the
+    earliest of equals). Squad-dev "reply holds the answer" 0.843 -> 0.848 against first to last
+    with the whole window as `width`, 0.852 with half of it (0.4: 0.851, 0.6: 0.852, 0.8: 0.851)."""
     asked = set(query.terms)
     at = [(m.start(), m.end(), t[0]) for m in _WORD.finditer(text) if (t := terms(m.group())) and t[0] in asked]
     if not at:
@@ -288,7 +290,7 @@ def _asked_region(text: str, query: Query, budget: int) -> tuple[int, int] | Non
     best: tuple[int, int, int] | None = None
     for i in range(len(at)):
         j = i
-        while j + 1 < len(at) and at[j + 1][1] - at[i][0] <= budget:
+        while j + 1 < len(at) and at[j + 1][1] - at[i][0] <= width:
             j += 1
         count = len({a[2] for a in at[i : j + 1]})
         if best is None or count > best[0]:
