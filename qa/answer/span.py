@@ -544,6 +544,9 @@ def _adds_words(phrase: EntitySpan, q_terms: frozenset[str]) -> bool:
     return not found <= q_terms if found else any(t.pos_ in ("NOUN", "PROPN") for t in phrase)
 
 
+_NO_PLACE = frozenset({"PERSON", "DATE", "TIME"})
+
+
 def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
     """ "on the sidelines", "in a modern context": where-answers that name no place entity."""
     out: list[Span] = []
@@ -555,7 +558,11 @@ def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], r
             doc, token.i + 1, 12, lambda i: doc[i].pos_ in _PHRASE_POS or doc[i].lower_ == "of" or doc[i].tag_ == "PRP$"
         )
         phrase = doc[token.i + 1 : end]
-        if end > token.i + 1 and _adds_words(phrase, q_terms) and not any(t.ent_type_ == "PERSON" for t in phrase):
+        if (
+            end > token.i + 1
+            and _adds_words(phrase, q_terms)
+            and not any(t.ent_type_ in _NO_PLACE for t in phrase)  # "in July" says when, not where
+        ):
             out.append(_option(doc, anchors, token.i, end, rank))
     return out
 

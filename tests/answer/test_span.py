@@ -390,3 +390,11 @@ def test_an_option_never_ends_on_an_opening_bracket() -> None:
     options = [sentence[o.start : o.end] for o in found]
     assert "the National Football Conference" in options
     assert not [o for o in options if o[-1] in "([“‘,;:" or o[0] in ")]”’,;:"], options
+
+
+def test_a_date_phrase_is_no_place() -> None:
+    sentence = "The rocket was moved in July to the launch pad at Merritt Island."
+    found = span_options("Where was the rocket moved?", "where", sentence, every=True)
+    options = [sentence[o.start : o.end] for o in found]
+    assert "in July" not in options
+    assert any("Merritt Island" in o for o in options), options
