@@ -166,10 +166,20 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def _content(word: str) -> bool:
+    return (len(word) > 1 or word.isdigit()) and word not in STOPWORDS
+
+
 def terms(text: str) -> list[str]:
     """Content terms: stop words dropped, stemmed. Used for BM25 and for term overlap."""
-    kept = [w for w in words(text) if (len(w) > 1 or w.isdigit()) and w not in STOPWORDS]
-    return list(_stemmer().stemWords(kept))
+    return list(_stemmer().stemWords([w for w in words(text) if _content(w)]))
+
+
+def term_spans(text: str) -> list[tuple[int, int, str]]:
+    """Where each content word stands in `text`, with its term (what `terms` gives, in order)."""
+    found = [(m.start(), m.end(), w) for m in _TOKEN.finditer(text) if _content(w := m.group().lower())]
+    stems = _stemmer().stemWords([w for _, _, w in found])
+    return [(start, end, stem) for (start, end, _), stem in zip(found, stems, strict=True)]
 
 
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
