@@ -35,7 +35,7 @@ from tqdm import tqdm
 from qa.answer.compose import _rule_choice
 from qa.answer.order import ORDER_FILE, candidates, first, load_order, order_features, scored, sentence_rows
 from qa.answer.question import TYPED, QuestionType, question_type
-from qa.answer.rank import WEIGHTS_FILE, Option, feature_names, load_ranker, option_matrix, pick, pool_of
+from qa.answer.rank import WEIGHTS_FILE, feature_names, load_ranker, option_matrix, pick, pool_of, ruled_option
 from qa.config import Settings
 from qa.retrieve.hybrid import PassageHit, Query, make_query, retrieve
 from qa.service import QAService
@@ -86,7 +86,7 @@ def collect_options(service: QAService, pool: int) -> list[Example]:
         main, span, _ = _rule_choice(question, qtype, found, catalog, settings)
         pooled = pool_of(found, catalog, pool)
         texts = [p.text for p in pooled]
-        ruled = next((Option(i, span) for i, c in enumerate(found[:pool]) if c is main), None) if span else None
+        ruled = ruled_option(found[:pool], main, span)
         options, rows = option_matrix(question, qtype, pooled, ruled, catalog.sentences_lexical.weight, pool)
         right = np.array([holds(texts[o.pooled][o.span.start : o.span.end], item) for o in options])
         main_text = catalog.sentences[main.sentence.index].text

@@ -8,7 +8,7 @@ from dataclasses import replace
 from qa.answer import order
 from qa.answer.order import Candidate, coverage
 from qa.answer.question import TYPED, QuestionType, question_type
-from qa.answer.rank import Option, load_ranker, pool_of
+from qa.answer.rank import load_ranker, pool_of, ruled_option
 from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_options, wants_region
 from qa.config import Settings
 from qa.nlp import parse_all
@@ -215,8 +215,7 @@ def _choose(
     if span is not None and all(c is not main for c in pool):
         return main, span, support  # "which region": a place of that kind, found further down
     pooled = pool_of(pool, catalog, ranker.pool)
-    ruled = next((Option(i, span) for i, c in enumerate(pool) if c is main), None) if span else None
-    picked = ranker.choose(question, qtype, pooled, ruled, catalog.sentences_lexical.weight)
+    picked = ranker.choose(question, qtype, pooled, ruled_option(pool, main, span), catalog.sentences_lexical.weight)
     if picked is None:
         return main, span, support
     return pool[picked.pooled], picked.span, None

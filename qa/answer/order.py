@@ -120,10 +120,16 @@ def sentence_rows(
     return np.array(rows, dtype=np.float64).reshape(len(rows), len(order_features()))
 
 
+def prefer(scores: np.ndarray, default: int | None, margin: float) -> int:
+    """The best-scoring row, unless `default` (what the rules or the blend chose) scores within
+    `margin` of it: a learned correction overrides them only when clearly better."""
+    best = int(np.argmax(scores))
+    return default if default is not None and scores[best] - scores[default] < margin else best
+
+
 def first(learned: np.ndarray, margin: float) -> int:
     """The sentence to answer with: the learned best if it scores `margin` more than the blend's first."""
-    best = int(np.argmax(learned))
-    return best if learned[best] - learned[0] >= margin else 0
+    return prefer(learned, 0, margin)
 
 
 @dataclass(frozen=True)

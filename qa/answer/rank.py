@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.answer.order import Candidate
+from qa.answer.order import Candidate, prefer
 from qa.answer.question import QuestionType
 from qa.answer.span import Span, rule_key, span_options, token_terms
 from qa.nlp import parse
@@ -65,6 +65,13 @@ class Option:
 
     pooled: int
     span: Span
+
+
+def ruled_option(pool: list[Candidate], main: Candidate, span: Span | None) -> Option | None:
+    """The rules' pick as an option of the pool; None when they found no span or chose outside it."""
+    if span is None:
+        return None
+    return next((Option(i, span) for i, c in enumerate(pool) if c is main), None)
 
 
 def feature_names(pool: int) -> list[str]:
@@ -216,10 +223,8 @@ RULE_PICK = feature_names(0).index("rule_pick")
 def pick(rows: np.ndarray, weights: np.ndarray, margin: float) -> int:
     """The option chosen: the rules' own pick unless another scores at least `margin` more (the
     rules know things the features don't, such as "President" right before a name)."""
-    scores = rows @ weights
-    best = int(np.argmax(scores))
     ruled = np.flatnonzero(rows[:, RULE_PICK])
-    return int(ruled[0]) if ruled.size and scores[best] - scores[ruled[0]] < margin else best
+    return prefer(rows @ weights, int(ruled[0]) if ruled.size else None, margin)
 
 
 @dataclass(frozen=True)
