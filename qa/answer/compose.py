@@ -152,7 +152,7 @@ def compose(
         room = budget - used - 1
         marked = named if cand is support else None
         if len(ref.text) > room:
-            if room < (40 if cand is support else settings.answer.min_quote_chars):
+            if room < settings.answer.min_quote_chars:
                 continue
             s_lo, s_hi = _trim(ref.text, room - 2, (marked.start, marked.end) if marked else None, query)
             if cand is not support and not _worth_quoting(ref.text[s_lo:s_hi], query, settings):

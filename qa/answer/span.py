@@ -316,8 +316,9 @@ def _origin(doc: Doc, start: int) -> bool:
     return before >= 0 and doc[before].lower_ == "from"
 
 
-_OPENERS = frozenset("([{“‘,;:")
-_CLOSERS = frozenset(")]}”’,;:")
+# Punctuation a short answer never ends on, or starts on.
+_NOT_LAST = frozenset("([{“‘,;:")
+_NOT_FIRST = frozenset(")]}”’,;:")
 
 
 def _option(
@@ -330,10 +331,11 @@ def _option(
     chars: tuple[int, int] | None = None,
 ) -> Span:
     """The span of tokens [start, end) (or of `chars` inside them) as a short answer option."""
-    while end - start > 1 and doc[end - 1].text in _OPENERS:
-        end -= 1  # the tagger sometimes ends a name on the bracket after it: "Conference ("
-    while end - start > 1 and doc[start].text in _CLOSERS:
-        start += 1
+    if chars is None:
+        while end - start > 1 and doc[end - 1].text in _NOT_LAST:
+            end -= 1  # the tagger sometimes ends a name on the bracket after it: "Conference ("
+        while end - start > 1 and doc[start].text in _NOT_FIRST:
+            start += 1
     gap, spread = _gap(anchors, start, end, len(doc))
     first, last = chars or (doc[start].idx, doc[start:end].end_char)
     return Span(first, last, gap, rank, unit, spread)

@@ -41,7 +41,8 @@ class AnswerWeights(BaseModel):
     # A further quote that does not fit whole is cut to the room left, if at least this much room
     # is left and the cut keeps this many characters and one of the question's words (squad-dev
     # "reply holds the answer" 0.797 -> 0.806 at 60, with 3 quotes 0.811; once quotes were cut
-    # around the question's words, 40 beat 60: 0.8478 -> 0.8498; 30 and 50 no better).
+    # around the question's words, 40 beat 60: 0.8478 -> 0.8498; 30 and 50 no better). A sentence
+    # quoted for the short answer's full name needs the same room, whatever its cut holds.
     min_quote_chars: int = 40
     typed_margin: float = 1.0
     # The short answer is chosen among the options of the best three sentences by the weights of
