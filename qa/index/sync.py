@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from qa.config import Settings
 from qa.index.store import Store
-from qa.ingest.load import LoadError, check_inside, corpus_files, load_document
+from qa.ingest.load import READER_VERSIONS, LoadError, check_inside, corpus_files, load_document
 from qa.ingest.split import quote_frame, split_document
 from qa.schema import Chunk, IngestReport
 
@@ -25,11 +25,13 @@ class CorpusMissing(FileNotFoundError):
 
 
 def _digest(path: Path) -> str:
+    """The file's content hash, plus its reader's version where the reader has changed since."""
     sha = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             sha.update(block)
-    return sha.hexdigest()
+    reader = READER_VERSIONS.get(path.suffix.lower())
+    return f"{sha.hexdigest()}+{reader}" if reader else sha.hexdigest()
 
 
 def _config_key(settings: Settings) -> dict[str, object]:

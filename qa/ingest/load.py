@@ -11,6 +11,15 @@ from qa.schema import SourceDocument
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 _BINARY_SNIFF = 8192
 _SKIPPED_TAGS = ("script", "style", "noscript", "template", "head", "svg")
+# Elements that end a paragraph; any other tag is inline and stays inside its sentence.
+_BLOCK_TAGS = (
+    *("address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption"),
+    *("figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav"),
+    *("ol", "p", "pre", "section", "table", "th", "tr", "ul"),
+)
+# Bumped when a reader's output changes, so files it read before are indexed again (by sync).
+READER_VERSIONS = {".html": "html-2", ".htm": "html-2"}
+_BREAK = "\u2029"  # paragraph separator: marks a block boundary until whitespace is normalised
 
 
 class LoadError(Exception):
@@ -32,18 +41,21 @@ def _decode(raw: bytes, name: str) -> str:
 
 
 def _html_text(markup: str) -> str:
+    """Body text with a paragraph per block element; inline markup (links, bold, a span) stays
+    inside its sentence, and the source's own line wrapping is only a space."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "lxml")
     for tag in soup(list(_SKIPPED_TAGS)):
         tag.decompose()
-    text = soup.get_text("\n")
-    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.split("\n")]
-    paragraphs: list[str] = []
-    for line in lines:
-        if line:
-            paragraphs.append(line)
-    return "\n\n".join(paragraphs)
+    for tag in soup(list(_BLOCK_TAGS)):
+        tag.insert_before(_BREAK)
+        tag.insert_after(_BREAK)
+    for tag in soup("td"):
+        tag.insert_after(" ")
+    text = soup.get_text("")
+    paragraphs = (re.sub(r"\s+", " ", part).strip() for part in text.split(_BREAK))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _pdf_document(path: Path, name: str) -> SourceDocument:

@@ -64,6 +64,29 @@ def test_only_the_changed_file_is_embedded(fresh: Callable[..., QAService], coun
     assert 0 < counter.texts <= 4  # the changed file's passage and sentences, nothing of harbour.txt
 
 
+def test_files_read_by_a_changed_reader_are_indexed_again(
+    fresh: Callable[..., QAService], count_encodes, records, kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An HTML file indexed by an older reader (inline tags split into fragments) must not keep its
+    # old passages just because its bytes did not change; other files are left alone.
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    (corpus / "festival.html").write_text("<p>The <b>Zorblax</b> festival happens every March in Quito.</p>")
+    # as an index made before the reader's change: another output, under no reader version
+    monkeypatch.setattr("qa.index.sync.READER_VERSIONS", {})
+    monkeypatch.setattr("qa.ingest.load._html_text", lambda markup: "The\n\nZorblax\n\nfestival happens in Quito.")
+    service.sync(show_bar=False)
+    monkeypatch.undo()
+    counter = count_encodes(service)
+    report = service.sync(show_bar=False)
+    assert report.documents == 2 and report.added > 0
+    assert 0 < counter.texts <= 4  # the HTML file's passage and sentence, nothing of harbour.txt
+    assert "The Zorblax festival happens every March in Quito." in _texts(service, "chunks", records)
+    assert "Zorblax" not in _texts(service, "sentences", records)  # the old fragments are gone
+    assert service.sync(show_bar=False).added == 0  # and once only
+
+
 def test_changed_file_replaces_its_passages(fresh: Callable[..., QAService], records) -> None:
     service = fresh()
     path = service.settings.corpus_dir / "notice.txt"

@@ -40,6 +40,20 @@ def test_html_drops_script_style_and_head_and_keeps_body_text(tmp_path: Path, ki
     assert "\n\nIts radio operator is named Ingrid Solberg." in doc.text
 
 
+def test_html_inline_markup_stays_inside_its_sentence(tmp_path: Path) -> None:
+    # Links, bold and spans are part of a sentence: splitting at them would cut a news article's
+    # sentences into fragments ("The", "Zorblax", "festival happens ...") that answer nothing.
+    path = tmp_path / "festival.html"
+    path.write_text(
+        "<body><p>The <b>Zorblax</b> festival happens\nevery March in <a href='/q'>Quito</a>.</p>"
+        "<ul><li>Music</li><li>Food</li></ul><p>Tickets<br>sell out.</p></body>",
+        encoding="utf-8",
+    )
+    assert load_document(path).text == (
+        "The Zorblax festival happens every March in Quito.\n\nMusic\n\nFood\n\nTickets\n\nsell out."
+    )
+
+
 def test_pdf_keeps_page_starts(tmp_path: Path, kit) -> None:
     path = tmp_path / "observatory.pdf"
     path.write_bytes(kit.pdf_bytes(kit.PDF_PAGES))
