@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import secrets
 import threading
 import unicodedata
 from collections.abc import Sequence
@@ -19,7 +21,7 @@ from qa.chat.followup import resolve
 from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
-from qa.index.sync import Progress, sync_corpus
+from qa.index.sync import Progress, indexed_contents, sync_corpus
 from qa.ingest.load import SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
 from qa.retrieve.catalog import Catalog, load_catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
@@ -56,6 +58,15 @@ def safe_filename(name: str) -> str:
     while len((stem + suffix).encode()) > 200:
         stem = stem[:-1]
     return stem.rstrip(" .") + suffix
+
+
+def _free_name(corpus: Path, name: str) -> Path:
+    """`name` in the corpus folder, or "stem (2).txt", "stem (3).txt", ... when it is taken."""
+    path, suffix, k = corpus / name, PurePath(name).suffix, 2
+    while path.exists():
+        path = corpus / f"{name[: -len(suffix)]} ({k}){suffix}"
+        k += 1
+    return path
 
 
 def clean_question(question: object, max_chars: int) -> str:
@@ -208,25 +219,41 @@ class QAService:
         os.replace(tmp, path)
 
     def add_document(self, filename: str, data: bytes, progress: Progress | None = None) -> tuple[str, IngestReport]:
+        """Add a file to the corpus and index it. Nothing already there is lost: a different file of
+        the same name is kept beside it under a numbered name, and a copy of an indexed file is not
+        indexed twice (its passages would compete with the original's for every citation)."""
         name = safe_filename(filename)
         limit = int(self.settings.max_file_mb * 1e6)
         if len(data) > limit:
             raise BadRequest(f"{name}: {len(data) / 1e6:.1f} MB is over the {self.settings.max_file_mb:g} MB limit")
         corpus = self.settings.corpus_dir
         corpus.mkdir(parents=True, exist_ok=True)
-        target = corpus / name
-        staging = corpus / f".upload-{name}"
+        staging = corpus / f".upload-{secrets.token_hex(4)}-{name}"
         staging.write_bytes(data)
         try:
             load_document(staging, name=name, max_bytes=limit)
         except LoadError as exc:
             staging.unlink(missing_ok=True)
             raise BadRequest(str(exc)) from exc
-        staging.replace(target)
+        content = hashlib.sha256(data).hexdigest()
         with self._lock, reachable(self.settings):
-            report = sync_corpus(self.settings, self.store, only={name}, progress=progress, show_bar=False)
+            copy_of = indexed_contents(self.store).get(content)
+            if copy_of is None and (corpus / name).is_file() and (corpus / name).read_bytes() == data:
+                copy_of = name
+            if copy_of is not None:
+                staging.unlink(missing_ok=True)
+                report = sync_corpus(self.settings, self.store, only={copy_of}, show_bar=False)
+                same = "already in the corpus" if copy_of == name else f"the same content as {copy_of}"
+                report.notes.append(f"{name} is {same}: nothing added")
+                self.refresh()
+                return copy_of, report
+            target = _free_name(corpus, name)
+            staging.replace(target)
+            report = sync_corpus(self.settings, self.store, only={target.name}, progress=progress, show_bar=False)
+            if target.name != name:
+                report.notes.append(f"a different {name} is already in the corpus: this one was added as {target.name}")
             self.refresh()
-        return name, report
+        return target.name, report
 
     def remove_document(self, name: str) -> IngestReport:
         path = self._corpus_path(name)

@@ -34,6 +34,11 @@ def _digest(path: Path) -> str:
     return f"{sha.hexdigest()}+{reader}" if reader else sha.hexdigest()
 
 
+def indexed_contents(store: Store) -> dict[str, str]:
+    """The content hash of every indexed file (what `_digest` read, without a reader version) -> its name."""
+    return {digest.split("+")[0]: name for name, digest in store.read_manifest().get("files", {}).items()}
+
+
 def _config_key(settings: Settings) -> dict[str, object]:
     # "v" counts changes to what is stored (4: quotation frames); an index of another is rebuilt.
     return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 4}

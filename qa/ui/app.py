@@ -232,9 +232,9 @@ class ChatApp:
             try:
                 data = Path(path).read_bytes()
                 name, report = self.service.add_document(filename, data, progress=lambda f, msg: progress(f, desc=msg))
-            except _bad_request() as exc:
+            except _bad_request() as exc:  # its message names the file
                 gr.Warning(str(exc))
-                notes.append(f"not added: {filename}: {exc}")
+                notes.append(f"not added: {exc}")
                 continue
             except Exception as exc:
                 log.exception("upload of %s failed", filename)
@@ -243,9 +243,9 @@ class ChatApp:
                 continue
             self._forget(name)
             if report.problems:
-                notes.append(f"not added: {name}: " + "; ".join(report.problems))
-            else:
-                notes.append(f"{name} indexed")
+                notes.append("not added: " + "; ".join(report.problems))  # each names its file
+            else:  # kept under another name, or a copy of a document already there, else plainly added
+                notes.extend(report.notes or [f"{name} indexed"])
         table, choices = self.documents_panel()
         return _notes_md(notes), table, choices, _who_choices(choices), None
 

@@ -175,3 +175,35 @@ def test_file_deleted_while_ingest_runs(fresh: Callable[..., QAService]) -> None
     # The next run simply finds them gone: nothing to report, nothing left behind.
     again = service.sync(show_bar=False)
     assert again.problems == [] and again.added == 0 and again.deleted == 0
+
+
+FERRY = "The ferry to Inchmurrin leaves at seven o'clock. Tickets cost nine pounds.\n"
+BAKERY = "The bakery on Mill Lane opens at six. Its rye bread is baked by Oskar Brandt.\n"
+
+
+def test_upload_under_a_taken_name_keeps_both_files(fresh: Callable[..., QAService]) -> None:
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    assert service.add_document("notes.txt", FERRY.encode())[0] == "notes.txt"
+    name, report = service.add_document("notes.txt", BAKERY.encode())
+    assert name == "notes (2).txt" and report.problems == []
+    assert report.notes == ["a different notes.txt is already in the corpus: this one was added as notes (2).txt"]
+    assert (corpus / "notes.txt").read_text() == FERRY and (corpus / "notes (2).txt").read_text() == BAKERY
+    assert [d.name for d in service.documents()] == ["notes (2).txt", "notes.txt"]
+    assert service.ask("When does the ferry to Inchmurrin leave?").citations[0].doc == "notes.txt"
+    assert service.ask("Who bakes the rye bread?").citations[0].doc == "notes (2).txt"
+    assert not list(corpus.glob(".upload-*"))
+
+
+def test_upload_of_a_copy_indexes_nothing_twice(fresh: Callable[..., QAService]) -> None:
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    service.add_document("ferry.txt", FERRY.encode())
+    passages = service.store.chunks.count()
+    name, report = service.add_document("ferry-copy.txt", FERRY.encode())
+    assert (name, report.notes) == ("ferry.txt", ["ferry-copy.txt is the same content as ferry.txt: nothing added"])
+    name, report = service.add_document("ferry.txt", FERRY.encode())
+    assert (name, report.notes) == ("ferry.txt", ["ferry.txt is already in the corpus: nothing added"])
+    assert sorted(p.name for p in corpus.iterdir()) == ["ferry.txt"]
+    assert service.store.chunks.count() == passages
+    assert [c.doc for c in service.ask("When does the ferry leave?").citations] == ["ferry.txt"]

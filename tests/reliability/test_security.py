@@ -51,7 +51,7 @@ def test_add_document_writes_only_inside_the_corpus(fresh: Callable[..., QAServi
     corpus = service.settings.corpus_dir.resolve()
     before = {p for p in tmp_path.rglob("*") if not p.is_relative_to(tmp_path / "index")}
     for given in ("../escape.txt", "/tmp/absolute-escape.txt", "..\\..\\back.txt", "a" * 300 + ".txt"):
-        name, report = service.add_document(given, DOC.encode())
+        name, report = service.add_document(given, f"{DOC}\nFiled as {given}.".encode())  # not copies of each other
         assert (corpus / name).resolve().parent == corpus
         assert report.problems == []
         assert name in {d.name for d in service.documents()}
