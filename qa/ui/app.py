@@ -80,12 +80,26 @@ table.qa-who td { vertical-align: top; }
 .qa-who-source { display: flex; flex-direction: column; gap: 10px; }
 """
 
+# Each source card shows a few lines of its passage: scroll each so its highlight is in sight
+# (a passage starts at its top, and the quoted sentence can be far below it).
+_SHOW_MARKS = """
+    document.querySelectorAll('#qa-sources .qa-passage').forEach((box) => {
+      const mark = box.querySelector('mark');
+      if (!mark) return;
+      box.scrollTop += mark.getBoundingClientRect().top - box.getBoundingClientRect().top - box.clientHeight / 3;
+    });
+"""
+MARKS_JS = "() => { setTimeout(() => {" + _SHOW_MARKS + "}, 60); }"
+
 # After the sources or the document view change, bring the chosen passage into view.
 # The document box scrolls itself so the passage sits a third of the way down, then the page
 # scrolls just enough to show the box (or the selected source card).
-SCROLL_JS = """
+SCROLL_JS = (
+    """
 () => {
-  setTimeout(() => {
+  setTimeout(() => {"""
+    + _SHOW_MARKS
+    + """
     const hit = document.querySelector('#qa-docview #qa-hit');
     const box = document.querySelector('#qa-docview .qa-doc-text');
     if (hit && box) {
@@ -98,6 +112,7 @@ SCROLL_JS = """
   }, 60);
 }
 """
+)
 
 # The same for the source of a "who said what" row.
 WHO_SCROLL_JS = """
@@ -222,9 +237,23 @@ class ChatApp:
     def tick(self) -> tuple[str, str, Any, Any, gr.Timer]:
         """Start-up progress; the timer stops once the index is up to date."""
         table, choices = self.documents_panel()
-        return self.status.markdown(), table, choices, _who_choices(choices), gr.Timer(active=not self.status.done)
+        return self.status_line(), table, choices, _who_choices(choices), gr.Timer(active=not self.status.done)
 
-    def upload(self, files: list[str] | None, progress: gr.Progress = _PROGRESS) -> tuple[str, str, Any, Any, None]:
+    def status_line(self) -> str:
+        """Start-up progress, then what the index holds now (uploads and removals change it)."""
+        if not self.status.done or self.status.error or self._service is None:
+            return self.status.markdown()
+        try:
+            docs = self.service.documents()
+        except Exception:
+            log.exception("listing documents failed")
+            return self.status.markdown()
+        held = f"{_count(len(docs), 'document')}, {_count(sum(d.chunks for d in docs), 'passage')} indexed"
+        return f"**Ready:** {held}"
+
+    def upload(
+        self, files: list[str] | None, progress: gr.Progress = _PROGRESS
+    ) -> tuple[str, str, Any, Any, None, str]:
         """Add uploaded files to the corpus and index them now, with progress in the page."""
         notes: list[str] = []
         for path in files or []:
@@ -247,14 +276,14 @@ class ChatApp:
             else:  # kept under another name, or a copy of a document already there, else plainly added
                 notes.extend(report.notes or [f"{name} indexed"])
         table, choices = self.documents_panel()
-        return _notes_md(notes), table, choices, _who_choices(choices), None
+        return _notes_md(notes), table, choices, _who_choices(choices), None, self.status_line()
 
-    def remove(self, name: str | None) -> tuple[str, str, Any, Any]:
+    def remove(self, name: str | None) -> tuple[str, str, Any, Any, str]:
         """Delete a document from the corpus and its passages from the index."""
         if not name:
             gr.Warning("choose a document to remove")
             table, choices = self.documents_panel()
-            return "", table, choices, _who_choices(choices)
+            return _notes_md(["choose a document to remove"]), table, choices, _who_choices(choices), self.status_line()
         try:
             self.service.remove_document(name)
             note = f"{name} removed"
@@ -267,17 +296,22 @@ class ChatApp:
             note = f"not removed: {name}: removal failed ({_why(exc)})"
         self._forget(name)
         table, choices = self.documents_panel()
-        return _notes_md([note]), table, choices, _who_choices(choices)
+        return _notes_md([note]), table, choices, _who_choices(choices), self.status_line()
 
     # --- chat ------------------------------------------------------------------------------
 
-    def push_question(self, question: str, chat: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]], str]:
-        """Show the question at once (no queue) while the answer is computed."""
-        text = (question or "").strip()
-        if not text:
-            gr.Warning("please type a question")
-            return question, chat, ""
-        return "", [*chat, _message("user", question_html(text))], text
+    def push_question(self, question: str, chat: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]], str, str]:
+        """Show the question at once (no queue) while the answer is computed. A question that cannot
+        be asked stays in the box, with the reason under it (a toast needs the queue, so it may not
+        show): an over-long one can then be shortened instead of typed again."""
+        from qa.service import BadRequest, clean_question
+
+        try:
+            text = clean_question(question, self.settings.max_question_chars)
+        except BadRequest as exc:
+            gr.Warning(str(exc))
+            return question, chat, "", _ask_note(str(exc))
+        return "", [*chat, _message("user", question_html(text))], text, ""
 
     def answer(
         self,
@@ -423,6 +457,7 @@ class ChatApp:
                         submit_btn="Ask",
                         autofocus=True,
                     )
+                    ask_note = gr.Markdown(elem_id="qa-ask-note")
                     with gr.Row():
                         example_buttons = [gr.Button(text, size="sm", variant="secondary") for text in EXAMPLES]
                     new_chat = gr.Button("New chat", size="sm", elem_id="qa-new-chat")
@@ -454,13 +489,21 @@ class ChatApp:
             private: dict[str, Any] = {"api_visibility": "private"}
             ask_outputs = [chat, turns, answers, sources, docview, pending]
             for trigger in (question.submit,):
-                trigger(self.push_question, [question, chat], [question, chat, pending], queue=False, **private).then(
+                trigger(
+                    self.push_question, [question, chat], [question, chat, pending, ask_note], queue=False, **private
+                ).then(
                     self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private
-                )
+                ).then(None, None, None, js=MARKS_JS)
             for button, text in zip(example_buttons, EXAMPLES, strict=True):
                 button.click(
-                    self.push_question, [gr.State(text), chat], [question, chat, pending], queue=False, **private
-                ).then(self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private)
+                    self.push_question,
+                    [gr.State(text), chat],
+                    [question, chat, pending, ask_note],
+                    queue=False,
+                    **private,
+                ).then(
+                    self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private
+                ).then(None, None, None, js=MARKS_JS)
             new_chat.click(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
             # The chatbot's own trash button must forget the conversation too, not just hide it.
             chat.clear(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
@@ -474,7 +517,7 @@ class ChatApp:
             files.upload(
                 self.upload,
                 [files],
-                [docs_note, docs_table, to_remove, who_doc, files],
+                [docs_note, docs_table, to_remove, who_doc, files, status],
                 concurrency_id="index",
                 concurrency_limit=1,
                 **private,
@@ -482,7 +525,7 @@ class ChatApp:
             remove.click(
                 self.remove,
                 [to_remove],
-                [docs_note, docs_table, to_remove, who_doc],
+                [docs_note, docs_table, to_remove, who_doc, status],
                 concurrency_id="index",
                 concurrency_limit=1,
                 **private,
@@ -496,6 +539,15 @@ class ChatApp:
 
 class ServiceUnavailable(RuntimeError):
     """The service could not be started (the page says why)."""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def _ask_note(message: str) -> str:
+    """The reason a question was not asked, shown under the question box."""
+    return f"**Not asked:** {esc(message)}" if message else ""
 
 
 def _bad_request() -> type[Exception]:
@@ -605,7 +657,7 @@ def _startup(chat: ChatApp, status: StartupStatus) -> None:
             print(message, file=sys.stderr)
         took = time.monotonic() - status.started
         message = (
-            f"{report.documents} document(s), {report.chunks} passages indexed "
+            f"{_count(report.documents, 'document')}, {_count(report.chunks, 'passage')} indexed "
             f"({report.added} added, {report.deleted} removed) in {took:.1f} s"
         )
         status.finish(message)

@@ -76,11 +76,48 @@ def test_unanswerable_question_shows_not_found_and_related_reading(page: Page, a
     expect(page.locator("#qa-sources mark").first).to_be_visible()
 
 
+def test_every_source_card_shows_its_highlight(page: Page, ask_in_page: Ask) -> None:
+    # A card shows a few lines of its passage; a quote far down the passage must be scrolled into
+    # sight, or several cards look alike with nothing marked.
+    ask_in_page(page, "Who made which offer?")
+    page.wait_for_timeout(300)
+    cards = page.locator("#qa-sources .qa-card")
+    assert cards.count() >= 3
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('#qa-sources .qa-passage')].filter((box) => {
+            const mark = box.querySelector('mark');
+            if (!mark) return false;
+            const b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
+            return m.bottom <= b.top || m.top >= b.bottom;
+        }).length"""
+    )
+    assert hidden == 0
+    assert page.evaluate("() => [...document.querySelectorAll('#qa-sources .qa-passage')].some(b => b.scrollTop > 0)")
+
+
+def test_a_question_that_cannot_be_asked_says_why_and_stays_in_the_box(page: Page, ask_in_page: Ask) -> None:
+    box = page.locator("#qa-question textarea")
+    note = page.locator("#qa-ask-note")
+    box.fill("   ")
+    box.press("Enter")
+    expect(note).to_contain_text("please type a question")
+    long_question = "Why " + "really " * 400 + "?"
+    box.fill(long_question)
+    box.press("Enter")
+    expect(note).to_contain_text("the limit is 2,000")
+    expect(box).to_have_value(long_question)  # kept, to be shortened rather than typed again
+    expect(page.locator("#qa-chat .qa-q")).to_have_count(0)
+    ask_in_page(page, "What is CECOT?")
+    expect(note).to_have_text("")
+
+
 def test_upload_ask_and_remove(app: Running, page: Page, ask_in_page: Ask, tmp_path: Path) -> None:
     doc = tmp_path / "aurora-telescope.txt"
     doc.write_text(UPLOAD_DOC, encoding="utf-8")
+    before = len(app.service.documents())
     _upload(page, doc)
     assert "aurora-telescope.txt" in [d.name for d in app.service.documents()]
+    expect(page.locator("#qa-status")).to_contain_text(f"Ready: {before + 1} documents")  # not the start-up count
     ask_in_page(page, "Who funded the Aurora telescope project?")
     expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Lindqvist Foundation")
     expect(page.locator("#qa-sources .qa-card").first).to_contain_text("aurora-telescope.txt")
@@ -90,6 +127,7 @@ def test_upload_ask_and_remove(app: Running, page: Page, ask_in_page: Ask, tmp_p
     page.locator("#qa-remove").click()
     expect(page.locator("#qa-docs-note")).to_contain_text("aurora-telescope.txt removed", timeout=120_000)
     expect(page.locator("#qa-docs-table")).not_to_contain_text("aurora-telescope.txt")
+    expect(page.locator("#qa-status")).to_contain_text(f"Ready: {before} document{'s' if before > 1 else ''},")
     assert "aurora-telescope.txt" not in [d.name for d in app.service.documents()]
     assert not (app.service.settings.corpus_dir / "aurora-telescope.txt").exists()
     cited = {c.doc for c in app.service.ask("Who funded the Aurora telescope project?").citations}
