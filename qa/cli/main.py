@@ -24,7 +24,9 @@ examples:
   qa eval questions.jsonl --out answers.jsonl
   qa serve                           the web chat on http://127.0.0.1:7860
 
-Every flag can also be set with an environment variable: --index-dir is QA_INDEX_DIR, etc.
+Every setting can also come from an environment variable (--index is QA_INDEX_DIR, --corpus is
+QA_CORPUS_DIR, -k is QA_K, ...); a flag given on the command line wins. `COMMAND --help` lists the
+settings each command takes.
 """
 
 _FLAGS: dict[str, tuple[str, type, str]] = {
@@ -34,6 +36,9 @@ _FLAGS: dict[str, tuple[str, type, str]] = {
     "model": ("--model", str, "embedding model, a packaged name or a folder (QA_MODEL)"),
     "chunk_size": ("--chunk-size", int, "characters per passage (QA_CHUNK_SIZE)"),
     "chunk_overlap": ("--chunk-overlap", int, "characters shared by passages (QA_CHUNK_OVERLAP)"),
+}
+# Only the commands that answer questions take these.
+_ANSWER_FLAGS: dict[str, tuple[str, type, str]] = {
     "k": ("-k", int, "passages retrieved per question (QA_K)"),
     "abstain_threshold": (
         "--abstain-threshold",
@@ -43,9 +48,11 @@ _FLAGS: dict[str, tuple[str, type, str]] = {
 }
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, *, answers: bool = False) -> None:
+    """The settings flags: where the documents and the index are (every command keeps the index
+    up to date first), and with `answers` how questions are answered."""
     group = parser.add_argument_group("settings")
-    for dest, (flag, kind, help_text) in _FLAGS.items():
+    for dest, (flag, kind, help_text) in {**_FLAGS, **(_ANSWER_FLAGS if answers else {})}.items():
         group.add_argument(flag, dest=dest, type=kind, default=None, help=help_text)
 
 
@@ -65,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     ask = sub.add_parser("ask", help="answer one question from the indexed documents")
-    _common(ask)
+    _common(ask, answers=True)
     ask.add_argument("question", help="the question, in plain language")
     ask.add_argument("--json", action="store_true", help="print the answer and citations as JSON")
     ask.add_argument("--no-sync", action="store_true", help="do not update the index first")
@@ -77,14 +84,14 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--no-sync", action="store_true", help="do not update the index first")
 
     ev = sub.add_parser("eval", help="answer a question file and print accuracy, hits and latency")
-    _common(ev)
+    _common(ev, answers=True)
     ev.add_argument("file", type=Path, help="JSON Lines questions (id, question, answers, ...)")
     ev.add_argument("--out", type=Path, help="write one JSON line per question here")
     ev.add_argument("--sample", type=int, help="a fixed random sample of this many questions")
     ev.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
 
     serve = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
-    _common(serve)
+    _common(serve, answers=True)
     serve.add_argument("--host", default=None, help="address to bind (QA_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (QA_PORT, default 7860)")
     return parser

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,25 @@ def test_help_exits_zero_and_explains(argv: list[str], capsys: pytest.CaptureFix
         assert "offline" in out.lower() and "QA_INDEX_DIR" in out
     if argv[0] == "ask":
         assert "question" in out and "--json" in out and "QA_CORPUS_DIR" in out
+
+
+def test_help_names_real_flags_and_only_those_a_command_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    parsed = {}
+    for argv in (["--help"], ["ingest", "--help"], ["who", "--help"], ["ask", "--help"], ["serve", "--help"]):
+        with pytest.raises(SystemExit):
+            main(argv)
+        parsed[argv[0]] = capsys.readouterr().out
+    assert "--index is QA_INDEX_DIR" in parsed["--help"] and "--index-dir" not in parsed["--help"]
+    for command in ("ingest", "who"):  # they answer nothing: no retrieval or abstention settings
+        assert "--index" in parsed[command] and "-k K" not in parsed[command]
+        assert "--abstain-threshold" not in parsed[command]
+    for command in ("ask", "serve"):
+        assert "-k K" in parsed[command] and "--abstain-threshold" in parsed[command]
+
+
+def test_python_dash_m_qa_is_the_qa_command() -> None:
+    done = subprocess.run([sys.executable, "-m", "qa", "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "usage: qa" in done.stdout
 
 
 def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
