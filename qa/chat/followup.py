@@ -30,6 +30,12 @@ def _last_person(history: Sequence[Turn]) -> str | None:
     return None
 
 
+def _complete(question: str) -> bool:
+    """A question word, a verb and what it asks about ("What is CECOT?", "Who is Rubio?"): short but
+    whole, unlike "Why?", "How much?" or "And the fee?", which lean on the previous question."""
+    return bool(_WH.match(question)) and bool(_WH.sub("", question, count=1).strip(" ?!."))
+
+
 def resolve(question: str, history: Sequence[Turn]) -> str:
     """The question with pronouns replaced from the conversation, or unchanged if it stands alone."""
     if not history:
@@ -48,7 +54,7 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
                 return f"{person}'s" if word in ("his", "hers") else person
 
             resolved = _PERSON_PRONOUN.sub(swap, question)
-    if _THING_PRONOUN.search(resolved) or len(resolved.split()) <= 3:
+    if _THING_PRONOUN.search(resolved) or (len(resolved.split()) <= 3 and not _complete(resolved)):
         topic = _WH.sub("", history[-1].question).rstrip("?").strip()
         if topic and topic.lower() not in resolved.lower():
             resolved = f"{resolved} ({topic})"

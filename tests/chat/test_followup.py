@@ -57,6 +57,28 @@ def test_person_from_the_question_beats_an_organisation_in_the_answer() -> None:
     assert resolve("What did she call the proposal?", history) == "What did Gellman call the proposal?"
 
 
+@pytest.mark.parametrize(
+    ("question", "resolved"),
+    [
+        ("What is CECOT?", "What is CECOT?"),  # short but whole: a new question, not a follow-up
+        ("Who is Rubio?", "Who is Rubio?"),
+        ("Why?", "Why? (Bukele ask for in return)"),
+        ("How much?", "How much? (Bukele ask for in return)"),
+        ("And the fee?", "And the fee? (Bukele ask for in return)"),
+    ],
+)
+def test_a_short_question_leans_on_the_last_one_only_when_incomplete(question: str, resolved: str) -> None:
+    history = [Turn("What did Bukele ask for in return?", "a fee")]
+    assert resolve(question, history) == resolved
+
+
+def test_a_short_whole_question_after_another_topic_is_answered_on_its_own(article_service: QAService) -> None:
+    history = [Turn("What did Bukele ask for in return?", "a fee")]
+    answer = article_service.ask("What is CECOT?", history)
+    assert answer.resolved_question in (None, "What is CECOT?")
+    assert "Terrorism Confinement Center" in answer.citations[0].quote
+
+
 def test_follow_up_is_answered_from_the_history(article_service: QAService) -> None:
     history = [Turn("Who is Mneesha Gellman?", "an Emerson College professor")]
     answer = article_service.ask("What did she call the proposal?", history)
