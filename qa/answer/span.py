@@ -122,6 +122,7 @@ class _Reading:
     preference: tuple[str, ...]
     unit: str | None  # how many: the counted thing
     described: str | None  # who is X: the X
+    described_name: bool  # ... and X is a name ("Who is Rubio?"): only a description answers it
     preposition: str | None  # with whom / by who / who ... to: the preposition
     shape: re.Pattern[str] | None  # when: what a fitting date holds ("what year": a year)
     asks_from: bool  # where: "... come from?" (else a place things come from is no answer)
@@ -165,6 +166,7 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         preference=preference,
         unit=_unit(question) if qtype == "how many" else None,
         described=described.group(1) if described else None,
+        described_name=described is not None and _is_name(described.group(1)),
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
     )
 
@@ -232,7 +234,9 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 options.append(_option(doc, anchors, token.i, token.i + 1, fallback, has_unit))
     if asked.described:
-        options = _descriptions(asked.described, doc) + options
+        # Another person or place in the sentence is never what "Who is Rubio?" asks for.
+        described = _descriptions(asked.described, doc)
+        options = described if asked.described_name else described + options
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
         after = [p for p in phrases if _follows(asked.preposition, doc, p)]
@@ -351,16 +355,27 @@ _WHO_IS = re.compile(r"^\s*who (?:is|was|are|were) ([A-Z][^?]*?)\s*\??\s*$", re.
 _APPOSITION_END = re.compile(r",|\)|;| who | which | whose | that ")
 
 
+def _is_name(phrase: str) -> bool:
+    """A name, every word capitalised ("Rubio", "Leti Volpp", "Genghis Khan"), not a role that
+    happens to open with a capital ("President of the US in 1900")."""
+    words = phrase.split()
+    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
+
+
 def _descriptions(name: str, doc: Doc) -> list[Span]:
     """How the sentence describes `name`: an apposition after it ("Leti Volpp, a law professor at
     UC Berkeley, ...") or before it ("The Prince of Płock, Bolesław II, ..."), or the title in
-    front of it ("Emerson College professor Mneesha Gellman")."""
+    front of it ("Emerson College professor Mneesha Gellman"). A surname is read as the whole name
+    the sentence gives ("Who is Rubio?": "U.S. Secretary of State Marco Rubio")."""
     text = doc.text
     at = text.lower().find(name.lower())
     if at < 0 or not name[:1].isupper():
         return []
-    out: list[Span] = []
     after = at + len(name)
+    whole = next((e for e in doc.ents if e.label_ == "PERSON" and e.start_char <= at < e.end_char), None)
+    if whole is not None:
+        at, after = whole.start_char, max(after, whole.end_char)
+    out: list[Span] = []
     if text.startswith(", ", after):
         start = after + 2
         stop = _APPOSITION_END.search(text, start)
@@ -383,7 +398,7 @@ def _descriptions(name: str, doc: Doc) -> list[Span]:
         title.insert(0, token)
     while title and title[0].pos_ == "ADP":
         title = title[1:]
-    if title and title[-1].idx + len(title[-1].text) == at - 1:
+    if title and title[-1].pos_ != "ADP" and title[-1].idx + len(title[-1].text) == at - 1:  # not "statements to"
         out.append(Span(title[0].idx, title[-1].idx + len(title[-1].text), 0, 0))
     return out
 

@@ -152,6 +152,21 @@ def test_a_question_naming_the_kind_of_place_gets_that_kind(article_service: QAS
     assert article_service.document(first.doc).text[first.span_start : first.span_end] == "Central America"
 
 
+@pytest.mark.parametrize(
+    ("question", "description"),
+    [("Who is Rubio?", "U.S. Secretary of State"), ("Who is Bukele?", "President")],
+)
+def test_who_is_a_surname_leads_with_how_the_article_introduces_them(
+    article_service: QAService, question: str, description: str
+) -> None:
+    # Most sentences name them by surname beside someone else ("Bukele confirmed his statements to
+    # Rubio"); the answer is the title in front of the full name, never the other person.
+    answer = article_service.ask(question)
+    assert answer.short_answer == description
+    first = answer.citations[0]
+    assert article_service.document(first.doc).text[first.span_start : first.span_end] == description
+
+
 def test_a_surname_answer_leads_with_the_full_name_quoted_from_its_sentence(fresh) -> None:  # type: ignore[no-untyped-def]
     service = fresh()
     text = "Johnson will open the new bridge over the river in May. Engineer Sarah Johnson designed the new bridge."

@@ -255,6 +255,13 @@ EXACT = [
         id="who-is-title-before",
     ),
     pytest.param(
+        "Who is Rubio?",
+        "who",
+        "U.S. Secretary of State Marco Rubio said the president offered to accept deportees.",
+        "U.S. Secretary of State",
+        id="who-is-surname-read-as-the-whole-name",
+    ),
+    pytest.param(
         "Who is Elon Musk?",
         "who",
         "Trump’s most vocal proponent, Elon Musk, called it a “great idea” on X.",
@@ -398,3 +405,14 @@ def test_a_date_phrase_is_no_place() -> None:
     options = [sentence[o.start : o.end] for o in found]
     assert "in July" not in options
     assert any("Merritt Island" in o for o in options), options
+
+
+def test_who_is_a_name_is_answered_only_by_a_description() -> None:
+    # Another person in the sentence ("Bukele") is never who Rubio is, and the words before his
+    # name ("his statements to") are no title: no short answer, the quote speaks instead.
+    sentence = "Bukele confirmed his statements to Rubio on X, stating that convicted US citizens could be taken."
+    assert span_options("Who is Rubio?", "who", sentence, every=True) == []
+    # A role that opens with a capital is not a name: the person holding it answers.
+    sentence = "William McKinley was President of the United States in 1900."
+    found = span_options("Who was President of the United States in 1900?", "who", sentence, every=True)
+    assert "William McKinley" in [sentence[o.start : o.end] for o in found]
