@@ -75,16 +75,38 @@ def _followed_by(doc: Doc, end: int, unit: str) -> bool:
     return False
 
 
+# "How much is the fee?": an amount of money, so a count of something else ("40,000 inmates") is
+# no answer (none found: the documents don't say).
+_MONEY_ASKED = re.compile(
+    r"\bhow much\b.*\b(?:money|cost|pay|paid|earn|spen[dt]|raise|worth|price|revenue|budget|fund|fee|charge|salar|wage)"
+)
+# "How much did the price of oil increase?" may be answered by a share ("less than two percent").
+_CHANGE = re.compile(r"\b(?:increase|rise|rose|grow|grew|fall|fell|drop|decline|change|cut|reduce)")
+_CURRENCY = frozenset(
+    {"$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "cents", "yen", "yuan", "lira", "lire", "dinars", "ducats"}
+    | {"dollar", "dollars", "euro", "euros", "pound", "pounds", "franc", "francs", "mark", "marks", "rupees"}
+    | {"pesos", "rubles", "roubles", "shillings", "guilders", "crowns", "kronor", "krona", "pence", "florins"}
+)
+
 # What a how-many question measures decides which kind of number answers it first.
 _MEASURES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"\bhow (?:long|old)\b"), ("DATE", "TIME", "QUANTITY", "CARDINAL")),
     (re.compile(r"\bpercent|\bpercentage\b"), ("PERCENT", "CARDINAL")),
-    (
-        re.compile(r"\bhow much\b.*\b(?:money|cost|pay|paid|earn|spen[dt]|raise|worth|price|revenue|budget|fund)"),
-        ("MONEY", "CARDINAL"),
-    ),
+    (_MONEY_ASKED, ("MONEY", "CARDINAL")),
     (re.compile(r"\bhow (?:far|high|tall|large|big|deep|wide|heavy)\b"), ("QUANTITY", "CARDINAL")),
 ]
+
+
+def _amounts(doc: Doc, options: list[Span]) -> list[Span]:
+    """The options that are amounts of money: tagged so, or a number with a currency sign or word
+    in or right after it."""
+
+    def money(span: Span) -> bool:
+        found = doc.char_span(span.start, span.end, alignment_mode="expand")
+        near = [*found, *doc[found.end : found.end + 1]] if found is not None else []
+        return any(t.ent_type_ == "MONEY" or t.lower_ in _CURRENCY for t in near)
+
+    return [o for o in options if money(o)]
 
 
 def _how_many_preference(question: str, default: tuple[str, ...]) -> tuple[str, ...]:
@@ -121,6 +143,7 @@ class _Reading:
     terms: frozenset[str]
     preference: tuple[str, ...]
     unit: str | None  # how many: the counted thing
+    money: bool  # how much: an amount of money
     described: str | None  # who is X: the X
     described_name: bool  # ... and X is a name ("Who is Rubio?"): only a description answers it
     preposition: str | None  # with whom / by who / who ... to: the preposition
@@ -165,6 +188,7 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         terms=frozenset(terms(question)),
         preference=preference,
         unit=_unit(question) if qtype == "how many" else None,
+        money=qtype == "how many" and bool(_MONEY_ASKED.search(lowered)) and not _CHANGE.search(lowered),
         described=described.group(1) if described else None,
         described_name=described is not None and _is_name(described.group(1)),
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
@@ -233,6 +257,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 options.append(_option(doc, anchors, token.i, token.i + 1, fallback, has_unit))
+    if asked.money:
+        options = _amounts(doc, options)
     if asked.described:
         # Another person or place in the sentence is never what "Who is Rubio?" asks for.
         described = _descriptions(asked.described, doc)

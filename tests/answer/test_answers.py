@@ -167,6 +167,12 @@ def test_who_is_a_surname_leads_with_how_the_article_introduces_them(
     assert article_service.document(first.doc).text[first.span_start : first.span_end] == description
 
 
+def test_a_fee_the_article_does_not_state_is_not_found(article_service: QAService) -> None:
+    # The article says Bukele asked for a fee but never how much; "40,000 inmates" is no fee.
+    answer = article_service.ask("How much is the fee?")
+    assert answer.abstained and answer.short_answer is None
+
+
 def test_a_surname_answer_leads_with_the_full_name_quoted_from_its_sentence(fresh) -> None:  # type: ignore[no-untyped-def]
     service = fresh()
     text = "Johnson will open the new bridge over the river in May. Engineer Sarah Johnson designed the new bridge."

@@ -416,3 +416,19 @@ def test_who_is_a_name_is_answered_only_by_a_description() -> None:
     sentence = "William McKinley was President of the United States in 1900."
     found = span_options("Who was President of the United States in 1900?", "who", sentence, every=True)
     assert "William McKinley" in [sentence[o.start : o.end] for o in found]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        # a count of something else is no amount of money: no option, and the reply says not found
+        ("How much is the fee?", "CECOT has a maximum capacity of 40,000 inmates.", []),
+        ("How much money did the committee raise?", "It raised over $40 million for 50 events.", ["over $40 million"]),
+        ("How much were the damages?", "He could claim 6 million lira in damages from 2 courts.", ["6 million lira"]),
+        # a change in a price may be a share
+        ("How much did the price of oil increase?", "It rose by less than two percent.", ["less than two percent"]),
+    ],
+)
+def test_how_much_money_is_answered_by_an_amount_of_money(question: str, sentence: str, expected: list[str]) -> None:
+    found = [sentence[o.start : o.end] for o in span_options(question, "how many", sentence)]
+    assert found[:1] == expected, found
