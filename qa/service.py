@@ -69,11 +69,16 @@ def _free_name(corpus: Path, name: str) -> Path:
     return path
 
 
+# Markup pasted along with a question ("<img src=x onerror=...> who is Bukele?") is not what is
+# asked: its words would only pull the search away from the question's own.
+_MARKUP = re.compile(r"</?[A-Za-z!][^<>]*>")
+
+
 def clean_question(question: object, max_chars: int) -> str:
     """Normalise a question, refusing what cannot be asked."""
     if not isinstance(question, str):
         raise BadRequest("the question must be text")
-    text = "".join(ch if ch.isprintable() else " " for ch in question)
+    text = "".join(ch if ch.isprintable() else " " for ch in _MARKUP.sub(" ", question))
     text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise BadRequest("please type a question")

@@ -56,6 +56,14 @@ def test_odd_questions_get_a_clean_reply(article_service: QAService, case: str, 
         assert text[c.start : c.end] == c.quote or c.quote in text[c.start : c.end]
 
 
+def test_markup_around_a_question_is_left_out(article_service: QAService) -> None:
+    answer = article_service.ask("<img src=x onerror=alert(1)> Who is the <b>president</b> of El Salvador?")
+    assert answer.question == "Who is the president of El Salvador?"
+    assert answer.short_answer == "Nayib Bukele"
+    with pytest.raises(BadRequest, match="please type a question"):
+        article_service.ask("<script></script>")
+
+
 def test_control_characters_are_spaces_not_errors(article_service: QAService) -> None:
     answer = article_service.ask("How many\x00 inmates\x07 can CECOT\x1b[31m hold?\r\n")
     assert answer.question == "How many inmates can CECOT [31m hold?"
