@@ -70,30 +70,45 @@ def _verb_phrase(a: Attribution, passage: PassageRef) -> str:
     return f"{a.verb} {rest}:" if first else f"{a.verb} {rest}"
 
 
+_RUN = {1: "", 2: "both ", 3: "all three "}
+
+
 def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer:
     speakers: list[str] = []
     for a in chosen:
         if a.speaker not in speakers:
             speakers.append(a.speaker)
-    overhead = sum(len(s) + 4 for s in speakers) + sum(len(a.verb) + 4 for a in chosen)
+    relayers = {(a.speaker, a.reported_by) for a in chosen if a.reported_by}
+    overhead = (
+        sum(len(s) + 4 for s in speakers)
+        + sum(len(a.verb) + 4 for a in chosen)
+        + sum(len(r) + 28 for _, r in relayers)  # " (all three according to X)", about once each
+    )
     per_statement = max(_MIN_STATEMENT, (budget - overhead) // len(chosen))
     citations: list[Citation] = []
     sentences: list[str] = []
     for speaker in speakers:
-        parts = []
-        for a in (x for x in chosen if x.speaker == speaker):
+        own = [a for a in chosen if a.speaker == speaker]
+        # Who relayed them: once after the speaker when one person relayed all, else after each
+        # run of statements that person relayed.
+        relayed = {a.reported_by for a in own}
+        once = next(iter(relayed)) if len(relayed) == 1 else None
+        parts: list[str] = []
+        for i, a in enumerate(own):
             lo, hi = _trim(a.statement, per_statement, None)
             p = catalog.passages[_passage_of(catalog, a.doc, a.statement_start) or 0]
             n = len(citations) + 1
             citations.append(cite(n, a.statement_start + lo, a.statement[lo:hi], p, 1.0))
             quote = _ellipsis(lo, hi, a.statement)
             quote = f"“{quote}”" if a.quoted and not re.search('[“”"]', quote) else quote
-            parts.append(f"{_verb_phrase(a, p)} {quote} [{n}]")
-        own = [a for a in chosen if a.speaker == speaker]
-        relayed = sorted({a.reported_by for a in own if a.reported_by})
-        some = "" if all(a.reported_by for a in own) else "some "
-        via = f" ({some}reported by {', '.join(relayed)})" if relayed else ""
-        sentences.append(f"{speaker}{via} " + "; ".join(parts))
+            via = ""
+            if a.reported_by and not once and (i + 1 == len(own) or own[i + 1].reported_by != a.reported_by):
+                run = 1  # this statement and those right before it relayed by the same person
+                while run <= i and own[i - run].reported_by == a.reported_by:
+                    run += 1
+                via = f" ({_RUN.get(run, 'all ')}according to {a.reported_by})"
+            parts.append(f"{_verb_phrase(a, p)} {quote} [{n}]{via}")
+        sentences.append((f"{speaker}, according to {once}, " if once else f"{speaker} ") + "; ".join(parts))
     return Answer(
         question=question,
         text=". ".join(sentences),
