@@ -497,9 +497,13 @@ _CHAINS: dict[QuestionType, frozenset[str]] = {
 }
 
 
+# Small words inside names ("Café de Málaga", "Ludwig van Beethoven") that a question leaves out.
+_NAME_PARTICLES = frozenset({"de", "del", "della", "di", "da", "du", "la", "le", "van", "von", "der", "den", "bin"})
+
+
 def _asked(text: str, question: str, q_terms: frozenset[str]) -> bool:
-    """The question already names this entity."""
-    ent_terms = set(terms(text))
+    """The question already names this entity ("the café in Málaga" names Café de Málaga)."""
+    ent_terms = set(terms(text)) - _NAME_PARTICLES
     return bool(ent_terms and ent_terms <= q_terms) or text.lower() in question.lower()
 
 
@@ -574,7 +578,7 @@ def _noun_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], ra
     i = 0
     while i < len(doc):
         end = _phrase_end(doc, i, 12, within) if doc[i].pos_ in _NP_START else i
-        if end > i and not set(terms(doc[i:end].text)) <= q_terms:
+        if end > i and not set(terms(doc[i:end].text)) - _NAME_PARTICLES <= q_terms:
             out.append(_option(doc, anchors, i, end, rank))
         i = max(end, i + 1)
     return out

@@ -432,3 +432,14 @@ def test_who_is_a_name_is_answered_only_by_a_description() -> None:
 def test_how_much_money_is_answered_by_an_amount_of_money(question: str, sentence: str, expected: list[str]) -> None:
     found = [sentence[o.start : o.end] for o in span_options(question, "how many", sentence)]
     assert found[:1] == expected, found
+
+
+def test_a_name_the_question_gives_without_its_small_words_is_no_answer() -> None:
+    # "the café in Málaga" names Café de Málaga: the owner who opened it is the answer, not the café.
+    question = "Who opened the café in Málaga?"
+    sentence = "Café de Málaga sells churros."
+    assert "Café de Málaga" not in [
+        sentence[o.start : o.end] for o in span_options(question, "who", sentence, every=True)
+    ]
+    sentence = "The owner José Martínez opened it in 1987."
+    assert [sentence[o.start : o.end] for o in span_options(question, "who", sentence)] == ["José Martínez"]
