@@ -77,6 +77,7 @@ mark.qa-span { background: #ffb84d; color: #000; font-weight: 700; }
 table.qa-docs { width: 100%; font-size: 0.9em; }
 table.qa-docs td, table.qa-docs th { padding: 2px 6px; text-align: left; }
 table.qa-who td { vertical-align: top; }
+table.qa-who a.qa-open { white-space: nowrap; }
 .qa-who-source { display: flex; flex-direction: column; gap: 10px; }
 """
 
