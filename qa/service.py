@@ -240,25 +240,30 @@ class QAService:
         except LoadError as exc:
             staging.unlink(missing_ok=True)
             raise BadRequest(str(exc)) from exc
-        content = hashlib.sha256(data).hexdigest()
-        with self._lock, reachable(self.settings):
-            copy_of = indexed_contents(self.store).get(content)
-            if copy_of is None and (corpus / name).is_file() and (corpus / name).read_bytes() == data:
-                copy_of = name
-            if copy_of is not None:
-                staging.unlink(missing_ok=True)
-                report = sync_corpus(self.settings, self.store, only={copy_of}, show_bar=False)
-                same = "already in the corpus" if copy_of == name else f"the same content as {copy_of}"
-                report.notes.append(f"{name} is {same}: nothing added")
+        try:
+            with self._lock, reachable(self.settings):
+                same = corpus / name
+                if same.is_file() and same.read_bytes() == data:
+                    copy_of: str | None = name
+                else:
+                    copy_of = indexed_contents(self.store).get(hashlib.sha256(data).hexdigest())
+                if copy_of is not None:
+                    report = sync_corpus(self.settings, self.store, only={copy_of}, show_bar=False)
+                    what = "already in the corpus" if copy_of == name else f"the same content as {copy_of}"
+                    report.notes.append(f"{name} is {what}: nothing added")
+                    self.refresh()
+                    return copy_of, report
+                target = _free_name(corpus, name)
+                staging.replace(target)
+                report = sync_corpus(self.settings, self.store, only={target.name}, progress=progress, show_bar=False)
+                if target.name != name:
+                    report.notes.append(
+                        f"a different {name} is already in the corpus: this one was added as {target.name}"
+                    )
                 self.refresh()
-                return copy_of, report
-            target = _free_name(corpus, name)
-            staging.replace(target)
-            report = sync_corpus(self.settings, self.store, only={target.name}, progress=progress, show_bar=False)
-            if target.name != name:
-                report.notes.append(f"a different {name} is already in the corpus: this one was added as {target.name}")
-            self.refresh()
-        return target.name, report
+            return target.name, report
+        finally:
+            staging.unlink(missing_ok=True)  # gone already unless it was a copy or the index failed
 
     def remove_document(self, name: str) -> IngestReport:
         path = self._corpus_path(name)

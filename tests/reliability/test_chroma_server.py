@@ -114,6 +114,7 @@ def test_server_lost_mid_use_then_back(
         upload.write_text(BAKERY)
         note, *_ = server_app.chat.upload([str(upload)])
         assert "not added: bakery-upload.txt: indexing failed (the Chroma server at" in html.unescape(note), note
+        assert not list((server_root / "corpus").glob(".upload-*"))  # no staging file left behind
         # The CLI: exit status 1 and one line, not a traceback.
         for name, value in _env(chroma_server, server_root).items():
             if name.startswith("QA_"):
@@ -139,6 +140,10 @@ def test_server_lost_mid_use_then_back(
     answer = client.predict("Which day does the Lindgren bakery sell cardamom buns?", api_name="/ask")
     assert "Fridays" in answer["answer"], answer
     note, *_ = server_app.chat.upload([str(upload)])
-    assert "bakery-upload.txt indexed" in note
+    assert "bakery-upload.txt is already in the corpus: nothing added" in note
+    fresh_upload = tmp_path / "bakery-hours.txt"
+    fresh_upload.write_text("The Lindgren bakery closes at four on Sundays.\n")
+    note, *_ = server_app.chat.upload([str(fresh_upload)])
+    assert "bakery-hours.txt indexed" in note
     assert qa_main(["ingest", "--quiet"]) == 0
-    assert f"{len(indexed) + 2} documents" in capsys.readouterr().out
+    assert f"{len(indexed) + 3} documents" in capsys.readouterr().out
