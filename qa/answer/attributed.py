@@ -78,12 +78,7 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
     for a in chosen:
         if a.speaker not in speakers:
             speakers.append(a.speaker)
-    relayers = {(a.speaker, a.reported_by) for a in chosen if a.reported_by}
-    overhead = (
-        sum(len(s) + 4 for s in speakers)
-        + sum(len(a.verb) + 4 for a in chosen)
-        + sum(len(r) + 28 for _, r in relayers)  # " (all three according to X)", about once each
-    )
+    overhead = sum(len(s) + 4 for s in speakers) + sum(len(a.verb) + 4 for a in chosen)
     per_statement = max(_MIN_STATEMENT, (budget - overhead) // len(chosen))
     citations: list[Citation] = []
     sentences: list[str] = []
@@ -106,7 +101,7 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
                 run = 1  # this statement and those right before it relayed by the same person
                 while run <= i and own[i - run].reported_by == a.reported_by:
                     run += 1
-                via = f" ({_RUN.get(run, 'all ')}according to {a.reported_by})"
+                via = f" ({_RUN.get(run, 'all ')}according to {a.reported_by.split()[-1]})"  # the surname: short
             parts.append(f"{_verb_phrase(a, p)} {quote} [{n}]{via}")
         sentences.append((f"{speaker}, according to {once}, " if once else f"{speaker} ") + "; ".join(parts))
     return Answer(
