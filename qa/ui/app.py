@@ -301,31 +301,41 @@ class ChatApp:
 
     # --- chat ------------------------------------------------------------------------------
 
-    def push_question(self, question: str, chat: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]], str, str]:
-        """Show the question at once (no queue) while the answer is computed. A question that cannot
-        be asked stays in the box, with the reason under it (a toast needs the queue, so it may not
-        show): an over-long one can then be shortened instead of typed again."""
+    def push_question(
+        self, question: str, chat: list[dict[str, Any]], pending: str
+    ) -> tuple[str, list[dict[str, Any]], str, str, str]:
+        """Show the question at once (no queue) while the answer is computed; outputs the box, the
+        chat, the question being answered (`pending`), the one the chained `answer` takes (`asked`)
+        and the note under the box. A question that cannot be asked stays in the box with the reason
+        under it (a toast needs the queue, so it may not show): an over-long one can be shortened,
+        and one sent while the last is still being answered can be sent again (answered together,
+        the later answer would overwrite the chat and the earlier one be lost)."""
         from qa.service import BadRequest, clean_question
 
+        if pending:
+            note = "the previous question is still being answered; send this one when its answer is shown"
+            return question, gr.skip(), gr.skip(), "", _ask_note(note)
         try:
             text = clean_question(question, self.settings.max_question_chars)
         except BadRequest as exc:
             gr.Warning(str(exc))
-            return question, chat, "", _ask_note(str(exc))
-        return "", [*chat, _message("user", question_html(text))], text, ""
+            return question, chat, "", "", _ask_note(str(exc))
+        return "", [*chat, _message("user", question_html(text))], text, text, ""
 
     def answer(
         self,
-        pending: str,
+        asked: str,
         chat: list[dict[str, Any]],
         turns: list[Turn],
         answers: list[Answer],
-    ) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str, str]:
-        """Answer the pending question using the conversation so far."""
-        if not pending:
-            return chat, turns, answers, gr.skip(), gr.skip(), ""
+    ) -> tuple[Any, Any, Any, Any, Any, Any]:
+        """Answer the question just pushed using the conversation so far; outputs the chat, turns,
+        answers, sources, document view and `pending` (cleared: the next question may be sent)."""
+        if not asked:  # nothing was pushed (refused): leave everything, a running answer included
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        pending = asked
         try:
-            answer = self.service.ask(pending, turns)
+            answer = self.service.ask(asked, turns)
         except _bad_request() as exc:
             gr.Warning(str(exc))
             return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
@@ -437,7 +447,8 @@ class ChatApp:
             status = gr.Markdown(self.status.markdown(), elem_id="qa-status")
             turns = gr.State(list[Turn]())
             answers = gr.State(list[Answer]())
-            pending = gr.State("")
+            pending = gr.State("")  # the question being answered: another waits until it is
+            asked = gr.State("")  # the question the chained answer() takes ("" when none was pushed)
             with gr.Row(equal_height=False):
                 with gr.Column(scale=3):
                     chat = gr.Chatbot(
@@ -491,19 +502,23 @@ class ChatApp:
             ask_outputs = [chat, turns, answers, sources, docview, pending]
             for trigger in (question.submit,):
                 trigger(
-                    self.push_question, [question, chat], [question, chat, pending, ask_note], queue=False, **private
+                    self.push_question,
+                    [question, chat, pending],
+                    [question, chat, pending, asked, ask_note],
+                    queue=False,
+                    **private,
                 ).then(
-                    self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private
+                    self.answer, [asked, chat, turns, answers], ask_outputs, show_progress="minimal", **private
                 ).then(None, None, None, js=MARKS_JS)
             for button, text in zip(example_buttons, EXAMPLES, strict=True):
                 button.click(
                     self.push_question,
-                    [gr.State(text), chat],
-                    [question, chat, pending, ask_note],
+                    [gr.State(text), chat, pending],
+                    [question, chat, pending, asked, ask_note],
                     queue=False,
                     **private,
                 ).then(
-                    self.answer, [pending, chat, turns, answers], ask_outputs, show_progress="minimal", **private
+                    self.answer, [asked, chat, turns, answers], ask_outputs, show_progress="minimal", **private
                 ).then(None, None, None, js=MARKS_JS)
             new_chat.click(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
             # The chatbot's own trash button must forget the conversation too, not just hide it.

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from qa.ui.app import Running
@@ -109,6 +112,35 @@ def test_a_question_that_cannot_be_asked_says_why_and_stays_in_the_box(page: Pag
     expect(page.locator("#qa-chat .qa-q")).to_have_count(0)
     ask_in_page(page, "What is CECOT?")
     expect(note).to_have_text("")
+
+
+def test_a_question_sent_while_another_is_answered_waits_in_the_box(
+    app: Running, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Answered together, the later answer would overwrite the chat and the earlier answer be lost.
+    real_ask = app.service.ask
+
+    def slow_ask(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.5)
+        return real_ask(*args, **kwargs)
+
+    monkeypatch.setattr(app.service, "ask", slow_ask)
+    box, answers = page.locator("#qa-question textarea"), page.locator("#qa-chat .qa-a")
+    box.fill("What is CECOT?")
+    box.press("Enter")
+    expect(page.locator("#qa-chat .qa-q")).to_have_count(1)
+    box.fill("Who is Rubio?")
+    box.press("Enter")
+    expect(page.locator("#qa-ask-note")).to_contain_text("still being answered")
+    expect(box).to_have_value("Who is Rubio?")
+    expect(answers).to_have_count(1, timeout=30_000)
+    expect(answers.first).to_contain_text("Terrorism Confinement Center")
+    monkeypatch.undo()
+    box.press("Enter")
+    expect(answers).to_have_count(2, timeout=30_000)
+    expect(page.locator("#qa-chat .qa-q")).to_have_count(2)
+    expect(answers.last).to_contain_text("U.S. Secretary of State")
+    expect(page.locator("#qa-ask-note")).to_have_text("")
 
 
 def test_upload_ask_and_remove(app: Running, page: Page, ask_in_page: Ask, tmp_path: Path) -> None:
