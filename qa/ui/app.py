@@ -345,7 +345,9 @@ class ChatApp:
             return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
         turn = len(answers)
         answers = [*answers, answer]
-        turns = [*turns, Turn(answer.question, answer.text, tuple(c.quote for c in answer.citations))]
+        # The question as it was understood: the next follow-up leans on that ("he" already resolved).
+        understood = answer.resolved_question or answer.question
+        turns = [*turns, Turn(understood, answer.text, tuple(c.quote for c in answer.citations))]
         chat = [*chat, _message("assistant", answer_html(answer, turn))]
         first = answer.citations[0].n if answer.citations else None
         sources = sources_html(answer, turn, selected=first, doc_texts=self._texts_for(answer))

@@ -72,6 +72,30 @@ def test_a_short_question_leans_on_the_last_one_only_when_incomplete(question: s
     assert resolve(question, history) == resolved
 
 
+@pytest.mark.parametrize(
+    ("before", "question", "resolved"),
+    [
+        ("Who is Rubio?", "And Bukele?", "Who is Bukele?"),
+        ("What did Rubio say?", "What about Musk?", "What did Musk say?"),
+        ("Who is the president of El Salvador?", "How about Honduras?", "Who is the president of Honduras?"),
+        # no name to swap: the last question's topic comes along instead
+        ("What did Bukele ask for in return?", "And the fee?", "And the fee? (Bukele ask for in return)"),
+    ],
+)
+def test_and_what_about_a_name_asks_the_last_question_about_it(before: str, question: str, resolved: str) -> None:
+    assert resolve(question, [Turn(before, "…")]) == resolved
+
+
+def test_the_topic_comes_from_the_last_question_as_understood() -> None:
+    # The page keeps each question as it was resolved; the topic taken along is not taken twice.
+    history = [Turn("What did Bukele ask for in return?", "a fee")]
+    assert resolve("Why?", history) == "Why? (Bukele ask for in return)"
+    history.append(Turn("Why? (Bukele ask for in return)", "…"))
+    assert resolve("How much?", history) == "How much? (Bukele ask for in return)"
+    history = [Turn("What did Bukele want in return?", "a fee"), Turn("Where did Bukele say that?", "on X")]
+    assert resolve("When?", history) == "When? (Bukele say that)"
+
+
 def test_a_short_whole_question_after_another_topic_is_answered_on_its_own(article_service: QAService) -> None:
     history = [Turn("What did Bukele ask for in return?", "a fee")]
     answer = article_service.ask("What is CECOT?", history)
