@@ -16,11 +16,14 @@ _SPEECH = (
     r"(say|said|says|offer\w*|announc\w*|confirm\w*|state[sd]?|told|tell\w*|claim\w*|propos\w*|promis\w*"
     r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*)"
 )
+_STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|announcements?)"
 # Asked about a speaker ("who offered ...?", "what did Rubio say?") or about statements
-# ("which offers were made?"); "what is the prison called?" is about a name, not a speaker.
+# ("which offers were made?"); "what is the prison called?" is about a name, not a speaker, and
+# "who criticized the proposal?" about critics: the speech verb must be the question's own verb.
 _ATTRIBUTION_QUESTION = re.compile(
-    rf"^\s*who\b(?!\s+(is|was|are|were)\b).*\b{_SPEECH}\b"
-    rf"|\b(which|what)\s+(offers?|statements?|proposals?|promises?|claims?|pledges?)\b"
+    rf"^\s*who\s+(?:(?:also|first|else|then|has|have|had|did|would|will)\s+)?{_SPEECH}\b"
+    rf"|^\s*who\s+(?:made|gave|issued|put forward)\s+(?:the|an?|that|this)\s+{_STATEMENTS}\b"
+    rf"|\b(which|what)\s+{_STATEMENTS}\b"
     rf"|^\s*what\s+(did|does|do|has|have)\s+(?:(?-i:[A-Z])[\w.’'-]*\s+)+{_SPEECH}\b",
     re.IGNORECASE,
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from qa.answer.attributed import wants_attribution
 from qa.answer.compose import own_length
 from qa.cli.main import main
 from qa.service import QAService
@@ -91,3 +92,25 @@ def test_attribution_answer_through_the_cli(article_service: QAService, capsys: 
     data = json.loads(capsys.readouterr().out)
     assert "Bukele" in data["answer"] and data["citations"]
     _check_citations(article_service, data["citations"])
+
+
+@pytest.mark.parametrize(
+    ("question", "about_statements"),
+    [
+        ("Who offered to jail deportees?", True),
+        ("Who made the offer?", True),
+        ("Which offers were made?", True),
+        ("Who else praised it?", True),
+        # the question's verb is no speech verb: it asks about critics, not about who proposed
+        ("Who criticized the proposal?", False),
+        ("Who leads the Islamic State that made the claim?", False),
+        ("Who is Rubio?", False),
+    ],
+)
+def test_a_statement_question_is_one_whose_own_verb_is_speech(question: str, about_statements: bool) -> None:
+    assert wants_attribution(question) is about_statements
+
+
+def test_who_criticized_the_proposal_names_the_critic(article_service: QAService) -> None:
+    answer = article_service.ask("Who criticized the proposal?")
+    assert answer.short_answer == "Mneesha Gellman"
