@@ -279,12 +279,14 @@ class ChatApp:
         table, choices = self.documents_panel()
         return _notes_md(notes), table, choices, _who_choices(choices), None, self.status_line()
 
-    def remove(self, name: str | None) -> tuple[str, str, Any, Any, str]:
-        """Delete a document from the corpus and its passages from the index."""
+    def remove(self, name: str | None, who_picked: str | None = None) -> tuple[Any, ...]:
+        """Delete a document from the corpus and its passages from the index; when its statements
+        are the ones shown under "Who said what", that panel is emptied too."""
         if not name:
             gr.Warning("choose a document to remove")
             table, choices = self.documents_panel()
-            return _notes_md(["choose a document to remove"]), table, choices, _who_choices(choices), self.status_line()
+            note = _notes_md(["choose a document to remove"])
+            return note, table, choices, _who_choices(choices), self.status_line(), *(gr.skip(),) * 3
         try:
             self.service.remove_document(name)
             note = f"{name} removed"
@@ -297,7 +299,18 @@ class ChatApp:
             note = f"not removed: {name}: removal failed ({_why(exc)})"
         self._forget(name)
         table, choices = self.documents_panel()
-        return _notes_md([note]), table, choices, _who_choices(choices), self.status_line()
+        who_doc, who_panel = _who_choices(choices), (gr.skip(),) * 3
+        if who_picked == name and name not in {d.name for d in self._documents()}:
+            who_doc = gr.update(choices=choices["choices"], value=None) if isinstance(choices, dict) else who_doc
+            who_panel = self.who(None)
+        return _notes_md([note]), table, choices, who_doc, self.status_line(), *who_panel
+
+    def _documents(self) -> list[Any]:
+        try:
+            return list(self.service.documents())
+        except Exception:
+            log.exception("listing documents failed")
+            return []
 
     # --- chat ------------------------------------------------------------------------------
 
@@ -377,6 +390,9 @@ class ChatApp:
         try:
             doc = self.service.document(citation.doc)
         except Exception as exc:
+            if citation.doc not in {d.name for d in self._documents()}:
+                gone = f"{esc(citation.doc)} is no longer in the corpus (it was removed or renamed)."
+                return f'<div class="qa-docview">{gone}</div>'
             return f'<div class="qa-docview">Cannot open this document now ({type(exc).__name__}).</div>'
         return document_html(doc.name, doc.text, citation)
 
@@ -542,8 +558,8 @@ class ChatApp:
             )
             remove.click(
                 self.remove,
-                [to_remove],
-                [docs_note, docs_table, to_remove, who_doc, status],
+                [to_remove, who_doc],
+                [docs_note, docs_table, to_remove, who_doc, status, who_table, who_found, who_source],
                 concurrency_id="index",
                 concurrency_limit=1,
                 **private,

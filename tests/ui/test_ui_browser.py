@@ -166,6 +166,34 @@ def test_upload_ask_and_remove(app: Running, page: Page, ask_in_page: Ask, tmp_p
     assert "aurora-telescope.txt" not in cited
 
 
+QUOTE_DOC = (
+    "The Alder Gazette reported that the Port Alder harbor festival will return on June 14.\n"
+    "“We expect twelve thousand visitors,” organizer Priya Hallstrom told the Alder Gazette.\n"
+)
+
+
+def test_removing_a_document_clears_what_showed_it(app: Running, page: Page, ask_in_page: Ask, tmp_path: Path) -> None:
+    doc = tmp_path / "harbor-festival.txt"
+    doc.write_text(QUOTE_DOC, encoding="utf-8")
+    _upload(page, doc)
+    ask_in_page(page, "How many visitors does the harbor festival expect?")
+    expect(page.locator("#qa-sources .qa-card").first).to_contain_text("harbor-festival.txt")
+    page.get_by_text("Who said what", exact=True).first.click()
+    page.locator("#qa-who-doc input").click()
+    page.get_by_role("option", name="harbor-festival.txt").click()
+    expect(page.locator("#qa-who-table")).to_contain_text("Priya Hallstrom", timeout=60_000)
+
+    page.locator("#qa-remove-choice input").click()
+    page.locator("#qa-remove-choice").get_by_role("option", name="harbor-festival.txt").click()
+    page.locator("#qa-remove").click()
+    expect(page.locator("#qa-docs-note")).to_contain_text("harbor-festival.txt removed", timeout=120_000)
+    # its statements leave the panel, and its old citation says where the document went
+    expect(page.locator("#qa-who-table")).to_contain_text("Choose a document")
+    expect(page.locator("#qa-who-table tr.qa-who-row")).to_have_count(0)
+    page.locator("#qa-sources .qa-card a.qa-open").first.click()
+    expect(page.locator("#qa-docview")).to_contain_text("harbor-festival.txt is no longer in the corpus")
+
+
 def test_document_markup_is_shown_never_run(app: Running, page: Page, ask_in_page: Ask, tmp_path: Path) -> None:
     doc = tmp_path / "zorblax-festival.txt"
     doc.write_text(XSS_DOC, encoding="utf-8")
