@@ -18,7 +18,7 @@ _BLOCK_TAGS = (
     *("ol", "p", "pre", "section", "table", "th", "tr", "ul"),
 )
 # Bumped when a reader's output changes, so files it read before are indexed again (by sync).
-READER_VERSIONS = {".html": "html-2", ".htm": "html-2"}
+READER_VERSIONS = {".html": "html-2", ".htm": "html-2", ".md": "md-2"}
 _BREAK = "\u2029"  # paragraph separator: marks a block boundary until whitespace is normalised
 
 
@@ -56,6 +56,14 @@ def _html_text(markup: str) -> str:
     text = soup.get_text("")
     paragraphs = (re.sub(r"\s+", " ", part).strip() for part in text.split(_BREAK))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def _markdown_text(markup: str) -> str:
+    """The text a reader sees: "**Port Alder**" is quoted as "Port Alder", "[Pier 9](http://...)"
+    as "Pier 9", and a heading or list item is a paragraph of its own, without its "#" or "-"."""
+    from markdown_it import MarkdownIt
+
+    return _html_text(MarkdownIt("commonmark").render(markup))
 
 
 def _pdf_document(path: Path, name: str) -> SourceDocument:
@@ -100,6 +108,8 @@ def load_document(path: Path, name: str | None = None, max_bytes: int | None = N
         text = _decode(raw, name)
         if suffix in (".html", ".htm"):
             text = _html_text(text)
+        elif suffix == ".md":
+            text = _markdown_text(text)
         doc = SourceDocument(name=name, text=text)
     if not doc.text.strip():
         raise LoadError(f"{name}: contains no text")

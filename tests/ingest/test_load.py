@@ -24,7 +24,19 @@ def test_markdown_is_read_as_text(tmp_path: Path, kit) -> None:
     path.write_text(kit.MD, encoding="utf-8")
     doc = load_document(path)
     assert "Tobias Renner" in doc.text
-    assert doc.text.startswith("# Orchard notes")
+    assert doc.text.startswith("Orchard notes\n\nThe quince trees")  # a heading is a paragraph, no "#"
+    assert "\n\nPears ripen in late September.\n\nPlums are picked by hand." in doc.text
+
+
+def test_markdown_markup_is_not_quoted(tmp_path: Path) -> None:
+    # A quote must read as the document does: "**Port Alder**" and "[Pier 9](http://...)" are
+    # formatting, not words of the sentence.
+    path = tmp_path / "festival.md"
+    path.write_text(
+        "The **Port Alder Harbor Festival** returns on *June 14*.\nIt moves to [Pier 9](http://example.com/p9).\n",
+        encoding="utf-8",
+    )
+    assert load_document(path).text == "The Port Alder Harbor Festival returns on June 14. It moves to Pier 9."
 
 
 def test_html_drops_script_style_and_head_and_keeps_body_text(tmp_path: Path, kit) -> None:
