@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 
 from qa.answer.attributed import compose_attributed, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose, related_passages
+from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
 from qa.attribute.questions import answer_attribution_question, is_attribution_question
 from qa.chat.followup import resolve
@@ -137,12 +138,20 @@ class QAService:
         query = make_query(resolved, vector)
         hits, sig = retrieve(query, catalog, self.settings)
         # Answer spans are found with the resolved question ("he" -> the person it means).
-        answer = self._attributed(text, resolved, hits, catalog) or compose(
-            resolved, query, hits, sig, catalog, self.settings
+        answer = (
+            self._summary(resolved, hits, catalog)
+            or self._attributed(text, resolved, hits, catalog)
+            or compose(resolved, query, hits, sig, catalog, self.settings)
         )
         answer.question = text
         answer.resolved_question = resolved if resolved != text else None
         return answer
+
+    def _summary(self, question: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
+        """ "Summarize the article": the opening sentences of the document the request matches best."""
+        if not wants_summary(question):
+            return None
+        return summarize(question, hits, catalog, self.settings.answer_chars, self.settings.answer.min_quote_chars)
 
     def _attributed(self, question: str, resolved: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
         """Who-said-what questions are answered from the statements extracted from the documents

@@ -1,0 +1,64 @@
+"""Replies to "summarize the article" / "what is it about?": the document's opening sentences.
+
+A news article's first sentences (its lede) are written to say what it is about, and quoting them
+keeps every word of the reply cited, as any other reply. Which document: the one the best passage
+for the request comes from (with one document, that one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qa.answer.compose import _ellipsis, _trim, cite, related_passages
+from qa.retrieve.catalog import Catalog, PassageRef, SentenceRef
+from qa.retrieve.hybrid import PassageHit
+from qa.schema import Answer, Citation
+
+_ABOUT = r"(?:the |this |that )?(?:article|document|text|story|report|piece|news|file)s?"
+_SUMMARY = re.compile(
+    rf"^\s*(?:please\s+|can you\s+|could you\s+)?(?:summari[sz]e|sum up|recap)\b"
+    rf"|\b(?:a |an |the )?(?:summary|overview|gist|tl;?dr|main points|key points)\b"
+    rf"|^\s*what(?:'s|’s| is| are)\s+{_ABOUT}\s+(?:about|saying)\b"
+    rf"|^\s*what\s+(?:does|do)\s+{_ABOUT}\s+say\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def wants_summary(question: str) -> bool:
+    """Whether the question asks what a document says as a whole, not something in it."""
+    return bool(_SUMMARY.search(question))
+
+
+def _opening(doc: str, catalog: Catalog) -> Iterator[tuple[SentenceRef, PassageRef]]:
+    """The document's sentences in reading order, each once (overlapping passages share some)."""
+    seen: set[int] = set()
+    for p in sorted(catalog.doc_passages.get(doc, []), key=lambda i: catalog.passages[i].start):
+        for s in catalog.passage_sentences[p]:
+            ref = catalog.sentences[s]
+            if ref.start not in seen and ref.text.strip():
+                seen.add(ref.start)
+                yield ref, catalog.passages[p]
+
+
+def summarize(question: str, hits: list[PassageHit], catalog: Catalog, budget: int, least: int) -> Answer | None:
+    """The opening sentences of the best-matching document, each cited, within `budget` characters;
+    a further sentence is cut to the room left if at least `least` characters remain."""
+    if not hits:
+        return None
+    citations: list[Citation] = []
+    parts: list[str] = []
+    room = budget
+    for ref, passage in _opening(catalog.passages[hits[0].index].doc, catalog):
+        if room < least:
+            break
+        lo, hi = _trim(ref.text, room - 2, None)
+        citations.append(cite(len(citations) + 1, ref.start + lo, ref.text[lo:hi], passage, 1.0))
+        quote = _ellipsis(lo, hi, ref.text)
+        parts.append(f"{quote} [{len(citations)}]")
+        room -= len(quote) + 1
+    if not citations:
+        return None
+    return Answer(
+        question=question, text=" ".join(parts), citations=citations, passages=related_passages(hits, catalog)
+    )
