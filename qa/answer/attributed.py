@@ -16,6 +16,7 @@ _SPEECH = (
     r"(say|said|says|offer\w*|announc\w*|confirm\w*|state[sd]?|told|tell\w*|claim\w*|propos\w*|promis\w*"
     r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*)"
 )
+_ASKS_WHO = re.compile(r"^\s*(?:and\s+)?who\b", re.IGNORECASE)
 _STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|announcements?)"
 # Asked about a speaker ("who offered ...?", "what did Rubio say?") or about statements
 # ("which offers were made?"); "what is the prison called?" is about a name, not a speaker, and
@@ -111,5 +112,6 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
         question=question,
         text=". ".join(sentences),
         citations=citations,
-        short_answer=speakers[0],
+        # "Who offered ...?" is answered by the speaker; "What did Rubio say?" already names him.
+        short_answer=speakers[0] if _ASKS_WHO.match(question) else None,
     )

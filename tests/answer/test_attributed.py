@@ -114,3 +114,10 @@ def test_a_statement_question_is_one_whose_own_verb_is_speech(question: str, abo
 def test_who_criticized_the_proposal_names_the_critic(article_service: QAService) -> None:
     answer = article_service.ask("Who criticized the proposal?")
     assert answer.short_answer == "Mneesha Gellman"
+
+
+def test_a_short_answer_names_the_speaker_only_when_asked_who(article_service: QAService) -> None:
+    assert article_service.ask("Who praised the idea?").short_answer == "Elon Musk"
+    # "What did Volpp say?" names her already: the reply leads with what she said
+    answer = article_service.ask("What did Volpp say?")
+    assert answer.short_answer is None and answer.text.startswith("Leti Volpp told CNN")
