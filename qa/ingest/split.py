@@ -41,10 +41,13 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     for (line_start, line), parsed in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
         for sent in parsed.sents:
             raw = line[sent.start_char : sent.end_char]
-            stripped = raw.strip()
+            # A mark the line before lost to a line break (".“It’s not rooted …") is not this
+            # sentence's start: a quote of it would open on a stray full stop.
+            body = raw.lstrip().lstrip(".,;:").lstrip()
+            stripped = body.rstrip()
             if not stripped:
                 continue
-            lead = len(raw) - len(raw.lstrip())
+            lead = len(raw) - len(body)
             start = offset + line_start + sent.start_char + lead
             sentences.append(Sentence(start=start, end=start + len(stripped), text=stripped))
     return sentences

@@ -99,6 +99,19 @@ def test_sentences_split_at_sentence_ends_and_line_breaks() -> None:
         assert text[s.start - 10 : s.end - 10] == s.text
 
 
+def test_a_full_stop_left_on_the_next_line_does_not_open_a_sentence() -> None:
+    # The article breaks a line before a full stop: ".“It’s not rooted in any sort of ...”"
+    text = "Elon Musk called it a “great idea”\n.“It’s not rooted in law,” she said.\n, and more.\n.\n"
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        "Elon Musk called it a “great idea”",
+        "“It’s not rooted in law,” she said.",
+        "and more.",
+    ]
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+
+
 def test_long_sentence_is_clipped_to_its_passages() -> None:
     words = " ".join(f"word{i}" for i in range(120))
     doc = SourceDocument("long.txt", f"Short opener. {words} end.")
