@@ -23,7 +23,7 @@ from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
 from qa.index.sync import Progress, indexed_contents, sync_corpus
-from qa.ingest.load import SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
+from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
 from qa.retrieve.catalog import Catalog, load_catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, IngestReport, SourceDocument, Turn
@@ -59,6 +59,13 @@ def safe_filename(name: str) -> str:
     while len((stem + suffix).encode()) > 200:
         stem = stem[:-1]
     return stem.rstrip(" .") + suffix
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _free_name(corpus: Path, name: str) -> Path:
@@ -102,7 +109,7 @@ class QAService:
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
-        self._attributions: dict[tuple[str, int, int], list[Attribution]] = self._load_attributions()
+        self._attributions: dict[tuple[str, int, int, str], list[Attribution]] = self._load_attributions()
 
     @property
     def catalog(self) -> Catalog:
@@ -196,7 +203,8 @@ class QAService:
                 stat = self._corpus_path(name).stat()
             except OSError as exc:
                 raise BadRequest(f"{name}: {exc.strerror or exc}") from exc
-            key = (name, stat.st_mtime_ns, stat.st_size)
+            # the reader's version too: a changed reader gives other text, so other offsets
+            key = (name, stat.st_mtime_ns, stat.st_size, READER_VERSIONS.get(PurePath(name).suffix.lower(), ""))
             cached = self._attributions.get(key)
             if cached is None:
                 cached = extract_attributions(self.document(name))
@@ -211,11 +219,13 @@ class QAService:
     def _attributions_path(self) -> Path:
         return self.settings.index_dir / f"attributions-{self.settings.collection_name('chunks')}.json"
 
-    def _load_attributions(self) -> dict[tuple[str, int, int], list[Attribution]]:
+    def _load_attributions(self) -> dict[tuple[str, int, int, str], list[Attribution]]:
         try:
             raw = json.loads(self._attributions_path().read_text())
             return {
-                (name, int(entry["mtime_ns"]), int(entry["size"])): [Attribution(**a) for a in entry["items"]]
+                (name, int(entry["mtime_ns"]), int(entry["size"]), str(entry.get("reader", ""))): [
+                    Attribution(**a) for a in entry["items"]
+                ]
                 for name, entry in raw.items()
             }
         except (OSError, ValueError, TypeError, KeyError):
@@ -224,8 +234,8 @@ class QAService:
     def _save_attributions(self) -> None:
         """Atomic replace: a crash leaves the old cache or the new one."""
         data = {
-            name: {"mtime_ns": mtime, "size": size, "items": [a.to_dict() for a in items]}
-            for (name, mtime, size), items in self._attributions.items()
+            name: {"mtime_ns": mtime, "size": size, "reader": reader, "items": [a.to_dict() for a in items]}
+            for (name, mtime, size, reader), items in self._attributions.items()
         }
         path = self._attributions_path()
         tmp = path.with_suffix(".tmp")
@@ -254,8 +264,10 @@ class QAService:
                 same = corpus / name
                 if same.is_file() and same.read_bytes() == data:
                     copy_of: str | None = name
-                else:
+                else:  # indexed with this content, and still so in the folder (not deleted or edited by hand)
                     copy_of = indexed_contents(self.store).get(hashlib.sha256(data).hexdigest())
+                    if copy_of is not None and not _holds(corpus / copy_of, data):
+                        copy_of = None
                 if copy_of is not None:
                     report = sync_corpus(self.settings, self.store, only={copy_of}, show_bar=False)
                     what = "already in the corpus" if copy_of == name else f"the same content as {copy_of}"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import qa.attribute.extract as extract_module
+import qa.ingest.load as load_module
 from qa.service import QAService
 
 ARTICLE = Path(__file__).resolve().parents[2] / "corpus" / "el-salvador-deportation-offer.txt"
@@ -41,3 +42,28 @@ def test_ingest_extracts_once_and_a_new_process_reuses_it(
     path.write_text(path.read_text() + "\nThe mayor said the harbour would reopen on Monday.\n")
     again.sync(show_bar=False)
     assert calls == [ARTICLE.name, ARTICLE.name], "a changed file is parsed again"
+
+
+def test_statements_are_found_again_when_the_reader_changes(
+    fresh: Callable[..., QAService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cache of who said what is kept per file; a reader that now gives other text (other
+    # offsets) must not leave statements whose offsets point into the old text.
+    service = fresh()
+    (service.settings.corpus_dir / "council.html").write_text(
+        "<p>Engineer <b>Sarah Johnson</b> said the bridge will open in May.</p>", encoding="utf-8"
+    )
+    real = load_module._html_text
+    monkeypatch.setattr("qa.index.sync.READER_VERSIONS", {})
+    monkeypatch.setattr("qa.service.READER_VERSIONS", {})
+    monkeypatch.setattr(load_module, "_html_text", lambda markup: "Council notes\n\n" + real(markup))
+    service.sync(show_bar=False)
+    assert service.attributions("council.html")
+    monkeypatch.undo()
+    service.sync(show_bar=False)
+    text = service.document("council.html").text
+    found = service.attributions("council.html")
+    assert found and text.startswith("Engineer Sarah Johnson said")
+    for a in found:
+        assert text[a.statement_start : a.statement_end] == a.statement
+        assert text[a.speaker_start : a.speaker_end] == a.speaker_mention

@@ -215,3 +215,17 @@ def test_upload_of_a_copy_indexes_nothing_twice(fresh: Callable[..., QAService])
     assert sorted(p.name for p in corpus.iterdir()) == ["ferry.txt"]
     assert service.store.chunks.count() == passages
     assert [c.doc for c in service.ask("When does the ferry leave?").citations] == ["ferry.txt"]
+
+
+def test_re_upload_of_a_file_deleted_by_hand_is_added_again(fresh: Callable[..., QAService]) -> None:
+    # The index still lists ferry.txt, but the folder no longer holds it: the upload is no copy.
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    service.add_document("ferry.txt", FERRY.encode())
+    (corpus / "ferry.txt").unlink()
+    name, report = service.add_document("ferry-again.txt", FERRY.encode())
+    assert (name, report.notes, report.problems) == ("ferry-again.txt", [], [])
+    assert (corpus / "ferry-again.txt").read_text() == FERRY
+    assert "ferry-again.txt" in {d.name for d in service.documents()}
+    service.sync(show_bar=False)  # the hand-deleted file leaves the index at the next sync
+    assert [c.doc for c in service.ask("When does the ferry leave?").citations] == ["ferry-again.txt"]
