@@ -301,7 +301,8 @@ class ChatApp:
         table, choices = self.documents_panel()
         who_doc, who_panel = _who_choices(choices), (gr.skip(),) * 3
         if who_picked == name and name not in {d.name for d in self._documents()}:
-            who_doc = gr.update(choices=choices["choices"], value=None) if isinstance(choices, dict) else who_doc
+            listed = choices.get("choices") if isinstance(choices, dict) else None  # None: listing failed
+            who_doc = gr.update(choices=listed, value=None) if listed is not None else gr.update(value=None)
             who_panel = self.who(None)
         return _notes_md([note]), table, choices, who_doc, self.status_line(), *who_panel
 
@@ -346,25 +347,23 @@ class ChatApp:
         answers, sources, document view and `pending` (cleared: the next question may be sent)."""
         if not asked:  # nothing was pushed (refused): leave everything, a running answer included
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        pending = asked
-        try:
+        try:  # whatever fails, `pending` is cleared, or every later question would wait for this one
             answer = self.service.ask(asked, turns)
+            turn = len(answers)
+            # The question as it was understood: the next follow-up leans on that ("he" resolved).
+            understood = answer.resolved_question or answer.question
+            shown = [*chat, _message("assistant", answer_html(answer, turn))]
+            first = answer.citations[0].n if answer.citations else None
+            sources = sources_html(answer, turn, selected=first, doc_texts=self._texts_for(answer))
         except _bad_request() as exc:
             gr.Warning(str(exc))
             return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
         except Exception as exc:
-            log.exception("answering %r failed", pending)
+            log.exception("answering %r failed", asked)
             gr.Warning(f"the question could not be answered ({type(exc).__name__}); see the server log")
             return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
-        turn = len(answers)
-        answers = [*answers, answer]
-        # The question as it was understood: the next follow-up leans on that ("he" already resolved).
-        understood = answer.resolved_question or answer.question
         turns = [*turns, Turn(understood, answer.text, tuple(c.quote for c in answer.citations))]
-        chat = [*chat, _message("assistant", answer_html(answer, turn))]
-        first = answer.citations[0].n if answer.citations else None
-        sources = sources_html(answer, turn, selected=first, doc_texts=self._texts_for(answer))
-        return chat, turns, answers, sources, _EMPTY_DOC, ""
+        return shown, turns, [*answers, answer], sources, _EMPTY_DOC, ""
 
     def pick(self, value: str, answers: list[Answer]) -> tuple[str, str]:
         """A marker or an "open in document" link was clicked (`qa-cite-T-N` / `qa-doc-T-cN|pN`)."""
@@ -430,8 +429,9 @@ class ChatApp:
             return '<div class="qa-who-source">Cannot open this document now.</div>'
         return attribution_source_html(a, text)
 
-    def new_chat(self) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str]:
-        return [], [], [], sources_html(None, 0), _EMPTY_DOC
+    def new_chat(self) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str, str, str, str]:
+        """An empty conversation; a question still being answered no longer holds the next one back."""
+        return [], [], [], sources_html(None, 0), _EMPTY_DOC, "", "", ""
 
     # --- API -------------------------------------------------------------------------------
 
@@ -538,9 +538,10 @@ class ChatApp:
                 ).then(
                     self.answer, [asked, chat, turns, answers], ask_outputs, show_progress="minimal", **private
                 ).then(None, None, None, js=MARKS_JS)
-            new_chat.click(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
+            fresh_chat = [chat, turns, answers, sources, docview, pending, asked, ask_note]
+            new_chat.click(self.new_chat, None, fresh_chat, queue=False, **private)
             # The chatbot's own trash button must forget the conversation too, not just hide it.
-            chat.clear(self.new_chat, None, [chat, turns, answers, sources, docview], queue=False, **private)
+            chat.clear(self.new_chat, None, fresh_chat, queue=False, **private)
             picker.change(self.pick, [picker, answers], [sources, docview], queue=False, **private).then(
                 None, None, None, js=SCROLL_JS
             )

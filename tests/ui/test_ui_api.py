@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import gradio as gr
+import pytest
 from gradio_client import Client
 
+import qa.ui.app as app_module
 from qa.ui.app import Running
 
 
@@ -41,3 +44,27 @@ def test_bad_questions_return_an_error_field(app: Running) -> None:
     assert huge["error"] and "limit" in huge["error"]
     # The app is still serving afterwards.
     assert _ask(app, "What is CECOT?")["citations"]
+
+
+def test_a_failed_answer_never_holds_the_next_question_back(app: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pending` is what makes a second question wait; were it left set, every later question would.
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("rendering failed")
+
+    monkeypatch.setattr(app_module, "sources_html", broken)
+    chat = [{"role": "user", "content": "What is CECOT?"}]
+    shown, turns, answers, *_, pending = app.chat.answer("What is CECOT?", chat, [], [])
+    assert (shown, turns, answers, pending) == ([], [], [], "")
+    monkeypatch.undo()
+    *_, pending, asked, note = app.chat.new_chat()
+    assert (pending, asked, note) == ("", "", "")
+
+
+def test_removing_the_shown_document_when_listing_fails_does_not_crash(
+    app: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.service, "remove_document", lambda name: None)
+    monkeypatch.setattr(app.chat, "documents_panel", lambda: ("<div>Could not list documents</div>", gr.update()))
+    note, *_, who_table, found, _source = app.chat.remove("gone.txt", "gone.txt")
+    assert "gone.txt removed" in note
+    assert found == [] and "Choose a document" in who_table
