@@ -16,11 +16,14 @@ from qa.retrieve.hybrid import PassageHit
 from qa.schema import Answer, Citation
 
 _ABOUT = r"(?:the |this |that )?(?:article|document|text|story|report|piece|news|file)s?"
+_END = r"\s*[?.!]*\s*$"  # the request is the whole question: "the news about Bukele" asks about him
 _SUMMARY = re.compile(
     rf"^\s*(?:please\s+|can you\s+|could you\s+)?(?:summari[sz]e|sum up|recap)\b"
-    rf"|\b(?:a |an |the )?(?:summary|overview|gist|tl;?dr|main points|key points)\b"
-    rf"|^\s*what(?:'s|’s| is| are)\s+{_ABOUT}\s+(?:about|saying)\b"
-    rf"|^\s*what\s+(?:does|do)\s+{_ABOUT}\s+say\s*\??\s*$",
+    rf"|^\s*(?:give me\s+|i want\s+)?(?:a |an |the )?(?:quick |short |brief )?"
+    rf"(?:summary|overview|gist|tl;?dr|main points|key points)(?: of {_ABOUT})?{_END}"
+    rf"|^\s*what are the (?:main|key) points(?: of {_ABOUT})?{_END}"
+    rf"|^\s*what(?:'s|’s| is| are)\s+{_ABOUT}\s+(?:about|saying){_END}"
+    rf"|^\s*what\s+(?:does|do)\s+{_ABOUT}\s+say{_END}",
     re.IGNORECASE,
 )
 

@@ -11,10 +11,10 @@ from qa.schema import Turn
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
 _NAME = re.compile(r"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|de|del|van|von|al))*\s+[A-Z][\w’'-]+)\b")
-_TOPIC = re.compile(r"\s*\(([^()]*)\)\s*$")  # " (Bukele ask for in return)", added by resolve()
-_ABOUT = re.compile(r"^\s*(?:and|what about|how about)\s+(.+?)\s*\??\s*$", re.IGNORECASE)
-# A name in a question: capitalised words after its first ("Rubio", "Leti Volpp", "El Salvador").
-_NAME_RUN = re.compile(r"(?<!^)(?<=\s)[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
+_TOPIC = re.compile(r" ?\(([^()]*)\)$")  # " (Bukele ask for in return)", added by resolve()
+_ABOUT = re.compile(r"(?:and|what about|how about) (.+?) ?\??", re.IGNORECASE)
+# "Bukele", "Leti Volpp", "El Salvador": capitalised words, no possessive ("Rubio's offer" is more).
+_BARE_NAME = re.compile(r"[A-Z][\w.-]+(?: (?:[A-Z][\w.-]*|de|del|van|von|al)){0,3}")
 _WH = re.compile(r"^\s*(who|what|when|where|which|why|how)\b[^?]*?\b(is|was|are|were|did|does|do)\b\s*", re.I)
 
 
@@ -40,23 +40,31 @@ def _complete(question: str) -> bool:
     return bool(_WH.match(question)) and bool(_WH.sub("", question, count=1).strip(" ?!."))
 
 
+def _topic(question: str) -> re.Match[str] | None:
+    """The topic a follow-up took along: " (Bukele ask for in return)" at its end."""
+    return _TOPIC.search(question.rstrip())
+
+
 def _asked_before(history: Sequence[Turn]) -> str:
     """The last question as it was understood, without the topic a follow-up took along."""
-    return _TOPIC.sub("", history[-1].question).strip()
+    question = history[-1].question.rstrip()
+    topic = _topic(question)
+    return (question[: topic.start()] if topic else question).strip()
 
 
 def _same_about(question: str, history: Sequence[Turn]) -> str | None:
     """ "And Bukele?" / "What about Musk?" after "Who is Rubio?": the last question about the newly
-    named one ("Who is Bukele?"); None when either names no one."""
-    match = _ABOUT.match(question)
-    if not match or not match.group(1)[:1].isupper():
+    named one ("Who is Bukele?"), its last named person, place or organisation swapped; None when
+    the follow-up is not a bare name or the last question names no one."""
+    match = _ABOUT.fullmatch(question.strip())
+    if not match or not _BARE_NAME.fullmatch(match.group(1)):
         return None
     before = _asked_before(history)
-    named = list(_NAME_RUN.finditer(before))
+    named = [e for e in parse(before).ents if e.label_ in ("PERSON", "GPE", "ORG", "NORP", "LOC", "FAC")]
     if not named:
         return None
     last = named[-1]
-    return before[: last.start()] + match.group(1) + before[last.end() :]
+    return before[: last.start_char] + match.group(1) + before[last.end_char :]
 
 
 def resolve(question: str, history: Sequence[Turn]) -> str:
@@ -80,7 +88,7 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
 
             resolved = _PERSON_PRONOUN.sub(swap, question)
     if _THING_PRONOUN.search(resolved) or (len(resolved.split()) <= 3 and not _complete(resolved)):
-        carried = _TOPIC.search(history[-1].question)  # a follow-up of a follow-up keeps its topic
+        carried = _topic(history[-1].question)  # a follow-up of a follow-up keeps its topic
         topic = carried.group(1) if carried else _WH.sub("", _asked_before(history)).rstrip("?").strip()
         if topic and topic.lower() not in resolved.lower():
             resolved = f"{resolved} ({topic})"

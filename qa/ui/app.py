@@ -609,7 +609,12 @@ def _turns(history: object) -> list[Turn]:
         isinstance(p, list | tuple) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
     ):
         raise _bad_request()("history must be a list of [question, answer] pairs of text")
-    return [Turn(q, a) for q, a in pairs[-20:]]
+    return [Turn(_plain(q), _plain(a)) for q, a in pairs[-20:]]
+
+
+def _plain(text: str, limit: int = 4000) -> str:
+    """A history entry with its whitespace collapsed and its length capped, as asked questions are."""
+    return " ".join(text[: limit * 2].split())[:limit]
 
 
 def _who_choices(choices: Any) -> Any:

@@ -25,6 +25,10 @@ from qa.service import QAService
         ("What does the article say about US citizens?", False),
         ("What is CECOT?", False),
         ("What did Rubio say?", False),
+        ("Who gave an overview of the plan?", False),
+        ("What was the summary judgment about?", False),
+        ("What is the news about Bukele?", False),
+        ("What is the document about CECOT?", False),
     ],
 )
 def test_a_summary_request_asks_about_the_whole_document(question: str, asks: bool) -> None:

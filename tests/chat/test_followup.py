@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from qa.chat.followup import resolve
@@ -80,6 +82,15 @@ def test_a_short_question_leans_on_the_last_one_only_when_incomplete(question: s
         ("Who is the president of El Salvador?", "How about Honduras?", "Who is the president of Honduras?"),
         # no name to swap: the last question's topic comes along instead
         ("What did Bukele ask for in return?", "And the fee?", "And the fee? (Bukele ask for in return)"),
+        # the last *named* one is swapped, not the last capitalised words
+        (
+            "Who is the U.S. Secretary of State Marco Rubio?",
+            "And Bukele?",
+            "Who is the U.S. Secretary of State Bukele?",
+        ),
+        # more than a bare name is a question of its own
+        ("What did the U.S. pay El Salvador?", "What about Rubio's offer?", "What about Rubio's offer?"),
+        ("Who is Rubio?", "and I?", "and I? (Rubio)"),
     ],
 )
 def test_and_what_about_a_name_asks_the_last_question_about_it(before: str, question: str, resolved: str) -> None:
@@ -129,3 +140,10 @@ def test_a_person_is_named_as_the_documents_refer_back_to_them(article_service: 
     answer = article_service.ask("What did he ask for in return?", history)
     assert answer.resolved_question == "What did Bukele ask for in return?"
     assert "in exchange for a fee" in answer.citations[0].quote
+
+
+def test_a_huge_history_entry_costs_no_time() -> None:
+    started = time.perf_counter()
+    resolve("Why?", [Turn("a" + " " * 20_000 + "b", "x")])
+    resolve("and x" + " " * 1_990 + "x", [Turn("Who is Rubio?", "x")])
+    assert time.perf_counter() - started < 0.5  # the regexes were quadratic: over a second
