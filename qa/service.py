@@ -79,7 +79,12 @@ def _free_name(corpus: Path, name: str) -> Path:
 
 # Markup pasted along with a question ("<img src=x onerror=...> who is Bukele?") is not what is
 # asked: its words would only pull the search away from the question's own.
-_MARKUP = re.compile(r"</?[A-Za-z!][^<>]*>")
+_MARKUP = re.compile(
+    r"<!--.*?-->|</?(?:a|abbr|audio|b|base|blockquote|body|br|button|code|div|em|embed|font|form|frame|h[1-6]|head"
+    r"|html|i|iframe|img|input|li|link|marquee|math|meta|object|ol|p|pre|script|select|small|source|span|strong"
+    r"|style|sub|sup|svg|table|td|template|textarea|th|title|tr|u|ul|video)\b[^<>]*>",
+    re.IGNORECASE | re.DOTALL,
+)  # real HTML tags only: "Is 3<x and y>2?" keeps its words
 
 
 def clean_question(question: object, max_chars: int) -> str:

@@ -22,8 +22,9 @@ _STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|annou
 # ("which offers were made?"); "what is the prison called?" is about a name, not a speaker, and
 # "who criticized the proposal?" about critics: the speech verb must be the question's own verb.
 _ATTRIBUTION_QUESTION = re.compile(
-    rf"^\s*who\s+(?:(?:also|first|else|then|has|have|had|did|would|will)\s+)?{_SPEECH}\b"
-    rf"|^\s*who\s+(?:made|gave|issued|put forward)\s+(?:the|an?|that|this)\s+{_STATEMENTS}\b"
+    rf"^\s*(?:and\s+)?who\s+(?:(?:also|first|else|then|earlier|later|already|ever|once|just|has|have|had|did|would|will|\w+ly)\s+){{0,2}}{_SPEECH}\b"
+    rf"|^\s*(?:and\s+)?who,\s+according\s+to\s+[^,]{{1,60}},\s+{_SPEECH}\b"
+    rf"|^\s*(?:and\s+)?who\s+(?:made|gave|issued|put forward)\s+(?:the|an?|that|this)\s+{_STATEMENTS}\b"
     rf"|\b(which|what)\s+{_STATEMENTS}\b"
     rf"|^\s*what\s+(did|does|do|has|have)\s+(?:(?-i:[A-Z])[\w.’'-]*\s+)+{_SPEECH}\b",
     re.IGNORECASE,

@@ -83,9 +83,9 @@ _MONEY_ASKED = re.compile(
 # "How much did the price of oil increase?" may be answered by a share ("less than two percent").
 _CHANGE = re.compile(r"\b(?:increase|rise|rose|grow|grew|fall|fell|drop|decline|change|cut|reduce)")
 _CURRENCY = frozenset(
-    {"$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "cents", "yen", "yuan", "lira", "lire", "dinars", "ducats"}
+    {"$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "chf", "rs", "cents", "yen", "yuan", "lira", "lire", "dinars"}
     | {"dollar", "dollars", "euro", "euros", "pound", "pounds", "franc", "francs", "mark", "marks", "rupees"}
-    | {"pesos", "rubles", "roubles", "shillings", "guilders", "crowns", "kronor", "krona", "pence", "florins"}
+    | {"pesos", "rubles", "roubles", "shillings", "guilders", "crowns", "kronor", "krona", "pence", "florins", "ducats"}
 )
 
 # What a how-many question measures decides which kind of number answers it first.
@@ -103,8 +103,10 @@ def _amounts(doc: Doc, options: list[Span]) -> list[Span]:
 
     def money(span: Span) -> bool:
         found = doc.char_span(span.start, span.end, alignment_mode="expand")
-        near = [*found, *doc[found.end : found.end + 1]] if found is not None else []
-        return any(t.ent_type_ == "MONEY" or t.lower_ in _CURRENCY for t in near)
+        if found is None:
+            return False
+        near = doc[max(found.start - 1, 0) : found.end + 1]  # "CHF 300", "300 dollars"
+        return any(t.ent_type_ == "MONEY" or t.is_currency or t.lower_ in _CURRENCY for t in near)
 
     return [o for o in options if money(o)]
 

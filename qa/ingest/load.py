@@ -15,7 +15,7 @@ _SKIPPED_TAGS = ("script", "style", "noscript", "template", "head", "svg")
 _BLOCK_TAGS = (
     *("address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption"),
     *("figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav"),
-    *("ol", "p", "pre", "section", "table", "th", "tr", "ul"),
+    *("ol", "p", "pre", "section", "table", "tr", "ul"),
 )
 # Bumped when a reader's output changes, so files it read before are indexed again (by sync).
 READER_VERSIONS = {".html": "html-2", ".htm": "html-2", ".md": "md-2"}
@@ -51,7 +51,7 @@ def _html_text(markup: str) -> str:
     for tag in soup(list(_BLOCK_TAGS)):
         tag.insert_before(_BREAK)
         tag.insert_after(_BREAK)
-    for tag in soup("td"):
+    for tag in soup(["td", "th"]):  # cells of a row stay on its line
         tag.insert_after(" ")
     text = soup.get_text("")
     paragraphs = (re.sub(r"\s+", " ", part).strip() for part in text.split(_BREAK))
@@ -63,7 +63,7 @@ def _markdown_text(markup: str) -> str:
     as "Pier 9", and a heading or list item is a paragraph of its own, without its "#" or "-"."""
     from markdown_it import MarkdownIt
 
-    return _html_text(MarkdownIt("commonmark").render(markup))
+    return _html_text(MarkdownIt("commonmark").enable("table").render(markup))
 
 
 def _pdf_document(path: Path, name: str) -> SourceDocument:

@@ -33,6 +33,10 @@ def _sentencizer() -> Language:
     return nlp
 
 
+# Marks left at a line's start by a break before them (".“It’s ...", ", and more"), not ".NET" or ".5".
+_STRAY_MARKS = re.compile(r"^(?:[.,;:]+(?=[\s“\"‘']|$)\s*)+")
+
+
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     """Sentences of `text`, never crossing a line break, with offsets shifted by `offset`."""
     nlp = _sentencizer()
@@ -43,7 +47,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
             raw = line[sent.start_char : sent.end_char]
             # A mark the line before lost to a line break (".“It’s not rooted …") is not this
             # sentence's start: a quote of it would open on a stray full stop.
-            body = raw.lstrip().lstrip(".,;:").lstrip()
+            body = _STRAY_MARKS.sub("", raw.lstrip())
             stripped = body.rstrip()
             if not stripped:
                 continue

@@ -101,6 +101,10 @@ def test_attribution_answer_through_the_cli(article_service: QAService, capsys: 
         ("Who made the offer?", True),
         ("Which offers were made?", True),
         ("Who else praised it?", True),
+        ("Who first publicly offered to take deportees?", True),
+        ("Who had earlier offered to house them?", True),
+        ("Who, according to Rubio, offered the deal?", True),
+        ("And who offered it?", True),
         # the question's verb is no speech verb: it asks about critics, not about who proposed
         ("Who criticized the proposal?", False),
         ("Who leads the Islamic State that made the claim?", False),

@@ -425,6 +425,7 @@ def test_who_is_a_name_is_answered_only_by_a_description() -> None:
         ("How much is the fee?", "CECOT has a maximum capacity of 40,000 inmates.", []),
         ("How much money did the committee raise?", "It raised over $40 million for 50 events.", ["over $40 million"]),
         ("How much were the damages?", "He could claim 6 million lira in damages from 2 courts.", ["6 million lira"]),
+        ("How much did the repair cost?", "The repair cost CHF 300 and took 4 days.", ["300"]),
         # a change in a price may be a share
         ("How much did the price of oil increase?", "It rose by less than two percent.", ["less than two percent"]),
     ],

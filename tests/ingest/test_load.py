@@ -37,6 +37,8 @@ def test_markdown_markup_is_not_quoted(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert load_document(path).text == "The Port Alder Harbor Festival returns on June 14. It moves to Pier 9."
+    path.write_text("| Day | Stage |\n|---|---|\n| Friday | Pier 9 |\n", encoding="utf-8")
+    assert load_document(path).text == "Day Stage\n\nFriday Pier 9"  # a table row per paragraph, no pipes
 
 
 def test_html_drops_script_style_and_head_and_keeps_body_text(tmp_path: Path, kit) -> None:

@@ -101,12 +101,16 @@ def test_sentences_split_at_sentence_ends_and_line_breaks() -> None:
 
 def test_a_full_stop_left_on_the_next_line_does_not_open_a_sentence() -> None:
     # The article breaks a line before a full stop: ".“It’s not rooted in any sort of ...”"
-    text = "Elon Musk called it a “great idea”\n.“It’s not rooted in law,” she said.\n, and more.\n.\n"
+    text = (
+        "Elon Musk called it a “great idea”\n.“It’s not rooted in law,” she said.\n"
+        ", ; and more.\n.\n.NET is up .5 percent.\n"
+    )
     sentences = split_sentences(text)
     assert [s.text for s in sentences] == [
         "Elon Musk called it a “great idea”",
         "“It’s not rooted in law,” she said.",
         "and more.",
+        ".NET is up .5 percent.",
     ]
     for s in sentences:
         assert text[s.start : s.end] == s.text

@@ -16,7 +16,7 @@ import pytest
 from gradio_client import Client
 
 from qa.index.sync import sync_corpus
-from qa.service import BadRequest, QAService
+from qa.service import BadRequest, QAService, clean_question
 from qa.ui.app import Running
 
 # (case, question, refused with this message | None when it is answered or honestly not found)
@@ -62,6 +62,8 @@ def test_markup_around_a_question_is_left_out(article_service: QAService) -> Non
     assert answer.short_answer == "Nayib Bukele"
     with pytest.raises(BadRequest, match="please type a question"):
         article_service.ask("<script></script>")
+    # only real tags: angle brackets around words are the question's own
+    assert clean_question("Is 3<x and y>2? Who is <Bukele>?", 2000) == "Is 3<x and y>2? Who is <Bukele>?"
 
 
 def test_control_characters_are_spaces_not_errors(article_service: QAService) -> None:
