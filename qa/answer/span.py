@@ -14,7 +14,7 @@ from qa.nlp import parse
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as EntitySpan
-from qa.retrieve.lexical import terms
+from qa.retrieve.lexical import NAME_PARTICLES, terms
 
 _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
     "who": ("PERSON", "ORG", "GPE", "NORP"),
@@ -83,7 +83,7 @@ _MONEY_ASKED = re.compile(
 # "How much did the price of oil increase?" may be answered by a share ("less than two percent").
 _CHANGE = re.compile(r"\b(?:increase|rise|rose|grow|grew|fall|fell|drop|decline|change|cut|reduce)")
 _CURRENCY = frozenset(
-    {"$", "€", "£", "¥", "₹", "usd", "eur", "gbp", "chf", "rs", "cents", "yen", "yuan", "lira", "lire", "dinars"}
+    {"usd", "eur", "gbp", "chf", "rs", "cents", "yen", "yuan", "lira", "lire", "dinars"}  # signs: is_currency
     | {"dollar", "dollars", "euro", "euros", "pound", "pounds", "franc", "francs", "mark", "marks", "rupees"}
     | {"pesos", "rubles", "roubles", "shillings", "guilders", "crowns", "kronor", "krona", "pence", "florins", "ducats"}
 )
@@ -387,7 +387,8 @@ def _is_name(phrase: str) -> bool:
     """A name, every word capitalised ("Rubio", "Leti Volpp", "Genghis Khan"), not a role that
     happens to open with a capital ("President of the US in 1900")."""
     words = phrase.split()
-    return 0 < len(words) <= 4 and all(w[:1].isupper() for w in words)
+    capitalised = all(w[:1].isupper() or w in NAME_PARTICLES for w in words)  # "Ludwig van Beethoven" too
+    return 0 < len(words) <= 4 and words[0][:1].isupper() and capitalised
 
 
 def _descriptions(name: str, doc: Doc) -> list[Span]:
@@ -499,13 +500,9 @@ _CHAINS: dict[QuestionType, frozenset[str]] = {
 }
 
 
-# Small words inside names ("Café de Málaga", "Ludwig van Beethoven") that a question leaves out.
-_NAME_PARTICLES = frozenset({"de", "del", "della", "di", "da", "du", "la", "le", "van", "von", "der", "den", "bin"})
-
-
 def _asked(text: str, question: str, q_terms: frozenset[str]) -> bool:
     """The question already names this entity ("the café in Málaga" names Café de Málaga)."""
-    ent_terms = set(terms(text)) - _NAME_PARTICLES
+    ent_terms = set(terms(text)) - NAME_PARTICLES
     return bool(ent_terms and ent_terms <= q_terms) or text.lower() in question.lower()
 
 
@@ -580,7 +577,7 @@ def _noun_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], ra
     i = 0
     while i < len(doc):
         end = _phrase_end(doc, i, 12, within) if doc[i].pos_ in _NP_START else i
-        if end > i and not set(terms(doc[i:end].text)) - _NAME_PARTICLES <= q_terms:
+        if end > i and not set(terms(doc[i:end].text)) - NAME_PARTICLES <= q_terms:
             out.append(_option(doc, anchors, i, end, rank))
         i = max(end, i + 1)
     return out

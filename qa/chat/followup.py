@@ -6,15 +6,17 @@ import re
 from collections.abc import Sequence
 
 from qa.nlp import parse
+from qa.retrieve.lexical import NAME_PARTICLES
 from qa.schema import Turn
 
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
-_NAME = re.compile(r"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|de|del|van|von|al))*\s+[A-Z][\w’'-]+)\b")
+_PARTICLE = "|".join(sorted(NAME_PARTICLES))  # "Café de Málaga": small words a name may hold
+_NAME = re.compile(rf"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|{_PARTICLE}))*\s+[A-Z][\w’'-]+)\b")
 _TOPIC = re.compile(r" ?\(([^()]*)\)$")  # " (Bukele ask for in return)", added by resolve()
 _ABOUT = re.compile(r"(?:and|what about|how about) (.+?) ?\??", re.IGNORECASE)
 # "Bukele", "Leti Volpp", "El Salvador": capitalised words, no possessive ("Rubio's offer" is more).
-_BARE_NAME = re.compile(r"[A-Z][\w.-]+(?: (?:[A-Z][\w.-]*|de|del|van|von|al)){0,3}")
+_BARE_NAME = re.compile(rf"[A-Z][\w.-]+(?: (?:[A-Z][\w.-]*|{_PARTICLE})){{0,3}}")
 _WH = re.compile(r"^\s*(who|what|when|where|which|why|how)\b[^?]*?\b(is|was|are|were|did|does|do)\b\s*", re.I)
 
 

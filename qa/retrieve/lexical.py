@@ -182,6 +182,10 @@ def term_spans(text: str) -> list[tuple[int, int, str]]:
     return [(start, end, stem) for (start, end, _), stem in zip(found, stems, strict=True)]
 
 
+# Small words inside names ("Café de Málaga", "Ludwig van Beethoven", "Osama bin Laden"), not capitalised.
+NAME_PARTICLES = frozenset(
+    {"al", "bin", "da", "de", "del", "della", "den", "der", "di", "du", "ibn", "la", "le", "van", "von"}
+)
 _NAME = re.compile(r"\b[A-Z][\w’'-]*")
 _NAME_INSIDE = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w’'-]*")
 
