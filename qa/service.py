@@ -266,8 +266,7 @@ class QAService:
             raise BadRequest(str(exc)) from exc
         try:
             with self._lock, reachable(self.settings):
-                same = corpus / name
-                if same.is_file() and same.read_bytes() == data:
+                if _holds(corpus / name, data):
                     copy_of: str | None = name
                 else:  # indexed with this content, and still so in the folder (not deleted or edited by hand)
                     copy_of = indexed_contents(self.store).get(hashlib.sha256(data).hexdigest())

@@ -300,8 +300,8 @@ class ChatApp:
         self._forget(name)
         table, choices = self.documents_panel()
         who_doc, who_panel = _who_choices(choices), (gr.skip(),) * 3
-        if who_picked == name and name not in {d.name for d in self._documents()}:
-            listed = choices.get("choices") if isinstance(choices, dict) else None  # None: listing failed
+        listed = choices.get("choices") if isinstance(choices, dict) else None  # None: listing failed
+        if who_picked == name and (listed is None or name not in listed):
             who_doc = gr.update(choices=listed, value=None) if listed is not None else gr.update(value=None)
             who_panel = self.who(None)
         return _notes_md([note]), table, choices, who_doc, self.status_line(), *who_panel
