@@ -17,6 +17,7 @@ from qa.answer.attributed import compose_attributed, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose, related_passages
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
+from qa.attribute.people import gender_in
 from qa.attribute.questions import answer_attribution_question, is_attribution_question
 from qa.chat.followup import resolve
 from qa.config import Settings
@@ -142,8 +143,8 @@ class QAService:
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
         text = clean_question(question, self.settings.max_question_chars)
-        resolved = resolve(text, history)
         catalog = self.catalog
+        resolved = resolve(text, history, lambda name: gender_in((s.text for s in catalog.sentences), name))
         if catalog.empty:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
         vector = self.encoder.encode([resolved])[0]
@@ -197,7 +198,7 @@ class QAService:
 
     def attributions(self, doc: str | None = None) -> list[Attribution]:
         """Who said what in the indexed documents (or one); extracted once per version of a file."""
-        from qa.attribute.extract import extract_attributions
+        from qa.attribute.extract import EXTRACTOR_VERSION, extract_attributions
 
         indexed = [d.name for d in self.documents()]
         if doc is not None and doc not in indexed:
@@ -208,8 +209,10 @@ class QAService:
                 stat = self._corpus_path(name).stat()
             except OSError as exc:
                 raise BadRequest(f"{name}: {exc.strerror or exc}") from exc
-            # the reader's version too: a changed reader gives other text, so other offsets
-            key = (name, stat.st_mtime_ns, stat.st_size, READER_VERSIONS.get(PurePath(name).suffix.lower(), ""))
+            # the reader's version too (a changed reader gives other text, so other offsets), and
+            # the extractor's (changed rules give other statements)
+            reader = READER_VERSIONS.get(PurePath(name).suffix.lower(), "")
+            key = (name, stat.st_mtime_ns, stat.st_size, f"{reader}/{EXTRACTOR_VERSION}")
             cached = self._attributions.get(key)
             if cached is None:
                 cached = extract_attributions(self.document(name))

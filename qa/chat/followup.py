@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from qa.attribute.people import pronoun_gender
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES
 from qa.schema import Turn
 
+GenderOf = Callable[[str], str | None]  # a name -> "male", "female" or None (unknown)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
 _PARTICLE = "|".join(sorted(NAME_PARTICLES))  # "Café de Málaga": small words a name may hold
@@ -25,14 +27,25 @@ def _people(text: str) -> list[str]:
     return [e.text for e in parse(text).ents if e.label_ == "PERSON"]
 
 
-def _last_person(history: Sequence[Turn]) -> str | None:
-    """The person the conversation last spoke of: recognised names first, then capitalised runs."""
+def _last_person(history: Sequence[Turn], wanted: str | None, gender_of: GenderOf | None) -> str | None:
+    """The person the conversation last spoke of: recognised names first, then capitalised runs.
+    With `wanted` ("she" asks for "female"), the last one the documents do not refer to with the
+    other pronoun: after "Who is Rubio?" (he), "what did she say?" means a woman named before; None
+    when there is none (the pronoun is then left to retrieval)."""
+
+    def fits(name: str) -> bool:
+        return wanted is None or gender_of is None or gender_of(name) in (None, wanted)
+
     for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
+        found = False
         for turn in reversed(history):
             for source in (turn.answer, turn.question, *turn.quotes):
                 names = finder(source)
-                if names:
-                    return max(names, key=len)
+                found = found or bool(names)
+                if fitting := [n for n in names if fits(n)]:
+                    return max(fitting, key=len)
+        if found:
+            return None
     return None
 
 
@@ -69,24 +82,28 @@ def _same_about(question: str, history: Sequence[Turn]) -> str | None:
     return before[: last.start_char] + match.group(1) + before[last.end_char :]
 
 
-def resolve(question: str, history: Sequence[Turn]) -> str:
-    """The question with pronouns replaced from the conversation, or unchanged if it stands alone."""
+def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None = None) -> str:
+    """The question with pronouns replaced from the conversation, or unchanged if it stands alone.
+    `gender_of` says how the documents refer to a person, so "she" skips a man named since."""
     if not history:
         return question
     if (about := _same_about(question, history)) is not None:
         return about
     resolved = question
-    if _PERSON_PRONOUN.search(question):
-        person = _last_person(history)
+    if pronoun := _PERSON_PRONOUN.search(question):
+        person = _last_person(history, pronoun_gender(pronoun.group(1)), gender_of)
         if person:
             # Documents refer back to someone by surname ("Bukele confirmed ..."); the full name
             # would favour the one sentence that introduces them (measured on the article's
             # "What did he ask for in return?").
             person = person.split()[-1]
 
+            # "her" is possessive in "her field" (the tagger says PRP$), not in "told her"
+            owner = {t.idx for t in parse(question) if t.lower_ == "her" and t.tag_ == "PRP$"}
+
             def swap(match: re.Match[str]) -> str:
                 word = match.group(1).lower()
-                return f"{person}'s" if word in ("his", "hers") else person
+                return f"{person}'s" if word in ("his", "hers") or match.start() in owner else person
 
             resolved = _PERSON_PRONOUN.sub(swap, question)
     if _THING_PRONOUN.search(resolved) or (len(resolved.split()) <= 3 and not _complete(resolved)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.attribute import Attribution, extract_attributions, format_table, who_said_what
+from qa.attribute.people import gender_in
 from qa.schema import SourceDocument
 
 FERRY = (
@@ -61,6 +62,35 @@ def test_offsets_round_trip(found: list[Attribution]) -> None:
     for a in found:
         assert FERRY[a.statement_start : a.statement_end] == a.statement
         assert FERRY[a.speaker_start : a.speaker_end] == a.speaker_mention
+
+
+def test_gender_is_read_from_how_the_text_refers_back() -> None:
+    text = (
+        "Mayor Tom Reyes opened the pier with his deputy. Ms. Ana Ruiz, the harbour master, joined them.\n"
+        "Ruiz said her crews were ready. Reyes met Ruiz and her team."
+    )
+    assert gender_in([text], "Tom Reyes") == "male"  # "his" before any other name
+    assert gender_in([text], "Ana Ruiz") == "female"  # "Ms.", "her crews"
+    assert gender_in([text], "Harbour") is None
+    assert gender_in(["Reyes met Ruiz and her team."], "Reyes") is None  # "her" comes after another name
+
+
+@pytest.mark.parametrize(("pronoun", "speaker"), [("she", "Ana Ruiz"), ("he", "Tom Reyes")])
+def test_she_said_is_the_last_woman_named(pronoun: str, speaker: str) -> None:
+    text = (
+        "Harbor master Ana Ruiz said the crews were ready for her first season.\n"
+        "Mayor Tom Reyes told his staff that the pier was safe.\n"
+        f"“The boats will sail on time,” {pronoun} said.\n"
+    )
+    found = extract_attributions(SourceDocument("pier.txt", text))
+    (last,) = [a for a in found if "boats will sail" in a.statement]
+    assert (last.speaker, last.speaker_mention) == (speaker, pronoun)
+
+
+def test_she_is_no_man_even_when_only_men_are_named() -> None:
+    text = "Mayor Tom Reyes told his staff that the pier was safe.\n“The boats will sail on time,” she said.\n"
+    found = extract_attributions(SourceDocument("pier.txt", text))
+    assert [a.statement for a in found] == ["the pier was safe"]  # not put in his mouth
 
 
 def test_no_speech_no_attribution() -> None:

@@ -44,6 +44,31 @@ def test_ingest_extracts_once_and_a_new_process_reuses_it(
     assert calls == [ARTICLE.name, ARTICLE.name], "a changed file is parsed again"
 
 
+def test_statements_are_found_again_when_the_extractor_changes(
+    fresh: Callable[..., QAService], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Statements kept on disk by an older extractor would keep its mistakes ("she" said by a man).
+    calls: list[str] = []
+    real = extract_module.extract_attributions
+
+    def counted(doc):  # instrumentation around the real extractor
+        calls.append(doc.name)
+        return real(doc)
+
+    monkeypatch.setattr(extract_module, "extract_attributions", counted)
+    service = fresh()
+    shutil.copy(ARTICLE, service.settings.corpus_dir / ARTICLE.name)
+    monkeypatch.setattr(extract_module, "EXTRACTOR_VERSION", "old")
+    service.sync(show_bar=False)
+    QAService(service.settings).sync(show_bar=False)
+    assert calls == [ARTICLE.name]
+    monkeypatch.setattr(extract_module, "EXTRACTOR_VERSION", "new")
+    again = QAService(service.settings)
+    again.sync(show_bar=False)
+    assert calls == [ARTICLE.name, ARTICLE.name]
+    assert again.attributions() == service.attributions()
+
+
 def test_statements_are_found_again_when_the_reader_changes(
     fresh: Callable[..., QAService], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -47,6 +48,35 @@ def test_the_latest_person_wins() -> None:
         Turn("Who runs the prison system?", "Nayib Bukele does."),
     ]
     assert resolve("What did he confirm on X?", history) == "What did Bukele confirm on X?"
+
+
+def _genders(known: dict[str, str]) -> Callable[[str], str | None]:
+    return lambda name: known.get(name.split()[-1])
+
+
+@pytest.mark.parametrize(
+    ("question", "person"),
+    [
+        ("What did she say?", "What did Volpp say?"),  # Rubio, named since, is "he" in the documents
+        ("What did he say?", "What did Rubio say?"),
+        ("What is her field?", "What is Volpp's field?"),
+        ("What did Rubio tell her?", "What did Rubio tell Volpp?"),
+    ],
+)
+def test_a_pronoun_skips_a_person_the_documents_call_the_other(question: str, person: str) -> None:
+    history = [Turn("Who is Leti Volpp?", "a law professor"), Turn("What did Rubio say?", "Marco Rubio said …")]
+    assert resolve(question, history, _genders({"Rubio": "male", "Volpp": "female"})) == person
+
+
+def test_a_person_of_unknown_gender_fits_either_pronoun() -> None:
+    history = [Turn("Who is Leti Volpp?", "a law professor"), Turn("What did Rubio say?", "Marco Rubio said …")]
+    assert resolve("What did she say?", history, _genders({"Rubio": "male"})) == "What did Volpp say?"
+    assert resolve("What did she say?", history, _genders({})) == "What did Rubio say?"  # the latest
+
+
+def test_no_fitting_person_leaves_the_pronoun_to_retrieval() -> None:
+    history = [Turn("What did Rubio say?", "Marco Rubio said …")]
+    assert resolve("Where is she a professor?", history, _genders({"Rubio": "male"})) == "Where is she a professor?"
 
 
 def test_possessive_pronoun() -> None:
@@ -140,6 +170,19 @@ def test_a_person_is_named_as_the_documents_refer_back_to_them(article_service: 
     answer = article_service.ask("What did he ask for in return?", history)
     assert answer.resolved_question == "What did Bukele ask for in return?"
     assert "in exchange for a fee" in answer.citations[0].quote
+
+
+def test_she_is_the_woman_asked_about_before_a_man(article_service: QAService) -> None:
+    """The article calls Rubio "he" ("during his visit"); Volpp it never calls anything."""
+    history = [
+        Turn("Who is Leti Volpp?", "a law professor at UC Berkeley"),
+        Turn("What did Rubio announce?", "Marco Rubio said El Salvador’s president offered …"),
+    ]
+    answer = article_service.ask("What did she say?", history)
+    assert answer.resolved_question == "What did Volpp say?"
+    assert "absolutely prohibited" in answer.citations[0].quote
+    answer = article_service.ask("What did he say?", history)
+    assert answer.resolved_question == "What did Rubio say?"
 
 
 def test_a_huge_history_entry_costs_no_time() -> None:
