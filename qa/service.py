@@ -15,6 +15,7 @@ from pathlib import Path, PurePath
 
 from qa.answer.attributed import compose_attributed, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose, related_passages
+from qa.answer.question import without_document_words
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
 from qa.attribute.people import gender_in
@@ -147,14 +148,15 @@ class QAService:
         resolved = resolve(text, history, lambda name: gender_in((s.text for s in catalog.sentences), name))
         if catalog.empty:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
-        vector = self.encoder.encode([resolved])[0]
-        query = make_query(resolved, vector)
+        asked = without_document_words(resolved)  # "in this story" says nothing about the answer
+        vector = self.encoder.encode([asked])[0]
+        query = make_query(asked, vector)
         hits, sig = retrieve(query, catalog, self.settings)
         # Answer spans are found with the resolved question ("he" -> the person it means).
         answer = (
             self._summary(resolved, hits, catalog)
-            or self._attributed(text, resolved, hits, catalog)
-            or compose(resolved, query, hits, sig, catalog, self.settings)
+            or self._attributed(text, asked, hits, catalog)
+            or compose(asked, query, hits, sig, catalog, self.settings)
         )
         answer.question = text
         answer.resolved_question = resolved if resolved != text else None

@@ -73,11 +73,21 @@ def related_passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]
     return related
 
 
+_DEMONYM_ENDS = ("n", "an", "ian", "ean", "ese", "i", "ish")
+
+
 def unknown_names(question: str, catalog: Catalog) -> list[str]:
     """Capitalised words of the question (not its first) that no indexed sentence contains: a
     question about "Harvard" put to documents that never name it is likely not answered there."""
     vocab = catalog.sentences_lexical.vocab
-    return [w for w in names(question.strip(), opening=False) if (t := terms(w)) and not all(x in vocab for x in t)]
+
+    def known(term: str) -> bool:
+        # a people's name is known where its place is: "Salvadoran" in a text about El Salvador
+        return term in vocab or any(
+            term.endswith(end) and len(term) - len(end) >= 4 and term[: -len(end)] in vocab for end in _DEMONYM_ENDS
+        )
+
+    return [w for w in names(question.strip(), opening=False) if (t := terms(w)) and not all(map(known, t))]
 
 
 def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, settings: Settings) -> float:

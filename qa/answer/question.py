@@ -5,7 +5,31 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from qa.retrieve.lexical import terms
+
 QuestionType = Literal["who", "when", "where", "how many", "what", "other"]
+
+_DOCUMENT = r"(?:this|the)\s+(?:news\s+)?(?:story|article|text|report|piece|document|passage)"
+_SOURCE = rf"(?:according\s+to|in|from|based\s+on)\s+{_DOCUMENT}"
+_ABOUT_DOCUMENT = re.compile(
+    rf"^\s*{_SOURCE}\s*,\s*"  # "According to the text, how much ...?"
+    rf"|(?P<inside>\s*,\s*{_SOURCE}\s*,\s*)"  # "Who, according to the text, caused ...?"
+    rf"|\s*,?\s+{_SOURCE}(?=\s*[?.!]*\s*$)",  # "Who is the Secretary of State in this story?"
+    re.IGNORECASE,
+)
+
+
+def without_document_words(question: str) -> str:
+    """The question without the words that point at the document ("in this story"): every answer
+    comes from the documents, and those words only pull retrieval and short answers off ("Who is
+    the US Secretary of State in this story?" answered "Central America"). A story inside the
+    text stays ("the women in the story from the book of Exodus"), and so does a question that
+    would be left with nothing to ask ("What is in this article?")."""
+    stripped = _ABOUT_DOCUMENT.sub(lambda m: " " if m.group("inside") else "", question).strip()
+    if not terms(stripped):
+        return question
+    return stripped[:1].upper() + stripped[1:]
+
 
 _WHICH = r"\b(what|which) (?:\w+ )?(?:{})\b"
 _PATTERNS: list[tuple[QuestionType, re.Pattern[str]]] = [

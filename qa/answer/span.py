@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.answer.question import ENTITY_LABELS, QuestionType
+from qa.attribute.lexicon import SPEECH_FORMS
 from qa.nlp import parse
 
 if TYPE_CHECKING:
@@ -348,6 +349,7 @@ def _origin(doc: Doc, start: int) -> bool:
     return before >= 0 and doc[before].lower_ == "from"
 
 
+_INITIAL = re.compile(r"^[A-Z]\.$")
 # Punctuation a short answer never ends on, or starts on.
 _NOT_LAST = frozenset("([{“‘,;:")
 _NOT_FIRST = frozenset(")]}”’,;:")
@@ -370,6 +372,8 @@ def _option(
             start += 1
     gap, spread = _gap(anchors, start, end, len(doc))
     first, last = chars or (doc[start].idx, doc[start:end].end_char)
+    if chars is None and end == len(doc) and _INITIAL.match(doc[end - 1].text):
+        last -= 1  # the tagger keeps a sentence's full stop on a single letter: "on X."
     return Span(first, last, gap, rank, unit, spread)
 
 
@@ -593,11 +597,23 @@ def _adds_words(phrase: EntitySpan, q_terms: frozenset[str]) -> bool:
 _NO_PLACE = frozenset({"PERSON", "DATE", "TIME"})
 
 
+def _heard_by(doc: Doc, i: int) -> bool:
+    """ "confirmed his statements to Rubio": "to" after a verb of speech names who heard it, no place."""
+    if doc[i].lower_ != "to":
+        return False
+    for t in reversed(doc[max(0, i - 5) : i]):
+        if t.is_punct:
+            return False
+        if t.pos_ == "VERB":
+            return t.lower_ in SPEECH_FORMS
+    return False
+
+
 def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], rank: int) -> list[Span]:
     """ "on the sidelines", "in a modern context": where-answers that name no place entity."""
     out: list[Span] = []
     for token in doc:
-        if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS:
+        if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS or _heard_by(doc, token.i):
             continue
         # over "of" too: "in the arid plains of Central Asia", "within the borders of Warsaw"
         end = _phrase_end(

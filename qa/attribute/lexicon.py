@@ -65,6 +65,9 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
+# Every form of a verb of speech ("confirmed", "tells"): "to" after one names a listener, no place.
+SPEECH_FORMS: frozenset[str] = frozenset(f for lemma in SPEECH_VERBS for f in _forms(lemma))
+
 # Present forms only where they are rarely nouns: "says" is a verb, "states" and "calls" mostly are not.
 _PRESENT_OK = words("say tell write argue insist warn explain add agree confirm deny admit acknowledge urge")
 

@@ -39,11 +39,13 @@ def _last_person(history: Sequence[Turn], wanted: str | None, gender_of: GenderO
     for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
         found = False
         for turn in reversed(history):
-            for source in (turn.answer, turn.question, *turn.quotes):
+            # The one the user asked about, else the one the answer names first (its short answer):
+            # after "What did Rubio announce?", answered "Rubio said Bukele offered ...", "he" is Rubio.
+            for source in (turn.question, turn.answer, *turn.quotes):
                 names = finder(source)
                 found = found or bool(names)
                 if fitting := [n for n in names if fits(n)]:
-                    return max(fitting, key=len)
+                    return fitting[0]
         if found:
             return None
     return None
@@ -82,6 +84,25 @@ def _same_about(question: str, history: Sequence[Turn]) -> str | None:
     return before[: last.start_char] + match.group(1) + before[last.end_char :]
 
 
+def _named(text: str, history: Sequence[Turn], gender_of: GenderOf | None) -> str:
+    """`text` with he/she/his/her replaced by the person the conversation last spoke of."""
+    pronoun = _PERSON_PRONOUN.search(text)
+    person = _last_person(history, pronoun_gender(pronoun.group(1)), gender_of) if pronoun and history else None
+    if not person:
+        return text
+    # Documents refer back to someone by surname ("Bukele confirmed ..."); the full name would
+    # favour the one sentence that introduces them (measured on "What did he ask for in return?").
+    surname = person.split()[-1]
+    # "her" is possessive in "her field" (the tagger says PRP$), not in "told her"
+    owner = {t.idx for t in parse(text) if t.lower_ == "her" and t.tag_ == "PRP$"}
+
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(1).lower()
+        return f"{surname}'s" if word in ("his", "hers") or match.start() in owner else surname
+
+    return _PERSON_PRONOUN.sub(swap, text)
+
+
 def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None = None) -> str:
     """The question with pronouns replaced from the conversation, or unchanged if it stands alone.
     `gender_of` says how the documents refer to a person, so "she" skips a man named since."""
@@ -89,26 +110,12 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
         return question
     if (about := _same_about(question, history)) is not None:
         return about
-    resolved = question
-    if pronoun := _PERSON_PRONOUN.search(question):
-        person = _last_person(history, pronoun_gender(pronoun.group(1)), gender_of)
-        if person:
-            # Documents refer back to someone by surname ("Bukele confirmed ..."); the full name
-            # would favour the one sentence that introduces them (measured on the article's
-            # "What did he ask for in return?").
-            person = person.split()[-1]
-
-            # "her" is possessive in "her field" (the tagger says PRP$), not in "told her"
-            owner = {t.idx for t in parse(question) if t.lower_ == "her" and t.tag_ == "PRP$"}
-
-            def swap(match: re.Match[str]) -> str:
-                word = match.group(1).lower()
-                return f"{person}'s" if word in ("his", "hers") or match.start() in owner else person
-
-            resolved = _PERSON_PRONOUN.sub(swap, question)
+    resolved = _named(question, history, gender_of)
     if _THING_PRONOUN.search(resolved) or (len(resolved.split()) <= 3 and not _complete(resolved)):
         carried = _topic(history[-1].question)  # a follow-up of a follow-up keeps its topic
         topic = carried.group(1) if carried else _WH.sub("", _asked_before(history)).rstrip("?").strip()
+        # "(he want in return)" from a client that sends questions as typed: named as it was asked
+        topic = _named(topic, history[:-1], gender_of)
         if topic and topic.lower() not in resolved.lower():
             resolved = f"{resolved} ({topic})"
     return resolved

@@ -9,7 +9,8 @@ import bm25s
 import numpy as np
 import Stemmer
 
-_TOKEN = re.compile(r"\w+")
+# A word; dotted initials ("U.S.", "U.K.") are one, as "US" is (else both letters would be dropped).
+_TOKEN = re.compile(r"\b(?:[A-Za-z]\.){2,}(?![A-Za-z])|\w+")
 STOPWORDS = frozenset(
     [
         "a",
@@ -163,7 +164,7 @@ def _stemmer() -> Stemmer.Stemmer:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; apostrophes and hyphens split words ("Bukele's" -> "bukele", "s"),
     which retrieved better on squad-dev than keeping "mid-1990s" whole."""
-    return _TOKEN.findall(text.lower())
+    return [w.replace(".", "") for w in _TOKEN.findall(text.lower())]
 
 
 def _content(word: str) -> bool:
@@ -177,7 +178,8 @@ def terms(text: str) -> list[str]:
 
 def term_spans(text: str) -> list[tuple[int, int, str]]:
     """Where each content word stands in `text`, with its term (what `terms` gives, in order)."""
-    found = [(m.start(), m.end(), w) for m in _TOKEN.finditer(text) if _content(w := m.group().lower())]
+    tokens = [(m.start(), m.end(), m.group().lower().replace(".", "")) for m in _TOKEN.finditer(text)]
+    found = [(start, end, w) for start, end, w in tokens if _content(w)]
     stems = _stemmer().stemWords([w for _, _, w in found])
     return [(start, end, stem) for (start, end, _), stem in zip(found, stems, strict=True)]
 

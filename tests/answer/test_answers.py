@@ -209,6 +209,16 @@ def test_names_the_documents_never_contain_are_found(article_service: QAService)
     assert unknown_names("What did Trump's administration demand of Bukele?", catalog) == []
     assert unknown_names("What did Biden's administration demand of Bukele?", catalog) == ["Biden's"]
     assert unknown_names("Where is the Terrorism Confinement Center?", catalog) == []  # first word never counts
+    # a people's name is known where its country is: the article names El Salvador and America
+    assert unknown_names("Which Salvadoran official signed?", catalog) == []
+    assert unknown_names("Were any American prisoners sent?", catalog) == []
+    assert unknown_names("Which German official signed?", catalog) == ["German"]
+
+
+def test_words_about_the_document_do_not_pull_the_answer_off(article_service: QAService) -> None:
+    answer = article_service.ask("Who is the US Secretary of State in this story?")
+    assert answer.short_answer == "Marco Rubio"
+    assert answer.question == "Who is the US Secretary of State in this story?"
 
 
 def test_a_question_naming_an_unknown_needs_stronger_evidence(article_service: QAService) -> None:

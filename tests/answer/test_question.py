@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.question import question_type
+from qa.answer.question import question_type, without_document_words
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,20 @@ from qa.answer.question import question_type
 )
 def test_question_type(question: str, kind: str) -> None:
     assert question_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Who is the US Secretary of State in this story?", "Who is the US Secretary of State?"),
+        ("According to the text, how much money was raised?", "How much money was raised?"),
+        ("Who, according to the article, caused the fumble?", "Who caused the fumble?"),
+        ("What gangs are mentioned in the news article?", "What gangs are mentioned?"),
+        # a story inside the text, and a question left with nothing to ask, stay as they are
+        ("Who defied the pharaoh in the story from the book of Exodus?", None),
+        ("What is in this article?", None),
+        ("Who wrote the article?", None),
+    ],
+)
+def test_words_pointing_at_the_document_are_left_out(question: str, asked: str | None) -> None:
+    assert without_document_words(question) == (asked or question)

@@ -84,12 +84,13 @@ EXACT = [
         "El Salvador",
         id="origin-is-no-answer-to-where",
     ),
-    # Trump's proponent is no place; the platform named by one letter is a place phrase.
+    # Trump's proponent is no place; the platform named by one letter is a place phrase, without
+    # the sentence's full stop that the tagger leaves on the letter.
     pytest.param(
         "Where did Elon Musk say it?",
         "where",
         "Trump’s most vocal proponent, Elon Musk, called it a “great idea” on X.",
-        "on X.",
+        "on X",
         id="owner-is-no-place-and-one-letter-names-count",
     ),
     pytest.param(
@@ -303,6 +304,24 @@ EXACT = [
         "These buildings are predominantly four stories high, with domes and turrets.",
         "four stories",
         id="number-keeps-its-noun",
+    ),
+]
+
+
+EXACT += [
+    pytest.param(
+        "Where did Bukele confirm the offer?",
+        "where",
+        "Bukele confirmed his statements to Rubio on X, stating, “We are willing to take in only convicted criminals.”",
+        "on X",
+        id="to-after-speech-names-a-listener",
+    ),
+    pytest.param(
+        "Where did the delegates travel?",
+        "where",
+        "After the vote the delegates travelled to Geneva for the talks.",
+        "Geneva",
+        id="to-after-another-verb-is-a-place",
     ),
 ]
 

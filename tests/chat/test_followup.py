@@ -79,6 +79,18 @@ def test_no_fitting_person_leaves_the_pronoun_to_retrieval() -> None:
     assert resolve("Where is she a professor?", history, _genders({"Rubio": "male"})) == "Where is she a professor?"
 
 
+def test_he_is_the_one_asked_about_before_the_others_the_answer_names() -> None:
+    # The answer names Bukele at greater length, but the user asked about Rubio.
+    history = [Turn("What did Rubio announce?", "Marco Rubio said President Nayib Bukele offered to take deportees.")]
+    assert resolve("Where was he travelling at the time?", history) == "Where was Rubio travelling at the time?"
+
+
+def test_the_topic_taken_along_names_the_person_too() -> None:
+    # A client sending questions as typed: the topic is the last question, its "he" named as well.
+    history = [Turn("Who is Nayib Bukele?", "President"), Turn("What does he want in return?", "a fee")]
+    assert resolve("Where did he confirm it?", history) == "Where did Bukele confirm it? (Bukele want in return)"
+
+
 def test_possessive_pronoun() -> None:
     history = [Turn("Who is the US Secretary of State?", "Marco Rubio is.")]
     assert resolve("What was the purpose of his visit?", history) == "What was the purpose of Rubio's visit?"

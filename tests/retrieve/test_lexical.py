@@ -22,3 +22,10 @@ def test_term_spans_give_the_terms_and_their_places() -> None:
         "CECOT",
     ]
     assert term_spans("the of and") == []
+
+
+def test_dotted_initials_are_one_term_like_the_plain_acronym() -> None:
+    # "Who is the US Secretary of State?" must match "U.S. Secretary of State": both are "us".
+    assert terms("the U.S. Secretary") == terms("the US Secretary") == ["us", "secretari"]
+    assert terms("the U.K. and e.g.") == ["uk", "eg"]
+    assert term_spans("The U.S. Secretary") == [(4, 8, "us"), (9, 18, "secretari")]
