@@ -9,7 +9,7 @@ from qa.answer import order
 from qa.answer.order import Candidate, coverage
 from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import load_ranker, pool_of, ruled_option
-from qa.answer.span import RANK_COST, Span, nearest, short_answer_span, span_options, wants_region
+from qa.answer.span import RANK_COST, Span, date_missing, nearest, short_answer_span, span_options, wants_region
 from qa.config import Settings
 from qa.nlp import parse_all
 from qa.retrieve.catalog import Catalog, PassageRef
@@ -120,10 +120,12 @@ def compose(
         support = candidates[0]  # the best-matching sentence is always quoted too
     # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
     strength = evidence(query, max(candidates, key=lambda c: c.score), sig, catalog, settings)
+    spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     if (
         strength < settings.abstain_threshold
         or (strength < settings.abstain_unknown_name and unknown_names(question, catalog))
         or (qtype in _SPAN_REQUIRED and span is None)
+        or (qtype == "when" and date_missing(question, spanned))
     ):
         return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
 

@@ -170,6 +170,21 @@ _DATE_SHAPES = [
 ]
 
 
+_CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day|year|month|century|decade)\b")
+_CALENDAR = re.compile(
+    rf"\d|\b(?:{_MONTHS}|{_WEEKDAYS}|centur(?:y|ies)|decades?|years?|today|yesterday|tomorrow|"
+    r"christmas|easter|spring|summer|autumn|winter)\b",
+    re.IGNORECASE,
+)
+
+
+def date_missing(question: str, short: str | None) -> bool:
+    """A question asking for a date, day or year whose short answer names none ("On what date did
+    Rubio announce the deal?" answered "during his visit"): the documents don't give it. On
+    squad-dev the one such answer of 141 was wrong too."""
+    return bool(_CALENDAR_ASKED.search(question.lower())) and not (short and _CALENDAR.search(short))
+
+
 @lru_cache(maxsize=1024)
 def _reading(question: str, qtype: QuestionType) -> _Reading:
     lowered = question.lower()

@@ -258,3 +258,10 @@ def test_a_cut_further_quote_must_keep_the_question_words(article_service: QASer
     assert _worth_quoting("…the country’s largest and newest prison, with a maximum…", query, settings)
     assert not _worth_quoting("…came during his visit to Central America…", query, settings)  # none of its words
     assert not _worth_quoting("…the prison…", query, settings)  # too short to say anything
+
+
+def test_a_date_the_article_never_gives_is_not_found(article_service: QAService) -> None:
+    # The article says when only as "during his visit": fine for "when", no answer to "what date".
+    assert article_service.ask("On what date did Rubio announce the deal?").abstained
+    answer = article_service.ask("When did Rubio announce the deal?")
+    assert not answer.abstained and "during his visit" in (answer.short_answer or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import qa  # noqa: F401  (offline environment first)
-from qa.answer.span import short_answer_span, span_options
+from qa.answer.span import date_missing, short_answer_span, span_options
 
 SEASON = "In 2015 Newton threw for one touchdown in the opener and 3,837 yards over the season."
 BRONCOS = "Peyton Manning led the Denver Broncos to a win over the New England Patriots."
@@ -463,3 +463,17 @@ def test_a_name_the_question_gives_without_its_small_words_is_no_answer() -> Non
     ]
     sentence = "The owner José Martínez opened it in 1987."
     assert [sentence[o.start : o.end] for o in span_options(question, "who", sentence)] == ["José Martínez"]
+
+
+@pytest.mark.parametrize(
+    ("question", "short", "missing"),
+    [
+        ("On what date did Rubio announce the deal?", "during his visit to Central America", True),
+        ("In what year was the school formed?", None, True),
+        ("On what date was oxygen liquefied?", "March 29, 1883", False),
+        ("What day of the week was Media Day?", "Tuesday", False),
+        ("When did Rubio announce the deal?", "during his visit to Central America", False),
+    ],
+)
+def test_a_question_asking_for_a_date_wants_one(question: str, short: str | None, missing: bool) -> None:
+    assert date_missing(question, short) is missing
