@@ -20,7 +20,7 @@ from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
 from qa.attribute.people import gender_in
 from qa.attribute.questions import answer_attribution_question, is_attribution_question
-from qa.chat.followup import resolve
+from qa.chat.followup import resolve, without_topic
 from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
@@ -148,19 +148,28 @@ class QAService:
         resolved = resolve(text, history, lambda name: gender_in((s.text for s in catalog.sentences), name))
         if catalog.empty:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
+        answer = self._answer(text, resolved, catalog)
+        if answer.abstained and (bare := without_topic(resolved)) != resolved:
+            # The earlier question's topic, taken along, led nowhere: the follow-up alone may answer.
+            retry = self._answer(text, bare, catalog)
+            if not retry.abstained:
+                answer, resolved = retry, bare
+        answer.question = text
+        answer.resolved_question = resolved if resolved != text else None
+        return answer
+
+    def _answer(self, text: str, resolved: str, catalog: Catalog) -> Answer:
+        """The answer to the resolved question (`text` as typed, for who-said-what's wording)."""
         asked = without_document_words(resolved)  # "in this story" says nothing about the answer
         vector = self.encoder.encode([asked])[0]
         query = make_query(asked, vector)
         hits, sig = retrieve(query, catalog, self.settings)
         # Answer spans are found with the resolved question ("he" -> the person it means).
-        answer = (
+        return (
             self._summary(resolved, hits, catalog)
             or self._attributed(text, asked, hits, catalog)
             or compose(asked, query, hits, sig, catalog, self.settings)
         )
-        answer.question = text
-        answer.resolved_question = resolved if resolved != text else None
-        return answer
 
     def _summary(self, question: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
         """ "Summarize the article": the opening sentences of the document the request matches best."""

@@ -9,7 +9,16 @@ from qa.answer import order
 from qa.answer.order import Candidate, coverage
 from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import load_ranker, pool_of, ruled_option
-from qa.answer.span import RANK_COST, Span, date_missing, nearest, short_answer_span, span_options, wants_region
+from qa.answer.span import (
+    RANK_COST,
+    Span,
+    answers_preposition,
+    date_missing,
+    nearest,
+    short_answer_span,
+    span_options,
+    wants_region,
+)
 from qa.config import Settings
 from qa.nlp import parse_all
 from qa.retrieve.catalog import Catalog, PassageRef
@@ -226,6 +235,9 @@ def _choose(
     pool = candidates[: ranker.pool]
     if span is not None and all(c is not main for c in pool):
         return main, span, support  # "which region": a place of that kind, found further down
+    main_text = catalog.sentences[main.sentence.index].text
+    if span is not None and qtype == "who" and answers_preposition(question, main_text, span):
+        return main, span, support  # "Who did Volpp say it to?": what "told" takes, CNN
     pooled = pool_of(pool, catalog, ranker.pool)
     picked = ranker.choose(question, qtype, pooled, ruled_option(pool, main, span), catalog.sentences_lexical.weight)
     if picked is None:

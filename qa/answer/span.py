@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.answer.question import ENTITY_LABELS, QuestionType
-from qa.attribute.lexicon import SPEECH_FORMS
+from qa.attribute.lexicon import HUMAN_NOUNS, SPEECH_FORMS
 from qa.nlp import parse
 
 if TYPE_CHECKING:
@@ -235,10 +235,18 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
     anchors = {i: w for i, w in enumerate(token_terms(sentence)) if w in asked.terms}
     preference, unit, fallback = asked.preference, asked.unit, len(asked.preference)
     options: list[Span] = []
-    named = {e.start: e for e in doc.ents if e.label_ in asked.labels and not _asked(e.text, question, asked.terms)}
+    named = {
+        e.start: e
+        for e in doc.ents
+        if e.label_ in asked.labels and not _asked(e.text, question, asked.terms) and not _person_asked(e, question)
+    }
     for ent in named.values():
         possessive = doc[ent.end - 1].lower_ in _POSSESSIVE
-        end = _noun_tail(doc, ent.end, _TAILS[qtype]) if qtype in _TAILS and not possessive else ent.end
+        tail = qtype in _TAILS and not possessive
+        # where: an organisation before a person's title is where they work ("Emerson College
+        # professor"); a people or country before one names a kind of person ("the Miami chief")
+        works = qtype == "where" and ent.label_ in ("ORG", "FAC")
+        end = _noun_tail(doc, ent.end, _TAILS[qtype], people=not works) if tail else ent.end
         if qtype == "who" and end < len(doc) and end > ent.end and doc[end].ent_type_ == "PERSON":
             continue  # "Emerson College professor" is the title of the person named next
         if qtype == "who" and ent.label_ in ("GPE", "NORP"):
@@ -458,10 +466,21 @@ _PREPOSITION_WHOM = re.compile(
 )
 
 
+_TELL = frozenset({"tell", "tells", "told", "telling"})
+
+
 def _follows(preposition: str, doc: Doc, span: Span) -> bool:
-    """The span stands right after the preposition (a determiner or two may come between)."""
+    """The span stands right after the preposition (a determiner or two may come between); "told
+    CNN" says it to CNN."""
     at = _token_at(doc, span.start)
-    return any(t.lower_ == preposition for t in doc[max(0, at - 2) : at])
+    return any(t.lower_ == preposition or (preposition == "to" and t.lower_ in _TELL) for t in doc[max(0, at - 2) : at])
+
+
+def answers_preposition(question: str, sentence: str, span: Span) -> bool:
+    """ "Who did Volpp say it to?" and the span is what "told" or "to" takes: the rules know the
+    answer's place in the sentence, which the learned ranker's features do not see."""
+    preposition = _reading(question, "who").preposition
+    return preposition is not None and _follows(preposition, parse(sentence), span)
 
 
 def _objects_of(preposition: str, doc: Doc, options: list[Span]) -> list[Span]:
@@ -525,6 +544,16 @@ def _asked(text: str, question: str, q_terms: frozenset[str]) -> bool:
     return bool(ent_terms and ent_terms <= q_terms) or text.lower() in question.lower()
 
 
+def _person_asked(ent: EntitySpan, question: str) -> bool:
+    """A person the question names by surname ("Who did Volpp say it to?" is not "Leti Volpp")."""
+    last = ent[-1].text if ent[-1].lower_ not in _POSSESSIVE else ent[-2].text if len(ent) > 1 else ""
+    if ent.label_ != "PERSON" or not last[:1].isupper():
+        return False
+    # named alone, not inside another name ("Who founded McKinsey & Company?", "the Compton Effect")
+    alone = rf"\b{re.escape(last)}\b(?![’']s\s+[A-Z])(?!\s+(?:[A-Z]|&))"
+    return re.search(alone, question) is not None
+
+
 def _chain(doc: Doc, end: int, starts: dict[int, EntitySpan], joins: frozenset[str], links: int = 3) -> int:
     """The end of the list or nesting of fitting entities (none the question names) that starts
     with the one ending at `end`."""
@@ -549,10 +578,14 @@ def _phrase_end(doc: Doc, start: int, limit: int, within: Callable[[int], bool])
     return end
 
 
-def _noun_tail(doc: Doc, end: int, limit: int = 3) -> int:
-    """An entity's end moved over the nouns that finish its phrase ("the University of Chicago" campus)."""
+def _noun_tail(doc: Doc, end: int, limit: int = 3, people: bool = True) -> int:
+    """An entity's end moved over the nouns that finish its phrase ("the University of Chicago"
+    campus); without `people`, not over a person's title ("Emerson College", not "Emerson
+    College professor")."""
     stop = min(len(doc), end + limit)
     while end < stop and doc[end].pos_ in _NOUNS and doc[end].ent_iob_ != "B":
+        if not people and doc[end].lower_ in HUMAN_NOUNS:
+            break
         end += 1
     return end
 

@@ -15,6 +15,8 @@ _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
 _PARTICLE = "|".join(sorted(NAME_PARTICLES))  # "Café de Málaga": small words a name may hold
 _NAME = re.compile(rf"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|{_PARTICLE}))*\s+[A-Z][\w’'-]+)\b")
+_LEAD_WH = re.compile(r"^\s*(?:who|what|when|where|which|why|how)\s+", re.IGNORECASE)  # "Who criticized it"
+_IT = re.compile(r"\b(it|its)\b", re.IGNORECASE)
 _TOPIC = re.compile(r" ?\(([^()]*)\)$")  # " (Bukele ask for in return)", added by resolve()
 _ABOUT = re.compile(r"(?:and|what about|how about) (.+?) ?\??", re.IGNORECASE)
 # "Bukele", "Leti Volpp", "El Salvador": capitalised words, no possessive ("Rubio's offer" is more).
@@ -113,9 +115,26 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
     resolved = _named(question, history, gender_of)
     if _THING_PRONOUN.search(resolved) or (len(resolved.split()) <= 3 and not _complete(resolved)):
         carried = _topic(history[-1].question)  # a follow-up of a follow-up keeps its topic
-        topic = carried.group(1) if carried else _WH.sub("", _asked_before(history)).rstrip("?").strip()
+        before = _asked_before(history)
+        topic = carried.group(1) if carried else _LEAD_WH.sub("", _WH.sub("", before)).rstrip("?").strip()
         # "(he want in return)" from a client that sends questions as typed: named as it was asked
         topic = _named(topic, history[:-1], gender_of)
         if topic and topic.lower() not in resolved.lower():
+            if _is_thing(topic) and (it := _IT.search(resolved)):
+                # "What is CECOT?" then "How big is it?": "How big is CECOT?"
+                named = f"{topic}'s" if it.group(1).lower() == "its" else topic
+                return resolved[: it.start()] + named + resolved[it.end() :]
             resolved = f"{resolved} ({topic})"
     return resolved
+
+
+def _is_thing(topic: str) -> bool:
+    """A topic that names one thing ("CECOT", "the nuclear agreement"): no verb, at most five words."""
+    return len(topic.split()) <= 5 and not any(t.pos_ in ("VERB", "AUX") for t in parse(topic))
+
+
+def without_topic(resolved: str) -> str:
+    """The follow-up without the topic `resolve` took along: tried when the topic leads nowhere
+    ("How many inmates can it hold? (Bukele ask for in return)")."""
+    topic = _topic(resolved)
+    return resolved[: topic.start()].rstrip() if topic else resolved

@@ -265,3 +265,8 @@ def test_a_date_the_article_never_gives_is_not_found(article_service: QAService)
     assert article_service.ask("On what date did Rubio announce the deal?").abstained
     answer = article_service.ask("When did Rubio announce the deal?")
     assert not answer.abstained and "during his visit" in (answer.short_answer or "")
+
+
+def test_who_did_she_say_it_to_is_what_told_takes(article_service: QAService) -> None:
+    # The rules read "told CNN" as "said to CNN"; the learned ranker preferred UC Berkeley.
+    assert article_service.ask("Who did Volpp say it to?").short_answer == "CNN"

@@ -317,6 +317,20 @@ EXACT += [
         id="to-after-speech-names-a-listener",
     ),
     pytest.param(
+        "Where does Gellman teach?",
+        "where",
+        "“It is bizarre,” Emerson College professor Mneesha Gellman, an international politics scholar, told CNN.",
+        "Emerson College",
+        id="a-place-without-the-title-after-it",
+    ),
+    pytest.param(
+        "Who is Musk a supporter of?",
+        "who",
+        "Trump’s most vocal proponent, Elon Musk, called it a “great idea” on X.",
+        "Trump",
+        id="the-person-the-question-names-by-surname-is-no-answer",
+    ),
+    pytest.param(
         "Where did the delegates travel?",
         "where",
         "After the vote the delegates travelled to Geneva for the talks.",

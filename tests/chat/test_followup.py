@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from qa.chat.followup import resolve
+from qa.chat.followup import resolve, without_topic
 from qa.schema import Turn
 from qa.service import QAService
 
@@ -89,6 +89,26 @@ def test_the_topic_taken_along_names_the_person_too() -> None:
     # A client sending questions as typed: the topic is the last question, its "he" named as well.
     history = [Turn("Who is Nayib Bukele?", "President"), Turn("What does he want in return?", "a fee")]
     assert resolve("Where did he confirm it?", history) == "Where did Bukele confirm it? (Bukele want in return)"
+
+
+@pytest.mark.parametrize(
+    ("question", "resolved"),
+    [
+        ("How big is it?", "How big is CECOT?"),
+        ("Who runs its prisons?", "Who runs CECOT's prisons?"),
+        ("When was it built?", "When was CECOT built?"),
+    ],
+)
+def test_it_becomes_the_thing_asked_about(question: str, resolved: str) -> None:
+    assert resolve(question, [Turn("What is CECOT?", "a prison")]) == resolved
+
+
+def test_a_topic_with_a_verb_is_taken_along_and_can_be_dropped_again() -> None:
+    history = [Turn("Who criticized the proposal?", "Mneesha Gellman")]
+    resolved = resolve("What did she call it?", history)
+    assert resolved == "What did Gellman call it? (criticized the proposal)"
+    assert without_topic(resolved) == "What did Gellman call it?"
+    assert without_topic("What is CECOT?") == "What is CECOT?"
 
 
 def test_possessive_pronoun() -> None:
@@ -195,6 +215,20 @@ def test_she_is_the_woman_asked_about_before_a_man(article_service: QAService) -
     assert "absolutely prohibited" in answer.citations[0].quote
     answer = article_service.ask("What did he say?", history)
     assert answer.resolved_question == "What did Rubio say?"
+
+
+def test_how_many_inmates_can_it_hold_after_the_offer(article_service: QAService) -> None:
+    """The issue's own chain: the topic of "what did he ask for in return?" leads nowhere for
+    "it", so the follow-up is answered on its own."""
+    history: list[Turn] = []
+    for question in ("Who made which offer?", "What did he ask for in return?"):
+        answer = article_service.ask(question, history)
+        quotes = tuple(c.quote for c in answer.citations)
+        history.append(Turn(answer.resolved_question or question, answer.text, quotes))
+    answer = article_service.ask("How many inmates can it hold?", history)
+    assert not answer.abstained
+    assert answer.short_answer and "40,000" in answer.short_answer
+    assert "CECOT" in answer.citations[0].quote
 
 
 def test_a_huge_history_entry_costs_no_time() -> None:
