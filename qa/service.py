@@ -9,7 +9,7 @@ import re
 import secrets
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -117,6 +117,8 @@ class QAService:
         self._lock = threading.RLock()
         self._catalog: Catalog | None = None
         self._attributions: dict[tuple[str, int, int, str], list[Attribution]] = self._load_attributions()
+        # how the documents refer back to each person asked about, for the catalog it was read from
+        self._genders: tuple[Catalog | None, dict[str, str | None]] = (None, {})
 
     @property
     def catalog(self) -> Catalog:
@@ -145,7 +147,8 @@ class QAService:
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
         text = clean_question(question, self.settings.max_question_chars)
         catalog = self.catalog
-        resolved = resolve(text, history, lambda name: gender_in((s.text for s in catalog.sentences), name))
+        # "in this story" says nothing about the answer (and its "this" is no pronoun to resolve)
+        resolved = resolve(without_document_words(text), history, self._gender_of(catalog))
         if catalog.empty:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
         answer = self._answer(text, resolved, catalog)
@@ -158,9 +161,23 @@ class QAService:
         answer.resolved_question = resolved if resolved != text else None
         return answer
 
+    def _gender_of(self, catalog: Catalog) -> Callable[[str], str | None]:
+        """How the indexed documents refer back to a person (`gender_in`), worked out once per
+        name and index: a scan of every sentence costs tens of milliseconds on a large index."""
+        if self._genders[0] is not catalog:
+            self._genders = (catalog, {})
+        known = self._genders[1]
+
+        def gender_of(name: str) -> str | None:
+            if name not in known:
+                known[name] = gender_in((s.text for s in catalog.sentences), name)
+            return known[name]
+
+        return gender_of
+
     def _answer(self, text: str, resolved: str, catalog: Catalog) -> Answer:
         """The answer to the resolved question (`text` as typed, for who-said-what's wording)."""
-        asked = without_document_words(resolved)  # "in this story" says nothing about the answer
+        asked = resolved
         vector = self.encoder.encode([asked])[0]
         query = make_query(asked, vector)
         hits, sig = retrieve(query, catalog, self.settings)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import replace
+from functools import partial
 
 from qa.answer import order
 from qa.answer.order import Candidate, coverage
@@ -85,17 +87,19 @@ def related_passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]
 _DEMONYM_ENDS = ("n", "an", "ian", "ean", "ese", "i", "ish")
 
 
+def known_term(term: str, vocab: Container[str]) -> bool:
+    """A term the index holds, or a people's name whose place it holds: "Salvadoran" in a text about
+    El Salvador (a stem of five letters or more: "Spanish" is not "span", "German" not "germ")."""
+    return term in vocab or any(
+        term.endswith(end) and len(term) - len(end) >= 5 and term[: -len(end)] in vocab for end in _DEMONYM_ENDS
+    )
+
+
 def unknown_names(question: str, catalog: Catalog) -> list[str]:
     """Capitalised words of the question (not its first) that no indexed sentence contains: a
     question about "Harvard" put to documents that never name it is likely not answered there."""
     vocab = catalog.sentences_lexical.vocab
-
-    def known(term: str) -> bool:
-        # a people's name is known where its place is: "Salvadoran" in a text about El Salvador
-        return term in vocab or any(
-            term.endswith(end) and len(term) - len(end) >= 4 and term[: -len(end)] in vocab for end in _DEMONYM_ENDS
-        )
-
+    known = partial(known_term, vocab=vocab)
     return [w for w in names(question.strip(), opening=False) if (t := terms(w)) and not all(map(known, t))]
 
 

@@ -150,6 +150,7 @@ class _Reading:
     described: str | None  # who is X: the X
     described_name: bool  # ... and X is a name ("Who is Rubio?"): only a description answers it
     preposition: str | None  # with whom / by who / who ... to: the preposition
+    spoken: bool  # the question's verb is one of speech ("Who did she say it to?": "told CNN" answers)
     shape: re.Pattern[str] | None  # when: what a fitting date holds ("what year": a year)
     asks_from: bool  # where: "... come from?" (else a place things come from is no answer)
     asks_doer: bool  # who: "Who <verb>ed ...?" (so a passive sentence's agent answers)
@@ -172,7 +173,7 @@ _DATE_SHAPES = [
 
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day|year|month|century|decade)\b")
 _CALENDAR = re.compile(
-    rf"\d|\b(?:{_MONTHS}|{_WEEKDAYS}|centur(?:y|ies)|decades?|years?|today|yesterday|tomorrow|"
+    rf"\d|\b(?:{_MONTHS}|{_WEEKDAYS}|centur(?:y|ies)|decades?|years?|days?|eve|night|today|yesterday|tomorrow|"
     r"christmas|easter|spring|summer|autumn|winter)\b",
     re.IGNORECASE,
 )
@@ -210,6 +211,7 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         described=described.group(1) if described else None,
         described_name=described is not None and _is_name(described.group(1)),
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
+        spoken=any(w in SPEECH_FORMS or w in _TALK for w in re.findall(r"[a-z]+", lowered)),
     )
 
 
@@ -291,8 +293,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         options = described if asked.described_name else described + options
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
-        after = [p for p in phrases if _follows(asked.preposition, doc, p)]
-        options = _objects_of(asked.preposition, doc, options + [p for p in after if p not in options])
+        after = [p for p in phrases if _follows(asked.preposition, doc, p, asked.spoken)]
+        options = _objects_of(asked.preposition, doc, options + [p for p in after if p not in options], asked.spoken)
     elif asked.asks_doer and (agents := _after_verbs(doc, anchors, _agent_follows)):
         # "The show was headlined by the British rock group Coldplay": the whole agent, first
         doers = [p for j in sorted(agents) if (p := _agent(doc, j + 1))]
@@ -467,25 +469,27 @@ _PREPOSITION_WHOM = re.compile(
 
 
 _TELL = frozenset({"tell", "tells", "told", "telling"})
+_TALK = frozenset({"talk", "talked", "talking", "speak", "spoke", "spoken", "speaking"})
 
 
-def _follows(preposition: str, doc: Doc, span: Span) -> bool:
-    """The span stands right after the preposition (a determiner or two may come between); "told
-    CNN" says it to CNN."""
+def _follows(preposition: str, doc: Doc, span: Span, spoken: bool = False) -> bool:
+    """The span stands right after the preposition (a determiner or two may come between); when
+    the question asks who was spoken to, "told CNN" says it to CNN."""
     at = _token_at(doc, span.start)
-    return any(t.lower_ == preposition or (preposition == "to" and t.lower_ in _TELL) for t in doc[max(0, at - 2) : at])
+    told = spoken and preposition == "to"
+    return any(t.lower_ == preposition or (told and t.lower_ in _TELL) for t in doc[max(0, at - 2) : at])
 
 
 def answers_preposition(question: str, sentence: str, span: Span) -> bool:
     """ "Who did Volpp say it to?" and the span is what "told" or "to" takes: the rules know the
     answer's place in the sentence, which the learned ranker's features do not see."""
-    preposition = _reading(question, "who").preposition
-    return preposition is not None and _follows(preposition, parse(sentence), span)
+    asked = _reading(question, "who")
+    return asked.preposition is not None and _follows(asked.preposition, parse(sentence), span, asked.spoken)
 
 
-def _objects_of(preposition: str, doc: Doc, options: list[Span]) -> list[Span]:
+def _objects_of(preposition: str, doc: Doc, options: list[Span], spoken: bool) -> list[Span]:
     """ "With whom was it signed?": a span right after "with" is the answer, whatever its type."""
-    return [replace(o, gap=0, rank=0, spread=0.0) if _follows(preposition, doc, o) else o for o in options]
+    return [replace(o, gap=0, rank=0, spread=0.0) if _follows(preposition, doc, o, spoken) else o for o in options]
 
 
 def _when_fallbacks(question: str, doc: Doc, anchors: dict[int, str], rank: int, found: list[Span]) -> list[Span]:
@@ -545,9 +549,13 @@ def _asked(text: str, question: str, q_terms: frozenset[str]) -> bool:
 
 
 def _person_asked(ent: EntitySpan, question: str) -> bool:
-    """A person the question names by surname ("Who did Volpp say it to?" is not "Leti Volpp")."""
+    """A person the question names by surname ("Who did Volpp say it to?" is not "Leti Volpp"),
+    unless the sentence names that one by the surname alone too: in "President Kennedy appointed
+    his brother Robert Kennedy", Robert Kennedy is someone else."""
     last = ent[-1].text if ent[-1].lower_ not in _POSSESSIVE else ent[-2].text if len(ent) > 1 else ""
     if ent.label_ != "PERSON" or not last[:1].isupper():
+        return False
+    if any(e.label_ == "PERSON" and e.text == last for e in ent.doc.ents if e.start != ent.start):
         return False
     # named alone, not inside another name ("Who founded McKinsey & Company?", "the Compton Effect")
     alone = rf"\b{re.escape(last)}\b(?![’']s\s+[A-Z])(?!\s+(?:[A-Z]|&))"
@@ -646,8 +654,14 @@ _NO_PLACE = frozenset({"PERSON", "DATE", "TIME"})
 
 
 def _heard_by(doc: Doc, i: int) -> bool:
-    """ "confirmed his statements to Rubio": "to" after a verb of speech names who heard it, no place."""
+    """ "confirmed his statements to Rubio": "to" a person after a verb of speech names who heard
+    it, no place ("called to the scene", "announced a trip to the border" are places)."""
     if doc[i].lower_ != "to":
+        return False
+    j = i + 1
+    while j < len(doc) and doc[j].pos_ == "DET":
+        j += 1
+    if j == len(doc) or not (doc[j].pos_ in ("PROPN", "PRON") or doc[j].lower_.rstrip("s") in HUMAN_NOUNS):
         return False
     for t in reversed(doc[max(0, i - 5) : i]):
         if t.is_punct:

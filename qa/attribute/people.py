@@ -7,6 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qa.attribute.lexicon import HUMAN_NOUNS
+from qa.attribute.lexicon import words as word_set
+from qa.retrieve.lexical import STOPWORDS
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
@@ -22,7 +26,13 @@ _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _HONORIFICS = {"mr": "male", "sir": "male", "mrs": "female", "ms": "female", "miss": "female"}
 # After a mention, up to the first pronoun: no other name (a capitalised word), no sentence end, no
 # quote opening (someone else's words) in between. "Bukele confirmed his statements" -> his.
-_UNTIL_PRONOUN = re.compile(r"(?:[’']s)?[^A-Z.!?;“\"]*?\b(he|him|his|himself|she|her|hers|herself)\b")
+_UNTIL_PRONOUN = re.compile(r"[^A-Z.!?;“\"]*?\b(he|him|his|himself|she|her|hers|herself)\b(?:\s+([a-z]+))?")
+_OWNS = re.compile(r"[’']s\s+([a-z]+)")
+# "Rubio’s wife said she": after a person's relative or aide, a pronoun is theirs.
+_RELATIVES = HUMAN_NOUNS | word_set(
+    """wife husband son daughter mother father brother sister partner friend girlfriend boyfriend
+    widow widower child children parent parents family staff aide aides spokesman spokeswoman"""
+)
 
 
 def pronoun_gender(word: str) -> str | None:
@@ -31,25 +41,40 @@ def pronoun_gender(word: str) -> str | None:
     return "male" if word in _MALE else "female" if word in _FEMALE else None
 
 
+def _refers_back(text: str, end: int) -> str | None:
+    """The gender of the first pronoun after a mention ending at `end` that can be the person
+    themself: "he"/"his"/"she", "her" before a noun ("her crews"); not "him" or "her" as an object
+    ("Rubio thanked her"), nor anything after a relative ("Rubio’s wife said she")."""
+    owns = _OWNS.match(text, end)
+    if owns and owns.group(1) in _RELATIVES:
+        return None
+    follow = _UNTIL_PRONOUN.match(text, owns.end() if owns else end)
+    if not follow:
+        return None
+    word, after = follow.group(1).lower(), follow.group(2)
+    if word == "him" or (word == "her" and (not after or after in STOPWORDS)):
+        return None
+    return pronoun_gender(word)
+
+
 def gender_in(texts: Iterable[str], name: str) -> str | None:
     """How the documents refer back to `name`: "male" when "he"/"his" follow its mentions (or
     "Mr." precedes them) more often than "she"/"her", "female" the other way round, None when
     they never do or are even. No list of first names: the documents are the only evidence."""
-    words = clean_name(name).split()
-    if not words:
+    parts = clean_name(name).split()
+    if not parts:
         return None
-    surname = re.escape(words[-1])
+    surname = re.escape(parts[-1])
     mention = re.compile(rf"\b{surname}\b")
     honorific = re.compile(rf"\b(Mr|Mrs|Ms|Miss|Sir)\.?\s+(?:[A-Z][\w’'.-]*\s+){{0,2}}{surname}\b")
     votes = {"male": 0, "female": 0}
     for text in texts:
-        if words[-1] not in text:
+        if parts[-1] not in text:
             continue  # cheap test first
         for m in honorific.finditer(text):
             votes[_HONORIFICS[m.group(1).lower()]] += 1
         for m in mention.finditer(text):
-            follow = _UNTIL_PRONOUN.match(text, m.end())
-            if follow and (gender := pronoun_gender(follow.group(1))):
+            if gender := _refers_back(text, m.end()):
                 votes[gender] += 1
     if votes["male"] == votes["female"]:
         return None
@@ -113,6 +138,7 @@ class People:
     more: Callable[[str], Iterable[Doc]] | None = None
     _searched: set[str] = field(default_factory=set)
     _extra_mentions: list[tuple[int, str]] = field(default_factory=list)
+    _genders: dict[str, str | None] = field(default_factory=dict)
 
     def add_doc(self, doc: Doc) -> None:
         """Register every PERSON entity of a parsed sentence, with its role if one is written."""
@@ -193,7 +219,13 @@ class People:
             return None
         seen.sort()
         wanted = pronoun_gender(pronoun)
-        return next((n for *_, n in reversed(seen) if not wanted or gender_in([self.text], n) in (None, wanted)), None)
+        return next((n for *_, n in reversed(seen) if not wanted or self.gender(n) in (None, wanted)), None)
+
+    def gender(self, name: str) -> str | None:
+        """How the document refers back to `name` (`gender_in`), worked out once per name."""
+        if name not in self._genders:
+            self._genders[name] = gender_in([self.text], name)
+        return self._genders[name]
 
     def _full_names(self) -> list[str]:
         seen: list[str] = []

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from qa.attribute.people import pronoun_gender
 from qa.nlp import parse
-from qa.retrieve.lexical import NAME_PARTICLES
+from qa.retrieve.lexical import NAME_PARTICLES, terms
 from qa.schema import Turn
 
 GenderOf = Callable[[str], str | None]  # a name -> "male", "female" or None (unknown)
@@ -16,6 +16,13 @@ _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|th
 _PARTICLE = "|".join(sorted(NAME_PARTICLES))  # "Café de Málaga": small words a name may hold
 _NAME = re.compile(rf"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|{_PARTICLE}))*\s+[A-Z][\w’'-]+)\b")
 _LEAD_WH = re.compile(r"^\s*(?:who|what|when|where|which|why|how)\s+", re.IGNORECASE)  # "Who criticized it"
+_ASKS_WHO = re.compile(r"\s*(?:who|whom)\b", re.IGNORECASE)
+# "Is it true ...", "it seems": an "it" that stands for nothing
+_EMPTY_IT = re.compile(
+    r"\b(?:is|was|isn't|wasn't) it (?:true|possible|likely|known|clear)\b"
+    r"|\bit(?:'s|’s| is| was)? (?:true|possible|likely|said|reported|known|clear|seems|appears)\b",
+    re.IGNORECASE,
+)
 _IT = re.compile(r"\b(it|its)\b", re.IGNORECASE)
 _TOPIC = re.compile(r" ?\(([^()]*)\)$")  # " (Bukele ask for in return)", added by resolve()
 _ABOUT = re.compile(r"(?:and|what about|how about) (.+?) ?\??", re.IGNORECASE)
@@ -41,9 +48,11 @@ def _last_person(history: Sequence[Turn], wanted: str | None, gender_of: GenderO
     for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
         found = False
         for turn in reversed(history):
-            # The one the user asked about, else the one the answer names first (its short answer):
-            # after "What did Rubio announce?", answered "Rubio said Bukele offered ...", "he" is Rubio.
-            for source in (turn.question, turn.answer, *turn.quotes):
+            # The one the user asked about ("What did Rubio announce?", answered "Rubio said Bukele
+            # offered ...": Rubio), unless they asked who: then the one the answer names first.
+            asked_who = bool(_ASKS_WHO.match(turn.question))
+            first = (turn.answer, turn.question) if asked_who else (turn.question, turn.answer)
+            for source in (*first, *turn.quotes):
                 names = finder(source)
                 found = found or bool(names)
                 if fitting := [n for n in names if fits(n)]:
@@ -119,8 +128,8 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
         topic = carried.group(1) if carried else _LEAD_WH.sub("", _WH.sub("", before)).rstrip("?").strip()
         # "(he want in return)" from a client that sends questions as typed: named as it was asked
         topic = _named(topic, history[:-1], gender_of)
-        if topic and topic.lower() not in resolved.lower():
-            if _is_thing(topic) and (it := _IT.search(resolved)):
+        if topic and topic.lower() not in resolved.lower() and not set(terms(topic)) <= set(terms(resolved)):
+            if not _EMPTY_IT.search(resolved) and _is_thing(topic) and (it := _IT.search(resolved)):
                 # "What is CECOT?" then "How big is it?": "How big is CECOT?"
                 named = f"{topic}'s" if it.group(1).lower() == "its" else topic
                 return resolved[: it.start()] + named + resolved[it.end() :]
@@ -129,8 +138,10 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
 
 
 def _is_thing(topic: str) -> bool:
-    """A topic that names one thing ("CECOT", "the nuclear agreement"): no verb, at most five words."""
-    return len(topic.split()) <= 5 and not any(t.pos_ in ("VERB", "AUX") for t in parse(topic))
+    """A topic that names one thing ("CECOT", "the nuclear agreement"): no verb and no person (he or
+    she, not it), at most five words."""
+    doc = parse(topic)
+    return len(topic.split()) <= 5 and not any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in doc)
 
 
 def without_topic(resolved: str) -> str:

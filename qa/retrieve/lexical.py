@@ -10,7 +10,8 @@ import numpy as np
 import Stemmer
 
 # A word; dotted initials ("U.S.", "U.K.") are one, as "US" is (else both letters would be dropped).
-_TOKEN = re.compile(r"\b(?:[A-Za-z]\.){2,}(?![A-Za-z])|\w+")
+# Only the first letter of a run may start one (and the run is taken whole), so "a.a.a.a…" is linear.
+_TOKEN = re.compile(r"(?<![A-Za-z.])\b(?:[A-Za-z]\.){2,}+(?![A-Za-z])|\w+")
 STOPWORDS = frozenset(
     [
         "a",

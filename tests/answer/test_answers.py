@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.compose import NOT_FOUND, _asked_region, _worth_quoting, own_length, unknown_names
+from qa.answer.compose import NOT_FOUND, _asked_region, _worth_quoting, known_term, own_length, unknown_names
 from qa.retrieve.hybrid import make_query
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
@@ -213,6 +213,8 @@ def test_names_the_documents_never_contain_are_found(article_service: QAService)
     assert unknown_names("Which Salvadoran official signed?", catalog) == []
     assert unknown_names("Were any American prisoners sent?", catalog) == []
     assert unknown_names("Which German official signed?", catalog) == ["German"]
+    assert known_term("salvadoran", {"salvador"}) and known_term("american", {"america"})
+    assert not known_term("spanish", {"span"}) and not known_term("german", {"germ"})
 
 
 def test_words_about_the_document_do_not_pull_the_answer_off(article_service: QAService) -> None:

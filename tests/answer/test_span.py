@@ -331,6 +331,34 @@ EXACT += [
         id="the-person-the-question-names-by-surname-is-no-answer",
     ),
     pytest.param(
+        "Who did Trump give the medal to?",
+        "who",
+        "Trump told Elon Musk that he would give the medal to Bill Gates.",
+        "Bill Gates",
+        id="told-answers-only-who-was-spoken-to",
+    ),
+    pytest.param(
+        "Who did Kennedy appoint as attorney general?",
+        "who",
+        "President Kennedy appointed his brother Robert Kennedy as attorney general.",
+        "Robert Kennedy",
+        id="a-relative-with-the-surname-the-question-gives",
+    ),
+    pytest.param(
+        "Where were police called?",
+        "where",
+        "Police were called to the scene after the alarm.",
+        "to the scene",
+        id="to-a-place-after-a-verb-of-speech",
+    ),
+    pytest.param(
+        "Where did he announce a trip?",
+        "where",
+        "The minister announced a trip to the northern border.",
+        "to the northern border",
+        id="to-a-place-after-announced",
+    ),
+    pytest.param(
         "Where did the delegates travel?",
         "where",
         "After the vote the delegates travelled to Geneva for the talks.",
@@ -487,6 +515,7 @@ def test_a_name_the_question_gives_without_its_small_words_is_no_answer() -> Non
         ("On what date was oxygen liquefied?", "March 29, 1883", False),
         ("What day of the week was Media Day?", "Tuesday", False),
         ("When did Rubio announce the deal?", "during his visit to Central America", False),
+        ("On what day do Americans vote?", "Election Day", False),
     ],
 )
 def test_a_question_asking_for_a_date_wants_one(question: str, short: str | None, missing: bool) -> None:

@@ -85,6 +85,24 @@ def test_he_is_the_one_asked_about_before_the_others_the_answer_names() -> None:
     assert resolve("Where was he travelling at the time?", history) == "Where was Rubio travelling at the time?"
 
 
+def test_after_a_who_question_he_is_the_one_the_answer_names() -> None:
+    history = [Turn("Who did Rubio meet in San Salvador?", "President Nayib Bukele.")]
+    assert resolve("What did he offer?", history) == "What did Bukele offer?"
+
+
+@pytest.mark.parametrize(
+    ("before", "question", "resolved"),
+    [
+        ("What is CECOT?", "Is it true that the prison is new?", "Is it true that the prison is new? (CECOT)"),
+        ("Who is Leti Volpp?", "Is it true she teaches law?", "Is it true Volpp teaches law? (Leti Volpp)"),
+        # a person is no "it": the topic comes along instead
+        ("Who is Leti Volpp?", "What is it about?", "What is it about? (Leti Volpp)"),
+    ],
+)
+def test_an_it_that_stands_for_nothing_or_a_person_is_kept(before: str, question: str, resolved: str) -> None:
+    assert resolve(question, [Turn(before, "…")]) == resolved
+
+
 def test_the_topic_taken_along_names_the_person_too() -> None:
     # A client sending questions as typed: the topic is the last question, its "he" named as well.
     history = [Turn("Who is Nayib Bukele?", "President"), Turn("What does he want in return?", "a fee")]
@@ -229,6 +247,35 @@ def test_how_many_inmates_can_it_hold_after_the_offer(article_service: QAService
     assert not answer.abstained
     assert answer.short_answer and "40,000" in answer.short_answer
     assert "CECOT" in answer.citations[0].quote
+
+
+def test_in_this_story_is_left_out_before_the_conversation_is_read(article_service: QAService) -> None:
+    # Its "this" was read as a pronoun, so the last topic came along and nothing was left out.
+    answer = article_service.ask(
+        "Who is the US Secretary of State in this story?", [Turn("What is CECOT?", "a prison")]
+    )
+    assert answer.resolved_question == "Who is the US Secretary of State?"
+    assert answer.short_answer == "Marco Rubio"
+
+
+def test_how_the_documents_refer_to_a_person_is_read_once_per_index(
+    article_service: QAService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa.service
+
+    calls: list[str] = []
+    real = qa.service.gender_in
+
+    def counted(texts, name):  # instrumentation around the real function
+        calls.append(name)
+        return real(texts, name)
+
+    monkeypatch.setattr(qa.service, "gender_in", counted)
+    service = QAService(article_service.settings)  # a second reader of the same index, its own memory
+    history = [Turn("Who is Leti Volpp?", "a law professor"), Turn("What did Rubio announce?", "Marco Rubio said …")]
+    for _ in range(3):
+        assert service.ask("What did she say?", history).resolved_question == "What did Volpp say?"
+    assert sorted(set(calls)) == sorted(calls) and calls
 
 
 def test_a_huge_history_entry_costs_no_time() -> None:
