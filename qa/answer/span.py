@@ -173,7 +173,8 @@ _DATE_SHAPES = [
 
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day|year|month|century|decade)\b")
 _CALENDAR = re.compile(
-    rf"\d|\b(?:{_MONTHS}|{_WEEKDAYS}|centur(?:y|ies)|decades?|years?|days?|eve|night|today|yesterday|tomorrow|"
+    rf"\d|\b(?:{_MONTHS}|(?:{_WEEKDAYS})s?|centur(?:y|ies)|decades?|years?|days?|eve|night|today|yesterday|"
+    r"tomorrow|weekends?|mornings?|evenings?|afternoons?|"
     r"christmas|easter|spring|summer|autumn|winter)\b",
     re.IGNORECASE,
 )

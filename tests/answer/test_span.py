@@ -516,6 +516,7 @@ def test_a_name_the_question_gives_without_its_small_words_is_no_answer() -> Non
         ("What day of the week was Media Day?", "Tuesday", False),
         ("When did Rubio announce the deal?", "during his visit to Central America", False),
         ("On what day do Americans vote?", "Election Day", False),
+        ("Which day does the bakery sell cardamom buns?", "Fridays", False),
     ],
 )
 def test_a_question_asking_for_a_date_wants_one(question: str, short: str | None, missing: bool) -> None:
