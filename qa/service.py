@@ -18,15 +18,15 @@ from qa.answer.compose import NOT_FOUND, compose, related_passages
 from qa.answer.question import without_document_words
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
-from qa.attribute.people import gender_in
-from qa.attribute.questions import answer_attribution_question, is_attribution_question
+from qa.attribute.people import acts_in, gender_in
+from qa.attribute.questions import answer_attribution_question, asked_speaker, is_attribution_question
 from qa.chat.followup import resolve, without_topic
 from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
 from qa.index.sync import Progress, indexed_contents, sync_corpus
 from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
-from qa.retrieve.catalog import Catalog, load_catalog
+from qa.retrieve.catalog import Catalog, SentenceRef, load_catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, IngestReport, SourceDocument, Turn
 
@@ -100,6 +100,16 @@ def clean_question(question: object, max_chars: int) -> str:
     if len(text) > max_chars:
         raise BadRequest(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
     return text
+
+
+def _same_person(asked: str, speaker: str) -> bool:
+    """ "Trump" asks about "Donald Trump": the asked name's last word ends the speaker's name."""
+    last = asked.split()[-1].lower()
+    return bool(speaker) and speaker.split()[-1].lower() == last
+
+
+def _sentences(catalog: Catalog, passage: int) -> list[SentenceRef]:
+    return [catalog.sentences[i] for i in catalog.passage_sentences[passage]]
 
 
 class QAService:
@@ -197,7 +207,10 @@ class QAService:
     def _attributed(self, question: str, resolved: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
         """Who-said-what questions are answered from the statements extracted from the documents
         the retrieved passages come from; None when the question is not one or nothing matches."""
-        if not (is_attribution_question(resolved) and wants_attribution(resolved)):
+        if not is_attribution_question(resolved):
+            return None
+        speaker = asked_speaker(resolved)  # "What did Trump say about the offer?"
+        if not (speaker or wants_attribution(resolved)):
             return None
         docs = list(dict.fromkeys(catalog.passages[h.index].doc for h in hits[:_ATTRIBUTION_DOCS]))
         found: list[Attribution] = []
@@ -206,6 +219,15 @@ class QAService:
                 found.extend(self.attributions(name))
             except (BadRequest, LoadError):
                 continue
+        if speaker and not any(_same_person(speaker, a.speaker) for a in found):
+            texts = [s.text for d in docs for p in catalog.doc_passages.get(d, []) for s in _sentences(catalog, p)]
+            if not acts_in(texts, speaker):
+                # Trump never speaks or acts in the documents: not found, rather than the statements
+                # of others that share the question's words
+                passages = related_passages(hits, catalog)
+                return Answer(question=question, text=NOT_FOUND, abstained=True, passages=passages)
+        if not wants_attribution(resolved):
+            return None
         matches = answer_attribution_question(resolved, found)
         if not matches:
             return None

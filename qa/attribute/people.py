@@ -81,6 +81,26 @@ def gender_in(texts: Iterable[str], name: str) -> str | None:
     return max(votes, key=lambda g: votes[g])
 
 
+def acts_in(texts: Iterable[str], name: str) -> bool:
+    """Whether a sentence has `name` doing something: its surname right before a verb ("Joseph Haas
+    was arrested for sending an email stating ..."). "The Trump administration demands" and
+    "Trump’s most vocal proponent" do not: the documents never have Trump speak."""
+    from qa.nlp import parse
+
+    parts = clean_name(name).split()
+    if not parts:
+        return False
+    surname = parts[-1]
+    for text in texts:
+        if surname not in text:
+            continue  # cheap test first: parsing costs milliseconds
+        doc = parse(text)
+        for token in doc[:-1]:
+            if token.text == surname and doc[token.i + 1].pos_ in ("VERB", "AUX"):
+                return True
+    return False
+
+
 def clean_name(text: str) -> str:
     """A name without its possessive ending ("Bukele’s" -> "Bukele")."""
     return _POSSESSIVE.sub("", text.strip())

@@ -50,6 +50,20 @@ def _is_offer(a: Attribution) -> bool:
     return bool(re.search(rf"\b(?:{'|'.join(sorted(OFFER_WORDS))})\s+to\b", a.statement, re.IGNORECASE))
 
 
+# "What did Trump say about the offer?": the words of one named person, by a plain verb of speech.
+_ASKED_SPEAKER = re.compile(
+    r"^\s*(?i:what)\s+(?i:did|does|do|has|have|had)\s+((?:[A-Z][\w’'.-]*\s+){1,3}?)"
+    r"(?:(?:him|her)self\s+|ever\s+|publicly\s+|actually\s+)?"
+    r"(?:say|said|tell|told|state|stated|comment|commented)\b"
+)
+
+
+def asked_speaker(question: str) -> str | None:
+    """The person whose words "What did Trump say about it?" asks for; None for any other question."""
+    match = _ASKED_SPEAKER.match(question)
+    return match.group(1).strip() if match else None
+
+
 def is_attribution_question(question: str) -> bool:
     """Questions about who said or offered something, or what someone said."""
     words = [w.lower() for w in _words(question)]

@@ -272,3 +272,12 @@ def test_a_date_the_article_never_gives_is_not_found(article_service: QAService)
 def test_who_did_she_say_it_to_is_what_told_takes(article_service: QAService) -> None:
     # The rules read "told CNN" as "said to CNN"; the learned ranker preferred UC Berkeley.
     assert article_service.ask("Who did Volpp say it to?").short_answer == "CNN"
+
+
+def test_the_words_of_someone_the_article_never_quotes_are_not_found(article_service: QAService) -> None:
+    # The article names Trump's administration and his proponent, never his words: quoting Bukele
+    # or the experts, who share the question's other words, would answer another question.
+    answer = article_service.ask("What did Trump say about the offer?")
+    assert answer.abstained and answer.passages  # related reading is still offered
+    said = article_service.ask("What did Musk say about the idea?")
+    assert not said.abstained and "great idea" in said.text

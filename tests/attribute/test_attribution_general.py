@@ -81,10 +81,7 @@ def test_gender_is_read_from_how_the_text_refers_back() -> None:
 
 
 def test_he_said_after_an_object_her_is_still_the_man() -> None:
-    text = (
-        "Mayor Tom Reyes said the pier was safe. Reyes thanked her.\n"
-        "“The boats will sail on time,” he said.\n"
-    )
+    text = "Mayor Tom Reyes said the pier was safe. Reyes thanked her.\n“The boats will sail on time,” he said.\n"
     found = extract_attributions(SourceDocument("pier.txt", text))
     assert [a.speaker for a in found if "boats" in a.statement] == ["Tom Reyes"]
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from qa.attribute import Attribution, answer_attribution_question, extract_attributions
+from qa.attribute.people import acts_in
+from qa.attribute.questions import asked_speaker
 from qa.ingest.load import load_document
 
 ARTICLE = Path(__file__).resolve().parents[2] / "corpus" / "el-salvador-deportation-offer.txt"
@@ -69,3 +71,28 @@ def test_other_questions_are_not_attribution(found: list[Attribution], question:
 
 def test_no_match_is_an_empty_list(found: list[Attribution]) -> None:
     assert answer_attribution_question("What did Zelensky say?", found) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Trump say about the offer?", "Trump"),
+        ("What did Trump himself say about Bukele's offer?", "Trump"),
+        ("what has Elon Musk said?", "Elon Musk"),
+        ("What did the experts say?", None),  # no name: the statements of experts answer it
+        ("What did Rubio offer?", None),
+        ("Who said it was bizarre?", None),
+    ],
+)
+def test_the_person_whose_words_are_asked_for(question: str, speaker: str | None) -> None:
+    assert asked_speaker(question) == speaker
+
+
+def test_someone_acts_when_their_name_comes_before_a_verb() -> None:
+    texts = [
+        "Joseph Haas was arrested for sending an email stating, “Wise up.”",
+        "The Trump administration demands more.",
+    ]
+    assert acts_in(texts, "Joseph Haas")
+    assert not acts_in(texts, "Trump")  # only ever an administration's name or an owner
+    assert not acts_in(["Trump’s most vocal proponent, Elon Musk, called it a great idea."], "Trump")
