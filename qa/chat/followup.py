@@ -15,6 +15,7 @@ _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
 _PARTICLE = "|".join(sorted(NAME_PARTICLES))  # "Café de Málaga": small words a name may hold
 _NAME = re.compile(rf"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|{_PARTICLE}))*\s+[A-Z][\w’'-]+)\b")
+_COPULAS = frozenset({"is", "was", "are", "were"})
 _LEAD_WH = re.compile(r"^\s*(?:who|what|when|where|which|why|how)\s+", re.IGNORECASE)  # "Who criticized it"
 _ASKS_WHO = re.compile(r"\s*(?:who|whom)\b", re.IGNORECASE)
 # "Is it true ...", "it seems": an "it" that stands for nothing
@@ -129,7 +130,10 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
         # "(he want in return)" from a client that sends questions as typed: named as it was asked
         topic = _named(topic, history[:-1], gender_of)
         if topic and topic.lower() not in resolved.lower() and not set(terms(topic)) <= set(terms(resolved)):
-            if not _EMPTY_IT.search(resolved) and _is_thing(topic) and (it := _IT.search(resolved)):
+            # only what a "What is X?" asked about: "the Apollo program end" (from "When did the
+            # Apollo program end?") is a clause without its "did", no thing
+            asked_what = not carried and (m := _WH.match(before)) is not None and m.group(2).lower() in _COPULAS
+            if asked_what and not _EMPTY_IT.search(resolved) and _is_thing(topic) and (it := _IT.search(resolved)):
                 # "What is CECOT?" then "How big is it?": "How big is CECOT?"
                 named = f"{topic}'s" if it.group(1).lower() == "its" else topic
                 return resolved[: it.start()] + named + resolved[it.end() :]

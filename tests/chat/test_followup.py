@@ -90,6 +90,12 @@ def test_after_a_who_question_he_is_the_one_the_answer_names() -> None:
     assert resolve("What did he offer?", history) == "What did Bukele offer?"
 
 
+def test_only_what_a_what_is_question_asked_about_replaces_it() -> None:
+    # "When did the Apollo program end?" leaves "the Apollo program end", a clause, not a thing.
+    history = [Turn("What was the Apollo program?", "…"), Turn("When did the Apollo program end?", "…")]
+    assert resolve("Who was its director?", history) == "Who was its director? (the Apollo program end)"
+
+
 @pytest.mark.parametrize(
     ("before", "question", "resolved"),
     [
