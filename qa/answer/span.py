@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.attribute.lexicon import HUMAN_NOUNS, SPEECH_FORMS
+from qa.attribute.lexicon import words as word_set
 from qa.nlp import parse
 
 if TYPE_CHECKING:
@@ -654,6 +655,13 @@ def _adds_words(phrase: EntitySpan, q_terms: frozenset[str]) -> bool:
 _NO_PLACE = frozenset({"PERSON", "DATE", "TIME"})
 
 
+# "according to the customs", "prior to the game", "born to the consorts", "open to the public":
+# a "to" after these words is no way to a place.
+_NOT_TOWARDS = word_set(
+    "according prior due owing thanks born similar compared open addition related relative subject contrary"
+)
+
+
 def _heard_by(doc: Doc, i: int) -> bool:
     """ "confirmed his statements to Rubio": "to" a person after a verb of speech names who heard
     it, no place ("called to the scene", "announced a trip to the border" are places)."""
@@ -677,6 +685,8 @@ def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], r
     out: list[Span] = []
     for token in doc:
         if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS or _heard_by(doc, token.i):
+            continue
+        if token.lower_ == "to" and token.i > 0 and doc[token.i - 1].lower_ in _NOT_TOWARDS:
             continue
         # over "of" too: "in the arid plains of Central Asia", "within the borders of Warsaw"
         end = _phrase_end(

@@ -359,6 +359,13 @@ EXACT += [
         id="to-a-place-after-announced",
     ),
     pytest.param(
+        "Where was he buried?",
+        "where",
+        "He asked to be buried without markings, according to the customs of his tribe.",
+        None,
+        id="according-to-is-no-way-to-a-place",
+    ),
+    pytest.param(
         "Where did the delegates travel?",
         "where",
         "After the vote the delegates travelled to Geneva for the talks.",
