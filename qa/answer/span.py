@@ -281,6 +281,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
     phrases = _noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
     if qtype == "who" and (every or not options):
         options += [p for p in phrases if p not in options]
+    if qtype == "who":
+        options = [o for o in options if not _no_one(doc, o)]
     if (every or not options) and qtype == "how many":
         taken = {t.i for o in options for t in doc.char_span(o.start, o.end, alignment_mode="expand") or ()}
         for token in doc:
@@ -548,6 +550,22 @@ def _asked(text: str, question: str, q_terms: frozenset[str]) -> bool:
     """The question already names this entity ("the café in Málaga" names Café de Málaga)."""
     ent_terms = set(terms(text)) - NAME_PARTICLES
     return bool(ent_terms and ent_terms <= q_terms) or text.lower() in question.lower()
+
+
+_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+
+
+def _no_one(doc: Doc, span: Span) -> bool:
+    """No answer to who: one word that names nothing ("Commonly", "International", tagged as a name
+    at a sentence's start), or what a demonstrative points back to ("This results"). A people
+    named by one adjective ("Sunni") stays."""
+    tokens = doc.char_span(span.start, span.end, alignment_mode="expand") or doc[0:0]
+    if not len(tokens):
+        return False
+    one = tokens[0]
+    if len(tokens) == 1 and one.pos_ in ("ADV", "ADJ", "VERB", "AUX", "PRON", "ADP"):
+        return not (one.pos_ == "ADJ" and one.ent_type_ == "NORP")  # "Sunni", "Muslim": a people
+    return tokens[0].lower_ in _DEMONSTRATIVES
 
 
 def _person_asked(ent: EntitySpan, question: str) -> bool:

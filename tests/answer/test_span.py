@@ -528,3 +528,32 @@ def test_a_name_the_question_gives_without_its_small_words_is_no_answer() -> Non
 )
 def test_a_question_asking_for_a_date_wants_one(question: str, short: str | None, missing: bool) -> None:
     assert date_missing(question, short) is missing
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "kept", "dropped"),
+    [
+        (
+            "Who allegedly coined the name Black Death?",
+            "Commonly, the name is said to have been coined by J.I. Pontanus in 1631.",
+            "J.I. Pontanus",
+            "Commonly",
+        ),
+        (
+            "Whose role is to design the works and coordinate the project?",
+            "In this arrangement, the architect or engineer acts as the project coordinator.",
+            "the architect or engineer",
+            "this arrangement",
+        ),
+    ],
+)
+def test_words_that_name_no_one_are_no_option_for_who(question: str, sentence: str, kept: str, dropped: str) -> None:
+    options = {sentence[o.start : o.end] for o in span_options(question, "who", sentence, every=True)}
+    assert any(kept in o for o in options) and dropped not in options
+
+
+def test_a_people_named_by_one_adjective_stays_an_option() -> None:
+    sentence = "The charity, it was found, mostly favoured Sunni over other believers."
+    found = span_options("Which sect did it favour?", "who", sentence, every=True)
+    options = [sentence[o.start : o.end] for o in found]
+    assert "Sunni" in options
