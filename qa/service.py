@@ -19,14 +19,19 @@ from qa.answer.question import without_document_words
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
 from qa.attribute.people import acts_in, gender_in
-from qa.attribute.questions import answer_attribution_question, asked_speaker, is_attribution_question
+from qa.attribute.questions import (
+    answer_attribution_question,
+    asked_speaker,
+    is_attribution_question,
+    named_speakers,
+)
 from qa.chat.followup import resolve, without_topic
 from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
 from qa.index.sync import Progress, indexed_contents, sync_corpus
 from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
-from qa.retrieve.catalog import Catalog, SentenceRef, load_catalog
+from qa.retrieve.catalog import Catalog, load_catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, IngestReport, SourceDocument, Turn
 
@@ -100,16 +105,6 @@ def clean_question(question: object, max_chars: int) -> str:
     if len(text) > max_chars:
         raise BadRequest(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
     return text
-
-
-def _same_person(asked: str, speaker: str) -> bool:
-    """ "Trump" asks about "Donald Trump": the asked name's last word ends the speaker's name."""
-    last = asked.split()[-1].lower()
-    return bool(speaker) and speaker.split()[-1].lower() == last
-
-
-def _sentences(catalog: Catalog, passage: int) -> list[SentenceRef]:
-    return [catalog.sentences[i] for i in catalog.passage_sentences[passage]]
 
 
 class QAService:
@@ -187,15 +182,14 @@ class QAService:
 
     def _answer(self, text: str, resolved: str, catalog: Catalog) -> Answer:
         """The answer to the resolved question (`text` as typed, for who-said-what's wording)."""
-        asked = resolved
-        vector = self.encoder.encode([asked])[0]
-        query = make_query(asked, vector)
+        vector = self.encoder.encode([resolved])[0]
+        query = make_query(resolved, vector)
         hits, sig = retrieve(query, catalog, self.settings)
         # Answer spans are found with the resolved question ("he" -> the person it means).
         return (
             self._summary(resolved, hits, catalog)
-            or self._attributed(text, asked, hits, catalog)
-            or compose(asked, query, hits, sig, catalog, self.settings)
+            or self._attributed(text, resolved, hits, catalog)
+            or compose(resolved, query, hits, sig, catalog, self.settings)
         )
 
     def _summary(self, question: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
@@ -219,8 +213,8 @@ class QAService:
                 found.extend(self.attributions(name))
             except (BadRequest, LoadError):
                 continue
-        if speaker and not any(_same_person(speaker, a.speaker) for a in found):
-            texts = [s.text for d in docs for p in catalog.doc_passages.get(d, []) for s in _sentences(catalog, p)]
+        if speaker and not named_speakers(speaker.split(), found):
+            texts = [ref.text for d in docs for ref, _ in catalog.document_sentences(d)]
             if not acts_in(texts, speaker):
                 # Trump never speaks or acts in the documents: not found, rather than the statements
                 # of others that share the question's words

@@ -8,10 +8,9 @@ for the request comes from (with one document, that one).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from qa.answer.compose import _ellipsis, _trim, cite, related_passages
-from qa.retrieve.catalog import Catalog, PassageRef, SentenceRef
+from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit
 from qa.schema import Answer, Citation
 
@@ -33,17 +32,6 @@ def wants_summary(question: str) -> bool:
     return bool(_SUMMARY.search(question))
 
 
-def _opening(doc: str, catalog: Catalog) -> Iterator[tuple[SentenceRef, PassageRef]]:
-    """The document's sentences in reading order, each once (overlapping passages share some)."""
-    seen: set[int] = set()
-    for p in sorted(catalog.doc_passages.get(doc, []), key=lambda i: catalog.passages[i].start):
-        for s in catalog.passage_sentences[p]:
-            ref = catalog.sentences[s]
-            if ref.start not in seen and ref.text.strip():
-                seen.add(ref.start)
-                yield ref, catalog.passages[p]
-
-
 def summarize(question: str, hits: list[PassageHit], catalog: Catalog, budget: int, least: int) -> Answer | None:
     """The opening sentences of the best-matching document, each cited, within `budget` characters;
     a further sentence is cut to the room left if at least `least` characters remain."""
@@ -52,7 +40,7 @@ def summarize(question: str, hits: list[PassageHit], catalog: Catalog, budget: i
     citations: list[Citation] = []
     parts: list[str] = []
     room = budget
-    for ref, passage in _opening(catalog.passages[hits[0].index].doc, catalog):
+    for ref, passage in catalog.document_sentences(catalog.passages[hits[0].index].doc):
         if room < least:
             break
         lo, hi = _trim(ref.text, room - 2, None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from qa.attribute.lexicon import OFFER_VERBS, OFFER_WORDS, SPEECH_VERBS, _forms
 from qa.attribute.lexicon import words as word_set
@@ -74,6 +74,22 @@ def is_attribution_question(question: str) -> bool:
     return asks and about_speech
 
 
+def _name_words(attributions: Sequence[Attribution]) -> dict[str, str]:
+    """Each capitalised word of a speaker's name or mention, normalised -> the speaker."""
+    return {
+        _norm(part): a.speaker
+        for a in attributions
+        for part in [*_words(a.speaker), *_words(a.speaker_mention)]
+        if part[:1].isupper() and len(part) > 2
+    }
+
+
+def named_speakers(words: Iterable[str], attributions: Sequence[Attribution]) -> set[str]:
+    """The speakers the capitalised `words` name by any word of their name ("Trump" for Donald Trump)."""
+    name_words = _name_words(attributions)
+    return {name_words[_norm(w)] for w in words if w[:1].isupper() and _norm(w) in name_words}
+
+
 def answer_attribution_question(question: str, attributions: Sequence[Attribution]) -> list[Attribution] | None:
     """Attributions answering `question`, best first; None when it is not an attribution question.
 
@@ -84,13 +100,8 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
         return None
     words = _words(question)
     lowered = [w.lower() for w in words]
-    name_words = {
-        _norm(part): a.speaker
-        for a in attributions
-        for part in [*_words(a.speaker), *_words(a.speaker_mention)]
-        if part[:1].isupper() and len(part) > 2
-    }
-    speakers = {name_words[_norm(w)] for w in words[1:] if w[:1].isupper() and _norm(w) in name_words}
+    name_words = _name_words(attributions)
+    speakers = named_speakers(words[1:], attributions)
     verbs = {_FORM_TO_LEMMA[w] for w in lowered if w in _FORM_TO_LEMMA} - _GENERIC - OFFER_VERBS
     # "Who called the proposal bizarre?" asks who called it so, not who made an offer.
     offer = any(w in _OFFER_QUESTION for w in lowered) and not verbs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,17 @@ class Catalog:
     @property
     def empty(self) -> bool:
         return not self.passages
+
+    def document_sentences(self, doc: str) -> Iterator[tuple[SentenceRef, PassageRef]]:
+        """A document's sentences in reading order, each once (overlapping passages share some),
+        with the passage each is cited from."""
+        seen: set[int] = set()
+        for p in sorted(self.doc_passages.get(doc, []), key=lambda i: self.passages[i].start):
+            for s in self.passage_sentences[p]:
+                ref = self.sentences[s]
+                if ref.start not in seen and ref.text.strip():
+                    seen.add(ref.start)
+                    yield ref, self.passages[p]
 
 
 def _read_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:

@@ -279,5 +279,7 @@ def test_the_words_of_someone_the_article_never_quotes_are_not_found(article_ser
     # or the experts, who share the question's other words, would answer another question.
     answer = article_service.ask("What did Trump say about the offer?")
     assert answer.abstained and answer.passages  # related reading is still offered
+    # naming a speaker of the article elsewhere in the question changes nothing
+    assert article_service.ask("What did Trump himself say about Bukele's offer?").abstained
     said = article_service.ask("What did Musk say about the idea?")
     assert not said.abstained and "great idea" in said.text
