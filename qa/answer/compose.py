@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Container
 from dataclasses import replace
-from functools import partial
 
 from qa.answer import order
 from qa.answer.order import Candidate, coverage
@@ -99,8 +98,11 @@ def unknown_names(question: str, catalog: Catalog) -> list[str]:
     """Capitalised words of the question (not its first) that no indexed sentence contains: a
     question about "Harvard" put to documents that never name it is likely not answered there."""
     vocab = catalog.sentences_lexical.vocab
-    known = partial(known_term, vocab=vocab)
-    return [w for w in names(question.strip(), opening=False) if (t := terms(w)) and not all(map(known, t))]
+    return [
+        w
+        for w in names(question.strip(), opening=False)
+        if (t := terms(w)) and not all(known_term(x, vocab) for x in t)
+    ]
 
 
 def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, settings: Settings) -> float:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from qa.attribute.lexicon import HUMAN_NOUNS
 from qa.attribute.lexicon import words as word_set
+from qa.nlp import parse
 from qa.retrieve.lexical import STOPWORDS
 
 if TYPE_CHECKING:
@@ -85,8 +86,6 @@ def acts_in(texts: Iterable[str], name: str) -> bool:
     """Whether a sentence has `name` doing something: its surname right before a verb ("Joseph Haas
     was arrested for sending an email stating ..."). "The Trump administration demands" and
     "Trump’s most vocal proponent" do not: the documents never have Trump speak."""
-    from qa.nlp import parse
-
     parts = clean_name(name).split()
     if not parts:
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from qa.answer.question import question_type
 from qa.attribute.people import pronoun_gender
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
@@ -17,7 +18,6 @@ _PARTICLE = "|".join(sorted(NAME_PARTICLES))  # "Café de Málaga": small words 
 _NAME = re.compile(rf"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|{_PARTICLE}))*\s+[A-Z][\w’'-]+)\b")
 _COPULAS = frozenset({"is", "was", "are", "were"})
 _LEAD_WH = re.compile(r"^\s*(?:who|what|when|where|which|why|how)\s+", re.IGNORECASE)  # "Who criticized it"
-_ASKS_WHO = re.compile(r"\s*(?:who|whom)\b", re.IGNORECASE)
 # "Is it true ...", "it seems": an "it" that stands for nothing
 _EMPTY_IT = re.compile(
     r"\b(?:is|was|isn't|wasn't) it (?:true|possible|likely|known|clear)\b"
@@ -51,7 +51,7 @@ def _last_person(history: Sequence[Turn], wanted: str | None, gender_of: GenderO
         for turn in reversed(history):
             # The one the user asked about ("What did Rubio announce?", answered "Rubio said Bukele
             # offered ...": Rubio), unless they asked who: then the one the answer names first.
-            asked_who = bool(_ASKS_WHO.match(turn.question))
+            asked_who = question_type(turn.question) == "who"
             first = (turn.answer, turn.question) if asked_who else (turn.question, turn.answer)
             for source in (*first, *turn.quotes):
                 names = finder(source)
