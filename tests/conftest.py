@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -160,6 +161,25 @@ def count_encodes(monkeypatch: pytest.MonkeyPatch) -> Callable[[QAService], Enco
 
         monkeypatch.setattr(service.encoder, "encode", counting)
         return counter
+
+    return attach
+
+
+@pytest.fixture
+def spy(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[Any]]:
+    """Instrumentation around a real function: `spy(module, "name", pick)` replaces it with one
+    that records `pick(*args)` for every call, then does the real work."""
+
+    def attach(owner: object, name: str, pick: Callable[..., Any]) -> list[Any]:
+        calls: list[Any] = []
+        real = getattr(owner, name)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            calls.append(pick(*args, **kwargs))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, recorded)
+        return calls
 
     return attach
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from qa.attribute import Attribution, extract_attributions, format_table, who_said_what
@@ -86,18 +88,11 @@ def test_he_said_after_an_object_her_is_still_the_man() -> None:
     assert [a.speaker for a in found if "boats" in a.statement] == ["Tom Reyes"]
 
 
-def test_each_name_s_gender_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_name_s_gender_is_read_once(spy: Callable[..., list[str]]) -> None:
     # Reading it at every earlier mention made a 20 KB text take over a minute.
     import qa.attribute.people as people
 
-    calls: list[str] = []
-    real = people.gender_in
-
-    def counted(texts, name):  # instrumentation around the real function
-        calls.append(name)
-        return real(texts, name)
-
-    monkeypatch.setattr(people, "gender_in", counted)
+    calls = spy(people, "gender_in", lambda texts, name: name)
     text = "".join(
         f"Mayor Tom Reyes told his staff on day {i} that the pier was safe.\n“The boats sail,” she said.\n"
         for i in range(30)

@@ -12,20 +12,12 @@ import qa.attribute.extract as extract_module
 import qa.ingest.load as load_module
 from qa.service import QAService
 
+Spy = Callable[..., list[str]]
 ARTICLE = Path(__file__).resolve().parents[2] / "corpus" / "el-salvador-deportation-offer.txt"
 
 
-def test_ingest_extracts_once_and_a_new_process_reuses_it(
-    fresh: Callable[..., QAService], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls: list[str] = []
-    real = extract_module.extract_attributions
-
-    def counted(doc):  # instrumentation around the real extractor
-        calls.append(doc.name)
-        return real(doc)
-
-    monkeypatch.setattr(extract_module, "extract_attributions", counted)
+def test_ingest_extracts_once_and_a_new_process_reuses_it(fresh: Callable[..., QAService], spy: Spy) -> None:
+    calls = spy(extract_module, "extract_attributions", lambda doc: doc.name)
     service = fresh()
     shutil.copy(ARTICLE, service.settings.corpus_dir / ARTICLE.name)
     service.sync(show_bar=False)
@@ -45,17 +37,10 @@ def test_ingest_extracts_once_and_a_new_process_reuses_it(
 
 
 def test_statements_are_found_again_when_the_extractor_changes(
-    fresh: Callable[..., QAService], monkeypatch: pytest.MonkeyPatch
+    fresh: Callable[..., QAService], spy: Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Statements kept on disk by an older extractor would keep its mistakes ("she" said by a man).
-    calls: list[str] = []
-    real = extract_module.extract_attributions
-
-    def counted(doc):  # instrumentation around the real extractor
-        calls.append(doc.name)
-        return real(doc)
-
-    monkeypatch.setattr(extract_module, "extract_attributions", counted)
+    calls = spy(extract_module, "extract_attributions", lambda doc: doc.name)
     service = fresh()
     shutil.copy(ARTICLE, service.settings.corpus_dir / ARTICLE.name)
     monkeypatch.setattr(extract_module, "EXTRACTOR_VERSION", "old")

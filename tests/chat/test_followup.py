@@ -265,18 +265,11 @@ def test_in_this_story_is_left_out_before_the_conversation_is_read(article_servi
 
 
 def test_how_the_documents_refer_to_a_person_is_read_once_per_index(
-    article_service: QAService, monkeypatch: pytest.MonkeyPatch
+    article_service: QAService, spy: Callable[..., list[str]]
 ) -> None:
     import qa.service
 
-    calls: list[str] = []
-    real = qa.service.gender_in
-
-    def counted(texts, name):  # instrumentation around the real function
-        calls.append(name)
-        return real(texts, name)
-
-    monkeypatch.setattr(qa.service, "gender_in", counted)
+    calls = spy(qa.service, "gender_in", lambda texts, name: name)
     service = QAService(article_service.settings)  # a second reader of the same index, its own memory
     history = [Turn("Who is Leti Volpp?", "a law professor"), Turn("What did Rubio announce?", "Marco Rubio said …")]
     for _ in range(3):
