@@ -16,6 +16,7 @@ from qa.answer.span import (
     answers_preposition,
     date_missing,
     nearest,
+    place_missing,
     short_answer_span,
     span_options,
     wants_region,
@@ -141,6 +142,7 @@ def compose(
         or (strength < settings.abstain_unknown_name and unknown_names(question, catalog))
         or (qtype in _SPAN_REQUIRED and span is None)
         or (qtype == "when" and date_missing(question, spanned))
+        or (qtype == "where" and place_missing(question, spanned))
     ):
         return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
 

@@ -34,6 +34,48 @@ _REGIONS = re.compile(r"\b(region|continent|area|ocean|sea|river|mountains?|dese
 RANK_COST = 4
 
 
+# "Which country ...", "in what city ...": the kind of place asked for, which a country fits or not.
+_PLACE_KIND = re.compile(r"\b(?:what|which)\s+(country|nation|city|town|village)\b")
+_CITY_KINDS = frozenset({"city", "town", "village"})
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Countries' names, lowercased, present and past (ISO 3166 through pycountry, offline)."""
+    import pycountry
+
+    found: set[str] = set()
+    for country in [*pycountry.countries, *pycountry.historic_countries]:
+        found.update(
+            getattr(country, field).lower()
+            for field in ("name", "common_name", "official_name")
+            if getattr(country, field, None)
+        )
+        found.update(getattr(country, code) for code in ("alpha_2", "alpha_3") if getattr(country, code, None))
+    return frozenset(found)
+
+
+def is_country(text: str) -> bool:
+    """ "El Salvador", "the Netherlands", "U.S." (codes only in capitals: "US", not "us")."""
+    name = re.sub(r"^the\s+|['’]s$", "", text.strip(), flags=re.IGNORECASE)
+    bare = name.replace(".", "")
+    names = _country_names()
+    return name.lower() in names or (bare.isupper() and bare in names)
+
+
+def _may_be_town(ent: EntitySpan) -> bool:
+    """A place name that is no country. Not an ORG: the small tagger calls a few cities one
+    ("Ulaanbaatar"), but people too ("Bukele"), and a town is a fact the documents should state."""
+    return ent.label_ in ("GPE", "LOC") and not is_country(ent.text)
+
+
+def place_missing(question: str, short: str | None) -> bool:
+    """A question asking which city, town or village with no such place to answer it ("In which
+    town is CECOT located?" when the text names only the country): the documents don't say."""
+    kind = _PLACE_KIND.search(question.lower())
+    return short is None and kind is not None and kind.group(1) in _CITY_KINDS
+
+
 def wants_region(question: str) -> bool:
     """ "Which region ...", "what river ...": the question names the kind of place it wants."""
     return bool(_REGIONS.search(question.lower()))
@@ -99,6 +141,24 @@ _MEASURES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 
 
+# "a maximum capacity of 40,000 inmates" says how many a place can take, which answers "How many
+# can it hold?" or "How big is it?", not how many are there or will be sent.
+_CAPACITY = frozenset({"capacity", "maximum", "max"})
+_CAPACITY_ASKED = re.compile(
+    r"\b(?:capacity|hold|holds|held|house|fit|accommodate|seat|seats|big|large|size|maximum|max|can|could)\b"
+)
+
+
+def _capacities(doc: Doc, options: list[Span]) -> list[Span]:
+    """The options that are not a capacity (a capacity word among the four tokens before them)."""
+    kept = []
+    for option in options:
+        first = _token_at(doc, option.start)
+        if not any(t.lower_ in _CAPACITY for t in doc[max(0, first - 4) : first]):
+            kept.append(option)
+    return kept
+
+
 def _amounts(doc: Doc, options: list[Span]) -> list[Span]:
     """The options that are amounts of money: tagged so, or a number with a currency sign or word
     in or right after it."""
@@ -155,6 +215,7 @@ class _Reading:
     shape: re.Pattern[str] | None  # when: what a fitting date holds ("what year": a year)
     asks_from: bool  # where: "... come from?" (else a place things come from is no answer)
     asks_doer: bool  # who: "Who <verb>ed ...?" (so a passive sentence's agent answers)
+    place_kind: str | None  # where: "which country", "what city" (a country is no city)
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -205,6 +266,7 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         shape=shape,
         asks_from=bool(_FROM.search(lowered)),
         asks_doer=qtype == "who" and not _NOT_ACTIVE.search(question),
+        place_kind=kind.group(1) if qtype == "where" and (kind := _PLACE_KIND.search(lowered)) else None,
         labels=ENTITY_LABELS[qtype],
         terms=frozenset(terms(question)),
         preference=preference,
@@ -242,7 +304,11 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
     named = {
         e.start: e
         for e in doc.ents
-        if e.label_ in asked.labels and not _asked(e.text, question, asked.terms) and not _person_asked(e, question)
+        if e.label_ in asked.labels
+        and not _asked(e.text, question, asked.terms)
+        and not _person_asked(e, question)
+        # "In which town is CECOT?": not El Salvador, nor the prison's own name
+        and (asked.place_kind not in _CITY_KINDS or _may_be_town(e))
     }
     for ent in named.values():
         possessive = doc[ent.end - 1].lower_ in _POSSESSIVE
@@ -278,6 +344,12 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         if places := _after_verbs(doc, anchors, _place_follows, skip=("ADV", "PRON")):
             # "Where did the Broncos practice?": what follows "practiced at" first
             options = [replace(o, gap=0, rank=0, spread=0.0) if _right_after(doc, o, places) else o for o in options]
+    if asked.place_kind in _CITY_KINDS:  # a city is a place name ("into our mega-prison" is none)
+        towns = [e for e in doc.ents if _may_be_town(e)]
+        options = [o for o in options if any(o.start <= e.start_char and e.end_char <= o.end for e in towns)]
+    elif asked.place_kind and any(is_country(sentence[o.start : o.end]) for o in options):
+        # "Which country ...?": a country before any other place
+        options = [o if is_country(sentence[o.start : o.end]) else replace(o, rank=o.rank + 2) for o in options]
     phrases = _noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
     if qtype == "who" and (every or not options):
         options += [p for p in phrases if p not in options]
@@ -289,6 +361,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 options.append(_option(doc, anchors, token.i, token.i + 1, fallback, has_unit))
+    if qtype == "how many" and not _CAPACITY_ASKED.search(question.lower()):
+        options = _capacities(doc, options)
     if asked.money:
         options = _amounts(doc, options)
     if asked.described:

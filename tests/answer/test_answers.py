@@ -269,6 +269,22 @@ def test_a_date_the_article_never_gives_is_not_found(article_service: QAService)
     assert not answer.abstained and "during his visit" in (answer.short_answer or "")
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "In which town is CECOT located?",  # it names the country and the prison, never a town
+        "How many inmates are in CECOT right now?",  # it gives the capacity, not the count
+        "How many American prisoners would be sent to El Salvador?",
+    ],
+)
+def test_what_the_article_gives_only_something_near_to_is_not_found(article_service: QAService, question: str) -> None:
+    assert article_service.ask(question).abstained
+
+
+def test_a_capacity_still_answers_how_many_it_can_hold(article_service: QAService) -> None:
+    assert article_service.ask("How many inmates can CECOT hold?").short_answer == "40,000 inmates"
+
+
 def test_who_did_she_say_it_to_is_what_told_takes(article_service: QAService) -> None:
     # The rules read "told CNN" as "said to CNN"; the learned ranker preferred UC Berkeley.
     assert article_service.ask("Who did Volpp say it to?").short_answer == "CNN"

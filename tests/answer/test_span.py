@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import qa  # noqa: F401  (offline environment first)
-from qa.answer.span import date_missing, short_answer_span, span_options
+from qa.answer.span import date_missing, is_country, place_missing, short_answer_span, span_options
 
 SEASON = "In 2015 Newton threw for one touchdown in the opener and 3,837 yards over the season."
 BRONCOS = "Peyton Manning led the Denver Broncos to a win over the New England Patriots."
@@ -557,3 +557,52 @@ def test_a_people_named_by_one_adjective_stays_an_option() -> None:
     found = span_options("Which sect did it favour?", "who", sentence, every=True)
     options = [sentence[o.start : o.end] for o in found]
     assert "Sunni" in options
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("El Salvador", True),
+        ("El Salvador’s", True),
+        ("the Netherlands", True),
+        ("U.S.", True),
+        ("us", False),  # a code only in capitals
+        ("California", False),
+        ("Santa Clara", False),
+        ("Central America", False),
+    ],
+)
+def test_a_country_is_known_by_its_name_or_code(text: str, country: bool) -> None:
+    assert is_country(text) is country
+
+
+def test_which_country_wants_a_country_before_a_nearer_place() -> None:
+    sentence = "The talks were held in Geneva, and Switzerland paid for them."
+    assert _short("Which city held the talks?", "where", sentence) == "Geneva"
+    assert _short("Which country held the talks?", "where", sentence) == "Switzerland"
+
+
+def test_a_town_is_never_a_country_nor_a_building() -> None:
+    # The article names the prison's country and its own name, never its town: no short answer,
+    # and the reply is "not found" (place_missing).
+    sentence = "El Salvador’s Terrorism Confinement Center, known as CECOT, is the country’s largest and newest prison."
+    question = "In which town is CECOT located?"
+    assert span_options(question, "where", sentence, every=True) == []
+    assert place_missing(question, None)
+    assert not place_missing("Where is CECOT?", None)  # any place answers "where"
+    assert _short(question, "where", "CECOT stands near Tecoluca, in El Salvador.") == "Tecoluca"
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("How many inmates can CECOT hold?", "40,000 inmates"),
+        ("How big is CECOT?", "40,000 inmates"),
+        ("What is the capacity of CECOT?", "40,000 inmates"),
+        ("How many inmates are in CECOT now?", None),  # what it can take is not what it holds
+        ("How many prisoners would be sent to CECOT?", None),
+    ],
+)
+def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | None) -> None:
+    sentence = "CECOT is the country’s largest and newest prison, with a maximum capacity of 40,000 inmates."
+    assert _short(question, "how many", sentence) == short
