@@ -469,6 +469,7 @@ def _option(
 ) -> Span:
     """The span of tokens [start, end) (or of `chars` inside them) as a short answer option."""
     if chars is None:
+        start, end = _whole_words(doc, start, end)
         while end - start > 1 and doc[end - 1].text in _NOT_LAST:
             end -= 1  # the tagger sometimes ends a name on the bracket after it: "Conference ("
         while end - start > 1 and doc[start].text in _NOT_FIRST:
@@ -478,6 +479,35 @@ def _option(
     if chars is None and end == len(doc) and _INITIAL.match(doc[end - 1].text):
         last -= 1  # the tagger keeps a sentence's full stop on a single letter: "on X."
     return Span(first, last, gap, rank, unit, spread)
+
+
+_HYPHENS = frozenset("-–")
+_REGNAL = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
+
+
+def _joined(doc: Doc, i: int) -> bool:
+    """Token i is a hyphen inside a word, between two words ("ad-Din", "attention-seeking")."""
+    return (
+        0 < i < len(doc) - 1
+        and doc[i].text in _HYPHENS
+        and not doc[i - 1].whitespace_
+        and not doc[i].whitespace_
+        and doc[i - 1].is_alpha
+        and doc[i + 1].is_alpha
+    )
+
+
+def _whole_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to whole hyphenated words ("Shah Ala ad-Din", not "Shah Ala ad";
+    "attention-seeking", not "seeking") and a ruler's numeral ("Charles I"); a number keeps its
+    word ("Six", not "Six-time")."""
+    while _joined(doc, end) and not doc[end - 1].like_num:
+        end += 2
+    while _joined(doc, start - 1):
+        start -= 2
+    if end < len(doc) and _REGNAL.match(doc[end].text) and doc[end - 1].text.istitle():
+        end += 1
+    return start, end
 
 
 def _token_at(doc: Doc, char: int) -> int:

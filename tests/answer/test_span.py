@@ -26,6 +26,28 @@ EXACT = [
         "1929",
         id="what-year-wants-a-year",
     ),
+    # a hyphenated name or phrase is taken whole, and a ruler keeps his numeral
+    pytest.param(
+        "Who was the dynasty governed by?",
+        "who",
+        "The Khwarezmian dynasty was governed by Shah Ala ad-Din.",
+        "Shah Ala ad-Din",
+        id="hyphenated-name-whole",
+    ),
+    pytest.param(
+        "Who was imprisoned in Newcastle in 1646?",
+        "who",
+        "Charles I was imprisoned in Newcastle in 1646.",
+        "Charles I",
+        id="ruler-keeps-numeral",
+    ),
+    pytest.param(
+        "How many Grammys has Lady Gaga won?",
+        "how many",
+        "Six-time Grammy winner Lady Gaga sang the anthem.",
+        "Six",
+        id="number-keeps-its-own-word",
+    ),
     # a sum of money keeps its currency sign, which the tagger leaves out of the entity
     pytest.param(
         "How much capital did UK law require to start a company?",
@@ -606,3 +628,10 @@ def test_a_town_is_never_a_country_nor_a_building() -> None:
 def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | None) -> None:
     sentence = "CECOT is the country’s largest and newest prison, with a maximum capacity of 40,000 inmates."
     assert _short(question, "how many", sentence) == short
+
+
+def test_an_option_never_starts_inside_a_hyphenated_word() -> None:
+    sentence = "Teachers may end up ignoring attention-seeking and disruptive students."
+    found = [sentence[o.start : o.end] for o in span_options("Who may teachers ignore?", "who", sentence, every=True)]
+    assert "attention-seeking and disruptive students" in found
+    assert not [f for f in found if f.startswith("seeking")]
