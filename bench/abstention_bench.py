@@ -1,7 +1,9 @@
 """Abstention at scale: index half of squad-dev, ask 500 questions from it and 500 from the other
-half (unanswerable there), and report how many of each are refused.
+half (unanswerable there), and report how many of each are refused. With --articles, index only
+those articles (a small corpus: "03" is 127 sentences) and ask as many of their questions as --n
+allows, beside --n of the others'.
 
-    .venv/bin/python bench/abstention_bench.py [--n 500] [--seed 0]
+    .venv/bin/python bench/abstention_bench.py [--n 500] [--seed 0] [--articles 03,05]
 """
 
 from __future__ import annotations
@@ -25,31 +27,36 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=500, help="questions from each half")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--articles", help="comma-separated article numbers to index (default: 00 to 11)")
     args = parser.parse_args()
-    corpus = OUT / "corpus"
+    chosen = {int(a) for a in args.articles.split(",")} if args.articles else set(range(12))
+    out = OUT if not args.articles else OUT.with_name(f"abstention-{'-'.join(f'{a:02d}' for a in sorted(chosen))}")
+    corpus = out / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
-    indexed = sorted(p for p in (SQUAD / "corpus").glob("*.txt") if int(p.name[:2]) < 12)
+    indexed = sorted(p for p in (SQUAD / "corpus").glob("*.txt") if int(p.name[:2]) in chosen)
     for path in indexed:
         if not (corpus / path.name).exists():
             shutil.copy(path, corpus / path.name)
     names = {p.name for p in indexed}
     questions = [json.loads(line) for line in (SQUAD / "questions.jsonl").read_text().splitlines()]
     rng = random.Random(args.seed)
-    inside = rng.sample([q for q in questions if q["doc"] in names], args.n)
+    own = [q for q in questions if q["doc"] in names]
+    inside = rng.sample(own, min(args.n, len(own)))
     outside = rng.sample([q for q in questions if q["doc"] not in names], args.n)
     for q in outside:
         q["answerable"] = False
     for label, chosen in (("inside", inside), ("outside", outside)):
-        (OUT / f"{label}.jsonl").write_text("".join(json.dumps(q) + "\n" for q in chosen))
-    service = QAService(Settings(corpus_dir=corpus, index_dir=OUT / "index"))
+        (out / f"{label}.jsonl").write_text("".join(json.dumps(q) + "\n" for q in chosen))
+    service = QAService(Settings(corpus_dir=corpus, index_dir=out / "index"))
     service.sync()
     result = {}
     for label in ("inside", "outside"):
-        summary = evaluate(service, load_items(OUT / f"{label}.jsonl"), OUT / f"{label}-answers.jsonl")
+        summary = evaluate(service, load_items(out / f"{label}.jsonl"), out / f"{label}-answers.jsonl")
         result[label] = summary
     print(
         json.dumps(
             {
+                "indexed_sentences": len(service.catalog.sentences),
                 "indexed_half_refused": result["inside"]["refused_answerable"],
                 "indexed_half_answer_accuracy": result["inside"]["answer_accuracy"],
                 "other_half_refused": result["outside"]["abstention_accuracy"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Container
 from dataclasses import replace
@@ -106,15 +107,30 @@ def unknown_names(question: str, catalog: Catalog) -> list[str]:
     ]
 
 
+def refusal_threshold(question: str, catalog: Catalog, settings: Settings) -> float:
+    """The evidence a reply needs: more when the question names something the documents never do,
+    or names nothing they do (only common words, which match any text on the subject)."""
+    named = [w for w in names(question.strip(), opening=False) if terms(w)]
+    unknown = unknown_names(question, catalog)
+    if unknown:
+        return max(settings.abstain_threshold, settings.abstain_unknown_name)
+    if not named and settings.abstain_nameless is not None:
+        return max(settings.abstain_threshold, settings.abstain_nameless)
+    return settings.abstain_threshold
+
+
 def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, settings: Settings) -> float:
     """How strongly the corpus carries the question (a logit; AbstainWeights says how it was fitted).
 
-    The best sentence match anywhere says whether the corpus is about this at all; the chosen
-    sentence's coverage of the question's terms and its answer score say whether it answers.
+    The best sentence match anywhere says whether the corpus is about this at all (weighed as in
+    a corpus of the fitted size); the chosen sentence's coverage of the question's terms and its
+    answer score say whether it answers.
     """
     w = settings.abstain
     best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
     cover = coverage(query, catalog.sentence_terms[cand.sentence.index], catalog)
+    smaller = max(0.0, math.log(w.fitted_sentences / max(len(catalog.sentences), 1)))
+    best_dense += w.null_cosine_growth * smaller  # as strong as it would be among fitted_sentences
     return w.dense * best_dense + w.coverage * cover + w.answer_score * cand.score + w.bias
 
 
@@ -138,8 +154,7 @@ def compose(
     strength = evidence(query, max(candidates, key=lambda c: c.score), sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     if (
-        strength < settings.abstain_threshold
-        or (strength < settings.abstain_unknown_name and unknown_names(question, catalog))
+        strength < refusal_threshold(question, catalog, settings)
         or (qtype in _SPAN_REQUIRED and span is None)
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))

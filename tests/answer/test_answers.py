@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.compose import NOT_FOUND, _asked_region, _worth_quoting, known_term, own_length, unknown_names
+from qa.answer.compose import (
+    NOT_FOUND,
+    _asked_region,
+    _worth_quoting,
+    known_term,
+    own_length,
+    refusal_threshold,
+    unknown_names,
+)
 from qa.retrieve.hybrid import make_query
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
@@ -231,6 +239,53 @@ def test_a_question_naming_an_unknown_needs_stronger_evidence(article_service: Q
     assert not service.ask("What did the Trump administration demand of other countries?").abstained
     refused = service.ask("What did the Biden administration demand of other countries?")
     assert refused.abstained and refused.text == NOT_FOUND
+
+
+def test_the_bar_is_higher_for_a_question_naming_nothing_the_documents_name(article_service: QAService) -> None:
+    settings = article_service.settings.model_copy(
+        update={"abstain_threshold": -2.5, "abstain_nameless": -1.0, "abstain_unknown_name": 0.0}
+    )
+    catalog = article_service.catalog
+    assert refusal_threshold("What did Rubio announce?", catalog, settings) == -2.5
+    assert refusal_threshold("What did Biden announce?", catalog, settings) == 0.0
+    assert refusal_threshold("What did Rubio and Biden announce?", catalog, settings) == 0.0
+    assert refusal_threshold("Who announced the offer publicly?", catalog, settings) == -1.0
+    assert refusal_threshold("Rubio announced what?", catalog, settings) == -1.0  # a first word says nothing
+    # it only ever raises the bar
+    lenient = settings.model_copy(update={"abstain_nameless": -9.0, "abstain_unknown_name": -9.0})
+    assert refusal_threshold("Who announced the offer publicly?", catalog, lenient) == -2.5
+    assert refusal_threshold("What did Biden announce?", catalog, lenient) == -2.5
+    # and it decides: the same nameless question, answered or refused by that bar alone
+    question = "What does the administration demand of other countries?"
+    assert not QAService(settings).ask(question).abstained
+    assert QAService(settings.model_copy(update={"abstain_nameless": 100.0})).ask(question).abstained
+    assert (
+        not QAService(settings.model_copy(update={"abstain_nameless": 100.0}))
+        .ask("What does the Trump administration demand of other countries?")
+        .abstained
+    )
+
+
+def test_a_small_corpus_weighs_its_best_match_as_the_fitted_corpus_would(article_service: QAService) -> None:
+    # The article has 16 sentences; the abstention weights were fitted on 2,548, among which an
+    # unrelated question's best cosine is far higher. Read at the article's own size, these
+    # paraphrases (words the answering sentence lacks) were refused.
+    settings = article_service.settings
+    assert len(article_service.catalog.sentences) < settings.abstain.fitted_sentences
+    uncorrected = settings.model_copy(
+        update={"abstain": settings.abstain.model_copy(update={"fitted_sentences": 1})}  # never smaller
+    )
+    for question, answer in [
+        ("Which university does Volpp teach at?", "UC Berkeley"),
+        ("Which criminal groups were mentioned by name?", "MS-13"),
+        ("What does the acronym CECOT refer to?", "Terrorism Confinement Center"),
+    ]:
+        assert QAService(uncorrected).ask(question).abstained
+        reply = article_service.ask(question)
+        assert not reply.abstained and answer in reply.text
+    # what the article does not say is still not found
+    assert article_service.ask("What did Democrats in Congress say about the plan?").abstained
+    assert article_service.ask("What is the recipe for pupusas?").abstained
 
 
 def test_long_quote_is_cut_around_the_question_words(article_service: QAService) -> None:
