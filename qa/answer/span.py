@@ -35,7 +35,7 @@ RANK_COST = 4
 
 
 # "Which country ...", "in what city ...": the kind of place asked for, which a country fits or not.
-_PLACE_KIND = re.compile(r"\b(?:what|which)\s+(country|nation|city|town|village)\b")
+_PLACE_KIND = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(country|nation|city|town|village)\b", re.IGNORECASE)
 _CITY_KINDS = frozenset({"city", "town", "village"})
 
 
@@ -348,8 +348,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         towns = [e for e in doc.ents if _may_be_town(e)]
         options = [o for o in options if any(o.start <= e.start_char and e.end_char <= o.end for e in towns)]
     elif asked.place_kind and any(is_country(sentence[o.start : o.end]) for o in options):
-        # "Which country ...?": a country before any other place
-        options = [o if is_country(sentence[o.start : o.end]) else replace(o, rank=o.rank + 2) for o in options]
+        # "Which country ...?": a country, when the sentence names one
+        options = [o for o in options if is_country(sentence[o.start : o.end])]
     phrases = _noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
     if qtype == "who" and (every or not options):
         options += [p for p in phrases if p not in options]

@@ -602,6 +602,7 @@ def test_which_country_wants_a_country_before_a_nearer_place() -> None:
     sentence = "The talks were held in Geneva, and Switzerland paid for them."
     assert _short("Which city held the talks?", "where", sentence) == "Geneva"
     assert _short("Which country held the talks?", "where", sentence) == "Switzerland"
+    assert _short("Which Swiss city held the talks?", "where", sentence) == "Geneva"  # a word between
 
 
 def test_a_town_is_never_a_country_nor_a_building() -> None:
