@@ -456,6 +456,7 @@ _INITIAL = re.compile(r"^[A-Z]\.$")
 # Punctuation a short answer never ends on, or starts on.
 _NOT_LAST = frozenset("([{“‘,;:")
 _NOT_FIRST = frozenset(")]}”’,;:")
+_NOT_LAST_POS = frozenset({"SCONJ", "DET", "ADP", "CCONJ", "PRON"})
 
 
 def _option(
@@ -469,6 +470,8 @@ def _option(
 ) -> Span:
     """The span of tokens [start, end) (or of `chars` inside them) as a short answer option."""
     if chars is None:
+        while end - start > 1 and doc[end - 1].pos_ in _NOT_LAST_POS and not _REGNAL.match(doc[end - 1].text):
+            end -= 1  # the tagger's "the Associated Press that", "Mstislav the Bold of"
         start, end = _whole_words(doc, start, end)
         while end - start > 1 and doc[end - 1].text in _NOT_LAST:
             end -= 1  # the tagger sometimes ends a name on the bracket after it: "Conference ("
