@@ -639,7 +639,10 @@ def test_an_option_never_starts_inside_a_hyphenated_word() -> None:
 
 
 def test_an_option_never_ends_on_a_small_word_the_tagger_took_along() -> None:
-    sentence = "On January 7, Pepsi confirmed to the Associated Press that Beyoncé would appear."
+    sentence = (
+        "On January 7, 2016, Pepsi confirmed to the Associated Press that Beyoncé, who headlined the show, "
+        "would be making an appearance."
+    )  # the tagger's entity: "the Associated Press that"
     found = [sentence[o.start : o.end] for o in span_options("Who did Pepsi tell?", "who", sentence, every=True)]
     assert "the Associated Press" in found
     assert not [f for f in found if f.endswith(" that")]
