@@ -149,6 +149,21 @@ _CAPACITY_ASKED = re.compile(
 )
 
 
+# Words that say how exact a number is, or from or to when a time runs: "over 90 destinations",
+# "since the 1950s", "until 1796" (how long), "more than 300".
+_QUALIFIERS = frozenset({"over", "about", "around", "nearly", "almost", "approximately", "roughly", "since", "until"})
+_QUALIFIER_PAIRS = frozenset({("more", "than"), ("less", "than"), ("fewer", "than"), ("at", "least"), ("up", "to")})
+
+
+def _qualified(doc: Doc, start: int) -> int:
+    """The start of a number moved back over the word (or two) that qualifies it."""
+    if start >= 2 and (doc[start - 2].lower_, doc[start - 1].lower_) in _QUALIFIER_PAIRS:
+        return start - 2
+    if start >= 1 and doc[start - 1].lower_ in _QUALIFIERS:
+        return start - 1
+    return start
+
+
 def _capacities(doc: Doc, options: list[Span]) -> list[Span]:
     """The options that are not a capacity (a capacity word among the four tokens before them)."""
     kept = []
@@ -336,6 +351,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             rank += 1
         # the tagger leaves the currency sign out of a sum of money: "$100,000", not "100,000"
         start = ent.start - 1 if ent.start and doc[ent.start - 1].tag_ == "$" else ent.start
+        if qtype == "how many":
+            start = _qualified(doc, start)
         options.append(_option(doc, anchors, start, end, rank, has_unit))
     if qtype == "when":
         options += _when_fallbacks(question, doc, anchors, fallback, options)
@@ -360,7 +377,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         for token in doc:
             if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
-                options.append(_option(doc, anchors, token.i, token.i + 1, fallback, has_unit))
+                options.append(_option(doc, anchors, _qualified(doc, token.i), token.i + 1, fallback, has_unit))
     if qtype == "how many" and not _CAPACITY_ASKED.search(question.lower()):
         options = _capacities(doc, options)
     if asked.money:

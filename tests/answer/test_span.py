@@ -41,6 +41,28 @@ EXACT = [
         "Charles I",
         id="ruler-keeps-numeral",
     ),
+    # a number keeps the word that says how exact it is, or where its time runs from or to
+    pytest.param(
+        "How many destinations does the airport serve?",
+        "how many",
+        "Newcastle airport offers flights to over 90 destinations worldwide.",
+        "over 90 destinations",
+        id="number-keeps-its-qualifier",
+    ),
+    pytest.param(
+        "How long has proportionality been a principle of EU law?",
+        "how many",
+        "Proportionality has been recognised as a general principle of EU law since the 1950s.",
+        "since the 1950s",
+        id="how-long-keeps-since",
+    ),
+    pytest.param(
+        "How many people died in the fire?",
+        "how many",
+        "More than 300 people died in the fire.",
+        "More than 300 people",
+        id="number-keeps-more-than",
+    ),
     pytest.param(
         "How many Grammys has Lady Gaga won?",
         "how many",
