@@ -155,13 +155,24 @@ _QUALIFIERS = frozenset({"over", "about", "around", "nearly", "almost", "approxi
 _QUALIFIER_PAIRS = frozenset({("more", "than"), ("less", "than"), ("fewer", "than"), ("at", "least"), ("up", "to")})
 
 
-def _qualified(doc: Doc, start: int) -> int:
+# ... and a date the word that places it: "after their second year", "before 1900", "about 1200"
+# (not "since" or "until": "until 1798" reads as a wrong answer to "When was it first measured?").
+_TIME_QUALIFIERS = frozenset({"after", "before", "about", "around", "circa", "c."})
+_ERAS = frozenset({"bc", "bce", "ad", "ce", "b.c.", "a.d.", "b.c.e.", "c.e."})
+
+
+def _qualified(doc: Doc, start: int, words: frozenset[str] = _QUALIFIERS) -> int:
     """The start of a number moved back over the word (or two) that qualifies it."""
-    if start >= 2 and (doc[start - 2].lower_, doc[start - 1].lower_) in _QUALIFIER_PAIRS:
+    if words is _QUALIFIERS and start >= 2 and (doc[start - 2].lower_, doc[start - 1].lower_) in _QUALIFIER_PAIRS:
         return start - 2
-    if start >= 1 and doc[start - 1].lower_ in _QUALIFIERS:
+    if start >= 1 and doc[start - 1].lower_ in words:
         return start - 1
     return start
+
+
+def _era(doc: Doc, end: int) -> int:
+    """A date's end moved over the era after it: "the 2nd century BCE"."""
+    return end + 1 if end < len(doc) and doc[end].lower_ in _ERAS else end
 
 
 def _capacities(doc: Doc, options: list[Span]) -> list[Span]:
@@ -353,6 +364,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         start = ent.start - 1 if ent.start and doc[ent.start - 1].tag_ == "$" else ent.start
         if qtype == "how many":
             start = _qualified(doc, start)
+        elif qtype == "when":
+            start, end = _qualified(doc, start, _TIME_QUALIFIERS), _era(doc, end)
         options.append(_option(doc, anchors, start, end, rank, has_unit))
     if qtype == "when":
         options += _when_fallbacks(question, doc, anchors, fallback, options)

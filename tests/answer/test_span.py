@@ -64,6 +64,27 @@ EXACT = [
         id="number-keeps-more-than",
     ),
     pytest.param(
+        "In what year were the first experiments on combustion conducted?",
+        "when",
+        "One of the first known experiments on combustion was conducted in the 2nd century BCE by Philo.",
+        "the 2nd century BCE",
+        id="date-keeps-its-era",
+    ),
+    pytest.param(
+        "When could students transfer?",
+        "when",
+        "Students were allowed to transfer after their second year.",
+        "after their second year",
+        id="date-keeps-after",
+    ),
+    pytest.param(
+        "When was the first measurement made?",
+        "when",
+        "The constant was not measured until 1798.",
+        "1798",
+        id="date-without-until",
+    ),
+    pytest.param(
         "How many Grammys has Lady Gaga won?",
         "how many",
         "Six-time Grammy winner Lady Gaga sang the anthem.",
