@@ -170,6 +170,38 @@ def _qualified(doc: Doc, start: int, words: frozenset[str] = _QUALIFIERS) -> int
     return start
 
 
+# A person's title or rank, capitalised right before the name: "King George III", "Major General
+# James Abercrombie", "Sayyid Abul Ala Maududi".
+_TITLES = HUMAN_NOUNS | word_set(
+    "prince princess emperor empress sultan shah tsar czar pope saint st. sir lord lady dame duke duchess count "
+    "baron sayyid sheikh imam rabbi bishop archbishop cardinal reverend major lieutenant colonel captain admiral "
+    "sergeant marshal dr. mr. mrs. ms. justice"
+)
+_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr"})
+
+
+def _titled(doc: Doc, start: int, asked: frozenset[str], limit: int = 3) -> int:
+    """A person's start moved back over the capitalised titles before the name, unless the
+    question gives the title ("Who is the president of El Salvador?": Nayib Bukele)."""
+    first = start
+    while (
+        start > 0
+        and first - start < limit
+        and doc[start - 1].text[:1].isupper()
+        and doc[start - 1].lower_ in _TITLES
+        and not set(terms(doc[start - 1].text)) & asked
+    ):
+        start -= 1
+    return start
+
+
+def _suffixed(doc: Doc, end: int) -> int:
+    """A person's end moved over ", Jr." or "Sr."."""
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in _SUFFIXES:
+        return end + 2
+    return end + 1 if end < len(doc) and doc[end].lower_ in _SUFFIXES else end
+
+
 def _era(doc: Doc, end: int) -> int:
     """A date's end moved over the era after it: "the 2nd century BCE"."""
     return end + 1 if end < len(doc) and doc[end].lower_ in _ERAS else end
@@ -362,6 +394,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             rank += 1
         # the tagger leaves the currency sign out of a sum of money: "$100,000", not "100,000"
         start = ent.start - 1 if ent.start and doc[ent.start - 1].tag_ == "$" else ent.start
+        if ent.label_ == "PERSON":
+            start, end = _titled(doc, start, asked.terms), _suffixed(doc, end)
         if qtype == "how many":
             start = _qualified(doc, start)
         elif qtype == "when":

@@ -84,6 +84,28 @@ EXACT = [
         "1798",
         id="date-without-until",
     ),
+    # a person keeps the title before the name (not one the question gives) and "Jr."
+    pytest.param(
+        "Who issued the Royal Proclamation of 1763?",
+        "who",
+        "Following the treaty, King George III issued the Royal Proclamation of 1763 on October 7, 1763.",
+        "King George III",
+        id="person-keeps-title",
+    ),
+    pytest.param(
+        "Who is the king of the country?",
+        "who",
+        "The country is ruled by King George III.",
+        "George III",
+        id="person-without-the-asked-title",
+    ),
+    pytest.param(
+        "Who discussed Twigg's study in 2002?",
+        "who",
+        "In 2002, Samuel K. Cohn, Jr. discussed Twigg's study.",
+        "Samuel K. Cohn, Jr.",
+        id="person-keeps-jr",
+    ),
     pytest.param(
         "How many Grammys has Lady Gaga won?",
         "how many",
