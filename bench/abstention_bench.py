@@ -29,11 +29,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--articles", help="comma-separated article numbers to index (default: 00 to 11)")
     args = parser.parse_args()
-    chosen = {int(a) for a in args.articles.split(",")} if args.articles else set(range(12))
-    out = OUT if not args.articles else OUT.with_name(f"abstention-{'-'.join(f'{a:02d}' for a in sorted(chosen))}")
+    articles = {int(a) for a in args.articles.split(",")} if args.articles else set(range(12))
+    out = OUT if not args.articles else OUT.with_name(f"abstention-{'-'.join(f'{a:02d}' for a in sorted(articles))}")
     corpus = out / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
-    indexed = sorted(p for p in (SQUAD / "corpus").glob("*.txt") if int(p.name[:2]) in chosen)
+    indexed = sorted(p for p in (SQUAD / "corpus").glob("*.txt") if int(p.name[:2]) in articles)
     for path in indexed:
         if not (corpus / path.name).exists():
             shutil.copy(path, corpus / path.name)

@@ -96,23 +96,25 @@ def known_term(term: str, vocab: Container[str]) -> bool:
     )
 
 
-def unknown_names(question: str, catalog: Catalog) -> list[str]:
+def _named(question: str) -> list[str]:
+    """The question's capitalised words that are terms, but its first (there a capital says nothing)."""
+    return [w for w in names(question.strip(), opening=False) if terms(w)]
+
+
+def unknown_names(question: str, catalog: Catalog, named: list[str] | None = None) -> list[str]:
     """Capitalised words of the question (not its first) that no indexed sentence contains: a
     question about "Harvard" put to documents that never name it is likely not answered there."""
     vocab = catalog.sentences_lexical.vocab
     return [
-        w
-        for w in names(question.strip(), opening=False)
-        if (t := terms(w)) and not all(known_term(x, vocab) for x in t)
+        w for w in (_named(question) if named is None else named) if not all(known_term(x, vocab) for x in terms(w))
     ]
 
 
 def refusal_threshold(question: str, catalog: Catalog, settings: Settings) -> float:
     """The evidence a reply needs: more when the question names something the documents never do,
     or names nothing they do (only common words, which match any text on the subject)."""
-    named = [w for w in names(question.strip(), opening=False) if terms(w)]
-    unknown = unknown_names(question, catalog)
-    if unknown:
+    named = _named(question)
+    if unknown_names(question, catalog, named):
         return max(settings.abstain_threshold, settings.abstain_unknown_name)
     if not named and settings.abstain_nameless is not None:
         return max(settings.abstain_threshold, settings.abstain_nameless)
@@ -129,7 +131,7 @@ def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, sett
     w = settings.abstain
     best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
     cover = coverage(query, catalog.sentence_terms[cand.sentence.index], catalog)
-    smaller = max(0.0, math.log(w.fitted_sentences / max(len(catalog.sentences), 1)))
+    smaller = max(0.0, math.log(w.fitted_sentences / max(len(catalog.sentences), w.least_sentences)))
     best_dense += w.null_cosine_growth * smaller  # as strong as it would be among fitted_sentences
     return w.dense * best_dense + w.coverage * cover + w.answer_score * cand.score + w.bias
 

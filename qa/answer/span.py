@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.attribute.lexicon import HUMAN_NOUNS, SPEECH_FORMS
 from qa.attribute.lexicon import words as word_set
+from qa.attribute.people import clean_name
 from qa.nlp import parse
 
 if TYPE_CHECKING:
@@ -34,38 +35,50 @@ _REGIONS = re.compile(r"\b(region|continent|area|ocean|sea|river|mountains?|dese
 RANK_COST = 4
 
 
-# "Which country ...", "in what city ...": the kind of place asked for, which a country fits or not.
-_PLACE_KIND = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(country|nation|city|town|village)\b", re.IGNORECASE)
+# "Which country ...", "in what city ...": the kind of place asked for, which a country fits or not
+# ("which city-state" is neither).
+_PLACE_KIND = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(country|city|town|village)(?![-\w])", re.IGNORECASE)
 _CITY_KINDS = frozenset({"city", "town", "village"})
+# Short and former names in common use that ISO 3166 does not list.
+_COUNTRY_ALIASES = frozenset(
+    {"US", "America", "Britain", "Great Britain", "UK", "U.K.", "England", "Scotland", "Wales", "Northern Ireland"}
+    | {"Russia", "Turkey", "Soviet Union", "USSR", "Czechoslovakia", "Yugoslavia", "East Germany", "West Germany"}
+    | {"Prussia", "Persia", "Burma", "Holland", "Ivory Coast", "Macedonia", "Vatican", "Palestine"}
+)
 
 
 @lru_cache(maxsize=1)
-def _country_names() -> frozenset[str]:
-    """Countries' names, lowercased, present and past (ISO 3166 through pycountry, offline)."""
+def _countries() -> tuple[frozenset[str], frozenset[str]]:
+    """Countries' names (lowercased) and codes, present and past (ISO 3166 through pycountry, offline)."""
     import pycountry
 
-    found: set[str] = set()
+    names: set[str] = set()
+    codes: set[str] = set()
     for country in [*pycountry.countries, *pycountry.historic_countries]:
-        found.update(
+        names.update(
             getattr(country, field).lower()
             for field in ("name", "common_name", "official_name")
             if getattr(country, field, None)
         )
-        found.update(getattr(country, code) for code in ("alpha_2", "alpha_3") if getattr(country, code, None))
-    return frozenset(found)
+        codes.update(getattr(country, code) for code in ("alpha_2", "alpha_3") if getattr(country, code, None))
+    return frozenset(names), frozenset(codes)
 
 
 def is_country(text: str) -> bool:
-    """ "El Salvador", "the Netherlands", "U.S." (codes only in capitals: "US", not "us")."""
-    name = re.sub(r"^the\s+|['’]s$", "", text.strip(), flags=re.IGNORECASE)
+    """ "El Salvador", "the Netherlands", "Russia", "U.S.", "USA"; a code only dotted or of three
+    capitals ("LA" is Los Angeles far more often than Laos)."""
+    name = clean_name(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
+    names, codes = _countries()
+    if name.lower() in names or name in _COUNTRY_ALIASES:
+        return True
     bare = name.replace(".", "")
-    names = _country_names()
-    return name.lower() in names or (bare.isupper() and bare in names)
+    return bare.isupper() and bare in codes and ("." in name or len(bare) == 3)
 
 
 def _may_be_town(ent: EntitySpan) -> bool:
-    """A place name that is no country. Not an ORG: the small tagger calls a few cities one
-    ("Ulaanbaatar"), but people too ("Bukele"), and a town is a fact the documents should state."""
+    """A place name that is no country (a region or state still passes). Not an ORG: the small
+    tagger calls a few cities one ("Ulaanbaatar"), but people too ("Bukele"), and a town is a fact
+    the documents should state."""
     return ent.label_ in ("GPE", "LOC") and not is_country(ent.text)
 
 
@@ -143,7 +156,6 @@ _MEASURES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 
 # "a maximum capacity of 40,000 inmates" says how many a place can take, which answers "How many
 # can it hold?" or "How big is it?", not how many are there or will be sent.
-_CAPACITY = frozenset({"capacity", "maximum", "max"})
 _CAPACITY_ASKED = re.compile(
     r"\b(?:capacity|hold|holds|held|house|fit|accommodate|seat|seats|big|large|size|maximum|max|can|could)\b"
 )
@@ -158,7 +170,7 @@ _QUALIFIER_PAIRS = frozenset({("more", "than"), ("less", "than"), ("fewer", "tha
 # ... and a date the word that places it: "after their second year", "before 1900", "about 1200"
 # (not "since" or "until": "until 1798" reads as a wrong answer to "When was it first measured?").
 _TIME_QUALIFIERS = frozenset({"after", "before", "about", "around", "circa", "c."})
-_ERAS = frozenset({"bc", "bce", "ad", "ce", "b.c.", "a.d.", "b.c.e.", "c.e."})
+_ERAS = frozenset({"BC", "BCE", "AD", "CE", "B.C.", "A.D.", "B.C.E.", "C.E."})  # in capitals: "2015 ad spending"
 
 
 def _qualified(doc: Doc, start: int, words: frozenset[str] = _QUALIFIERS) -> int:
@@ -172,10 +184,11 @@ def _qualified(doc: Doc, start: int, words: frozenset[str] = _QUALIFIERS) -> int
 
 # A person's title or rank, capitalised right before the name: "King George III", "Major General
 # James Abercrombie", "Sayyid Abul Ala Maududi".
-_TITLES = HUMAN_NOUNS | word_set(
-    "prince princess emperor empress sultan shah tsar czar pope saint st. sir lord lady dame duke duchess count "
-    "baron sayyid sheikh imam rabbi bishop archbishop cardinal reverend major lieutenant colonel captain admiral "
-    "sergeant marshal dr. mr. mrs. ms. justice"
+_TITLES = word_set(
+    "president prime minister secretary senator governor mayor chancellor premier ambassador judge justice "
+    "general professor doctor chief ceo chairman commander king queen prince princess emperor empress sultan "
+    "shah tsar czar pope saint st. sir lord lady dame duke duchess count baron sayyid sheikh imam rabbi bishop "
+    "archbishop cardinal reverend major lieutenant colonel captain admiral sergeant marshal dr. mr. mrs. ms. miss"
 )
 _SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr"})
 
@@ -204,15 +217,19 @@ def _suffixed(doc: Doc, end: int) -> int:
 
 def _era(doc: Doc, end: int) -> int:
     """A date's end moved over the era after it: "the 2nd century BCE"."""
-    return end + 1 if end < len(doc) and doc[end].lower_ in _ERAS else end
+    return end + 1 if end < len(doc) and doc[end].text in _ERAS else end
 
 
 def _capacities(doc: Doc, options: list[Span]) -> list[Span]:
-    """The options that are not a capacity (a capacity word among the four tokens before them)."""
+    """The options that are not a capacity: no "capacity of" right before them (qualifiers such as
+    "up to" aside). "filled to capacity, with 70,000 fans" still counts the fans."""
+    skip = _QUALIFIERS | {"up", "to", "more", "less", "than", "at", "least"}
     kept = []
     for option in options:
         first = _token_at(doc, option.start)
-        if not any(t.lower_ in _CAPACITY for t in doc[max(0, first - 4) : first]):
+        while first > 0 and doc[first - 1].lower_ in skip:
+            first -= 1
+        if not (first >= 2 and doc[first - 1].lower_ == "of" and doc[first - 2].lower_ == "capacity"):
             kept.append(option)
     return kept
 
@@ -412,8 +429,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         towns = [e for e in doc.ents if _may_be_town(e)]
         options = [o for o in options if any(o.start <= e.start_char and e.end_char <= o.end for e in towns)]
     elif asked.place_kind and any(is_country(sentence[o.start : o.end]) for o in options):
-        # "Which country ...?": a country, when the sentence names one
-        options = [o for o in options if is_country(sentence[o.start : o.end])]
+        # "Which country ...?": a country before any other place (ISO 3166 misses some names)
+        options = [o if is_country(sentence[o.start : o.end]) else replace(o, rank=o.rank + 2) for o in options]
     phrases = _noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
     if qtype == "who" and (every or not options):
         options += [p for p in phrases if p not in options]
@@ -549,7 +566,7 @@ def _option(
 
 
 _HYPHENS = frozenset("-–")
-_REGNAL = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})$")
+_REGNAL = re.compile(r"^(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})$")
 
 
 def _joined(doc: Doc, i: int) -> bool:
@@ -568,13 +585,24 @@ def _whole_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """[start, end) widened to whole hyphenated words ("Shah Ala ad-Din", not "Shah Ala ad";
     "attention-seeking", not "seeking") and a ruler's numeral ("Charles I"); a number keeps its
     word ("Six", not "Six-time")."""
-    while _joined(doc, end) and not doc[end - 1].like_num:
+    while _joined(doc, end) and not doc[end - 1].like_num and not _suffix_word(doc, end):
         end += 2
     while _joined(doc, start - 1):
         start -= 2
-    if end < len(doc) and _REGNAL.match(doc[end].text) and doc[end - 1].text.istitle():
+    if (
+        end < len(doc)
+        and _REGNAL.match(doc[end].text)
+        and doc[end - 1].text.istitle()
+        # "I" after a name that a verb takes is the speaker: "told Rubio I would never agree"
+        and not (doc[end].text == "I" and start > 0 and doc[start - 1].pos_ in ("VERB", "AUX"))
+    ):
         end += 1
     return start, end
+
+
+def _suffix_word(doc: Doc, hyphen: int) -> bool:
+    """A lower-case word hyphened to a name ("Dallas-based", "Paris-born"): no part of the name."""
+    return doc[hyphen - 1].text[:1].isupper() and doc[hyphen + 1].text[:1].islower()
 
 
 def _token_at(doc: Doc, char: int) -> int:

@@ -77,14 +77,18 @@ class AbstainWeights(BaseModel):
     # one the weights were fitted on (2,548 sentences), and the dense term is read as if the
     # corpus were that size. Not for larger ones: on all of squad-dev (4,798 sentences) that
     # refused 0.4% more answerable questions, with no unanswerable ones there to show a gain.
-    null_cosine_growth: float = 0.0515
-    fitted_sentences: int = 2548
+    null_cosine_growth: float = Field(0.0515, ge=0)
+    fitted_sentences: int = Field(2548, gt=0)
+    # Below this many sentences nothing was measured, so a smaller corpus counts as this size.
+    least_sentences: int = Field(20, gt=0)
 
 
 class Settings(BaseSettings):
     """Everything tunable lives here so no module hides its own constants."""
 
-    model_config = SettingsConfigDict(env_prefix="QA_", extra="ignore", env_nested_delimiter="__")
+    model_config = SettingsConfigDict(
+        env_prefix="QA_", extra="ignore", env_nested_delimiter="__", env_parse_none_str="none"
+    )
 
     corpus_dir: Path = Field(Path("corpus"), description="folder of documents to answer from")
     index_dir: Path = Field(Path(".qa-index"), description="where the Chroma index is kept")
