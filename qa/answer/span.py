@@ -85,8 +85,7 @@ def _may_be_town(ent: EntitySpan) -> bool:
 def place_missing(question: str, short: str | None) -> bool:
     """A question asking which city, town or village with no such place to answer it ("In which
     town is CECOT located?" when the text names only the country): the documents don't say."""
-    kind = _PLACE_KIND.search(question.lower())
-    return short is None and kind is not None and kind.group(1) in _CITY_KINDS
+    return short is None and _reading(question, "where").place_kind in _CITY_KINDS
 
 
 def wants_region(question: str) -> bool:
@@ -173,9 +172,14 @@ _TIME_QUALIFIERS = frozenset({"after", "before", "about", "around", "circa", "c.
 _ERAS = frozenset({"BC", "BCE", "AD", "CE", "B.C.", "A.D.", "B.C.E.", "C.E."})  # in capitals: "2015 ad spending"
 
 
-def _qualified(doc: Doc, start: int, words: frozenset[str] = _QUALIFIERS) -> int:
+def _qualified(
+    doc: Doc,
+    start: int,
+    words: frozenset[str] = _QUALIFIERS,
+    pairs: frozenset[tuple[str, str]] = _QUALIFIER_PAIRS,
+) -> int:
     """The start of a number moved back over the word (or two) that qualifies it."""
-    if words is _QUALIFIERS and start >= 2 and (doc[start - 2].lower_, doc[start - 1].lower_) in _QUALIFIER_PAIRS:
+    if start >= 2 and (doc[start - 2].lower_, doc[start - 1].lower_) in pairs:
         return start - 2
     if start >= 1 and doc[start - 1].lower_ in words:
         return start - 1
@@ -223,12 +227,11 @@ def _era(doc: Doc, end: int) -> int:
 def _capacities(doc: Doc, options: list[Span]) -> list[Span]:
     """The options that are not a capacity: no "capacity of" right before them (qualifiers such as
     "up to" aside). "filled to capacity, with 70,000 fans" still counts the fans."""
-    skip = _QUALIFIERS | {"up", "to", "more", "less", "than", "at", "least"}
     kept = []
     for option in options:
         first = _token_at(doc, option.start)
-        while first > 0 and doc[first - 1].lower_ in skip:
-            first -= 1
+        while (before := _qualified(doc, first)) != first:
+            first = before
         if not (first >= 2 and doc[first - 1].lower_ == "of" and doc[first - 2].lower_ == "capacity"):
             kept.append(option)
     return kept
@@ -416,7 +419,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         if qtype == "how many":
             start = _qualified(doc, start)
         elif qtype == "when":
-            start, end = _qualified(doc, start, _TIME_QUALIFIERS), _era(doc, end)
+            start, end = _qualified(doc, start, _TIME_QUALIFIERS, frozenset()), _era(doc, end)
         options.append(_option(doc, anchors, start, end, rank, has_unit))
     if qtype == "when":
         options += _when_fallbacks(question, doc, anchors, fallback, options)
@@ -428,9 +431,9 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
     if asked.place_kind in _CITY_KINDS:  # a city is a place name ("into our mega-prison" is none)
         towns = [e for e in doc.ents if _may_be_town(e)]
         options = [o for o in options if any(o.start <= e.start_char and e.end_char <= o.end for e in towns)]
-    elif asked.place_kind and any(is_country(sentence[o.start : o.end]) for o in options):
+    elif asked.place_kind and any(countries := [is_country(sentence[o.start : o.end]) for o in options]):
         # "Which country ...?": a country before any other place (ISO 3166 misses some names)
-        options = [o if is_country(sentence[o.start : o.end]) else replace(o, rank=o.rank + 2) for o in options]
+        options = [o if country else replace(o, rank=o.rank + 2) for o, country in zip(options, countries, strict=True)]
     phrases = _noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
     if qtype == "who" and (every or not options):
         options += [p for p in phrases if p not in options]
