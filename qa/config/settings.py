@@ -129,7 +129,7 @@ class Settings(BaseSettings):
     max_citations: int = Field(3, ge=1, le=10, description="quoted sentences per answer")
     answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
     abstain: AbstainWeights = Field(default_factory=AbstainWeights, description="when to say 'not found'")
-    abstain_threshold: float = Field(-2.5, description="evidence (a logit) under which the reply is 'not found'")
+    abstain_threshold: float = Field(-2.0, description="evidence (a logit) under which the reply is 'not found'")
     abstain_unknown_name: float = Field(
         0.0, description="the same, for a question naming something (a capitalised word) the documents never contain"
     )
