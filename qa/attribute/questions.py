@@ -19,6 +19,8 @@ _OFFER_QUESTION = word_set(
     "offer offers offered offering agree agreed agrees willing proposal proposals propose proposed promise "
     "promised pledge pledged volunteer volunteered"
 )
+# Words of speech that only questions use ("Who was quoted?", "Who spoke?"), not extraction cues.
+_ASKED_SPEECH = word_set("quoted quote spoke speak speaks spoken")
 _AUXILIARIES = frozenset({"did", "does", "do", "will", "would", "has", "had", "have", "could", "can", "should"})
 # Verbs too general to narrow the answer down: "what did X say" wants everything X stated.
 _GENERIC = frozenset({"say", "tell", "state", "add", "comment", "report", "post", "write"})
@@ -26,7 +28,8 @@ _STOP = word_set(
     """who whom whose what which when where why how did does do done has have had is are was were be been
     the a an of to in on at for by with from about and or but that this these those it its it's they them
     their he she his her him we our you your i me my make made makes making give gave given any some
-    according say said tell told"""
+    according say said tell told quoted quote spoke speak speaks spoken people person everyone anyone
+    sources"""
 )
 
 
@@ -70,7 +73,7 @@ def is_attribution_question(question: str) -> bool:
     if not words:
         return False
     asks = words[0] in ("who", "what", "which", "whom") or "according" in words
-    about_speech = any(w in _FORM_TO_LEMMA or w in _SPEECH_NOUNS for w in words)
+    about_speech = any(w in _FORM_TO_LEMMA or w in _SPEECH_NOUNS or w in _ASKED_SPEECH for w in words)
     return asks and about_speech
 
 
@@ -119,7 +122,8 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
     used = {_norm(w) for w in words if _norm(w) in name_words} | {_norm(w) for w in _OFFER_QUESTION}
     terms = {_norm(w) for w in lowered if w not in _STOP and w not in _FORM_TO_LEMMA} - used
     if not terms:
-        return found if (speakers or offer or verbs) else []
+        # "Who said what?", "Who was quoted?": everyone who said something, one statement each first
+        return found if (speakers or offer or verbs) else _each_speaker_first(found)
     scored = [
         (len(terms & {_norm(w) for w in _words(f"{a.statement} {a.speaker_role or ''}")}), i, a)
         for i, a in enumerate(found)
@@ -129,3 +133,13 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
         return found if (speakers or offer) else []
     keep = [(s, i, a) for s, i, a in scored if s * 2 >= best]
     return [a for _, _, a in sorted(keep, key=lambda t: (-t[0], t[1]))]
+
+
+def _each_speaker_first(found: Sequence[Attribution]) -> list[Attribution]:
+    """Every speaker's first statement, in the documents' order, then the rest: a reply that has
+    room for four statements names four people rather than quoting one of them four times."""
+    first: dict[str, Attribution] = {}
+    for a in found:
+        first.setdefault(a.speaker, a)
+    firsts = list(first.values())
+    return firsts + [a for a in found if a not in firsts]

@@ -105,14 +105,31 @@ def test_attribution_answer_through_the_cli(article_service: QAService, capsys: 
         ("Who had earlier offered to house them?", True),
         ("Who, according to Rubio, offered the deal?", True),
         ("And who offered it?", True),
+        ("Who said what?", True),
+        ("Who was quoted?", True),
+        ("Who spoke to CNN?", True),
+        ("Which people are quoted?", True),
         # the question's verb is no speech verb: it asks about critics, not about who proposed
         ("Who criticized the proposal?", False),
         ("Who leads the Islamic State that made the claim?", False),
         ("Who is Rubio?", False),
+        ("Who was announced as the contractor?", False),  # passive: the one announced, not who announced
+        ("Who was added to the party?", False),
     ],
 )
 def test_a_statement_question_is_one_whose_own_verb_is_speech(question: str, about_statements: bool) -> None:
     assert wants_attribution(question) is about_statements
+
+
+@pytest.mark.parametrize("question", ["Who said what?", "Who is quoted in the article?", "Which people are quoted?"])
+def test_who_said_what_names_a_different_speaker_in_each_statement(article_service: QAService, question: str) -> None:
+    # It asks for no one and nothing in particular: everyone quoted, one statement each, cited.
+    answer = article_service.ask(question)
+    assert not answer.abstained
+    speakers = [name for name in ("Marco Rubio", "Nayib Bukele", "Leti Volpp") if name in answer.text]
+    assert speakers == ["Marco Rubio", "Nayib Bukele", "Leti Volpp"]  # in the article's order
+    assert len(answer.citations) >= 3 and own_length(answer.text) <= article_service.settings.answer_chars
+    _check_citations(article_service, [c.to_dict() for c in answer.citations])
 
 
 def test_who_criticized_the_proposal_names_the_critic(article_service: QAService) -> None:

@@ -69,6 +69,14 @@ def test_other_questions_are_not_attribution(found: list[Attribution], question:
     assert answer_attribution_question(question, found) is None
 
 
+def test_who_said_what_puts_each_speakers_first_statement_first(found: list[Attribution]) -> None:
+    got = answer_attribution_question("Who said what?", found)
+    assert got is not None and sorted(got, key=found.index) != got  # reordered: not the documents' order
+    speakers = list(dict.fromkeys(a.speaker for a in found))
+    assert [a.speaker for a in got[: len(speakers)]] == speakers  # each once, as the article has them
+    assert sorted(got, key=found.index) == found  # and nothing left out
+
+
 def test_no_match_is_an_empty_list(found: list[Attribution]) -> None:
     assert answer_attribution_question("What did Zelensky say?", found) == []
 
