@@ -17,7 +17,6 @@ from qa.answer.span import (
     answers_preposition,
     date_missing,
     nearest,
-    owned_title,
     place_missing,
     short_answer_span,
     span_options,
@@ -168,7 +167,6 @@ def compose(
     main_text = catalog.sentences[main.sentence.index].text
     lead, short, focus = "", None, None
     named: Span | None = None  # the short answer's full form, in the support sentence
-    kept: Candidate | None = None
     if span:
         short = main_text[span.start : span.end]
         if (
@@ -178,10 +176,6 @@ def compose(
             and (full := _full_name(question, short, main, candidates, catalog))
         ):
             support, named = full
-            short = catalog.sentences[support.sentence.index].text[named.start : named.end]
-        elif qtype == "who" and (owned := _owner_nearby(short, main, catalog, settings)):
-            kept = support  # the best-matching sentence, when it is not the answer's, is still quoted
-            support, named = owned
             short = catalog.sentences[support.sentence.index].text[named.start : named.end]
         lead, focus = f"{short} — ", (span.start, span.end)
     reserve = 0
@@ -193,7 +187,7 @@ def compose(
     parts = [f"{lead}{_ellipsis(lo, hi, main_text)}"]
     used = len(parts[0])
     seen = {main.sentence.index}
-    followers = [c for c in (support, kept) if c is not None]
+    followers = [support] if support else []
     followers += [c for c in candidates[1:] if c.score >= main.score - settings.answer.second_margin]
     for cand in followers:
         if len(citations) >= settings.max_citations:
@@ -242,28 +236,6 @@ def _full_name(
         for option in span_options(question, "who", text):
             if text[option.start : option.end].endswith(" " + short):
                 return cand, option
-    return None
-
-
-def _owner_nearby(title: str, main: Candidate, catalog: Catalog, settings: Settings) -> tuple[Candidate, Span] | None:
-    """A sentence close before (or just after) the answer's that says whose bare title it is
-    ("El Salvador’s president" before "President Nayib Bukele ..."): the reply leads with that.
-    Only close by, where it is most likely the same person."""
-    here = catalog.sentences[main.sentence.index]
-    near = [
-        j
-        for j in range(main.sentence.index - 4, main.sentence.index + 3)
-        if 0 <= j < len(catalog.sentences)
-        and catalog.sentences[j].doc == here.doc
-        and catalog.sentences[j].start != here.start
-        and -settings.answer.owner_chars <= catalog.sentences[j].start - here.start <= settings.answer.owner_chars
-    ]
-    for j in sorted(
-        set(near), key=lambda j: (catalog.sentences[j].start > here.start, abs(catalog.sentences[j].start - here.start))
-    ):
-        if (span := owned_title(title, catalog.sentences[j].text)) is not None:
-            passage = replace(main.passage, index=catalog.sentences[j].passage)
-            return Candidate(replace(main.sentence, index=j), passage, main.score), span
     return None
 
 

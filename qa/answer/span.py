@@ -667,24 +667,6 @@ def _descriptions(name: str, doc: Doc) -> list[Span]:
     return out
 
 
-# "El Salvador’s president", "president of the Senate": a title with whose it is.
-_CAPITALISED = r"[A-Z][\w.\-]*"
-_OWNED_TITLE = (
-    rf"(?:(?:{_CAPITALISED}\s+){{{{0,3}}}}{_CAPITALISED}['’]s\s+(?i:{{title}})"
-    rf"|(?i:{{title}})\s+of\s+(?:the\s+)?{_CAPITALISED}(?:\s+{_CAPITALISED}){{{{0,3}}}})\b"
-)
-
-
-def owned_title(title: str, sentence: str) -> Span | None:
-    """Where `sentence` says whose `title` it is, when `title` is a bare one ("President"): the
-    answer to "Who is Nayib Bukele?" is more than "President" when the sentence before his says
-    "El Salvador’s president"."""
-    if title.lower() not in _TITLES or " " in title.strip():
-        return None
-    found = re.search(_OWNED_TITLE.format(title=re.escape(title.strip())), sentence)
-    return Span(found.start(), found.end(), 0, 0) if found else None
-
-
 # "With whom was it signed?", "... employed by who?", "Who did he speak to?": the preposition the
 # answer follows.
 _PREPOSITION_WHOM = re.compile(

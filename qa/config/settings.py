@@ -56,9 +56,6 @@ class AnswerWeights(BaseModel):
     learned_order: bool = True
     gap_cost: float = 0.6
     keep_gap: int = 0
-    # A bare title ("President") is read with whose it is from a sentence at most this many
-    # characters before or after the answer's ("El Salvador’s president"), in the same document.
-    owner_chars: int = Field(400, ge=0)
 
 
 class AbstainWeights(BaseModel):
