@@ -197,6 +197,11 @@ _TITLES = word_set(
 _SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr"})
 
 
+def is_title(word: str) -> bool:
+    """A person's title or rank ("President", "Secretary", "Dr.")."""
+    return word.lower() in _TITLES
+
+
 def _titled(doc: Doc, start: int, asked: frozenset[str], limit: int = 3) -> int:
     """A person's start moved back over the capitalised titles before the name, unless the
     question gives the title ("Who is the president of El Salvador?": Nayib Bukele)."""

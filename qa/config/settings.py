@@ -138,6 +138,11 @@ class Settings(BaseSettings):
         description="the same, for a question naming nothing (no capitalised word past its first) the documents "
         "contain, whose common words can match any text on the subject (none: no other bar)",
     )
+    inventory_sentences: int = Field(
+        2000,
+        ge=1,
+        description="sentences of a document read for 'which countries are mentioned?' (from its start)",
+    )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
     max_file_mb: float = Field(50.0, gt=0, description="larger corpus files are skipped")
     host: str = Field("127.0.0.1", description="address the web app binds to")
