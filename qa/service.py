@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 
 from qa.answer.attributed import compose_attributed, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose, related_passages
-from qa.answer.inventory import list_names
+from qa.answer.inventory import inventory_kind, list_names
 from qa.answer.question import without_document_words
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
@@ -189,7 +189,14 @@ class QAService:
         # Answer spans are found with the resolved question ("he" -> the person it means).
         return (
             self._summary(resolved, hits, catalog)
-            or list_names(resolved, hits, catalog, self.settings.answer_chars, self.settings.inventory_sentences)
+            # "Which people are mentioned in it?" is about the documents, whatever came before
+            or list_names(
+                text if inventory_kind(text) else resolved,
+                hits,
+                catalog,
+                self.settings.answer_chars,
+                self.settings.inventory_sentences,
+            )
             or self._attributed(text, resolved, hits, catalog)
             or compose(resolved, query, hits, sig, catalog, self.settings)
         )

@@ -14,7 +14,7 @@ _MAX_STATEMENTS = 4
 _MIN_STATEMENT = 45
 _SPEECH = (
     r"(say|said|says|offer\w*|announc\w*|confirm\w*|state[sd]?|told|tell\w*|claim\w*|propos\w*|promis\w*"
-    r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*|spoke|quoted)"
+    r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*)"
 )
 _ASKS_WHO = re.compile(r"^\s*(?:and\s+)?who\b", re.IGNORECASE)
 _STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|announcements?)"
@@ -23,7 +23,10 @@ _STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|annou
 # "who criticized the proposal?" about critics: the speech verb must be the question's own verb.
 _ATTRIBUTION_QUESTION = re.compile(
     rf"^\s*(?:and\s+)?who\s+(?:(?:also|first|else|then|earlier|later|already|ever|once|just|has|have|had|did|would|will|\w+ly)\s+){{0,2}}{_SPEECH}\b"
-    # passive: "who was quoted" is who spoke, but "who was announced as the contractor" is not
+    # "Who spoke?" alone ("Who spoke with Bukele?" asks for whoever he spoke with), and the passive
+    # "who was quoted", who spoke ("who quoted Bukele" is who relayed him, "who was announced as
+    # the contractor" not who announced)
+    rf"|^\s*(?:and\s+)?who\s+spoke\s*[?.!]*\s*$"
     rf"|^\s*(?:and\s+)?(?:who|(?:which|what)\s+(?:people|persons|sources|speakers))\s+(?:is|are|was|were)\s+quoted\b"
     rf"|^\s*(?:and\s+)?who,\s+according\s+to\s+[^,]{{1,60}},\s+{_SPEECH}\b"
     rf"|^\s*(?:and\s+)?who\s+(?:made|gave|issued|put forward)\s+(?:the|an?|that|this)\s+{_STATEMENTS}\b"

@@ -5,31 +5,26 @@ Retrieval finds the passages most like a question, which for such a question are
 any others: the answer is spread over the whole document. So the document's sentences are read in
 order by the entity tagger (spaCy's small English pipeline, as for short answers), the way the
 summary reads its opening. Which document: the one the best passage comes from (with one
-document, that one).
+document, that one); with several, the reply says which.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
-
-import pycountry
+from functools import lru_cache
 
 from qa.answer.compose import _trim, cite, related_passages
-from qa.answer.span import is_country, is_title
+from qa.answer.span import country_key, is_country, is_title
 from qa.nlp import pipeline
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit
 from qa.schema import Answer, Citation
 
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
 
 @dataclass(frozen=True)
 class Kind:
-    """What a question lists: the entity labels that name it, and the word the reply opens with."""
+    """What a question lists: the entity labels that name it, and the words the reply opens with."""
 
     labels: frozenset[str]
     heading: str
@@ -45,20 +40,28 @@ _KINDS: dict[str, Kind] = {
         ("organizations", "organisations", "organization", "organisation", "institutions", "companies"),
         Kind(frozenset({"ORG"}), "Organisations named"),
     ),
-    **dict.fromkeys(("dates", "years"), Kind(frozenset({"DATE"}), "Dates given")),
+    **dict.fromkeys(("dates",), Kind(frozenset({"DATE"}), "Dates given")),
 }
 _KIND = "|".join(sorted(_KINDS, key=len, reverse=True))
-# mentioned, and nothing after but where: "Who was named president?" asks who was appointed
-_SAID = (
-    r"(?:mentioned|named|cited|referred\s+to|listed|involved|featured|discussed)"
-    r"(?:\s+by\s+name|\s+(?:in|throughout|within|across)\b[^?]*)?\s*[?.!]*\s*$"
+# Only a request for the whole list: nothing may follow the kind and "mentioned" but where
+# ("in it", "in the documents", "in the harbour bridge story": which document), or "by name".
+# "Who was named president?", "List the people who
+# criticized the offer" and "Which places are mentioned by Rubio?" ask something narrower.
+_WHERE = (
+    r"(?:\s+(?:by\s+name|here|so\s+far|in\s+(?:it|them|there)|in\s+(?:the|this|these|that|those)(?:\s+[\w’'-]+){1,5}))?"
 )
+_END = rf"{_WHERE}\s*[?.!]*\s*$"
+_SAID = r"(?:mentioned|named|cited|referred\s+to|listed)"
 _BE = r"(?:is|are|was|were|get|gets|got|has\s+been|have\s+been)"
+_OPEN = r"^\s*(?:and\s+|so\s+|also\s+|ok(?:ay)?,?\s+)?(?:(?:can|could|would|will)\s+you\s+|please\s+)?"
 _INVENTORY = re.compile(
-    rf"^\s*(?:which|what)\s+(?:other\s+)?(?P<kind>{_KIND})\s+{_BE}\s+{_SAID}"
-    rf"|^\s*(?:which|what)\s+(?:other\s+)?(?P<kind2>{_KIND})\s+(?:does|do|did)\s+(?:it|the\s+\w+)\s+(?:mention|name)\b"
-    rf"|^\s*(?P<who>who)\s+{_BE}\s+{_SAID}"
-    rf"|^\s*(?:list|name)\s+(?:all\s+|every\s+)?(?:of\s+)?(?:the\s+)?(?P<kind3>{_KIND})\b",
+    rf"{_OPEN}(?:which|what)\s+(?:other\s+)?(?P<kind>{_KIND})\s+{_BE}\s+{_SAID}{_END}"
+    rf"|{_OPEN}(?:which|what)\s+(?:other\s+)?(?P<kind2>{_KIND})\s+(?:does|do|did)\s+"
+    rf"(?:it|they|the\s+(?:article|story|text|document|report|piece)s?)\s+(?:mention|name|cite|list){_END}"
+    rf"|{_OPEN}(?:what|who)\s+are\s+(?:all\s+)?the\s+(?P<kind3>{_KIND})(?:\s+(?:that\s+)?(?:{_BE}\s+)?{_SAID}){_END}"
+    rf"|{_OPEN}(?P<who>who)(?:\s+{_BE}|['’]s)\s+{_SAID}{_END}"
+    rf"|{_OPEN}(?:list|name)\s+(?:all\s+|every\s+)?(?:of\s+)?(?:the\s+)?(?P<kind4>{_KIND})"
+    rf"(?:\s+(?:that\s+)?(?:{_BE}\s+)?{_SAID})?{_END}",
     re.IGNORECASE,
 )
 
@@ -71,39 +74,54 @@ def inventory_kind(question: str) -> Kind | None:
         return None
     if match.group("who"):
         return _PEOPLE
-    word = match.group("kind") or match.group("kind2") or match.group("kind3")
+    word = next(w for w in match.group("kind", "kind2", "kind3", "kind4") if w)
     return _KINDS[word.lower()]
 
 
-def _key(name: str, kind: Kind) -> str:
-    """Two mentions of one thing: "the U.S." and "the United States", "Rubio" and "Marco Rubio"
-    (the latter merged afterwards)."""
-    bare = re.sub(r"^the\s+|['’]s$", "", name.strip(), flags=re.IGNORECASE)
-    if "GPE" in kind.labels:
-        try:
-            return str(pycountry.countries.lookup(bare.replace(".", "")).alpha_2)
-        except LookupError:
-            pass
-    return bare.lower()
+@dataclass(frozen=True)
+class _Name:
+    """A name the tagger found: in which sentence of the document, where, and what around it says."""
+
+    sentence: int
+    start: int
+    end: int
+    label: str
+    before_person: bool  # "Secretary of State Marco Rubio": part of a person's title
+    in_title: bool  # "the U.S. Secretary of State"
 
 
-def _fits(text: str, label: str, kind: Kind) -> bool:
-    if label not in kind.labels:
-        return False
-    if kind is _PEOPLE and (any(c.isdigit() for c in text) or not text[:1].isupper()):
-        return False  # the tagger takes "MS-13" for a person
-    return not kind.countries_only or is_country(text)
+@lru_cache(maxsize=16)
+def _names(texts: tuple[str, ...]) -> tuple[_Name, ...]:
+    """Every entity of a document's sentences, read once per document text (not through parse's
+    cache, which a whole document would flush)."""
+    out: list[_Name] = []
+    for i, doc in enumerate(pipeline().pipe(texts)):
+        for ent in doc.ents:
+            before_person = ent.end < len(doc) and doc[ent.end].ent_type_ == "PERSON"
+            in_title = (
+                ent.end - ent.start == 1
+                and ent.start >= 2
+                and doc[ent.start - 1].lower_ == "of"
+                and doc[ent.start - 2].text[:1].isupper()
+                and is_title(doc[ent.start - 2].text)
+            )
+            out.append(_Name(i, ent.start_char, ent.end_char, ent.label_, before_person, in_title))
+    return tuple(out)
 
 
-def _in_title(doc: Doc, start: int, end: int) -> bool:
-    """One word ending a capitalised title: "State" in "the U.S. Secretary of State"."""
-    return (
-        end - start == 1
-        and start >= 2
-        and doc[start - 1].lower_ == "of"
-        and doc[start - 2].text[:1].isupper()
-        and is_title(doc[start - 2].text)
-    )
+def _key(name: str, kind: Kind, label: str) -> str:
+    """Two mentions of one thing: "the U.S." and "the United States", "Britain" and "the UK"."""
+    if label == "GPE" and is_country(name):
+        return country_key(name)
+    return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).lower()
+
+
+def _name_text(text: str, label: str) -> str:
+    """The name as the reply gives it: without a possessive ending, and for a place, without the
+    person it owns ("El Salvador's Nayib Bukele", one entity to the tagger)."""
+    if label != "PERSON" and (owner := re.match(r"(.+?)['’]s\s+\S", text)):
+        return owner.group(1)
+    return re.sub(r"['’]s$", "", text)
 
 
 def list_names(
@@ -115,44 +133,51 @@ def list_names(
     kind = inventory_kind(question)
     if kind is None or not hits:
         return None
-    sentences = list(catalog.document_sentences(catalog.passages[hits[0].index].doc))[:most_sentences]
-    # not through parse's cache: a whole document is read once
-    docs = list(pipeline().pipe(ref.text for ref, _ in sentences))
+    doc_name = catalog.passages[hits[0].index].doc
+    every = list(catalog.document_sentences(doc_name))
+    sentences = every[:most_sentences]
+    names = _names(tuple(ref.text for ref, _ in sentences))
+    people = [_name_text(sentences[n.sentence][0].text[n.start : n.end], n.label) for n in names if n.label == "PERSON"]
     # The tagger takes a person named with a possessive for an organisation or a place ("Bukele’s
-    # statements"): a word of any person's name is no other kind of name.
-    person_words = {w for doc in docs for e in doc.ents if e.label_ == "PERSON" for w in e.text.split()}
+    # statements"): a person's surname or full name is no other kind of name ("Jordan" in "Jordan
+    # Bardella" still is a country).
+    person_names = {p for p in people} | {p.split()[-1] for p in people if p.split()}
     found: dict[str, tuple[str, Citation]] = {}
-    for (ref, passage), doc in zip(sentences, docs, strict=True):
-        for ent in doc.ents:
-            name = re.sub(r"['’]s$", "", ent.text)
-            if not _fits(name, ent.label_, kind) or _key(name, kind) in found:
-                continue
-            if kind is not _PEOPLE and (
-                set(name.split()) <= person_words  # "Rubio’s announcement"
-                or (ent.end < len(doc) and doc[ent.end].ent_type_ == "PERSON")  # "Secretary of State Marco Rubio"
-                or _in_title(doc, ent.start, ent.end)
-            ):
-                continue
-            lo, hi = _trim(ref.text, budget // 2, (ent.start_char, ent.start_char + len(name)))
-            quote = cite(0, ref.start + lo, ref.text[lo:hi], passage, 1.0)
-            at = ref.start + ent.start_char
-            found[_key(name, kind)] = (name, replace(quote, span_start=at, span_end=at + len(name)))
-    names = list(found.values())
+    for n in names:
+        ref, passage = sentences[n.sentence]
+        name = _name_text(ref.text[n.start : n.end], n.label)
+        if n.label not in kind.labels or (kind.countries_only and not is_country(name)):
+            continue
+        if kind is _PEOPLE and (any(c.isdigit() for c in name) or not name[:1].isupper()):
+            continue  # the tagger takes "MS-13" for a person
+        if kind is not _PEOPLE and (name in person_names or n.before_person or n.in_title):
+            continue
+        key = _key(name, kind, n.label)
+        if key in found:
+            continue
+        lo, hi = _trim(ref.text, budget // 2, (n.start, n.start + len(name)))
+        at = ref.start + n.start
+        quote = cite(0, ref.start + lo, ref.text[lo:hi], passage, 1.0)
+        found[key] = (name, replace(quote, span_start=at, span_end=at + len(name)))
+    listed = list(found.values())
     if kind is _PEOPLE:  # "Rubio" is Marco Rubio when the document names him in full too
-        names = [(n, c) for n, c in names if not any(o != n and o.endswith(" " + n) for o, _ in names)]
-    if not names:
+        listed = [(n, c) for n, c in listed if not any(o != n and o.endswith(" " + n) for o, _ in listed)]
+    if not listed:
         return None
+    heading = kind.heading + (f" in {doc_name}" if len(catalog.doc_names) > 1 else "")
+    tail = (
+        f" (read the first {len(sentences):,} of its {len(every):,} sentences)" if len(every) > len(sentences) else ""
+    )
     parts: list[str] = []
     citations: list[Citation] = []
-    used = len(kind.heading) + 2
-    more = len(" (and 999 more)")
-    for name, citation in names:
-        if used + len(name) + 2 > budget - more:
+    room = budget - len(heading) - 2 - len(tail) - len(" (and 999 more)")
+    for name, citation in listed:
+        if len(name) + 2 > room:
             break
         citations.append(replace(citation, n=len(citations) + 1))
         parts.append(f"{name} [{len(citations)}]")
-        used += len(name) + 2
-    text = f"{kind.heading}: " + ", ".join(parts)
-    if len(citations) < len(names):
-        text += f" (and {len(names) - len(citations)} more)"
-    return Answer(question=question, text=text, citations=citations, passages=related_passages(hits, catalog))
+        room -= len(name) + 2
+    text = f"{heading}: " + ", ".join(parts)
+    if len(citations) < len(listed):
+        text += f" (and {len(listed) - len(citations)} more)"
+    return Answer(question=question, text=text + tail, citations=citations, passages=related_passages(hits, catalog))

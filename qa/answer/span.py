@@ -39,12 +39,17 @@ RANK_COST = 4
 # ("which city-state" is neither).
 _PLACE_KIND = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(country|city|town|village)(?![-\w])", re.IGNORECASE)
 _CITY_KINDS = frozenset({"city", "town", "village"})
-# Short and former names in common use that ISO 3166 does not list.
-_COUNTRY_ALIASES = frozenset(
-    {"US", "America", "Britain", "Great Britain", "UK", "U.K.", "England", "Scotland", "Wales", "Northern Ireland"}
-    | {"Russia", "Turkey", "Soviet Union", "USSR", "Czechoslovakia", "Yugoslavia", "East Germany", "West Germany"}
-    | {"Prussia", "Persia", "Burma", "Holland", "Ivory Coast", "Macedonia", "Vatican", "Palestine"}
-)
+# Short and former names in common use that ISO 3166 does not list, with the country they name
+# (None: a country of its own, listed apart: England beside the UK, Prussia beside Germany).
+_COUNTRY_ALIASES: dict[str, str | None] = {
+    **dict.fromkeys(("US", "America"), "US"),
+    **dict.fromkeys(("Britain", "Great Britain", "UK", "U.K."), "GB"),
+    **dict.fromkeys(("Soviet Union", "USSR"), "SU"),
+    **{"Russia": "RU", "Turkey": "TR", "Burma": "MM", "Holland": "NL", "Ivory Coast": "CI"},
+    **{"Macedonia": "MK", "Vatican": "VA", "Palestine": "PS"},
+    **dict.fromkeys(("England", "Scotland", "Wales", "Northern Ireland", "Czechoslovakia", "Yugoslavia")),
+    **dict.fromkeys(("East Germany", "West Germany", "Prussia", "Persia")),
+}
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +78,19 @@ def is_country(text: str) -> bool:
         return True
     bare = name.replace(".", "")
     return bare.isupper() and bare in codes and ("." in name or len(bare) == 3)
+
+
+def country_key(text: str) -> str:
+    """One key for the names of one country: "the U.S.", "the United States", "America" -> "US"."""
+    name = clean_name(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
+    if code := _COUNTRY_ALIASES.get(name):
+        return code
+    import pycountry
+
+    try:
+        return str(pycountry.countries.lookup(name.replace(".", "")).alpha_2)
+    except LookupError:
+        return name.lower()
 
 
 def _may_be_town(ent: EntitySpan) -> bool:

@@ -9,6 +9,7 @@ import pytest
 
 from qa.answer.compose import own_length
 from qa.answer.inventory import inventory_kind
+from qa.schema import Turn
 from qa.service import QAService
 
 
@@ -22,7 +23,20 @@ from qa.service import QAService
         ("Which people are mentioned by name?", "People named"),
         ("List all the organizations", "Organisations named"),
         ("What places are referred to?", "Places named"),
+        ("What are the countries mentioned in the article?", "Countries named"),
+        ("Who are the people mentioned?", "People named"),
+        ("And which countries are mentioned?", "Countries named"),
+        ("Can you list the countries mentioned?", "Countries named"),
+        ("Who's mentioned in the article?", "People named"),
+        ("Which organisations are mentioned in it?", "Organisations named"),
+        ("Which people are mentioned in the harbour bridge story?", "People named"),
         # not a request for a list
+        ("Name the countries that agreed to take deportees", None),
+        ("List the people who criticized the offer", None),
+        ("Which countries does the president mention?", None),
+        ("Who is involved in the deportation deal?", None),
+        ("List the people quoted in the article", None),
+        ("Who was named in March as chief executive?", None),
         ("Who was named president?", None),  # who was appointed
         ("Which people were named to the cabinet?", None),
         ("Which places are mentioned by Rubio?", None),  # what one speaker mentions: left to retrieval
@@ -138,6 +152,7 @@ def test_only_the_best_matching_document_is_listed(fresh) -> None:  # type: igno
     (corpus / "vineyard.txt").write_text("Winemaker Pierre Dubois praised the harvest in Bordeaux.\n", encoding="utf-8")
     service.sync(show_bar=False)
     answer = service.ask("Which people are mentioned in the harbour bridge story?")
+    assert answer.text.startswith("People named in harbour.txt: ")  # with several documents, which one
     assert _highlighted(service, answer) == ["Alice Anderson"]
 
 
@@ -149,3 +164,45 @@ def test_a_kind_the_document_never_names_is_not_listed(fresh) -> None:  # type: 
     service.sync(show_bar=False)
     answer = service.ask("Which countries are mentioned?")
     assert not answer.text.startswith("Countries named")
+
+
+def _one_file(fresh, text: str, **settings: object) -> QAService:  # type: ignore[no-untyped-def]
+    service = fresh(**settings)
+    (service.settings.corpus_dir / "news.txt").write_text(text + "\n", encoding="utf-8")
+    service.sync(show_bar=False)
+    return service
+
+
+def test_a_country_is_one_entry_by_any_of_its_names_and_a_first_name_hides_none(fresh) -> None:  # type: ignore[no-untyped-def]
+    service = _one_file(
+        fresh,
+        "Britain signed the trade deal on Monday. The United Kingdom will export more steel. "
+        "Jordan Bardella travelled to Jordan last week. The UK government welcomed the deal.",
+    )
+    answer = service.ask("Which countries are mentioned?")
+    assert _highlighted(service, answer) == ["Britain", "Jordan"]  # the UK twice more; "Jordan" the country
+
+
+def test_a_place_owning_a_person_is_the_place(fresh) -> None:  # type: ignore[no-untyped-def]
+    service = _one_file(fresh, "El Salvador's Nayib Bukele met reporters in the capital on Friday.")
+    answer = service.ask("Which places are mentioned?")
+    assert "El Salvador" in _highlighted(service, answer)
+    assert all("Bukele" not in name for name in _highlighted(service, answer))
+
+
+def test_a_follow_up_about_it_lists_the_documents_names(article_service: QAService) -> None:
+    first = article_service.ask("What did Rubio say?")
+    history = [Turn("What did Rubio say?", first.text, tuple(c.quote for c in first.citations))]
+    answer = article_service.ask("Which organisations are mentioned in it?", history)
+    assert answer.text.startswith("Organisations named: ")
+
+
+def test_a_document_read_only_in_part_says_so(fresh) -> None:  # type: ignore[no-untyped-def]
+    service = _one_file(
+        fresh,
+        "Alice Anderson opened the bridge. Robert Brennan cut the ribbon. Carmen Castillo gave a speech.",
+        inventory_sentences=2,
+    )
+    answer = service.ask("Who is mentioned?")
+    assert _highlighted(service, answer) == ["Alice Anderson", "Robert Brennan"]
+    assert answer.text.endswith("(read the first 2 of its 3 sentences)")
