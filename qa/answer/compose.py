@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from qa.answer import order
 from qa.answer.order import Candidate, coverage
-from qa.answer.question import TYPED, QuestionType, plainly_affirms, question_type
+from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import load_ranker, pool_of, ruled_option
 from qa.answer.span import (
     RANK_COST,
@@ -178,10 +178,6 @@ def compose(
             support, named = full
             short = catalog.sentences[support.sentence.index].text[named.start : named.end]
         lead, focus = f"{short} — ", (span.start, span.end)
-    elif plainly_affirms(
-        question, main_text, coverage(query, catalog.sentence_terms[main.sentence.index], catalog) >= 1.0
-    ):
-        lead = "Yes — "
     reserve = 0
     if support:
         reserve = min(len(catalog.sentences[support.sentence.index].text) + 1, budget // 2)

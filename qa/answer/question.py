@@ -77,36 +77,6 @@ _YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|would|will|sho
 _LEADING_CLAUSE = re.compile(r"^\s*(?:when|if|while|after|before|once|since|during|in|for|as)\b[^,?]*,\s*(?=\S)")
 
 
-_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b", re.IGNORECASE)
-# Words that leave a statement uncertain or conditional: no plain "yes" rests on it.
-_HEDGES = re.compile(
-    r"\b(?:may|might|could|would|if|unless|whether|reportedly|allegedly|possibly|perhaps|likely|unlikely"
-    r"|deny|denies|denied|refuse[sd]?|reject(?:s|ed)?|false|rumou?r(?:s|ed)?"
-    # words that say no in other words: "The US is absolutely prohibited from deporting US citizens"
-    r"|prohibit\w*|ban|bans|banned|forbid\w*|illegal\w*|unlawful\w*|barred|unable|fail\w*|lack\w*"
-    r"|against|stop\w*|halt\w*|cancel\w*|oppos\w*|violat\w*|instead)\b",
-    re.IGNORECASE,
-)
-
-
-def is_yes_no(question: str) -> bool:
-    """ "Is CECOT the largest prison?", not "Is it A or B?" nor "Which ...?"."""
-    return bool(_YES_NO.match(question.lower())) and not re.search(r"\bor\b", question, re.IGNORECASE)
-
-
-def plainly_affirms(question: str, sentence: str, covered: bool) -> bool:
-    """Whether a sentence holding every term of a yes/no question says yes to it plainly: neither
-    the question nor the sentence negates or hedges ("Is CECOT the largest prison?" and "CECOT is
-    the country's largest and newest prison"; not "... is not the largest", "... may be ...")."""
-    return (
-        covered
-        and is_yes_no(question)
-        and not _NEGATION.search(question)
-        and not _NEGATION.search(sentence)
-        and not _HEDGES.search(sentence)
-    )
-
-
 def question_type(question: str) -> QuestionType:
     """The answer type; a yes/no question ("Would ... who ...?") wants no entity."""
     lowered = question.lower()

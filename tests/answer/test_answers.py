@@ -175,25 +175,6 @@ def test_who_is_a_surname_leads_with_how_the_article_introduces_them(
     assert article_service.document(first.doc).text[first.span_start : first.span_end] == description
 
 
-@pytest.mark.parametrize(
-    ("question", "yes"),
-    [
-        ("Is CECOT the largest prison in El Salvador?", True),
-        ("Did Elon Musk call it a great idea?", True),
-        ("Is CECOT the oldest prison in El Salvador?", False),  # "largest and newest": the quote says
-        ("Did Elon Musk call it a bad idea?", False),
-        ("Can the US deport US citizens?", False),  # "absolutely prohibited": no plain yes
-    ],
-)
-def test_a_yes_no_question_leads_with_yes_only_when_the_quote_plainly_says_so(
-    article_service: QAService, question: str, yes: bool
-) -> None:
-    answer = article_service.ask(question)
-    assert not answer.abstained and answer.citations
-    assert answer.text.startswith("Yes — ") is yes
-    assert own_length(answer.text) <= article_service.settings.answer_chars
-
-
 def test_a_fee_the_article_does_not_state_is_not_found(article_service: QAService) -> None:
     # The article says Bukele asked for a fee but never how much; "40,000 inmates" is no fee.
     answer = article_service.ask("How much is the fee?")

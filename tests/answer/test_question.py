@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer.question import plainly_affirms, question_type, without_document_words
+from qa.answer.question import question_type, without_document_words
 
 
 @pytest.mark.parametrize(
@@ -58,29 +58,3 @@ def test_question_type(question: str, kind: str) -> None:
 )
 def test_words_pointing_at_the_document_are_left_out(question: str, asked: str | None) -> None:
     assert without_document_words(question) == (asked or question)
-
-
-@pytest.mark.parametrize(
-    ("question", "sentence", "covered", "yes"),
-    [
-        ("Is CECOT the largest prison?", "CECOT is the country's largest and newest prison.", True, True),
-        ("Did Bukele confirm his statements?", "Bukele confirmed his statements to Rubio on X.", True, True),
-        # the sentence lacks some of the question's words: no plain yes
-        ("Is CECOT the oldest prison?", "CECOT is the country's largest and newest prison.", False, False),
-        # a sentence saying no, in so many words or others
-        ("Is CECOT the largest prison?", "CECOT is not the largest prison.", True, False),
-        ("Can the US deport US citizens?", "The US is absolutely prohibited from deporting US citizens.", True, False),
-        ("Did he vote for the bill?", "He voted against the bill.", True, False),
-        # or only maybe
-        ("Is CECOT the largest prison?", "CECOT may be the largest prison.", True, False),
-        ("Was Rubio visiting El Salvador?", "He was reportedly visiting El Salvador.", True, False),
-        # a question that is no plain yes/no one
-        ("Isn't CECOT the largest prison?", "CECOT is the largest prison.", True, False),
-        ("Is CECOT the largest or the oldest prison?", "CECOT is the largest and oldest prison.", True, False),
-        ("Which prison is the largest?", "CECOT is the largest prison.", True, False),
-    ],
-)
-def test_a_plain_yes_needs_every_word_and_no_negation_or_hedge(
-    question: str, sentence: str, covered: bool, yes: bool
-) -> None:
-    assert plainly_affirms(question, sentence, covered) is yes
