@@ -40,3 +40,14 @@ def test_who_made_which_offer_answers_with_bukele_and_two_markers(page: Page, as
     expect(markers.nth(1)).to_have_text("[2]")
     markers.nth(0).click()
     expect(page.locator("#qa-sources .qa-card.qa-selected mark.qa-quote")).to_be_visible()
+
+
+def test_a_list_of_the_people_named_marks_each_name_in_its_source(page: Page, ask_in_page: Ask) -> None:
+    ask_in_page(page, "Who is mentioned in the article?")
+    answer = page.locator("#qa-chat .qa-a").last
+    expect(answer).to_contain_text("People named: Marco Rubio")
+    markers = answer.locator("a.qa-marker")
+    expect(markers).to_have_count(6)
+    markers.nth(4).click()  # [5] Elon Musk: his sentence, his name marked inside the quote
+    selected = page.locator("#qa-sources .qa-card.qa-selected")
+    expect(selected.locator("mark.qa-quote mark.qa-span")).to_have_text("Elon Musk")
