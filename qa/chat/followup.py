@@ -37,15 +37,26 @@ def _people(text: str) -> list[str]:
     return [e.text for e in parse(text).ents if e.label_ == "PERSON"]
 
 
-def _last_person(history: Sequence[Turn], wanted: str | None, gender_of: GenderOf | None) -> str | None:
+def _last_person(
+    history: Sequence[Turn], wanted: str | None, gender_of: GenderOf | None, besides: str = ""
+) -> str | None:
     """The person the conversation last spoke of: recognised names first, then capitalised runs.
     With `wanted` ("she" asks for "female"), the last one the documents do not refer to with the
     other pronoun: after "Who is Rubio?" (he), "what did she say?" means a woman named before; None
-    when there is none (the pronoun is then left to retrieval)."""
+    when there is none (the pronoun is then left to retrieval). Never someone the question itself
+    names (`besides`): in "How did he describe Bukele's offer?" he is not Bukele. A turn that asked
+    about "he" without naming anyone was still about the one before ("Why did Rubio visit?", "What
+    did he sign there?": the answer names Bukele, but the talk is still of Rubio)."""
 
     def fits(name: str) -> bool:
+        if re.search(rf"\b{re.escape(name.split()[-1])}\b", besides):
+            return False
         return wanted is None or gender_of is None or gender_of(name) in (None, wanted)
 
+    last = history[-1].question if history else ""
+    unnamed = _PERSON_PRONOUN.search(last) and not _people(last) and not _NAME.search(last)
+    if unnamed and (earlier := _last_person(history[:-1], wanted, gender_of, besides)):
+        return earlier
     for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
         found = False
         for turn in reversed(history):
@@ -99,7 +110,7 @@ def _same_about(question: str, history: Sequence[Turn]) -> str | None:
 def _named(text: str, history: Sequence[Turn], gender_of: GenderOf | None) -> str:
     """`text` with he/she/his/her replaced by the person the conversation last spoke of."""
     pronoun = _PERSON_PRONOUN.search(text)
-    person = _last_person(history, pronoun_gender(pronoun.group(1)), gender_of) if pronoun and history else None
+    person = _last_person(history, pronoun_gender(pronoun.group(1)), gender_of, text) if pronoun and history else None
     if not person:
         return text
     # Documents refer back to someone by surname ("Bukele confirmed ..."); the full name would

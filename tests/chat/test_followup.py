@@ -85,6 +85,21 @@ def test_he_is_the_one_asked_about_before_the_others_the_answer_names() -> None:
     assert resolve("Where was he travelling at the time?", history) == "Where was Rubio travelling at the time?"
 
 
+def test_he_stays_the_one_talked_about_through_a_turn_that_said_he() -> None:
+    # The second answer names Bukele, but its question asked about "he", still Rubio.
+    history = [
+        Turn("Why did Marco Rubio visit El Salvador?", "He was visiting El Salvador to press the government."),
+        Turn("What agreement did he sign there?", "President Nayib Bukele has agreed, Rubio said at a signing."),
+    ]
+    assert resolve("Where did he go next?", history) == "Where did Rubio go next?"
+
+
+def test_he_is_never_someone_the_question_names() -> None:
+    # "How did he describe Bukele's offer?": whoever he is, he is not Bukele
+    history = [Turn("Who did Rubio meet in San Salvador?", "President Nayib Bukele and Rubio spoke.")]
+    assert resolve("How did he describe Bukele's offer?", history) == "How did Rubio describe Bukele's offer?"
+
+
 def test_after_a_who_question_he_is_the_one_the_answer_names() -> None:
     history = [Turn("Who did Rubio meet in San Salvador?", "President Nayib Bukele.")]
     assert resolve("What did he offer?", history) == "What did Bukele offer?"
