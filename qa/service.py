@@ -10,7 +10,7 @@ import secrets
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
 from qa.answer.attributed import compose_attributed, wants_attribution
@@ -26,7 +26,7 @@ from qa.attribute.questions import (
     is_attribution_question,
     named_speakers,
 )
-from qa.chat.followup import resolve, without_topic
+from qa.chat.followup import already_quoted, resolve, without_topic
 from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
@@ -50,6 +50,21 @@ class DocumentInfo:
 
 
 _SAFE_NAME = re.compile(r"[^\w.\- ]+")
+
+
+def _quoted_in(text: str, quotes: tuple[str, ...]) -> bool:
+    """Whether a sentence or statement was quoted (whole, or cut: a quote may be part of it)."""
+    return any(q and (q in text or text in q) for q in quotes)
+
+
+def _unseen(hits: list[PassageHit], seen: tuple[str, ...], catalog: Catalog) -> list[PassageHit]:
+    """The retrieved passages without the sentences already quoted."""
+    out = []
+    for hit in hits:
+        kept = tuple(s for s in hit.sentences if not _quoted_in(catalog.sentences[s.index].text, seen))
+        if kept:
+            out.append(replace(hit, sentences=kept))
+    return out
 
 
 def safe_filename(name: str) -> str:
@@ -157,10 +172,11 @@ class QAService:
         resolved = resolve(without_document_words(text), history, self._gender_of(catalog))
         if catalog.empty:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
-        answer = self._answer(text, resolved, catalog)
+        seen = already_quoted(text, history)
+        answer = self._answer(text, resolved, catalog, seen)
         if answer.abstained and (bare := without_topic(resolved)) != resolved:
             # The earlier question's topic, taken along, led nowhere: the follow-up alone may answer.
-            retry = self._answer(text, bare, catalog)
+            retry = self._answer(text, bare, catalog, seen)
             if not retry.abstained:
                 answer, resolved = retry, bare
         answer.question = text
@@ -181,11 +197,14 @@ class QAService:
 
         return gender_of
 
-    def _answer(self, text: str, resolved: str, catalog: Catalog) -> Answer:
-        """The answer to the resolved question (`text` as typed, for who-said-what's wording)."""
+    def _answer(self, text: str, resolved: str, catalog: Catalog, seen: tuple[str, ...] = ()) -> Answer:
+        """The answer to the resolved question (`text` as typed, for who-said-what's wording),
+        quoting nothing of `seen` (what the last reply quoted, when asked what else)."""
         vector = self.encoder.encode([resolved])[0]
         query = make_query(resolved, vector)
         hits, sig = retrieve(query, catalog, self.settings)
+        if seen:
+            hits = _unseen(hits, seen, catalog)
         # Answer spans are found with the resolved question ("he" -> the person it means).
         return (
             self._summary(resolved, hits, catalog)
@@ -197,7 +216,7 @@ class QAService:
                 self.settings.answer_chars,
                 self.settings.inventory_sentences,
             )
-            or self._attributed(text, resolved, hits, catalog)
+            or self._attributed(text, resolved, hits, catalog, seen)
             or compose(resolved, query, hits, sig, catalog, self.settings)
         )
 
@@ -207,7 +226,9 @@ class QAService:
             return None
         return summarize(question, hits, catalog, self.settings.answer_chars, self.settings.answer.min_quote_chars)
 
-    def _attributed(self, question: str, resolved: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
+    def _attributed(
+        self, question: str, resolved: str, hits: list[PassageHit], catalog: Catalog, seen: tuple[str, ...] = ()
+    ) -> Answer | None:
         """Who-said-what questions are answered from the statements extracted from the documents
         the retrieved passages come from; None when the question is not one or nothing matches."""
         if not is_attribution_question(resolved):
@@ -231,7 +252,11 @@ class QAService:
                 return Answer(question=question, text=NOT_FOUND, abstained=True, passages=passages)
         if not wants_attribution(resolved):
             return None
-        matches = answer_attribution_question(resolved, found)
+        unseen = [a for a in found if not _quoted_in(a.statement, seen)]
+        if speaker and named_speakers(speaker.split(), found) and not named_speakers(speaker.split(), unseen):
+            # "What else did she say?" when the last reply quoted all she said: nothing else
+            return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
+        matches = answer_attribution_question(resolved, unseen)
         if not matches:
             return None
         answer = compose_attributed(question, matches, catalog, self.settings.answer_chars)

@@ -31,7 +31,7 @@ _ATTRIBUTION_QUESTION = re.compile(
     rf"|^\s*(?:and\s+)?who,\s+according\s+to\s+[^,]{{1,60}},\s+{_SPEECH}\b"
     rf"|^\s*(?:and\s+)?who\s+(?:made|gave|issued|put forward)\s+(?:the|an?|that|this)\s+{_STATEMENTS}\b"
     rf"|\b(which|what)\s+{_STATEMENTS}\b"
-    rf"|^\s*what\s+(did|does|do|has|have)\s+(?:(?-i:[A-Z])[\w.’'-]*\s+)+{_SPEECH}\b",
+    rf"|^\s*what\s+(?:else\s+)?(did|does|do|has|have)\s+(?:(?-i:[A-Z])[\w.’'-]*\s+)+{_SPEECH}\b",
     re.IGNORECASE,
 )
 

@@ -29,7 +29,7 @@ _STOP = word_set(
     the a an of to in on at for by with from about and or but that this these those it its it's they them
     their he she his her him we our you your i me my make made makes making give gave given any some
     according say said tell told quoted quote spoke speak speaks spoken people person everyone anyone
-    sources"""
+    sources else"""
 )
 
 
@@ -55,7 +55,7 @@ def _is_offer(a: Attribution) -> bool:
 
 # "What did Trump say about the offer?": the words of one named person, by a plain verb of speech.
 _ASKED_SPEAKER = re.compile(
-    r"^\s*(?i:what)\s+(?i:did|does|do|has|have|had)\s+((?:[A-Z][\w’'.-]*\s+){1,3}?)"
+    r"^\s*(?i:what)\s+(?:(?i:else)\s+)?(?i:did|does|do|has|have|had)\s+((?:[A-Z][\w’'.-]*\s+){1,3}?)"
     r"(?:(?:him|her)self\s+|ever\s+|publicly\s+|actually\s+)?"
     r"(?:say|said|tell|told|state|stated|comment|commented)\b"
 )

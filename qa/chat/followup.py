@@ -126,6 +126,19 @@ def _named(text: str, history: Sequence[Turn], gender_of: GenderOf | None) -> st
     return _PERSON_PRONOUN.sub(swap, text)
 
 
+# "What else ...?": beyond what was quoted. Not "other" ("Which other gang was named?" may be in the
+# very sentence quoted: "be they MS-13 or Tren de Aragua") nor "also" ("Does it also cover ...?").
+_MORE = re.compile(
+    r"\b(?:else|besides|apart\s+from|aside\s+from|in\s+addition|any\s*more|anything\s+more)\b", re.IGNORECASE
+)
+
+
+def already_quoted(question: str, history: Sequence[Turn]) -> tuple[str, ...]:
+    """What the conversation has quoted, when the question asks for something beyond it ("What
+    else did she say?", "Who else praised it?"): those passages are no answer to it."""
+    return tuple(q for turn in history for q in turn.quotes) if _MORE.search(question) else ()
+
+
 def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None = None) -> str:
     """The question with pronouns replaced from the conversation, or unchanged if it stands alone.
     `gender_of` says how the documents refer to a person, so "she" skips a man named since."""

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from qa.chat.followup import resolve, without_topic
-from qa.schema import Turn
+from qa.chat.followup import already_quoted, resolve, without_topic
+from qa.schema import Answer, Turn
 from qa.service import QAService
 
 
@@ -297,3 +297,36 @@ def test_a_huge_history_entry_costs_no_time() -> None:
     resolve("Why?", [Turn("a" + " " * 20_000 + "b", "x")])
     resolve("and x" + " " * 1_990 + "x", [Turn("Who is Rubio?", "x")])
     assert time.perf_counter() - started < 0.5  # the regexes were quadratic: over a second
+
+
+def _talk(service: QAService, questions: list[str]) -> list[Answer]:
+    history: list[Turn] = []
+    answers = []
+    for question in questions:
+        answer = service.ask(question, history)
+        answers.append(answer)
+        history.append(Turn(question, answer.text, tuple(c.quote for c in answer.citations)))
+    return answers
+
+
+def test_what_else_did_she_say_quotes_what_was_not_quoted_yet(article_service: QAService) -> None:
+    said, more, again = _talk(
+        article_service,
+        ["What did Gellman say about the proposal?", "What else did she say?", "What else did she say?"],
+    )
+    assert "bizarre and unprecedented" in said.text
+    assert "not rooted in any sort of legal provision" in more.text and "bizarre" not in more.text
+    assert again.abstained  # all she said has been quoted: nothing else, rather than someone else's words
+
+
+def test_what_else_leaves_out_every_sentence_the_conversation_quoted(article_service: QAService) -> None:
+    first, more = _talk(article_service, ["What is CECOT?", "What else is known about it?"])
+    shown = {c.quote for c in first.citations}
+    assert not more.abstained and not shown & {c.quote for c in more.citations}
+
+
+def test_which_other_may_be_answered_by_the_sentence_already_quoted() -> None:
+    # "Which other gang was named?" may be in the very sentence quoted ("MS-13 or Tren de Aragua")
+    history = [Turn("Which gang did Bukele name?", "…", ("be they MS-13 or Tren de Aragua",))]
+    assert already_quoted("Which other gang did he name?", history) == ()
+    assert already_quoted("Who else did he name?", history) == ("be they MS-13 or Tren de Aragua",)
