@@ -317,6 +317,7 @@ class _Reading:
     asks_from: bool  # where: "... come from?" (else a place things come from is no answer)
     asks_doer: bool  # who: "Who <verb>ed ...?" (so a passive sentence's agent answers)
     place_kind: str | None  # where: "which country", "what city" (a country is no city)
+    duration: bool  # how long: a length of time or of road, never a bare count ("two leaders")
 
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -377,6 +378,7 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         described_name=described is not None and _is_name(described.group(1)),
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
         spoken=any(w in SPEECH_FORMS or w in _TALK for w in re.findall(r"[a-z]+", lowered)),
+        duration=qtype == "how many" and bool(re.search(r"\bhow long\b", lowered)),
     )
 
 
@@ -412,6 +414,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         and (asked.place_kind not in _CITY_KINDS or _may_be_town(e))
     }
     for ent in named.values():
+        if asked.duration and ent.label_ == "CARDINAL":
+            continue
         possessive = doc[ent.end - 1].lower_ in _POSSESSIVE
         tail = qtype in _TAILS and not possessive
         # where: an organisation before a person's title is where they work ("Emerson College
@@ -462,7 +466,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         options += [p for p in phrases if p not in options]
     if qtype == "who":
         options = [o for o in options if not _no_one(doc, o)]
-    if (every or not options) and qtype == "how many":
+    if (every or not options) and qtype == "how many" and not asked.duration:
         taken = {t.i for o in options for t in doc.char_span(o.start, o.end, alignment_mode="expand") or ()}
         for token in doc:
             if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:

@@ -56,6 +56,21 @@ EXACT = [
         "since the 1950s",
         id="how-long-keeps-since",
     ),
+    # how long: a length of time or way, never a bare count
+    pytest.param(
+        "How long has Volpp taught at Berkeley?",
+        "how many",
+        "The proposal was made between two authoritarian leaders, Volpp said at Berkeley.",
+        None,
+        id="how-long-is-no-bare-count",
+    ),
+    pytest.param(
+        "How long did the siege last?",
+        "how many",
+        "The siege of the city lasted three years and cost two armies dearly.",
+        "three years",
+        id="how-long-takes-a-duration",
+    ),
     pytest.param(
         "How many people died in the fire?",
         "how many",
@@ -550,7 +565,7 @@ EXACT += [
 
 
 @pytest.mark.parametrize(("question", "qtype", "sentence", "expected"), EXACT)
-def test_short_answer(question: str, qtype: str, sentence: str, expected: str) -> None:
+def test_short_answer(question: str, qtype: str, sentence: str, expected: str | None) -> None:
     assert _short(question, qtype, sentence) == expected
 
 
