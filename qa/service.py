@@ -199,7 +199,7 @@ class QAService:
 
     def _answer(self, text: str, resolved: str, catalog: Catalog, seen: tuple[str, ...] = ()) -> Answer:
         """The answer to the resolved question (`text` as typed, for who-said-what's wording),
-        quoting nothing of `seen` (what the last reply quoted, when asked what else)."""
+        quoting nothing of `seen` (what the conversation quoted, when asked what else)."""
         vector = self.encoder.encode([resolved])[0]
         query = make_query(resolved, vector)
         hits, sig = retrieve(query, catalog, self.settings)

@@ -109,7 +109,7 @@ def _names(texts: tuple[str, ...]) -> tuple[_Name, ...]:
     return tuple(out)
 
 
-def _key(name: str, kind: Kind, label: str) -> str:
+def _key(name: str, label: str) -> str:
     """Two mentions of one thing: "the U.S." and "the United States", "Britain" and "the UK"."""
     if label == "GPE" and is_country(name):
         return country_key(name)
@@ -141,7 +141,7 @@ def list_names(
     # The tagger takes a person named with a possessive for an organisation or a place ("Bukele’s
     # statements"): a person's surname or full name is no other kind of name ("Jordan" in "Jordan
     # Bardella" still is a country).
-    person_names = {p for p in people} | {p.split()[-1] for p in people if p.split()}
+    person_names = set(people) | {p.split()[-1] for p in people if p.split()}
     found: dict[str, tuple[str, Citation]] = {}
     for n in names:
         ref, passage = sentences[n.sentence]
@@ -152,7 +152,7 @@ def list_names(
             continue  # the tagger takes "MS-13" for a person
         if kind is not _PEOPLE and (name in person_names or n.before_person or n.in_title):
             continue
-        key = _key(name, kind, n.label)
+        key = _key(name, n.label)
         if key in found:
             continue
         lo, hi = _trim(ref.text, budget // 2, (n.start, n.start + len(name)))
