@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 
 from qa.answer.attributed import compose_attributed, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose, related_passages
-from qa.answer.inventory import inventory_kind, list_names
+from qa.answer.inventory import Kind, inventory_kind, list_names
 from qa.answer.question import without_document_words
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
@@ -205,20 +205,20 @@ class QAService:
         hits, sig = retrieve(query, catalog, self.settings)
         if seen:
             hits = _unseen(hits, seen, catalog)
+        # "Which people are mentioned in it?" is about the documents, whatever came before
+        listed = inventory_kind(text) or inventory_kind(resolved)
         # Answer spans are found with the resolved question ("he" -> the person it means).
         return (
             self._summary(resolved, hits, catalog)
-            # "Which people are mentioned in it?" is about the documents, whatever came before
-            or list_names(
-                text if inventory_kind(text) else resolved,
-                hits,
-                catalog,
-                self.settings.answer_chars,
-                self.settings.inventory_sentences,
-            )
+            or (listed and self._listed(resolved, listed, hits, catalog))
             or self._attributed(text, resolved, hits, catalog, seen)
             or compose(resolved, query, hits, sig, catalog, self.settings)
         )
+
+    def _listed(self, question: str, kind: Kind, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
+        """ "Which countries are mentioned?": every name of that kind in the best-matching document."""
+        s = self.settings
+        return list_names(question, kind, hits, catalog, s.answer_chars, s.inventory_sentences)
 
     def _summary(self, question: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
         """ "Summarize the article": the opening sentences of the document the request matches best."""

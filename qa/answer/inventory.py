@@ -111,8 +111,8 @@ def _names(texts: tuple[str, ...]) -> tuple[_Name, ...]:
 
 def _key(name: str, label: str) -> str:
     """Two mentions of one thing: "the U.S." and "the United States", "Britain" and "the UK"."""
-    if label == "GPE" and is_country(name):
-        return country_key(name)
+    if label == "GPE" and (country := country_key(name)):
+        return country
     return re.sub(r"^the\s+", "", name, flags=re.IGNORECASE).lower()
 
 
@@ -125,13 +125,12 @@ def _name_text(text: str, label: str) -> str:
 
 
 def list_names(
-    question: str, hits: list[PassageHit], catalog: Catalog, budget: int, most_sentences: int
+    question: str, kind: Kind, hits: list[PassageHit], catalog: Catalog, budget: int, most_sentences: int
 ) -> Answer | None:
-    """Every name of the asked kind in the best-matching document's first `most_sentences`
-    sentences, in the order it first appears, each cited there with the name highlighted, as
-    many as `budget` characters hold; None when the question is no such request or none is found."""
-    kind = inventory_kind(question)
-    if kind is None or not hits:
+    """Every name of `kind` (`inventory_kind` of the question) in the best-matching document's
+    first `most_sentences` sentences, in the order it first appears, each cited there with the
+    name highlighted, as many as `budget` characters hold; None when none is found."""
+    if not hits:
         return None
     doc_name = catalog.passages[hits[0].index].doc
     every = list(catalog.document_sentences(doc_name))

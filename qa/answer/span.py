@@ -53,44 +53,41 @@ _COUNTRY_ALIASES: dict[str, str | None] = {
 
 
 @lru_cache(maxsize=1)
-def _countries() -> tuple[frozenset[str], frozenset[str]]:
-    """Countries' names (lowercased) and codes, present and past (ISO 3166 through pycountry, offline)."""
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """Countries' names (lowercased) and codes, present and past (ISO 3166 through pycountry,
+    offline), each to the country's code: one key for all of one country's names."""
     import pycountry
 
-    names: set[str] = set()
-    codes: set[str] = set()
+    names: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for country in [*pycountry.countries, *pycountry.historic_countries]:
-        names.update(
-            getattr(country, field).lower()
-            for field in ("name", "common_name", "official_name")
-            if getattr(country, field, None)
-        )
-        codes.update(getattr(country, code) for code in ("alpha_2", "alpha_3") if getattr(country, code, None))
-    return frozenset(names), frozenset(codes)
+        key = next(getattr(country, c) for c in ("alpha_2", "alpha_3", "alpha_4") if getattr(country, c, None))
+        for field in ("name", "common_name", "official_name"):
+            if value := getattr(country, field, None):
+                names.setdefault(value.lower(), key)
+        for code in ("alpha_2", "alpha_3"):
+            if value := getattr(country, code, None):
+                codes.setdefault(value, key)
+    return names, codes
+
+
+def country_key(text: str) -> str | None:
+    """The country a name means, one key for all its names ("the U.S.", "the United States",
+    "America" -> "US"); None when it names none. A code counts only dotted or of three capitals
+    ("LA" is Los Angeles far more often than Laos)."""
+    name = clean_name(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
+    if name in _COUNTRY_ALIASES:
+        return _COUNTRY_ALIASES[name] or name.lower()
+    names, codes = _countries()
+    if key := names.get(name.lower()):
+        return key
+    bare = name.replace(".", "")
+    return codes.get(bare) if bare.isupper() and ("." in name or len(bare) == 3) else None
 
 
 def is_country(text: str) -> bool:
-    """ "El Salvador", "the Netherlands", "Russia", "U.S.", "USA"; a code only dotted or of three
-    capitals ("LA" is Los Angeles far more often than Laos)."""
-    name = clean_name(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
-    names, codes = _countries()
-    if name.lower() in names or name in _COUNTRY_ALIASES:
-        return True
-    bare = name.replace(".", "")
-    return bare.isupper() and bare in codes and ("." in name or len(bare) == 3)
-
-
-def country_key(text: str) -> str:
-    """One key for the names of one country: "the U.S.", "the United States", "America" -> "US"."""
-    name = clean_name(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
-    if code := _COUNTRY_ALIASES.get(name):
-        return code
-    import pycountry
-
-    try:
-        return str(pycountry.countries.lookup(name.replace(".", "")).alpha_2)
-    except LookupError:
-        return name.lower()
+    """ "El Salvador", "the Netherlands", "Russia", "U.S.", "USA"."""
+    return country_key(text) is not None
 
 
 def _may_be_town(ent: EntitySpan) -> bool:
