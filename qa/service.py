@@ -132,7 +132,7 @@ class QAService:
             self.settings.model,
             batch_size=self.settings.embed_batch_size,
             threads=self.settings.threads,
-            onnx_dir=self.settings.index_dir / "encoder" if self.settings.onnx else None,
+            onnx_dir=(self.settings.encoder_dir or self.settings.index_dir / "encoder") if self.settings.onnx else None,
         )
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()

@@ -29,6 +29,15 @@ ARTICLE = ROOT / "corpus" / "el-salvador-deportation-offer.txt"
 ARTICLE_NAME = ARTICLE.name
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_encoder_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ONNX export of each model for the whole suite (and the processes it starts), as a user
+    with several indexes can have: an export per index was 90 MB in each of some sixty folders."""
+    folder = tmp_path_factory.mktemp("encoder")
+    os.environ["QA_ENCODER_DIR"] = str(folder)
+    return folder
+
+
 def make_settings(base: Path, **overrides: object) -> Settings:
     return Settings(corpus_dir=base / "corpus", index_dir=base / "index", **overrides)
 

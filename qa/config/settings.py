@@ -100,6 +100,11 @@ class Settings(BaseSettings):
         "the model: answering never loads torch (much faster start), and indexing is not stalled "
         "by the index writer",
     )
+    encoder_dir: Path | None = Field(
+        None,
+        description="where the ONNX export (about 90 MB) is kept; indexes of one model can share a "
+        "folder (default: <index_dir>/encoder)",
+    )
     embed_batch_size: int = Field(
         16,
         ge=1,

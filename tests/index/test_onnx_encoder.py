@@ -24,7 +24,7 @@ QUESTIONS = [
 
 def _export_files(service: QAService) -> list[Path]:
     assert service.encoder.onnx_dir is not None
-    return sorted(service.encoder.onnx_dir.glob("*"))
+    return sorted(service.encoder.onnx_dir.glob(f"{service.encoder._slug}.*"))
 
 
 def test_indexing_exports_the_model_and_questions_embed_as_the_torch_model_does(
@@ -98,7 +98,7 @@ def test_answering_from_a_built_index_never_imports_torch(article_service: QASer
 
 
 def test_a_damaged_export_falls_back_to_torch_and_is_rebuilt_on_the_next_sync(fresh, kit) -> None:
-    service: QAService = fresh()
+    service: QAService = fresh(encoder_dir=None)  # an export of its own to damage
     (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
     service.sync(show_bar=False)
     graph = next(p for p in _export_files(service) if p.suffix == ".onnx")
@@ -115,7 +115,7 @@ def test_a_damaged_export_falls_back_to_torch_and_is_rebuilt_on_the_next_sync(fr
 
 
 def test_an_export_of_another_model_is_not_used(fresh, kit) -> None:
-    service: QAService = fresh()
+    service: QAService = fresh(encoder_dir=None)  # an export of its own to damage
     (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
     service.sync(show_bar=False)
     meta = next(p for p in _export_files(service) if p.suffix == ".json")
@@ -123,6 +123,25 @@ def test_an_export_of_another_model_is_not_used(fresh, kit) -> None:
     meta.write_text(json.dumps({**info, "model": "some-other-model"}))
     onnx_encoder._session.cache_clear()
     assert service.encoder._onnx() is None
+
+
+def test_indexes_of_one_model_share_the_export_kept_in_encoder_dir(
+    fresh, kit, shared_encoder_export, spy, tmp_path: Path
+) -> None:
+    first: QAService = fresh()
+    assert first.encoder.onnx_dir == shared_encoder_export  # QA_ENCODER_DIR, set for the suite
+    (first.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    first.sync(show_bar=False)
+    second = QAService(kit.make_settings(tmp_path / "second"))
+    second.settings.corpus_dir.mkdir(parents=True)
+    (second.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
+    exports = spy(onnx_encoder, "export", lambda *args, **kwargs: args[1])
+    second.sync(show_bar=False)
+    assert exports == []  # the first index's export is checked and used, not made again
+    for service in (first, second):
+        assert not (service.settings.index_dir / "encoder").exists()
+        assert [p.suffix for p in _export_files(service)] == [".json", ".onnx"]
+    assert "Agnes Whitcombe" in second.ask("Who was the first curator?").text
 
 
 def test_onnx_can_be_turned_off(fresh, kit) -> None:
@@ -148,7 +167,7 @@ def test_an_unsupported_pooling_is_refused_not_guessed(article_service: QAServic
 
 
 def test_a_failed_export_leaves_questions_on_torch_and_is_not_retried_every_sync(fresh, kit, caplog) -> None:
-    service: QAService = fresh()
+    service: QAService = fresh(encoder_dir=None)  # an export of its own to damage
     (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)
     assert service.encoder.onnx_dir is not None
     service.settings.index_dir.mkdir(parents=True, exist_ok=True)

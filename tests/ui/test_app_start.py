@@ -22,6 +22,7 @@ def test_the_app_answers_from_a_built_index_without_torch(article_service: QASer
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
     env.update(QA_CORPUS_DIR=str(settings.corpus_dir), QA_INDEX_DIR=str(settings.index_dir), QA_PORT=str(port))
+    env.update(QA_ENCODER_DIR=str(article_service.encoder.onnx_dir))  # where the index's sync left the export
     log = (tmp_path / "app.log").open("wb")
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
