@@ -332,6 +332,9 @@ _DATE_SHAPES = [
 ]
 
 
+_WHEN_ASKED = re.compile(
+    r"\s*when\s+(?:was|were|did|do|does|is|are|has|have|had|will|would|could|can|should|might)\b", re.IGNORECASE
+)
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day|year|month|century|decade)\b")
 _CALENDAR = re.compile(
     rf"\d|\b(?:{_MONTHS}|(?:{_WEEKDAYS})s?|centur(?:y|ies)|decades?|years?|days?|eve|night|today|yesterday|"
@@ -344,7 +347,10 @@ _CALENDAR = re.compile(
 def date_missing(question: str, short: str | None) -> bool:
     """A question asking for a date, day or year whose short answer names none ("On what date did
     Rubio announce the deal?" answered "during his visit"): the documents don't give it. On
-    squad-dev the one such answer of 141 was wrong too."""
+    squad-dev the one such answer of 141 was wrong too. Likewise "When was CECOT built?" with no
+    time at all to answer it; "When rock folds ..., what does it create?" asks something else."""
+    if short is None and _WHEN_ASKED.match(question):
+        return True
     return bool(_CALENDAR_ASKED.search(question.lower())) and not (short and _CALENDAR.search(short))
 
 

@@ -322,6 +322,9 @@ def test_a_date_the_article_never_gives_is_not_found(article_service: QAService)
     assert article_service.ask("On what date did Rubio announce the deal?").abstained
     answer = article_service.ask("When did Rubio announce the deal?")
     assert not answer.abstained and "during his visit" in (answer.short_answer or "")
+    # No sentence says when the prison was built; quoting its capacity would not answer.
+    built = article_service.ask("When was CECOT built?")
+    assert built.abstained and built.passages  # related reading offered
 
 
 @pytest.mark.parametrize(

@@ -713,6 +713,9 @@ def test_a_name_the_question_gives_without_its_small_words_is_no_answer() -> Non
         ("When did Rubio announce the deal?", "during his visit to Central America", False),
         ("On what day do Americans vote?", "Election Day", False),
         ("Which day does the bakery sell cardamom buns?", "Fridays", False),
+        ("When was CECOT built?", None, True),  # no time at all to answer it
+        ("when did Musk praise it?", None, True),
+        ("When rock folds deep in the Earth, what does it create?", None, False),  # asks a what
     ],
 )
 def test_a_question_asking_for_a_date_wants_one(question: str, short: str | None, missing: bool) -> None:
