@@ -135,7 +135,8 @@ class QAService:
             onnx_dir=(self.settings.encoder_dir or self.settings.index_dir / "encoder") if self.settings.onnx else None,
         )
         self.store = Store(self.settings, self.encoder)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # one writer of the index at a time
+        self._attributions_lock = threading.Lock()  # the who-said cache, also filled while answering
         self._catalog: Catalog | None = None
         self._attributions: dict[tuple[str, int, int, str], list[Attribution]] = self._load_attributions()
         # how the documents refer back to each person asked about, for the catalog it was read from
@@ -143,6 +144,11 @@ class QAService:
 
     @property
     def catalog(self) -> Catalog:
+        """The last complete index in memory: questions asked while a sync or an upload is running
+        are answered from it, not held until the indexing ends (a 2 MB upload held them 5 minutes)."""
+        loaded = self._catalog
+        if loaded is not None:
+            return loaded
         with self._lock:
             if self._catalog is None:
                 with reachable(self.settings):
@@ -294,7 +300,7 @@ class QAService:
             cached = self._attributions.get(key)
             if cached is None:
                 cached = extract_attributions(self.document(name))
-                with self._lock:
+                with self._attributions_lock:
                     for old in [k for k in self._attributions if k[0] == name]:
                         del self._attributions[old]
                     self._attributions[key] = cached

@@ -307,3 +307,41 @@ def test_failed_write_stops_the_run_and_records_only_what_was_stored(
         parts = service.store.kinds[kind]
         ids = parts.collection.get(include=[])["ids"]
         assert sorted(parts.records.list_keys()) == sorted(ids) and len(ids) == len(set(ids))
+
+
+def test_questions_are_answered_from_the_last_index_while_a_sync_runs(
+    fresh: Callable[..., QAService], kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upload or a start-up sync of a large file took minutes, and every question waited for it."""
+    import threading
+
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    service.sync(show_bar=False)
+    (corpus / "orchard.md").write_text(kit.MD)
+    embedding, finish = threading.Event(), threading.Event()
+    real_prepare = service.encoder.prepare
+
+    def prepare(texts: list[str], tick=None) -> None:  # type: ignore[no-untyped-def]
+        embedding.set()
+        assert finish.wait(60)  # the sync stays here, its lock held, until the questions are answered
+        real_prepare(texts, tick)
+
+    monkeypatch.setattr(service.encoder, "prepare", prepare)
+    reports = []
+    syncing = threading.Thread(target=lambda: reports.append(service.sync(show_bar=False)), daemon=True)
+    syncing.start()
+    try:
+        assert embedding.wait(60)
+        answered: list[str] = []
+        asking = threading.Thread(target=lambda: answered.append(service.ask("Who was the first curator?").text))
+        asking.start()
+        asking.join(30)
+        assert answered and "Agnes Whitcombe" in answered[0]  # from the index as it was
+        assert syncing.is_alive() and [d.name for d in service.documents()] == ["harbour.txt"]
+    finally:
+        finish.set()
+        syncing.join(120)
+    assert reports and reports[0].problems == [] and reports[0].added > 0
+    assert "Tobias Renner" in service.ask("Who planted the quince trees?").text  # the new file, once indexed
