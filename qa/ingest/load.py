@@ -18,7 +18,8 @@ _BLOCK_TAGS = (
     *("ol", "p", "pre", "section", "table", "tr", "ul"),
 )
 # Bumped when a reader's output changes, so files it read before are indexed again (by sync).
-READER_VERSIONS = {".html": "html-2", ".htm": "html-2", ".md": "md-2"}
+# (Text files' version 2: UTF-8 with a stray byte is no longer read as cp1252.)
+READER_VERSIONS = {".html": "html-3", ".htm": "html-3", ".md": "md-3", ".txt": "txt-2"}
 _BREAK = "\u2029"  # paragraph separator: marks a block boundary until whitespace is normalised
 
 
@@ -32,11 +33,17 @@ def _decode(raw: bytes, name: str) -> str:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Legacy encodings are common in old text files; cp1252 covers latin-1's printable range.
-        try:
-            text = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
+        lenient = raw.decode("utf-8-sig", errors="replace")
+        bad = lenient.count("\ufffd") - raw.count("\ufffd".encode())
+        if sum(1 for c in lenient if c > "\x7f" and c != "\ufffd") > bad:
+            # UTF-8 with a stray byte or two: read as legacy, its every "é" and "’" would be mojibake
+            text = lenient
+        else:
+            # Legacy encodings are common in old text files; cp1252 covers latin-1's printable range.
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                text = raw.decode("latin-1")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

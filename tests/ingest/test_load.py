@@ -88,6 +88,15 @@ def test_latin1_file_is_decoded_not_skipped(tmp_path: Path, kit) -> None:
     assert "café in Málaga" in doc.text
 
 
+def test_utf8_with_a_stray_byte_keeps_its_accents(tmp_path: Path) -> None:
+    """One bad byte made the whole file read as cp1252: "CafÃ© Point", "â¬4 million"."""
+    path = tmp_path / "bridge.txt"
+    path.write_bytes("The \u201cbridge\u201d at Caf\u00e9 Point costs \u20ac4 million.".encode() + b" \xff end.")
+    text = load_document(path).text
+    assert "\u201cbridge\u201d at Caf\u00e9 Point costs \u20ac4 million." in text
+    assert text.endswith(" \ufffd end.")  # only the bad byte is replaced
+
+
 def test_windows_1252_quotes_bom_and_crlf(tmp_path: Path) -> None:
     cp1252 = tmp_path / "quotes.txt"
     cp1252.write_bytes("\u201cQuoted\u201d text\r\nnext line\r".encode("cp1252"))
