@@ -30,7 +30,7 @@ from qa.chat.followup import already_quoted, resolve, without_topic
 from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
-from qa.index.sync import Progress, indexed_contents, sync_corpus
+from qa.index.sync import Progress, corpus_state, indexed_contents, sync_corpus
 from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
 from qa.retrieve.catalog import Catalog, load_catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
@@ -170,6 +170,10 @@ class QAService:
             except (BadRequest, LoadError, OSError, ValueError) as exc:
                 report.problems.append(f"who-said-what extraction: {exc}")
             return report
+
+    def corpus_state(self) -> tuple[tuple[str, int, int], ...]:
+        """What the corpus folder holds now (names, times, sizes); empty when it is missing."""
+        return corpus_state(self.settings.corpus_dir) if self.settings.corpus_dir.is_dir() else ()
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
         text = clean_question(question, self.settings.max_question_chars)

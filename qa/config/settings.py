@@ -150,6 +150,12 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
     max_file_mb: float = Field(50.0, gt=0, description="larger corpus files are skipped")
+    watch_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="how often the web app looks for files added to, changed in or removed from the "
+        "corpus folder and indexes them (0: only at start and on upload)",
+    )
     host: str = Field("127.0.0.1", description="address the web app binds to")
     port: int = Field(7860, ge=0, le=65535, description="port the web app serves on")
     auth: str | None = Field(None, description="user:password to require a login in the app")

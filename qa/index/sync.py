@@ -34,6 +34,19 @@ def _digest(path: Path) -> str:
     return f"{sha.hexdigest()}+{reader}" if reader else sha.hexdigest()
 
 
+def corpus_state(corpus: Path) -> tuple[tuple[str, int, int], ...]:
+    """Each corpus file's name, modification time and size: a cheap look (no file is read) that
+    tells a running app the folder changed since its last sync."""
+    state = []
+    for path, name in corpus_files(corpus):
+        try:
+            stat = path.stat()
+        except OSError:  # removed while listed
+            continue
+        state.append((name, stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
+
+
 def indexed_contents(store: Store) -> dict[str, str]:
     """The content hash of every indexed file (what `_digest` read, without a reader version) -> its name."""
     return {digest.split("+")[0]: name for name, digest in store.read_manifest().get("files", {}).items()}

@@ -147,9 +147,17 @@ class StartupStatus:
         with self._lock:
             self.fraction, self.message = fraction, message
 
+    generation: int = 0  # updates finished so far: a page refreshes its document lists when it grows
+
+    def begin(self, message: str) -> None:
+        """Another update (files changed in the corpus folder) is under way."""
+        with self._lock:
+            self.fraction, self.message, self.done, self.error = 0.0, message, False, None
+
     def finish(self, message: str, error: str | None = None) -> None:
         with self._lock:
             self.fraction, self.message, self.done, self.error = 1.0, message, True, error
+            self.generation += 1
 
     def markdown(self) -> str:
         with self._lock:
@@ -178,6 +186,7 @@ class ChatApp:
         self._ready = threading.Event()
         self._texts: OrderedDict[str, str] = OrderedDict()
         self._texts_lock = threading.Lock()
+        self.closing = threading.Event()  # the app is shutting down: background work stops
 
     def attach(self, service: QAService | None) -> None:
         """The service is built (or failed to build, None): handlers stop waiting for it."""
@@ -209,9 +218,13 @@ class ChatApp:
                 self._texts.popitem(last=False)
         return text
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str | None = None) -> None:
+        """Drop a document's cached text (None: every document's)."""
         with self._texts_lock:
-            self._texts.pop(name, None)
+            if name is None:
+                self._texts.clear()
+            else:
+                self._texts.pop(name, None)
 
     def _texts_for(self, answer: Answer) -> dict[str, str]:
         """Texts of the non-PDF documents an answer cites (PDF citations show pages instead)."""
@@ -235,10 +248,15 @@ class ChatApp:
             return f'<div class="qa-docs">Could not list documents: {type(exc).__name__}</div>', gr.update()
         return documents_html(docs), gr.update(choices=[d.name for d in docs], value=None)
 
-    def tick(self) -> tuple[str, str, Any, Any, gr.Timer]:
-        """Start-up progress; the timer stops once the index is up to date."""
+    def tick(self, seen: int = -1) -> tuple[Any, ...]:
+        """Progress of an index update; once one has finished, the documents this page lists (`seen`:
+        the update they come from; files added to the corpus folder are indexed while it is open).
+        Nothing is sent while nothing changed, so a choice being made is not reset."""
+        generation = self.status.generation
+        if self.status.done and seen == generation:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), seen
         table, choices = self.documents_panel()
-        return self.status_line(), table, choices, _who_choices(choices), gr.Timer(active=not self.status.done)
+        return self.status_line(), table, choices, _who_choices(choices), generation if self.status.done else seen
 
     def status_line(self) -> str:
         """Start-up progress, then what the index holds now (uploads and removals change it)."""
@@ -565,9 +583,10 @@ class ChatApp:
                 concurrency_limit=1,
                 **private,
             )
-            panel = [status, docs_table, to_remove, who_doc, timer]
-            timer.tick(self.tick, None, panel, queue=False, **private)
-            demo.load(self.tick, None, panel, queue=False, **private)
+            listed = gr.State(-1)  # the index update this page's document lists come from
+            panel = [status, docs_table, to_remove, who_doc, listed]
+            timer.tick(self.tick, [listed], panel, queue=False, **private)
+            demo.load(self.tick, [listed], panel, queue=False, **private)
             gr.api(self.api_ask, api_name="ask")
         return demo
 
@@ -659,11 +678,14 @@ class Running:
         return self.chat.service
 
     def wait_ready(self, timeout: float = 300.0) -> bool:
-        """Block until the start-up index update has finished."""
-        self.sync_thread.join(timeout)
+        """Block until the start-up index update has finished (the thread goes on watching the corpus)."""
+        deadline = time.monotonic() + timeout
+        while self.status.generation == 0 and self.sync_thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
         return self.status.done
 
     def close(self) -> None:
+        self.chat.closing.set()
         self.demo.close()
 
 
@@ -689,6 +711,7 @@ def _startup(chat: ChatApp, status: StartupStatus) -> None:
         print(f"qa: {exc}", file=sys.stderr)
         return
     chat.attach(service)
+    seen = service.corpus_state()  # before the sync: a file dropped in meanwhile is indexed after it
     try:
         status.update(0.0, "checking the corpus")
         report = service.sync(progress=status.update, show_bar=True)
@@ -706,6 +729,34 @@ def _startup(chat: ChatApp, status: StartupStatus) -> None:
         log.exception("start-up index update failed")
         status.finish("index update failed", error=f"The index could not be updated: {exc}")
         print(f"qa: {exc}", file=sys.stderr)
+    if chat.settings.watch_seconds > 0:
+        _watch(chat, service, status, seen)
+
+
+def _watch(chat: ChatApp, service: QAService, status: StartupStatus, seen: tuple[tuple[str, int, int], ...]) -> None:
+    """Index files added to, changed in or removed from the corpus folder while the app runs; until
+    then a removed file would still be cited (and fail to open) and an added one never found.
+    Questions keep being answered from the last complete index meanwhile."""
+    while not chat.closing.wait(chat.settings.watch_seconds):
+        try:
+            now = service.corpus_state()
+            if now == seen:
+                continue
+            # As looked at before the sync: a change made during it is seen next time, and a
+            # failed sync is not retried every few seconds but on the next change.
+            seen = now
+            status.begin("the corpus folder changed")
+            report = service.sync(progress=status.update, show_bar=False)
+            chat._forget()
+            for message in report.messages():
+                print(message, file=sys.stderr)
+            status.finish(
+                f"{_count(report.documents, 'document')}, {_count(report.chunks, 'passage')} indexed "
+                f"({report.added} added, {report.deleted} removed)"
+            )
+        except Exception as exc:
+            log.exception("index update after a corpus change failed")
+            status.finish("index update failed", error=f"The index could not be updated: {exc}")
 
 
 def start(settings: Settings, *, quiet: bool = False) -> Running:

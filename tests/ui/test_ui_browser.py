@@ -227,3 +227,25 @@ def test_screenshot_of_an_answer_with_its_source(page: Page, ask_in_page: Ask, t
     if os.environ.get("QA_UPDATE_SCREENSHOT") == "1":
         SCREENSHOT.parent.mkdir(exist_ok=True)
         shutil.copy(shot, SCREENSHOT)
+
+
+def test_files_dropped_in_or_taken_out_of_the_corpus_folder_are_picked_up(
+    app: Running, page: Page, ask_in_page: Ask
+) -> None:
+    """The app watches its corpus folder (QA_WATCH_SECONDS): a file copied in while it runs is
+    indexed and listed in the open page, and a file deleted there is no longer cited."""
+    corpus = app.service.settings.corpus_dir
+    _open_documents(page)
+    expect(page.locator("#qa-docs-table")).to_contain_text("el-salvador-deportation-offer.txt")
+    (corpus / "lighthouse-keeper.txt").write_text(
+        "The Skerryvore lighthouse keeper, Morag Lindsay, logs the weather at dawn.\n", encoding="utf-8"
+    )
+    expect(page.locator("#qa-docs-table")).to_contain_text("lighthouse-keeper.txt", timeout=120_000)
+    ask_in_page(page, "Who logs the weather at dawn?")
+    expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Morag Lindsay")
+
+    (corpus / "lighthouse-keeper.txt").unlink()
+    expect(page.locator("#qa-docs-table")).not_to_contain_text("lighthouse-keeper.txt", timeout=120_000)
+    expect(page.locator("#qa-status")).to_contain_text("Ready:")
+    answer = app.service.ask("Who logs the weather at dawn?")
+    assert "lighthouse-keeper.txt" not in {c.doc for c in [*answer.citations, *answer.passages]}
