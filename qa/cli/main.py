@@ -56,6 +56,16 @@ def _common(parser: argparse.ArgumentParser, *, answers: bool = False) -> None:
         group.add_argument(flag, dest=dest, type=kind, default=None, help=help_text)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} questions: give at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qa",
@@ -87,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ev, answers=True)
     ev.add_argument("file", type=Path, help="JSON Lines questions (id, question, answers, ...)")
     ev.add_argument("--out", type=Path, help="write one JSON line per question here")
-    ev.add_argument("--sample", type=int, help="a fixed random sample of this many questions")
+    ev.add_argument("--sample", type=_positive, help="a fixed random sample of this many questions")
     ev.add_argument("--seed", type=int, default=0, help="seed for --sample (default 0)")
 
     serve = sub.add_parser("serve", help="start the web chat (same as `python app.py`)")
@@ -135,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"qa: invalid setting: {exc}", file=sys.stderr)
         return 2
+    from qa.evaluate.run import QuestionFileError
     from qa.index.embeddings import ModelNotInstalled
     from qa.index.store import StoreUnavailable
     from qa.index.sync import CorpusMissing
@@ -151,13 +162,21 @@ def main(argv: list[str] | None = None) -> int:
             print(_summary(report))
             return 0
         if args.command == "ask":
-            if not args.no_sync and settings.corpus_dir.is_dir():
-                _sync(service, show_bar=sys.stderr.isatty())
+            if not args.no_sync:
+                if settings.corpus_dir.is_dir():
+                    _sync(service, show_bar=sys.stderr.isatty())
+                else:
+                    missing = f"qa: no corpus folder {settings.corpus_dir}: answering from the index as it is"
+                    print(missing, file=sys.stderr)
             answer = service.ask(args.question)
             if args.json:
                 print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
             else:
                 _print_answer(answer)
+            if answer.error:
+                hint = f"add documents to {settings.corpus_dir} and run `qa ingest`"
+                print(f"qa: {answer.error}: {hint}", file=sys.stderr)
+                return 1
             return 0
         if args.command == "who":
             from qa.attribute.table import format_table
@@ -174,16 +193,26 @@ def main(argv: list[str] | None = None) -> int:
             from qa.evaluate.run import evaluate, load_items
 
             items = load_items(args.file, args.sample, args.seed)
+            if args.out is not None and not args.out.parent.is_dir():
+                print(f"qa: --out {args.out}: no folder {args.out.parent}", file=sys.stderr)
+                return 2
             _sync(service, show_bar=True)
             summary = evaluate(service, items, args.out)
             print(json.dumps(summary, indent=2))
             return 0
-    except BadRequest as exc:
+    except (BadRequest, QuestionFileError) as exc:
         print(f"qa: {exc}", file=sys.stderr)
         return 2
     except (CorpusMissing, ModelNotInstalled, StoreUnavailable) as exc:
         print(f"qa: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # an index path that is a file, a folder that cannot be written, a full disk
+        print(f"qa: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        # Passages of files indexed before the interruption are kept; the others are read again next time.
+        print("\nqa: interrupted", file=sys.stderr)
+        return 130
     return 2
 
 

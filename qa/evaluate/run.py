@@ -31,24 +31,46 @@ class Item:
     answerable: bool = True
 
 
+class QuestionFileError(ValueError):
+    """A question file that cannot be read or holds a line that is no question; says where."""
+
+
+def _answers(raw: object) -> list[str]:
+    """Accepted answers: a list of strings, or one string (not its letters, each matching anything)."""
+    listed = [raw] if isinstance(raw, str) else raw
+    if not isinstance(listed, list) or not all(isinstance(a, str | int | float) for a in listed):
+        raise TypeError("answers must be a list of strings")
+    answers = [str(a) for a in listed if str(a).strip()]
+    if listed and not answers:
+        raise ValueError("answers are all blank")  # "" is in every reply
+    return answers
+
+
 def read_questions(path: Path) -> Iterator[Item]:
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise QuestionFileError(f"{path}: cannot be read ({reason})") from exc
+    for lineno, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             raw: dict[str, Any] = json.loads(line)
+            if not isinstance(raw, dict):
+                raise TypeError(f"a JSON object is expected, not {type(raw).__name__}")
             yield Item(
                 id=str(raw.get("id", lineno)),
                 question=str(raw["question"]),
                 history=[Turn(str(q), str(a)) for q, a in raw.get("history", [])],
-                answers=[str(a) for a in raw.get("answers", [])],
+                answers=_answers(raw.get("answers", [])),
                 evidence=raw.get("evidence"),
                 doc=raw.get("doc"),
                 answer_start=raw.get("answer_start"),
                 answerable=bool(raw.get("answerable", True)),
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{lineno}: not a valid question line ({exc})") from exc
+            raise QuestionFileError(f"{path}:{lineno}: not a valid question line ({exc})") from exc
 
 
 def category(item: Item) -> str:

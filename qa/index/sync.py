@@ -141,7 +141,8 @@ def sync_corpus(
     """Index new and changed files, drop deleted ones; unreadable files keep their old passages."""
     corpus = settings.corpus_dir
     if not corpus.is_dir():
-        raise CorpusMissing(f"corpus folder {corpus} does not exist; nothing was changed")
+        what = "is a file, not a folder" if corpus.exists() else "does not exist"
+        raise CorpusMissing(f"corpus folder {corpus} {what}; nothing was changed")
     report = IngestReport()
     manifest = store.read_manifest()
     config = _config_key(settings)

@@ -154,3 +154,93 @@ def test_unknown_model_exits_1_without_downloading(tmp_path: Path, capsys: pytes
     argv = ["ingest", "--quiet", "--model", "no-such-model-xyz", "--corpus", str(tmp_path / "corpus")]
     assert main([*argv, "--index", str(tmp_path / "i")]) == 1
     assert "not installed" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot be read (No such file or directory)"),
+        ("folder", "cannot be read (Is a directory)"),
+        ('{"question": "Who?"}\n{"question": "Who?",\n', ":2: not a valid question line"),
+        ('["Who is Bukele?"]\n', ":1: not a valid question line (a JSON object is expected, not list)"),
+        ('{"question": "Who is Bukele?", "answers": [["nested"]]}\n', "answers must be a list of strings"),
+        ('{"question": "Who is Bukele?", "answers": [" "]}\n', "answers are all blank"),
+    ],
+)
+def test_eval_names_a_bad_question_file_in_one_line(
+    article_service: QAService, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None, message: str
+) -> None:
+    path = tmp_path / "questions.jsonl"
+    if content == "folder":
+        path.mkdir()
+    elif content is not None:
+        path.write_text(content)
+    assert main(["eval", *_where(article_service), str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"qa: {path}") and message in err and "Traceback" not in err
+
+
+def test_eval_takes_one_answer_given_as_a_string_not_its_letters(
+    article_service: QAService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As a string, "Qzx Mickey Mouse" was read letter by letter, and "Q" or " " is in any reply."""
+    path = tmp_path / "questions.jsonl"
+    path.write_text('{"question": "Who is Bukele?", "answers": "Qzx Mickey Mouse"}\n')
+    assert main(["eval", *_where(article_service), str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["right"] == 0
+
+
+@pytest.mark.parametrize(("argv", "message"), [(["--sample", "0"], "give at least 1"), (["--sample", "x"], "whole")])
+def test_eval_sample_must_be_a_positive_count(
+    article_service: QAService, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["eval", *_where(article_service), *argv, "questions.jsonl"])
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_eval_out_in_a_missing_folder_is_refused_before_answering(
+    article_service: QAService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "questions.jsonl"
+    path.write_text('{"question": "Who is Bukele?", "answers": ["president"]}\n')
+    out = tmp_path / "nowhere" / "out.jsonl"
+    assert main(["eval", *_where(article_service), str(path), "--out", str(out)]) == 2
+    assert f"no folder {out.parent}" in capsys.readouterr().err
+
+
+def test_paths_that_are_files_get_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    assert main(["ingest", "--quiet", "--corpus", str(a_file), "--index", str(tmp_path / "i")]) == 1
+    assert "is a file, not a folder" in capsys.readouterr().err
+    (tmp_path / "corpus").mkdir()
+    assert main(["ingest", "--quiet", "--corpus", str(tmp_path / "corpus"), "--index", str(a_file)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("qa: ") and "Traceback" not in err and str(a_file) in err
+
+
+def test_ask_says_when_the_corpus_is_missing_or_the_index_empty(
+    article_service: QAService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = ["--index", str(article_service.settings.index_dir)]
+    assert main(["ask", "--corpus", str(tmp_path / "nowhere"), *index, "Who is Bukele?"]) == 0
+    captured = capsys.readouterr()
+    assert "no corpus folder" in captured.err and "Bukele" in captured.out  # the index as it is
+    assert main(["ask", "--no-sync", "--index", str(tmp_path / "new-index"), "Who is Bukele?"]) == 1
+    err = capsys.readouterr().err
+    assert "the index is empty" in err and "run `qa ingest`" in err
+
+
+def test_ctrl_c_is_one_line_not_a_traceback(
+    tmp_path: Path, kit, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "harbour.txt").write_text(kit.TXT)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(QAService, "sync", interrupted)
+    assert main(["ingest", "--quiet", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "i")]) == 130
+    assert capsys.readouterr().err.strip() == "qa: interrupted"
