@@ -60,6 +60,26 @@ def test_bad_requests_are_refused_clearly(app: Running) -> None:
     assert _post(app, {"question": "What is CECOT?"}).status_code == 200  # still serving
 
 
+def test_null_history_is_no_history_and_oversized_requests_are_refused_unread(app: Running) -> None:
+    assert _post(app, {"question": "What is CECOT?", "history": None}).status_code == 200
+    url = app.url.rstrip("/") + ASK_PATH
+    huge = b'{"question": "What is CECOT?", "padding": "' + b"x" * 5_000_000 + b'"}'
+    refused = httpx.post(url, content=huge, headers={"content-type": "application/json"}, timeout=60)
+    assert refused.status_code == 413 and "over 1,000,000 bytes" in refused.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: refused while it is read
+        yield b'{"question": "What is CECOT?", "padding": "'
+        for _ in range(50):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    streamed = httpx.post(url, content=chunks(), headers={"content-type": "application/json"}, timeout=60)
+    assert streamed.status_code == 413
+    turns = [["What is CECOT?", "A prison."]] * 201
+    assert _post(app, {"question": "How big is it?", "history": turns}).status_code == 422
+    assert _post(app, {"question": "How big is it?", "history": turns[:200]}).status_code == 200
+
+
 @pytest.fixture(scope="module")
 def locked_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     root = tmp_path_factory.mktemp("locked")
