@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -201,16 +202,28 @@ def sync_corpus(
         writing: Future[None] | None = None
         warm = False  # the writer's one-off set-up is submitted
         embedded: tuple[list[Pending], list[Chunk], list[str]] | None = None  # not yet handed over
+        reading = ""  # the file being read, for the progress message
+        done = 0.0  # bytes' worth indexed (the bar counts nothing when it is not shown)
+        caller = threading.current_thread()
+
+        def moved(n: float) -> None:
+            """Advance the bar, and the caller's progress (the page's) by bytes, not files: one large
+            upload stayed at 0% until it was done. Only from the calling thread, as Gradio's wants."""
+            nonlocal done
+            bar.update(n)
+            done += n
+            if progress and total and threading.current_thread() is caller:
+                progress(min(1.0, done / total), f"indexing {reading}")
 
         def store_group(files: list[Pending], chunks: list[Chunk], prepared: list[str]) -> None:
             """Index the files, then record them in the manifest: a crash before that only means
             those files are looked at again (the record manager skips what is in)."""
             try:
-                start = bar.n
-                tick = (lambda _: None) if prepared else bar.update
+                start = done
+                tick = (lambda _: None) if prepared else moved
                 added, skipped = _index_files(store, chunks, tick, settings.index_batch_size)
                 if not prepared:
-                    bar.update(max(0.0, start + sum(size for _, _, size, _ in files) - bar.n))
+                    moved(max(0.0, start + sum(size for _, _, size, _ in files) - done))
             finally:
                 encoder.release(prepared)
             report.documents += len(files)
@@ -248,22 +261,23 @@ def sync_corpus(
                 # beside the first group's embedding, not beside its splitting: both hold the GIL.
                 writing, warm = writer.submit(_open_for_writing, store), True
             prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
-            start, size = bar.n, sum(size for _, _, size, _ in files)
+            start, size = done, sum(size for _, _, size, _ in files)
             per_text = size / max(1, len(set(prepared)))
-            encoder.prepare(prepared, tick=lambda n: bar.update(per_text * n))
-            bar.update(max(0.0, start + size - bar.n))  # texts another group had embedded
+            encoder.prepare(prepared, tick=lambda n: moved(per_text * n))
+            moved(max(0.0, start + size - done))  # texts another group had embedded
             embedded = files, chunks, prepared
 
         try:
             for i, (name, path, digest, size) in enumerate(changed):
+                reading = name
                 if progress:
-                    progress(i / max(1, len(changed)), f"indexing {name}")
+                    progress(min(1.0, done / total) if total else i / len(changed), f"reading {name}")
                 bar.set_postfix_str(name[-40:])
                 try:
                     doc = load_document(path, name=name, max_bytes=max_bytes)
                 except LoadError as exc:
                     report.problems.append(str(exc))
-                    bar.update(size)
+                    moved(size)
                     continue
                 chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
                 group.append((name, digest, size, chunks))

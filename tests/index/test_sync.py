@@ -345,3 +345,16 @@ def test_questions_are_answered_from_the_last_index_while_a_sync_runs(
         syncing.join(120)
     assert reports and reports[0].problems == [] and reports[0].added > 0
     assert "Tobias Renner" in service.ask("Who planted the quince trees?").text  # the new file, once indexed
+
+
+def test_progress_moves_within_one_large_file(fresh: Callable[..., QAService]) -> None:
+    """The page's progress went file by file, so one large upload showed 0% until it was done."""
+    service = fresh(embed_batch_size=4)  # the encoder reports every 16 texts
+    text = "\n\n".join(f"Pier {n} of the harbour was rebuilt in {1900 + n} by crew {n}." for n in range(120))
+    (service.settings.corpus_dir / "piers.txt").write_text(text)
+    calls: list[tuple[float, str]] = []
+    report = service.sync(progress=lambda fraction, message: calls.append((fraction, message)), show_bar=False)
+    assert report.added > 0
+    within = [f for f, message in calls if message == "indexing piers.txt" and 0.0 < f < 1.0]
+    assert len(within) >= 3 and within == sorted(within)
+    assert calls[-1] == (1.0, "index up to date")
