@@ -308,6 +308,7 @@ class _Reading:
     money: bool  # how much: an amount of money
     described: str | None  # who is X: the X
     described_name: bool  # ... and X is a name ("Who is Rubio?"): only a description answers it
+    role: str | None  # who is the president of X: "president" (someone the sentence calls so answers)
     preposition: str | None  # with whom / by who / who ... to: the preposition
     spoken: bool  # the question's verb is one of speech ("Who did she say it to?": "told CNN" answers)
     shape: re.Pattern[str] | None  # when: what a fitting date holds ("what year": a year)
@@ -379,6 +380,7 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         money=qtype == "how many" and bool(_MONEY_ASKED.search(lowered)) and not _CHANGE.search(lowered),
         described=described.group(1) if described else None,
         described_name=described is not None and _is_name(described.group(1)),
+        role=_role(described.group(1)) if described and not _is_name(described.group(1)) else None,
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
         spoken=any(w in SPEECH_FORMS or w in _TALK for w in re.findall(r"[a-z]+", lowered)),
         duration=qtype == "how many" and bool(re.search(r"\bhow long\b", lowered)),
@@ -483,6 +485,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         # Another person or place in the sentence is never what "Who is Rubio?" asks for.
         described = _descriptions(asked.described, doc)
         options = described if asked.described_name else described + options
+    if asked.role:
+        options = [o for o in options if _holds_role(doc, o, asked.role, asked.terms)]
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
         after = [p for p in phrases if _follows(asked.preposition, doc, p, asked.spoken)]
@@ -654,6 +658,54 @@ def _is_name(phrase: str) -> bool:
     words = phrase.split()
     capitalised = all(w[:1].isupper() or w in NAME_PARTICLES for w in words)  # "Ludwig van Beethoven" too
     return 0 < len(words) <= 4 and words[0][:1].isupper() and capitalised
+
+
+# "the president of X", "El Salvador's foreign minister": the role, after an article or a possessive name
+_ROLE_OF = re.compile(
+    r"^(?:the |a |an |(?:[A-Z][\w.]*\s){0,3}[A-Z][\w.]*(?:'s|’s) )([a-z][a-z -]*?)(?: of | for | in | at |$)"
+)
+
+
+def _role(described: str) -> str | None:
+    """The role "Who is the president of El Salvador?" / "Who is El Salvador's foreign minister?"
+    asks who holds, singular ("president", "minister"); None for anything else."""
+    match = _ROLE_OF.match(described.strip())
+    words = match.group(1).split() if match else []
+    if not words or not words[-1].isalpha():
+        return None
+    word = words[-1]
+    if word.endswith(("ed", "ing")):
+        return None
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+_PLACES = frozenset({"GPE", "LOC", "NORP", "FAC"})
+_CLOSING_QUOTES = frozenset({"”", '"', "''"})
+
+
+def _holds_role(doc: Doc, option: Span, role: str, asked: frozenset[str]) -> bool:
+    """False when the sentence gives the role to no one the option names: the option is the role
+    itself ("El Salvador's foreign minister" for "Who is the foreign minister?"), or each mention
+    of the role is nearer another person ("President Nayib Bukele ..., Rubio said") or told by the
+    option's person ("Marco Rubio said El Salvador's president offered ...": not Rubio). A name the
+    question gives is the role's place, whatever the tagger calls it ("the mayor of Glimmerwick")."""
+    span = doc.char_span(option.start, option.end, alignment_mode="expand")
+    if span is None:
+        return True
+    held = [t.i for t in doc if t.lower_ in (role, role + "s", role + "es")]
+    if any(span.start <= i < span.end for i in held):
+        # "President Nayib Bukele" names the holder; "El Salvador's foreign minister" only a place
+        return any(t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ not in _PLACES) for t in span)
+    for i in held:
+        between = doc[i + 1 : span.start] if i < span.start else doc[span.end : i]
+        if any(t.ent_type_ == "PERSON" and not set(terms(t.text)) & asked for t in between):
+            continue  # the role is that nearer person's ("President Nayib Bukele ..., Rubio said")
+        if i > span.start and any(t.lower_ in SPEECH_FORMS and t.pos_ == "VERB" for t in between):
+            continue  # the option's person says what the role's holder did
+        if any(t.text in _CLOSING_QUOTES for t in between):
+            continue  # the role is in a quotation, the option outside it: its speaker, not its holder
+        return True
+    return not held
 
 
 def _descriptions(name: str, doc: Doc) -> list[Span]:

@@ -357,3 +357,22 @@ def test_the_words_of_someone_the_article_never_quotes_are_not_found(article_ser
     assert article_service.ask("What did Trump himself say about Bukele's offer?").abstained
     said = article_service.ask("What did Musk say about the idea?")
     assert not said.abstained and "great idea" in said.text
+
+
+def test_a_small_unrelated_document_does_not_change_who_holds_a_role(fresh, kit) -> None:  # type: ignore[no-untyped-def]
+    """Review of 2026-11-29: beside a three-line council note, the article's other sentence came
+    first and "Who is the president of El Salvador?" was answered "Marco Rubio" (who said that
+    El Salvador's president offered ...)."""
+    service: QAService = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / kit.ARTICLE_NAME).write_text(kit.ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "council.txt").write_text(
+        "The Glimmerwick council met on Tuesday. Councillor Ada Pomfrey said the budget was approved.\n"
+        "Residents praised the plan and the harbour repairs will cost 3 million dollars.\n"
+        "The mayor of Glimmerwick is Bartholomew Quill, who took office in 2019.\n",
+        encoding="utf-8",
+    )
+    service.sync(show_bar=False)
+    for question in ("Who is the president of El Salvador?", "Who is El Salvador's president?"):
+        assert service.ask(question).short_answer == "Nayib Bukele"
+    assert service.ask("Who is the mayor of Glimmerwick?").short_answer == "Bartholomew Quill"
