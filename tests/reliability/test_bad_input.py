@@ -174,7 +174,7 @@ def test_file_deleted_while_ingest_runs(fresh: Callable[..., QAService]) -> None
     (corpus / "d-last.txt").write_text("The lighthouse keeper is named Bartholomew Quill.\n")
 
     def delete_victims(_fraction: float, message: str) -> None:
-        if message == "indexing a-first.txt":
+        if message == "reading a-first.txt":
             (corpus / "b-victim.txt").unlink()
             (corpus / "c-victim.pdf").unlink()
 
