@@ -130,3 +130,18 @@ def test_table_lists_documents_in_order() -> None:
     assert rows[0].doc == "a.txt" and rows[0].speaker == "Ann Lee" and rows[-1].doc == "b.txt"
     table = format_table(rows)
     assert "Ann Lee" in table and "a.txt:" in table and "Diane Okafor (Harbor City Mayor)" in table
+
+
+def test_a_statement_that_opens_a_quotation_ends_with_it() -> None:
+    """Review of 2026-11-29: straight quotes, and the parse hung the place after the quotation on
+    the said clause: 'the soup is hot" at the Wexbridge fair'."""
+    doc = SourceDocument(
+        name="fair.md",
+        text='Chef Lupita Oyelaran said "the soup is hot" at the Wexbridge fair.\n\nShe said "it is ready" later.',
+    )
+    found = extract_attributions(doc)
+    assert [(a.speaker, a.statement) for a in found] == [
+        ("Chef Lupita Oyelaran", "the soup is hot"),
+        ("Chef Lupita Oyelaran", "it is ready"),
+    ]
+    assert all(doc.text[a.statement_start : a.statement_end] == a.statement for a in found)
