@@ -153,10 +153,12 @@ def compose(
     if support is None and main is not candidates[0]:
         support = candidates[0]  # the best-matching sentence is always quoted too
     # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
-    strength = evidence(query, max(candidates, key=lambda c: c.score), sig, catalog, settings)
+    best = max(candidates, key=lambda c: c.score)
+    strength = evidence(query, best, sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     if (
         strength < refusal_threshold(question, catalog, settings)
+        or coverage(query, catalog.sentence_terms[best.sentence.index], catalog) < settings.abstain.least_coverage
         or (qtype in _SPAN_REQUIRED and span is None)
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))

@@ -81,6 +81,12 @@ class AbstainWeights(BaseModel):
     fitted_sentences: int = Field(2548, gt=0)
     # Below this many sentences nothing was measured, so a smaller corpus counts as this size.
     least_sentences: int = Field(20, gt=0)
+    # A chosen sentence holding less of the question's terms than this never answers it, whatever
+    # the score: a short article's headroom above carried "What is the capital of El Salvador?"
+    # (0.02: only "El Salvador"). No answered squad-dev question, full or half index, is below
+    # 0.1, nor any of the article's dev questions or a reviewer's 90 article questions; with one
+    # article indexed alone (03) it refuses one question more, which was answered wrong.
+    least_coverage: float = Field(0.05, ge=0, le=1)
 
 
 class Settings(BaseSettings):

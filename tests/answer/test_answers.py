@@ -317,11 +317,15 @@ def test_a_cut_further_quote_must_keep_the_question_words(article_service: QASer
     assert not _worth_quoting("…the prison…", query, settings)  # too short to say anything
 
 
-def test_a_date_the_article_never_gives_is_not_found(article_service: QAService) -> None:
+def test_a_date_or_a_name_the_article_never_gives_is_not_found(article_service: QAService) -> None:
     # The article says when only as "during his visit": fine for "when", no answer to "what date".
     assert article_service.ask("On what date did Rubio announce the deal?").abstained
     answer = article_service.ask("When did Rubio announce the deal?")
     assert not answer.abstained and "during his visit" in (answer.short_answer or "")
+    # The article never names a capital: its best sentence shares only "El Salvador" with the
+    # question, and a short article's headroom had it quoted anyway.
+    capital = article_service.ask("What is the capital of El Salvador?")
+    assert capital.abstained and capital.passages
     # No sentence says when the prison was built; quoting its capacity would not answer.
     built = article_service.ask("When was CECOT built?")
     assert built.abstained and built.passages  # related reading offered
