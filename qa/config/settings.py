@@ -85,7 +85,7 @@ class AbstainWeights(BaseModel):
     # the score: a short article's headroom above carried "What is the capital of El Salvador?"
     # (0.02: only "El Salvador"). No answered squad-dev question, full or half index, is below
     # 0.1, nor any of the article's dev questions or a reviewer's 90 article questions; with one
-    # article indexed alone (03) it refuses one question more, which was answered wrong.
+    # article indexed alone (03, 08) it refuses one question more each, answered wrong before.
     least_coverage: float = Field(0.05, ge=0, le=1)
 
 
