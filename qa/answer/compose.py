@@ -158,7 +158,8 @@ def compose(
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     if (
         strength < refusal_threshold(question, catalog, settings)
-        or coverage(query, catalog.sentence_terms[best.sentence.index], catalog) < settings.abstain.least_coverage
+        or max(coverage(query, catalog.sentence_terms[c.sentence.index], catalog) for c in (best, main))
+        < settings.abstain.least_coverage
         or (qtype in _SPAN_REQUIRED and span is None)
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))
