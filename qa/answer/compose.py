@@ -121,16 +121,15 @@ def refusal_threshold(question: str, catalog: Catalog, settings: Settings) -> fl
     return settings.abstain_threshold
 
 
-def evidence(query: Query, cand: Candidate, sig: Signals, catalog: Catalog, settings: Settings) -> float:
+def evidence(cand: Candidate, cover: float, sig: Signals, catalog: Catalog, settings: Settings) -> float:
     """How strongly the corpus carries the question (a logit; AbstainWeights says how it was fitted).
 
     The best sentence match anywhere says whether the corpus is about this at all (weighed as in
-    a corpus of the fitted size); the chosen sentence's coverage of the question's terms and its
-    answer score say whether it answers.
+    a corpus of the fitted size); the chosen sentence's coverage of the question's terms (`cover`)
+    and its answer score say whether it answers.
     """
     w = settings.abstain
     best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
-    cover = coverage(query, catalog.sentence_terms[cand.sentence.index], catalog)
     smaller = max(0.0, math.log(w.fitted_sentences / max(len(catalog.sentences), w.least_sentences)))
     best_dense += w.null_cosine_growth * smaller  # as strong as it would be among fitted_sentences
     return w.dense * best_dense + w.coverage * cover + w.answer_score * cand.score + w.bias
@@ -154,12 +153,14 @@ def compose(
         support = candidates[0]  # the best-matching sentence is always quoted too
     # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
     best = max(candidates, key=lambda c: c.score)
-    strength = evidence(query, best, sig, catalog, settings)
+    best_cover = coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
+    strength = evidence(best, best_cover, sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
+    least = settings.abstain.least_coverage
     if (
         strength < refusal_threshold(question, catalog, settings)
-        or max(coverage(query, catalog.sentence_terms[c.sentence.index], catalog) for c in (best, main))
-        < settings.abstain.least_coverage
+        # neither sentence holds the question's terms (the lead's looked at only then)
+        or (best_cover < least and coverage(query, catalog.sentence_terms[main.sentence.index], catalog) < least)
         or (qtype in _SPAN_REQUIRED and span is None)
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))

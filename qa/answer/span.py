@@ -365,7 +365,9 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         preference = ("LOC", "GPE", "FAC", "ORG")
     if qtype == "how many":
         preference = _how_many_preference(question, preference)
-    described = _WHO_IS.match(question) if qtype == "who" else None
+    match = _WHO_IS.match(question) if qtype == "who" else None
+    described = match.group(1) if match else None
+    named = described is not None and _is_name(described)
     asked = _PREPOSITION_WHOM.search(lowered) if qtype == "who" else None
     shape = next((form for asks, form in _DATE_SHAPES if asks.search(lowered)), None) if qtype == "when" else None
     return _Reading(
@@ -378,9 +380,9 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         preference=preference,
         unit=_unit(question) if qtype == "how many" else None,
         money=qtype == "how many" and bool(_MONEY_ASKED.search(lowered)) and not _CHANGE.search(lowered),
-        described=described.group(1) if described else None,
-        described_name=described is not None and _is_name(described.group(1)),
-        role=_role(described.group(1)) if described and not _is_name(described.group(1)) else None,
+        described=described,
+        described_name=named,
+        role=_role(described) if described and not named else None,
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
         spoken=any(w in SPEECH_FORMS or w in _TALK for w in re.findall(r"[a-z]+", lowered)),
         duration=qtype == "how many" and bool(re.search(r"\bhow long\b", lowered)),
@@ -486,7 +488,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         described = _descriptions(asked.described, doc)
         options = described if asked.described_name else described + options
     if asked.role:
-        options = [o for o in options if _holds_role(doc, o, asked.role, asked.terms)]
+        held = [t.i for t in doc if t.lower_ in (asked.role, asked.role + "s", asked.role + "es")]
+        options = [o for o in options if _holds_role(doc, o, held, asked.terms)]
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
         after = [p for p in phrases if _follows(asked.preposition, doc, p, asked.spoken)]
@@ -683,22 +686,22 @@ _PLACES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _CLOSING_QUOTES = frozenset({"”", '"', "''"})
 
 
-def _holds_role(doc: Doc, option: Span, role: str, asked: frozenset[str]) -> bool:
-    """False when the sentence gives the role to no one the option names: the option is the role
-    itself ("El Salvador's foreign minister" for "Who is the foreign minister?"), or each mention
-    of the role is nearer another person ("President Nayib Bukele ..., Rubio said") or told by the
-    option's person ("Marco Rubio said El Salvador's president offered ...": not Rubio). A name the
-    question gives is the role's place, whatever the tagger calls it ("the mayor of Glimmerwick")."""
+def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozenset[str]) -> bool:
+    """False when the sentence gives the role (mentioned at the tokens `held`) to no one the option
+    names: the option is the role itself ("El Salvador's foreign minister" for "Who is the foreign
+    minister?"), or each mention of the role is nearer another person ("President Nayib Bukele ...,
+    Rubio said") or told by the option's person ("Marco Rubio said El Salvador's president offered
+    ...": not Rubio). A name the question gives is the role's place, whatever the tagger calls it
+    ("the mayor of Glimmerwick")."""
     span = doc.char_span(option.start, option.end, alignment_mode="expand")
     if span is None:
         return True
-    held = [t.i for t in doc if t.lower_ in (role, role + "s", role + "es")]
     if any(span.start <= i < span.end for i in held):
         # "President Nayib Bukele" names the holder; "El Salvador's foreign minister" only a place
         return any(t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ not in _PLACES) for t in span)
     for i in held:
         between = doc[i + 1 : span.start] if i < span.start else doc[span.end : i]
-        if any(t.ent_type_ == "PERSON" and not set(terms(t.text)) & asked for t in between):
+        if any(t.ent_type_ == "PERSON" and not set(terms(t.text)) & question_terms for t in between):
             continue  # the role is that nearer person's ("President Nayib Bukele ..., Rubio said")
         if i > span.start and any(t.lower_ in SPEECH_FORMS and t.pos_ == "VERB" for t in between):
             continue  # the option's person says what the role's holder did

@@ -145,7 +145,6 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"qa: invalid setting: {exc}", file=sys.stderr)
         return 2
-    from qa.evaluate.run import QuestionFileError
     from qa.index.embeddings import ModelNotInstalled
     from qa.index.store import StoreUnavailable
     from qa.index.sync import CorpusMissing
@@ -190,9 +189,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(format_table(found))
             return 0
         if args.command == "eval":
-            from qa.evaluate.run import evaluate, load_items
+            from qa.evaluate.run import QuestionFileError, evaluate, load_items
 
-            items = load_items(args.file, args.sample, args.seed)
+            try:
+                items = load_items(args.file, args.sample, args.seed)
+            except QuestionFileError as exc:
+                print(f"qa: {exc}", file=sys.stderr)
+                return 2
             if args.out is not None and not args.out.parent.is_dir():
                 print(f"qa: --out {args.out}: no folder {args.out.parent}", file=sys.stderr)
                 return 2
@@ -200,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             summary = evaluate(service, items, args.out)
             print(json.dumps(summary, indent=2))
             return 0
-    except (BadRequest, QuestionFileError) as exc:
+    except BadRequest as exc:
         print(f"qa: {exc}", file=sys.stderr)
         return 2
     except (CorpusMissing, ModelNotInstalled, StoreUnavailable) as exc:

@@ -239,7 +239,8 @@ class ChatApp:
     def documents_panel(self) -> tuple[str, Any]:
         """The documents table and the removal choices."""
         if not self.status.done:
-            # The catalog is being rebuilt; asking for it now would wait for the whole update.
+            # The list is about to change (and at start-up, before the catalog is loaded, asking
+            # for it would wait for the whole update); the page asks again when it is done.
             return '<div class="qa-docs qa-empty">The index is being updated…</div>', gr.update()
         try:
             docs = self.service.documents()
@@ -714,23 +715,33 @@ def _startup(chat: ChatApp, status: StartupStatus) -> None:
     seen = service.corpus_state()  # before the sync: a file dropped in meanwhile is indexed after it
     try:
         status.update(0.0, "checking the corpus")
-        report = service.sync(progress=status.update, show_bar=True)
+        indexed = _update(service, status, show_bar=True)
         _warm_up(service)
-        for message in report.messages():
-            print(message, file=sys.stderr)
-        took = time.monotonic() - status.started
-        message = (
-            f"{_count(report.documents, 'document')}, {_count(report.chunks, 'passage')} indexed "
-            f"({report.added} added, {report.deleted} removed) in {took:.1f} s"
-        )
+        message = f"{indexed} in {time.monotonic() - status.started:.1f} s"
         status.finish(message)
         print(f"Ready: {message}", flush=True)
     except Exception as exc:
-        log.exception("start-up index update failed")
-        status.finish("index update failed", error=f"The index could not be updated: {exc}")
+        _failed(status, exc)
         print(f"qa: {exc}", file=sys.stderr)
     if chat.settings.watch_seconds > 0:
         _watch(chat, service, status, seen)
+
+
+def _update(service: QAService, status: StartupStatus, show_bar: bool) -> str:
+    """Sync the index with the corpus folder, showing progress; says on stderr which files were
+    skipped and why, and returns what the index holds now."""
+    report = service.sync(progress=status.update, show_bar=show_bar)
+    for message in report.messages():
+        print(message, file=sys.stderr)
+    return (
+        f"{_count(report.documents, 'document')}, {_count(report.chunks, 'passage')} indexed "
+        f"({report.added} added, {report.deleted} removed)"
+    )
+
+
+def _failed(status: StartupStatus, exc: Exception) -> None:
+    log.exception("index update failed")
+    status.finish("index update failed", error=f"The index could not be updated: {exc}")
 
 
 def _watch(chat: ChatApp, service: QAService, status: StartupStatus, seen: tuple[tuple[str, int, int], ...]) -> None:
@@ -746,17 +757,11 @@ def _watch(chat: ChatApp, service: QAService, status: StartupStatus, seen: tuple
             # failed sync is not retried every few seconds but on the next change.
             seen = now
             status.begin("the corpus folder changed")
-            report = service.sync(progress=status.update, show_bar=False)
+            indexed = _update(service, status, show_bar=False)
             chat._forget()
-            for message in report.messages():
-                print(message, file=sys.stderr)
-            status.finish(
-                f"{_count(report.documents, 'document')}, {_count(report.chunks, 'passage')} indexed "
-                f"({report.added} added, {report.deleted} removed)"
-            )
+            status.finish(indexed)
         except Exception as exc:
-            log.exception("index update after a corpus change failed")
-            status.finish("index update failed", error=f"The index could not be updated: {exc}")
+            _failed(status, exc)
 
 
 def start(settings: Settings, *, quiet: bool = False) -> Running:

@@ -24,6 +24,7 @@ _BASIC = HTTPBasic(auto_error=False)
 # A question is at most a few thousand characters and a turn's answer a few hundred: a larger body
 # is refused before it is read (a 50 MB one took 3.4 s to parse before the question was refused).
 MAX_BODY_BYTES = 1_000_000
+_TOO_LARGE = f"the request is over {MAX_BODY_BYTES:,} bytes"
 _Turn = tuple[Annotated[str, Field(max_length=20_000)], Annotated[str, Field(max_length=20_000)]]
 
 
@@ -55,12 +56,12 @@ def add_rest_api(
         it is not a question with an optional history."""
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-            raise HTTPException(413, f"the request is over {MAX_BODY_BYTES:,} bytes")
+            raise HTTPException(413, _TOO_LARGE)
         raw = bytearray()
         async for part in request.stream():
             raw += part
             if len(raw) > MAX_BODY_BYTES:
-                raise HTTPException(413, f"the request is over {MAX_BODY_BYTES:,} bytes")
+                raise HTTPException(413, _TOO_LARGE)
         try:
             return AskRequest.model_validate_json(bytes(raw))
         except ValidationError as exc:
