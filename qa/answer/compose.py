@@ -15,7 +15,9 @@ from qa.answer.span import (
     RANK_COST,
     Span,
     answers_preposition,
+    asked_role,
     date_missing,
+    mentions_role,
     nearest,
     place_missing,
     short_answer_span,
@@ -148,7 +150,13 @@ def compose(
     candidates = order.candidates(question, qtype, query, hits, catalog, settings)
     if not candidates:
         return Answer(question=question, text=NOT_FOUND, abstained=True)
-    main, span, support = _choose(question, qtype, candidates, catalog, settings)
+    chosen_from = candidates
+    if qtype == "who" and (role := asked_role(question)):
+        # a role's holder is named where the role is, when a sentence of the pool mentions it
+        pool = candidates[:_TYPED_POOL]
+        mentioning = [c for c in pool if mentions_role(catalog.sentences[c.sentence.index].text, role)]
+        chosen_from = mentioning or candidates
+    main, span, support = _choose(question, qtype, chosen_from, catalog, settings)
     if support is None and main is not candidates[0]:
         support = candidates[0]  # the best-matching sentence is always quoted too
     # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
@@ -161,7 +169,7 @@ def compose(
         strength < refusal_threshold(question, catalog, settings)
         # neither sentence holds the question's terms (the lead's looked at only then)
         or (best_cover < least and coverage(query, catalog.sentence_terms[main.sentence.index], catalog) < least)
-        or (qtype in _SPAN_REQUIRED and span is None)
+        or (span is None and (qtype in _SPAN_REQUIRED or (qtype == "who" and asked_role(question))))
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))
     ):
@@ -313,7 +321,8 @@ def _rule_choice(
     best = best_kind or best
     if best is not None:
         return best[1], best[2], None
-    if qtype == "who":
+    # A quote's speaker may be named beside it; a role's holder is named where the role is.
+    if qtype == "who" and not asked_role(question):
         siblings = catalog.passage_sentences[main.passage.index]
         position = siblings.index(main.sentence.index) if main.sentence.index in siblings else -1
         for offset in (-1, 1):

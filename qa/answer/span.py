@@ -488,7 +488,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         described = _descriptions(asked.described, doc)
         options = described if asked.described_name else described + options
     if asked.role:
-        held = [t.i for t in doc if t.lower_ in (asked.role, asked.role + "s", asked.role + "es")]
+        held = [t.i for t in doc if _is_role(t.lower_, asked.role)]
         options = [o for o in options if _holds_role(doc, o, held, asked.terms)]
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
@@ -665,7 +665,8 @@ def _is_name(phrase: str) -> bool:
 
 # "the president of X", "El Salvador's foreign minister": the role, after an article or a possessive name
 _ROLE_OF = re.compile(
-    r"^(?:the |a |an |(?:[A-Z][\w.]*\s){0,3}[A-Z][\w.]*(?:'s|’s) )([a-z][a-z -]*?)(?: of | for | in | at |$)"
+    r"^(?:the |a |an |(?:[A-Z][\w.]*\s){0,3}[A-Z][\w.]*(?:'s|’s) )([a-z][a-z -]*?)"
+    r"(?: (?:of|for|in|at|on|from|with|during|under|to|since|after|before|who|that) |$)"
 )
 
 
@@ -677,13 +678,41 @@ def _role(described: str) -> str | None:
     if not words or not words[-1].isalpha():
         return None
     word = words[-1]
-    if word.endswith(("ed", "ing")):
-        return None
+    start = match.start(1) + match.group(1).rindex(word) if match else 0
+    tagged = next((t for t in parse(described.strip()) if t.idx == start), None)
+    if tagged is None or tagged.pos_ != "NOUN":
+        return None  # "the trophy given to ...", "the university accredited by": no role named
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 _PLACES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _CLOSING_QUOTES = frozenset({"”", '"', "''"})
+# "Who is the leader of El Salvador?": a head of state, government or body holds the general role
+_HEAD_ROLES = dict.fromkeys(
+    ("leader", "head", "ruler"),
+    word_set(
+        "president premier king queen emperor empress monarch sultan chancellor chairman chairwoman chief ceo "
+        "governor mayor"
+    ),
+)
+_HOLDING = frozenset({"as"})  # "elected as president": the one preposition that gives the role
+
+
+_NOUN_PHRASE = frozenset({"DET", "ADJ", "PROPN", "PART", "NOUN", "NUM"})
+
+
+def _governing_preposition(doc: Doc, i: int) -> Token | None:
+    """The preposition whose object the noun phrase ending at token i is ("with El Salvador's
+    foreign minister"), read from the tags alone (the pipeline has no parser); a hyphenated word
+    is one word ("play-by-play announcer")."""
+    j = i - 1
+    while j >= 0:
+        t = doc[j]
+        hyphenated = "-" in (t.text, doc[j - 1].text if j else "", doc[j + 1].text if j + 1 < len(doc) else "")
+        if not (t.pos_ in _NOUN_PHRASE or hyphenated):
+            return t if t.pos_ == "ADP" else None
+        j -= 1
+    return None
 
 
 def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozenset[str]) -> bool:
@@ -696,6 +725,8 @@ def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozens
     span = doc.char_span(option.start, option.end, alignment_mode="expand")
     if span is None:
         return True
+    if not any(t.ent_type_ or t.text[:1].isupper() for t in span):
+        return False  # a holder has a name ("Commissioners", "The individual"), not "a transactional relationship"
     if any(span.start <= i < span.end for i in held):
         # "President Nayib Bukele" names the holder; "El Salvador's foreign minister" only a place
         return any(t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ not in _PLACES) for t in span)
@@ -707,6 +738,9 @@ def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozens
             continue  # the option's person says what the role's holder did
         if any(t.text in _CLOSING_QUOTES for t in between):
             continue  # the role is in a quotation, the option outside it: its speaker, not its holder
+        governing = _governing_preposition(doc, i)
+        if governing is not None and governing.lower_ not in _HOLDING and span.end <= governing.i:
+            continue  # "an agreement with El Salvador's foreign minister", "served under the president"
         return True
     return not held
 
@@ -1005,6 +1039,21 @@ def _place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], r
         ):
             out.append(_option(doc, anchors, token.i, end, rank))
     return out
+
+
+def asked_role(question: str) -> str | None:
+    """The role "Who is the foreign minister?" asks the holder of ("minister"), or None."""
+    return _reading(question, "who").role
+
+
+def mentions_role(sentence: str, role: str) -> bool:
+    return any(_is_role(t.lower_, role) for t in parse(sentence))
+
+
+def _is_role(word: str, role: str) -> bool:
+    """A mention of the role: its word, plural or singular, or a head's title for "leader"."""
+    forms = _HEAD_ROLES.get(role, frozenset()) | {role}
+    return word in forms or word.removesuffix("s") in forms or word.removesuffix("es") in forms
 
 
 def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span | None:

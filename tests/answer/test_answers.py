@@ -363,6 +363,15 @@ def test_the_words_of_someone_the_article_never_quotes_are_not_found(article_ser
     assert not said.abstained and "great idea" in said.text
 
 
+def test_a_role_the_article_gives_no_one_is_not_found(article_service: QAService) -> None:
+    """Review of 2026-11-29: "Who is the foreign minister?" led with "Marco Rubio", from the sentence
+    before the one naming the (unnamed) minister; the article never says who holds that role."""
+    for question in ("Who is the foreign minister?", "Who is El Salvador's foreign minister?"):
+        answer = article_service.ask(question)
+        assert answer.abstained, answer.text
+    assert article_service.ask("Who is the secretary of state?").short_answer == "Marco Rubio"
+
+
 def test_a_small_unrelated_document_does_not_change_who_holds_a_role(fresh, kit) -> None:  # type: ignore[no-untyped-def]
     """Review of 2026-11-29: beside a three-line council note, the article's other sentence came
     first and "Who is the president of El Salvador?" was answered "Marco Rubio" (who said that

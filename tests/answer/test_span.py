@@ -847,6 +847,19 @@ GELLMAN = (
         ("Who are the two authoritarian leaders?", GELLMAN, None, "Gellman"),  # quoted, not one of them
         ("Who is the mayor of Glimmerwick?", "The mayor of Glimmerwick is Bartholomew Quill.", "Bartholomew Quill", ""),
         ("Who is the professor?", GELLMAN, "Mneesha Gellman", ""),
+        # Review of 2026-11-29: the role's mention is the object of a preposition after the option
+        (
+            "Who is the foreign minister?",
+            "Rubio signed an unrelated civil nuclear agreement with El Salvador’s foreign minister.",
+            None,
+            "agreement",
+        ),
+        ("Who was the mayor?", "Ada Pomfrey served under the mayor for ten years.", None, "Pomfrey"),
+        ("Who is the announcer?", "Westwood One has Kevin Harlan as play-by-play announcer.", "Kevin Harlan", ""),
+        # ... and an option naming no one holds no role
+        ("Who is the leader of El Salvador?", GELLMAN, None, "bizarre"),
+        # a general role is held by a head of state
+        ("Who is the leader of El Salvador?", BUKELE, "President Nayib Bukele", "Rubio"),
     ],
 )
 def test_who_holds_a_role_is_someone_the_sentence_gives_it(
