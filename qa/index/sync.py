@@ -55,8 +55,9 @@ def indexed_contents(store: Store) -> dict[str, str]:
 
 def _config_key(settings: Settings) -> dict[str, object]:
     # "v" counts changes to what is stored (4: quotation frames, 5: no sentence opens on a stray
-    # full stop); an index of another is rebuilt.
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 5}
+    # full stop, 6: a straight quote opening a sentence is that sentence's); an index of another
+    # is rebuilt.
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 6}
 
 
 def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:

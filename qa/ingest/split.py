@@ -43,8 +43,8 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
     sentences: list[Sentence] = []
     for (line_start, line), parsed in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
-        for sent in parsed.sents:
-            raw = line[sent.start_char : sent.end_char]
+        for begin, end in _opening_quotes_moved(line, [(s.start_char, s.end_char) for s in parsed.sents]):
+            raw = line[begin:end]
             # A mark the line before lost to a line break (".“It’s not rooted …") is not this
             # sentence's start: a quote of it would open on a stray full stop.
             body = _STRAY_MARKS.sub("", raw.lstrip())
@@ -52,9 +52,24 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
             if not stripped:
                 continue
             lead = len(raw) - len(body)
-            start = offset + line_start + sent.start_char + lead
+            start = offset + line_start + begin + lead
             sentences.append(Sentence(start=start, end=start + len(stripped), text=stripped))
     return sentences
+
+
+def _opening_quotes_moved(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence bounds with a straight quote that opens the next sentence given to it: the
+    sentencizer takes any '"' after a full stop as closing ('... on Friday. "Nobody likes ...'),
+    which left one quote ending on a stray mark and the next opening mid-quotation."""
+    out = list(bounds)
+    for k in range(len(out) - 1):
+        begin, end = out[k]
+        body = line[begin:end].rstrip()
+        if len(body) >= 2 and body[-1] == '"' and body[-2].isspace():
+            at = begin + len(body) - 1
+            out[k] = (begin, at)
+            out[k + 1] = (at, out[k + 1][1])
+    return out
 
 
 def quote_frame(sentence: str) -> str | None:

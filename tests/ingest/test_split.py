@@ -116,6 +116,27 @@ def test_a_full_stop_left_on_the_next_line_does_not_open_a_sentence() -> None:
         assert text[s.start : s.end] == s.text
 
 
+def test_a_straight_quote_opening_a_sentence_belongs_to_it() -> None:
+    """Review of 2026-11-29: in a text with straight quotes the sentencizer took the quote opening
+    the next sentence as closing this one, so one quote ended on a stray mark and the next opened
+    mid-quotation."""
+    text = (
+        '"This is a responsible budget," said Mayor Dana Whitfield, who will sign it on Friday. '
+        '"Nobody likes a tax increase." Ortega said the vote followed "months of compromises." '
+        'He said: "We agree." "So do we," she said.\n'
+    )
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences] == [
+        '"This is a responsible budget," said Mayor Dana Whitfield, who will sign it on Friday.',
+        '"Nobody likes a tax increase."',
+        'Ortega said the vote followed "months of compromises."',
+        'He said: "We agree."',
+        '"So do we," she said.',
+    ]
+    for s in sentences:
+        assert text[s.start : s.end] == s.text
+
+
 def test_long_sentence_is_clipped_to_its_passages() -> None:
     words = " ".join(f"word{i}" for i in range(120))
     doc = SourceDocument("long.txt", f"Short opener. {words} end.")
