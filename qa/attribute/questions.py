@@ -106,8 +106,10 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
     name_words = _name_words(attributions)
     speakers = named_speakers(words[1:], attributions)
     verbs = {_FORM_TO_LEMMA[w] for w in lowered if w in _FORM_TO_LEMMA} - _GENERIC - OFFER_VERBS
-    # "Who called the proposal bizarre?" asks who called it so, not who made an offer.
-    offer = any(w in _OFFER_QUESTION for w in lowered) and not verbs
+    # "Who called the proposal bizarre?" asks who called it so, not who made an offer, and "What
+    # did Volpp say about the proposal?" what Volpp said, offer or not.
+    spoken = speakers and any(_FORM_TO_LEMMA.get(w) in _GENERIC for w in lowered)
+    offer = any(w in _OFFER_QUESTION for w in lowered) and not verbs and not spoken
 
     if speakers and lowered[0] in ("who", "whom") and len(lowered) > 1 and lowered[1] in _AUXILIARIES:
         return []  # "Who did Bukele confirm his statements to?" names the speaker and asks for someone else

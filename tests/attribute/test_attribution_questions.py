@@ -62,6 +62,16 @@ def test_a_proposal_called_something_is_not_an_offer_question(found: list[Attrib
     assert {a.speaker for a in answer_attribution_question("Who made which proposal?", found) or []} == {"Nayib Bukele"}
 
 
+def test_what_a_named_speaker_said_about_the_proposal_is_theirs(found: list[Attribution]) -> None:
+    """Review of 2026-11-29: "What did Volpp say about the proposal?" was read as asking for her
+    offers (she made none), and retrieval then quoted Gellman."""
+    for name, speaker in (("Volpp", "Leti Volpp"), ("Gellman", "Mneesha Gellman")):
+        got = answer_attribution_question(f"What did {name} say about the proposal?", found)
+        assert got and {a.speaker for a in got} == {speaker}
+    offers = answer_attribution_question("What did Bukele offer?", found)
+    assert offers and all(a.speaker == "Nayib Bukele" for a in offers)
+
+
 @pytest.mark.parametrize(
     "question", ["Who is Bukele?", "What is CECOT?", "How many inmates can CECOT hold?", "When was it built?"]
 )
