@@ -32,6 +32,16 @@ _BARE_NAME = re.compile(rf"[A-Z][\w.-]+(?: (?:[A-Z][\w.-]*|{_PARTICLE})){{0,3}}"
 _WH = re.compile(r"^\s*(who|what|when|where|which|why|how)\b[^?]*?\b(is|was|are|were|did|does|do)\b\s*", re.I)
 
 
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")  # "Bukele", "Leti Volpp"
+_PLACES = frozenset({"GPE", "LOC"})
+
+
+def _is_place(name: str) -> bool:
+    """ "El Salvador" is no "he", though its words could be a person's ("Salvador")."""
+    ents = parse(name).ents
+    return len(ents) == 1 and ents[0].label_ in _PLACES and ents[0].text == name
+
+
 def _people(text: str) -> list[str]:
     """Person names the entity recogniser finds, in order of appearance."""
     return [e.text for e in parse(text).ents if e.label_ == "PERSON"]
@@ -49,7 +59,7 @@ def _last_person(
     did he sign there?": the answer names Bukele, but the talk is still of Rubio)."""
 
     def fits(name: str) -> bool:
-        if re.search(rf"\b{re.escape(name.split()[-1])}\b", besides):
+        if re.search(rf"\b{re.escape(name.split()[-1])}\b", besides) or _is_place(name):
             return False
         return wanted is None or gender_of is None or gender_of(name) in (None, wanted)
 
@@ -57,6 +67,14 @@ def _last_person(
     unnamed = _PERSON_PRONOUN.search(last) and not _people(last) and not _NAME.search(last)
     if unnamed and (earlier := _last_person(history[:-1], wanted, gender_of, besides)):
         return earlier
+    if wanted and gender_of:
+        # Whom the documents call "he" (or "she") wins over a name the tagger guessed: after "Which
+        # gangs did Bukele mention?" (Bukele tagged an organisation, "MS-13" a person) he is Bukele.
+        for turn in reversed(history):
+            for source in (turn.question, turn.answer, *turn.quotes):
+                words = _CAPITALISED.findall(source)
+                if confirmed := [w for w in words if fits(w) and gender_of(w) == wanted]:
+                    return confirmed[0]
     for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
         found = False
         for turn in reversed(history):

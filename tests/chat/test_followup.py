@@ -74,6 +74,20 @@ def test_a_person_of_unknown_gender_fits_either_pronoun() -> None:
     assert resolve("What did she say?", history, _genders({})) == "What did Rubio say?"  # the latest
 
 
+def test_he_is_someone_the_documents_call_he_before_a_name_the_tagger_guessed() -> None:
+    """Review of 2026-11-29: after "Which gangs did Bukele mention?" (the tagger calls Bukele an
+    organisation and "MS-13" a person) "he" became MS-13."""
+    history = [Turn("Which gangs did Bukele mention?", "Bukele said criminals, be they MS-13 or Tren de Aragua, …")]
+    resolved = resolve("Would he take them?", history, _genders({"Bukele": "male"}))
+    assert resolved.startswith("Would Bukele take them?")
+
+
+def test_a_place_is_never_he() -> None:
+    """Review of 2026-11-29: after "Who leads El Salvador?" (not found) "he" became "Salvador"."""
+    history = [Turn("Who leads El Salvador?", "The documents don't contain an answer to this question.")]
+    assert resolve("What did he offer the US?", history, _genders({})) == "What did he offer the US?"
+
+
 def test_no_fitting_person_leaves_the_pronoun_to_retrieval() -> None:
     history = [Turn("What did Rubio say?", "Marco Rubio said …")]
     assert resolve("Where is she a professor?", history, _genders({"Rubio": "male"})) == "Where is she a professor?"
