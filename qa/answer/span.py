@@ -174,6 +174,9 @@ _CAPACITY_ASKED = re.compile(
     r"\b(?:capacity|hold|holds|held|house|fit|accommodate|seat|seats|big|large|size|maximum|max|can|could)\b"
 )
 
+# ... and words that ask how many there are at present instead
+_NOW = re.compile(r"\b(?:currently|current|now|today|at present|presently|at the moment)\b")
+
 
 # Words that say how exact a number is, or from or to when a time runs: "over 90 destinations",
 # "since the 1950s", "until 1796" (how long), "more than 300".
@@ -479,8 +482,13 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 options.append(_option(doc, anchors, _qualified(doc, token.i), token.i + 1, fallback, has_unit))
-    if qtype == "how many" and not _CAPACITY_ASKED.search(question.lower()):
-        options = _capacities(doc, options)
+    if qtype == "how many":
+        lowered = question.lower()
+        if _NOW.search(lowered) or not _CAPACITY_ASKED.search(lowered):
+            options = _capacities(doc, options)  # "How many inmates are held there now?" asks no capacity
+        else:
+            # "What is the capacity of the stadium?": "in front of 18,450 fans" is no answer beside it
+            options = [o for o in options if o not in _capacities(doc, options)] or options
     if asked.money:
         options = _amounts(doc, options)
     if asked.described:

@@ -797,10 +797,27 @@ def test_a_town_is_never_a_country_nor_a_building() -> None:
         ("What is the capacity of CECOT?", "40,000 inmates"),
         ("How many inmates are in CECOT now?", None),  # what it can take is not what it holds
         ("How many prisoners would be sent to CECOT?", None),
+        # Review of 2026-11-29: "hold" with "currently" or "today" asks how many are there
+        ("How many inmates are currently held in CECOT?", None),
+        ("How many inmates does CECOT hold today?", None),
     ],
 )
 def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | None) -> None:
     sentence = "CECOT is the country’s largest and newest prison, with a maximum capacity of 40,000 inmates."
+    assert _short(question, "how many", sentence) == short
+
+
+@pytest.mark.parametrize(
+    ("question", "short"),
+    [
+        ("How many seats does Lakeside Stadium have?", "22,000"),
+        ("How big is the stadium?", "22,000"),
+        ("How many fans attended the final?", "18,450 fans"),
+    ],
+)
+def test_a_capacity_asked_for_beats_another_number_beside_it(question: str, short: str) -> None:
+    """Review of 2026-11-29: "How many seats does Lakeside Stadium have?" was answered with the crowd."""
+    sentence = "Harbor City won in front of 18,450 fans at Lakeside Stadium, which has a capacity of 22,000."
     assert _short(question, "how many", sentence) == short
 
 
