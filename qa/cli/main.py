@@ -130,10 +130,19 @@ def _summary(report: IngestReport) -> str:
     return f"{documents}, {report.chunks} passages in the index ({change})"
 
 
-def _sync(service: QAService, show_bar: bool) -> IngestReport:
-    """Bring the index up to date, saying on stderr which files were skipped and why."""
+def _sync(service: QAService, show_bar: bool, list_skipped: bool = True) -> IngestReport:
+    """Bring the index up to date, saying on stderr which files were skipped and why; before an
+    answer only how many (they are tried, and would be listed, at every question otherwise)."""
     report = service.sync(show_bar=show_bar)
-    for message in report.messages():
+    if list_skipped:
+        messages = report.messages()
+    else:
+        messages = [f"note: {n}" for n in report.notes]
+        if report.problems:
+            count = len(report.problems)
+            files = "1 file" if count == 1 else f"{count:,} files"
+            messages.append(f"note: {files} in the corpus could not be read ('qa ingest' says why)")
+    for message in messages:
         print(message, file=sys.stderr)
     return report
 
@@ -163,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ask":
             if not args.no_sync:
                 if settings.corpus_dir.is_dir():
-                    _sync(service, show_bar=sys.stderr.isatty())
+                    _sync(service, show_bar=sys.stderr.isatty(), list_skipped=False)
                 else:
                     missing = f"qa: no corpus folder {settings.corpus_dir}: answering from the index as it is"
                     print(missing, file=sys.stderr)
@@ -181,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             from qa.attribute.table import format_table
 
             if not args.no_sync and settings.corpus_dir.is_dir():
-                _sync(service, show_bar=sys.stderr.isatty())
+                _sync(service, show_bar=sys.stderr.isatty(), list_skipped=False)
             found = service.attributions(args.doc)
             if args.json:
                 print(json.dumps([a.to_dict() for a in found], ensure_ascii=False, indent=2))

@@ -136,6 +136,11 @@ def test_ingest_reports_counts_and_problems(tmp_path: Path, kit, capsys: pytest.
     assert "skipped: blob.txt: looks like a binary file" in captured.err
     assert main(argv) == 0
     assert capsys.readouterr().out.strip().endswith("passages in the index (nothing changed)")
+    # Review of 2026-11-29: every 'qa ask' listed the skipped files again; it now counts them
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    assert main(["ask", *where, "Who catalogued the seashells?"]) == 0
+    err = capsys.readouterr().err
+    assert "blob.txt" not in err and "1 file in the corpus could not be read ('qa ingest' says why)" in err
     (corpus / "harbour.txt").unlink()
     assert main(argv) == 0
     out = capsys.readouterr().out

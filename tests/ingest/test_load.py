@@ -128,6 +128,18 @@ def test_unreadable_files_raise_a_clear_reason(tmp_path: Path, name: str, data: 
     assert reason in message
 
 
+def test_a_broken_pdf_is_reported_once_without_the_pdf_library_s_own_warnings(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Review of 2026-11-29: pypdf's "invalid pdf header" and "EOF marker not found" were printed
+    beside our own message."""
+    path = tmp_path / "garbage.pdf"
+    path.write_bytes(b"sPn@\xf7 not a pdf at all" * 20)
+    with caplog.at_level("WARNING"), pytest.raises(LoadError, match="not a readable PDF"):
+        load_document(path)
+    assert not [r for r in caplog.records if r.name.startswith("pypdf")]
+
+
 def test_truncated_pdf_is_refused(tmp_path: Path, kit) -> None:
     data = kit.pdf_bytes(kit.PDF_PAGES)
     path = tmp_path / "cut.pdf"
