@@ -68,13 +68,18 @@ def _last_person(
     if unnamed and (earlier := _last_person(history[:-1], wanted, gender_of, besides)):
         return earlier
     if wanted and gender_of:
-        # Whom the documents call "he" (or "she") wins over a name the tagger guessed: after "Which
-        # gangs did Bukele mention?" (Bukele tagged an organisation, "MS-13" a person) he is Bukele.
+        # A name the documents call "he" (or "she") counts as a person where it is mentioned, before
+        # the names of later sources: after "Which gangs did Bukele mention?" (Bukele tagged an
+        # organisation, "MS-13" a person) he is Bukele.
+        def confirmed(text: str) -> list[str]:
+            return _people(text) + [w for w in _CAPITALISED.findall(text) if gender_of(w) == wanted]
+
         for turn in reversed(history):
-            for source in (turn.question, turn.answer, *turn.quotes):
-                words = _CAPITALISED.findall(source)
-                if confirmed := [w for w in words if fits(w) and gender_of(w) == wanted]:
-                    return confirmed[0]
+            asked_who = question_type(turn.question) == "who"
+            first = (turn.answer, turn.question) if asked_who else (turn.question, turn.answer)
+            for source in (*first, *turn.quotes):
+                if fitting := [n for n in confirmed(source) if fits(n)]:
+                    return fitting[0]
     for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
         found = False
         for turn in reversed(history):

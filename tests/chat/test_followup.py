@@ -82,6 +82,17 @@ def test_he_is_someone_the_documents_call_he_before_a_name_the_tagger_guessed() 
     assert resolved.startswith("Would Bukele take them?")
 
 
+def test_he_stays_the_person_the_question_named_before_one_the_answer_calls_he() -> None:
+    history = [
+        Turn("What did Elon Musk say about the plan?", "Elon Musk called it a “great idea” [1]"),
+        Turn(
+            "Where did Musk say it?", "on X — Trump’s most vocal proponent, Elon Musk, called it a “great idea” on X."
+        ),
+    ]
+    resolved = resolve("Who is he a supporter of?", history, _genders({"Trump": "male"}))
+    assert resolved == "Who is Musk a supporter of?"
+
+
 def test_a_place_is_never_he() -> None:
     """Review of 2026-11-29: after "Who leads El Salvador?" (not found) "he" became "Salvador"."""
     history = [Turn("Who leads El Salvador?", "The documents don't contain an answer to this question.")]
