@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
-from qa.answer.attributed import compose_attributed, wants_attribution
+from qa.answer.attributed import compose_attributed, sentence_text, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose, related_passages
 from qa.answer.inventory import Kind, inventory_kind, list_names
 from qa.answer.question import without_document_words
@@ -266,7 +266,7 @@ class QAService:
         if speaker and named_speakers(speaker.split(), found) and not named_speakers(speaker.split(), unseen):
             # "What else did she say?" when the last reply quoted all she said: nothing else
             return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
-        matches = answer_attribution_question(resolved, unseen)
+        matches = answer_attribution_question(resolved, unseen, lambda a: sentence_text(catalog, a))
         if not matches:
             return None
         answer = compose_attributed(question, matches, catalog, self.settings.answer_chars)

@@ -14,7 +14,7 @@ _MAX_STATEMENTS = 4
 _MIN_STATEMENT = 45
 _SPEECH = (
     r"(say|said|says|offer\w*|announc\w*|confirm\w*|state[sd]?|told|tell\w*|claim\w*|propos\w*|promis\w*"
-    r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*)"
+    r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*|comment\w*)"
 )
 _ASKS_WHO = re.compile(r"^\s*(?:and\s+)?who\b", re.IGNORECASE)
 _STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|announcements?)"
@@ -47,6 +47,15 @@ def _passage_of(catalog: Catalog, doc: str, offset: int) -> int | None:
         if passage.start <= offset < passage.end:
             return i
     return None
+
+
+def sentence_text(catalog: Catalog, a: Attribution) -> str:
+    """The indexed sentence a statement stands in, as far as its passage holds it."""
+    i = _passage_of(catalog, a.doc, a.sentence_start)
+    if i is None:
+        return ""
+    passage = catalog.passages[i]
+    return passage.text[a.sentence_start - passage.start : a.sentence_end - passage.start]
 
 
 def compose_attributed(question: str, found: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer | None:

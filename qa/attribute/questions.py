@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from qa.attribute.lexicon import OFFER_VERBS, OFFER_WORDS, SPEECH_VERBS, _forms
 from qa.attribute.lexicon import words as word_set
@@ -93,7 +93,9 @@ def named_speakers(words: Iterable[str], attributions: Sequence[Attribution]) ->
     return {name_words[_norm(w)] for w in words if w[:1].isupper() and _norm(w) in name_words}
 
 
-def answer_attribution_question(question: str, attributions: Sequence[Attribution]) -> list[Attribution] | None:
+def answer_attribution_question(
+    question: str, attributions: Sequence[Attribution], sentence_of: Callable[[Attribution], str] | None = None
+) -> list[Attribution] | None:
     """Attributions answering `question`, best first; None when it is not an attribution question.
 
     Narrowed by speaker name (any word of the full name or the mention), by verb class (offers),
@@ -107,8 +109,8 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
     speakers = named_speakers(words[1:], attributions)
     verbs = {_FORM_TO_LEMMA[w] for w in lowered if w in _FORM_TO_LEMMA} - _GENERIC - OFFER_VERBS
     # "Who called the proposal bizarre?" asks who called it so, not who made an offer, and "What
-    # did Volpp say about the proposal?" what Volpp said, offer or not.
-    spoken = speakers and any(_FORM_TO_LEMMA.get(w) in _GENERIC for w in lowered)
+    # did Volpp say about the proposal?" or "Who commented on the offer?" what was said of it.
+    spoken = any(_FORM_TO_LEMMA.get(w.lower()) in _GENERIC for w in words if not w[:1].isupper())  # not "States"
     offer = any(w in _OFFER_QUESTION for w in lowered) and not verbs and not spoken
 
     if speakers and lowered[0] in ("who", "whom") and len(lowered) > 1 and lowered[1] in _AUXILIARIES:
@@ -131,6 +133,12 @@ def answer_attribution_question(question: str, attributions: Sequence[Attributio
         for i, a in enumerate(found)
     ]
     best = max((s for s, _, _ in scored), default=0)
+    if best == 0 and sentence_of is not None:
+        # "Who commented on X?": the words may be around the statement ("called it a 'great idea' on
+        # X"), all of them (a few only, and retrieval answers better)
+        around = [(len(terms & {_norm(w) for w in _words(sentence_of(a))}), i, a) for i, a in enumerate(found)]
+        if any(s == len(terms) for s, _, _ in around):
+            scored, best = around, len(terms)
     if best == 0:
         return found if (speakers or offer) else []
     keep = [(s, i, a) for s, i, a in scored if s * 2 >= best]

@@ -70,6 +70,9 @@ def test_what_a_named_speaker_said_about_the_proposal_is_theirs(found: list[Attr
         assert got and {a.speaker for a in got} == {speaker}
     offers = answer_attribution_question("What did Bukele offer?", found)
     assert offers and all(a.speaker == "Nayib Bukele" for a in offers)
+    # ... while "States" is no speech verb ("state"): this still asks who made the offer
+    offers = answer_attribution_question("Who offered to take in deportees from the United States?", found)
+    assert offers and {a.speaker for a in offers} == {"Nayib Bukele"}
 
 
 @pytest.mark.parametrize(
