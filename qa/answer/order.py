@@ -20,6 +20,7 @@ import numpy as np
 from qa.answer.question import QuestionType
 from qa.answer.span import YEARS
 from qa.config import Settings
+from qa.nlp import parse
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit, Query, SentenceHit
 from qa.retrieve.lexical import names, terms
@@ -178,6 +179,28 @@ def candidates(
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, the one to answer with first."""
     found = scored(query, hits, catalog, settings)
-    if not settings.answer.learned_order:
+    if settings.answer.learned_order:
+        found = load_order().apply(question, qtype, query, hits, found, catalog)
+    return naming_documents_first(question, found, catalog)
+
+
+def naming_documents_first(question: str, found: list[Candidate], catalog: Catalog) -> list[Candidate]:
+    """The sentences of documents that name everything the question names first: "What did Bukele
+    post on X?" is not answered from a sports story's "he posted on X" when the article naming
+    Bukele says what he posted. Names no document holds are left to the abstention rules."""
+    if len(catalog.doc_names) < 2:
         return found
-    return load_order().apply(question, qtype, query, hits, found, catalog)
+    vocab = catalog.docs_lexical.vocab
+    # proper nouns only: "Australian" or "English" names no thing a document must hold ("Australia")
+    peoples = {t.text for t in parse(question) if t.ent_type_ in ("NORP", "LANGUAGE") or t.pos_ != "PROPN"}
+    named = {t for word in names(question.strip(), opening=False) if word not in peoples for t in terms(word)}
+    named &= vocab.keys()
+    if not named:
+        return found
+    holds = np.ones(len(catalog.doc_names), dtype=bool)
+    for term in named:
+        holds &= catalog.docs_lexical.scores([term]) > 0
+    first = [c for c in found if holds[catalog.passage_doc[c.passage.index]]]
+    if not first or len(first) == len(found):
+        return found
+    return first + [c for c in found if not holds[catalog.passage_doc[c.passage.index]]]

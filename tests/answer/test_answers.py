@@ -372,6 +372,33 @@ def test_a_role_the_article_gives_no_one_is_not_found(article_service: QAService
     assert article_service.ask("Who is the secretary of state?").short_answer == "Marco Rubio"
 
 
+def test_who_commented_on_x_reads_the_words_around_the_statements(article_service: QAService) -> None:
+    """Review of 2026-11-29: "Who commented on X?" was not found; "on X" stands beside what Bukele
+    and Musk said, not in it."""
+    answer = article_service.ask("Who commented on X?")
+    assert not answer.abstained
+    assert "Elon Musk" in answer.text and "Bukele" in answer.text
+
+
+def test_a_document_naming_the_question_s_person_answers_first(fresh, kit) -> None:  # type: ignore[no-untyped-def]
+    """Review of 2026-11-29: beside a sports story ("After the game he posted on X: ..."), "What did
+    Bukele post on X?" quoted the footballer first."""
+    service: QAService = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / kit.ARTICLE_NAME).write_text(kit.ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus / "cup-final.txt").write_text(
+        "Harbor City FC beat Northgate United 3-1 in the cup final on Saturday.\n"
+        'Striker Carlos Salvador scored twice. After the game he posted on X: "This one is for the city."\n',
+        encoding="utf-8",
+    )
+    service.sync(show_bar=False)
+    answer = service.ask("What did Bukele post on X?")
+    assert not answer.abstained
+    assert answer.citations[0].doc == kit.ARTICLE_NAME and "convicted criminals" in answer.citations[0].quote
+    sports = service.ask("What did Carlos Salvador post on X?")
+    assert sports.citations and sports.citations[0].doc == "cup-final.txt"
+
+
 def test_a_small_unrelated_document_does_not_change_who_holds_a_role(fresh, kit) -> None:  # type: ignore[no-untyped-def]
     """Review of 2026-11-29: beside a three-line council note, the article's other sentence came
     first and "Who is the president of El Salvador?" was answered "Marco Rubio" (who said that
