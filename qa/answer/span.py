@@ -497,6 +497,9 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         options = described if asked.described_name else described + options
     if asked.role:
         held = [t.i for t in doc if _is_role(t.lower_, asked.role)]
+        # "Its first curator, Agnes Whitcombe, ...": the name in apposition, whatever the tagger calls it
+        appositive = [_option(doc, anchors, a, b, fallback) for a, b in _appositions(doc, held)]
+        options += [o for o in appositive if not any((o.start, o.end) == (p.start, p.end) for p in options)]
         options = [o for o in options if _holds_role(doc, o, held, asked.terms)]
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
@@ -707,6 +710,22 @@ _HOLDING = frozenset({"as"})  # "elected as president": the one preposition that
 
 
 _NOUN_PHRASE = frozenset({"DET", "ADJ", "PROPN", "PART", "NOUN", "NUM"})
+
+
+def _appositions(doc: Doc, held: list[int]) -> list[tuple[int, int]]:
+    """The proper-noun runs set off by a comma right after a role's mentions ("curator, Agnes
+    Whitcombe,"), as token ranges."""
+    found = []
+    for i in held:
+        start = i + 2
+        if start >= len(doc) or doc[i + 1].text != ",":
+            continue
+        end = start
+        while end < len(doc) and (doc[end].pos_ == "PROPN" or (end > start and doc[end].text in NAME_PARTICLES)):
+            end += 1
+        if end > start and (end == len(doc) or doc[end].is_punct):
+            found.append((start, end))
+    return found
 
 
 def _governing_preposition(doc: Doc, i: int) -> Token | None:

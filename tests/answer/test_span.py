@@ -873,6 +873,8 @@ GELLMAN = (
         ),
         ("Who was the mayor?", "Ada Pomfrey served under the mayor for ten years.", None, "Pomfrey"),
         ("Who is the announcer?", "Westwood One has Kevin Harlan as play-by-play announcer.", "Kevin Harlan", ""),
+        # a name in apposition holds it, whatever the tagger calls it (here a place)
+        ("Who was the first curator?", "Its first curator, Agnes Whitcombe, catalogued shells.", "Agnes Whitcombe", ""),
         # ... and an option naming no one holds no role
         ("Who is the leader of El Salvador?", GELLMAN, None, "bizarre"),
         # a general role is held by a head of state
