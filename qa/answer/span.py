@@ -778,8 +778,19 @@ def _descriptions(name: str, doc: Doc) -> list[Span]:
     front of it ("Emerson College professor Mneesha Gellman"). A surname is read as the whole name
     the sentence gives ("Who is Rubio?": "U.S. Secretary of State Marco Rubio")."""
     text = doc.text
-    at = text.lower().find(name.lower())
-    if at < 0 or not name[:1].isupper():
+    if not name[:1].isupper():
+        return []
+    # the name as a word of its own, not inside a place's ("Salvador" in "El Salvador")
+    inside = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _PLACES and name.lower() != e.text.lower()]
+    at = next(
+        (
+            m.start()
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.IGNORECASE)
+            if not any(a <= m.start() < b for a, b in inside)
+        ),
+        -1,
+    )
+    if at < 0:
         return []
     after = at + len(name)
     whole = next((e for e in doc.ents if e.label_ == "PERSON" and e.start_char <= at < e.end_char), None)

@@ -807,6 +807,15 @@ def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | No
     assert _short(question, "how many", sentence) == short
 
 
+def test_a_name_asked_about_is_not_read_inside_a_place_s_name() -> None:
+    """Review of 2026-11-29: "Who is Salvador?" was answered "agreement with El", read around the
+    "Salvador" of "El Salvador"."""
+    sentence = "Rubio signed an unrelated civil nuclear agreement with El Salvador’s foreign minister."
+    assert not [o for o in span_options("Who is Salvador?", "who", sentence) if "El" in sentence[o.start : o.end]]
+    described = "The striker, Carlos Salvador, scored twice."
+    assert _short("Who is Salvador?", "who", described) == "The striker"
+
+
 @pytest.mark.parametrize(
     ("question", "short"),
     [
