@@ -274,6 +274,16 @@ def _amounts(doc: Doc, options: list[Span]) -> list[Span]:
     return [o for o in options if money(o)]
 
 
+def _calendar_day(doc: Doc, start: int, end: int) -> int:
+    """Where a date naming its weekday starts: the tagger takes "the coming fiscal year late
+    Tuesday, March 11, 2025" as one date, which answers "When did the council approve it?" as
+    "Tuesday, March 11, 2025"."""
+    day = next((i for i in range(start + 1, end) if doc[i].lower_ in _DAY_NAMES), None)
+    if day is None or any(t.like_num for t in doc[start:day]):
+        return start
+    return day
+
+
 def _how_many_preference(question: str, default: tuple[str, ...]) -> tuple[str, ...]:
     lowered = question.lower()
     for pattern, preferred in _MEASURES:
@@ -323,6 +333,7 @@ class _Reading:
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_DAY_NAMES = frozenset(_WEEKDAYS.split("|"))
 # "In what year ...?" wants a year, "what month" a month, "what day of the week" a weekday: dates
 # of another shape in the sentence come after those that fit.
 _DATE_SHAPES = [
@@ -456,6 +467,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         if qtype == "how many":
             start = _qualified(doc, start)
         elif qtype == "when":
+            start = _calendar_day(doc, start, end)
             start, end = _qualified(doc, start, _TIME_QUALIFIERS, frozenset()), _era(doc, end)
         options.append(_option(doc, anchors, start, end, rank, has_unit))
     if qtype == "when":

@@ -807,6 +807,12 @@ def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | No
     assert _short(question, "how many", sentence) == short
 
 
+def test_a_date_naming_its_weekday_starts_there() -> None:
+    """Review of 2026-11-29: "the coming fiscal year late Tuesday, March 11, 2025" was one date."""
+    sentence = "The council approved a $48.2 million budget for the coming fiscal year late Tuesday, March 11, 2025."
+    assert _short("When did the council approve the budget?", "when", sentence) == "Tuesday, March 11, 2025"
+
+
 def test_a_name_asked_about_is_not_read_inside_a_place_s_name() -> None:
     """Review of 2026-11-29: "Who is Salvador?" was answered "agreement with El", read around the
     "Salvador" of "El Salvador"."""
