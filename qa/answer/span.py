@@ -97,10 +97,22 @@ def _may_be_town(ent: EntitySpan) -> bool:
     return ent.label_ in ("GPE", "LOC") and not is_country(ent.text)
 
 
+# "Where is UC Berkeley?", "Where was the Summer Theatre located?": where a named thing is
+_WHERE_IS_NAMED = re.compile(
+    r"^\s*where\s+(?:is|was|are|were)\s+(?:the\s+)?(?-i:[A-Z])[\w.’'-]*(?:\s+(?:(?-i:[A-Z])|of\b|the\b)[\w.’'-]*)*"
+    r"(?:\s+(?:located|based|situated|found|headquartered))?\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
 def place_missing(question: str, short: str | None) -> bool:
     """A question asking which city, town or village with no such place to answer it ("In which
-    town is CECOT located?" when the text names only the country): the documents don't say."""
-    return short is None and _reading(question, "where").place_kind in _CITY_KINDS
+    town is CECOT located?" when the text names only the country), or where a named thing is with
+    no place name to answer it ("Where is UC Berkeley?": not "in immigration law"): the
+    documents don't say."""
+    if short is None:
+        return _reading(question, "where").place_kind in _CITY_KINDS
+    return bool(_WHERE_IS_NAMED.match(question)) and not any(w[:1].isupper() for w in short.split())
 
 
 def wants_region(question: str) -> bool:

@@ -372,6 +372,11 @@ def test_a_role_the_article_gives_no_one_is_not_found(article_service: QAService
     assert article_service.ask("Who is the secretary of state?").short_answer == "Marco Rubio"
 
 
+def test_where_uc_berkeley_is_the_article_does_not_say(article_service: QAService) -> None:
+    assert article_service.ask("Where is UC Berkeley?").abstained
+    assert article_service.ask("Where is CECOT?").short_answer == "El Salvador"
+
+
 def test_who_commented_on_x_reads_the_words_around_the_statements(article_service: QAService) -> None:
     """Review of 2026-11-29: "Who commented on X?" was not found; "on X" stands beside what Bukele
     and Musk said, not in it."""

@@ -807,6 +807,14 @@ def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | No
     assert _short(question, "how many", sentence) == short
 
 
+def test_where_a_named_thing_is_needs_a_place_name() -> None:
+    """Review of 2026-11-29: "Where is UC Berkeley?" led with "in immigration law"."""
+    assert place_missing("Where is UC Berkeley?", "in immigration law and citizenship theory")
+    assert not place_missing("Where is the Congress Hall located?", "the Palace of Culture and Science")
+    # a where-question about something else keeps its phrase answers ("on the sidelines")
+    assert not place_missing("Where was Tracy Wolfson announcing from during the game?", "on the sidelines")
+
+
 def test_a_date_naming_its_weekday_starts_there() -> None:
     """Review of 2026-11-29: "the coming fiscal year late Tuesday, March 11, 2025" was one date."""
     sentence = "The council approved a $48.2 million budget for the coming fiscal year late Tuesday, March 11, 2025."
