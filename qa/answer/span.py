@@ -525,6 +525,10 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         appositive = [_option(doc, anchors, a, b, fallback) for a, b in _appositions(doc, held)]
         options += [o for o in appositive if not any((o.start, o.end) == (p.start, p.end) for p in options)]
         options = [o for o in options if _holds_role(doc, o, held, asked.terms)]
+    if qtype == "who" and (owned := _WHOSE.match(question)) and (owners := _owners(doc, anchors, owned.group(1))):
+        # "Whose jails ...?": who the sentence says owns them ("house them in his jails": his)
+        owners = [replace(o, gap=0, spread=0.0) for o in owners]  # what is asked, wherever it stands
+        return owners + [o for o in options if (o.start, o.end) not in {(w.start, w.end) for w in owners}]
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Rubio") is a candidate too
         after = [p for p in phrases if _follows(asked.preposition, doc, p, asked.spoken)]
@@ -539,6 +543,40 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
 # Questions whose answer is not the doer: "... tackled by Stewart?", "Who did Abercrombie
 # replace?", "Who was assigned to ...?" (the passive's agent answers only "who <verb>ed ...?").
 _NOT_ACTIVE = re.compile(r"\bby\b|^\s*who(?:m)?\s+(?:did|does|do|was|were|is|are)\b", re.IGNORECASE)
+
+
+_WHOSE = re.compile(r"^\s*(?:and\s+)?whose\s+([\w-]+)", re.IGNORECASE)
+_OWNER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+def _owners(doc: Doc, anchors: dict[int, str], noun: str) -> list[Span]:
+    """Who owns `noun` in the sentence: the name before "'s noun", or, for "his/her/their noun",
+    the first person (or body) the sentence names before it."""
+    wanted = set(terms(noun))
+    found: list[Span] = []
+    for t in doc:
+        if not (set(terms(t.text)) & wanted) or t.i == 0:
+            continue
+        j = t.i - 1
+        while j > 0 and doc[j].pos_ == "ADJ":
+            j -= 1  # "Napoleon's grand army"
+        before = doc[j]
+        if before.lower_ in _POSSESSIVE and j > 0:
+            owner = next((e for e in doc.ents if e.end == j and e.label_ in _OWNER_LABELS), None)
+            if owner is not None:
+                found.append(_option(doc, anchors, owner.start, owner.end, 0))
+        elif before.tag_ == "PRP$" and before.lower_ != "its":
+            # the name the sentence opens with, its subject ("Bukele also added ... his jails"), else
+            # the first person, else the first body
+            people = [(e.start, e.end) for e in doc.ents if e.end <= j and e.label_ == "PERSON"]
+            opening = 0
+            while opening < j and doc[opening].pos_ == "PROPN":
+                opening += 1
+            bodies = [(e.start, e.end) for e in doc.ents if e.end <= j and e.label_ in _OWNER_LABELS]
+            bounds = next(iter(([(0, opening)] if opening else []) or people or bodies), None)
+            if bounds is not None:
+                found.append(_option(doc, anchors, bounds[0], bounds[1], 0))
+    return found
 
 
 def _agent(doc: Doc, start: int) -> Span | None:

@@ -807,6 +807,23 @@ def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | No
     assert _short(question, "how many", sentence) == short
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "owner"),
+    [
+        # Review of 2026-11-29: answered "MS-13", which the tagger calls a person
+        (
+            "Whose jails would the criminals be sent to?",
+            "Bukele also added that El Salvador would accept any criminal, be they MS-13 or Tren de Aragua, "
+            "and house them in his jails.",
+            "Bukele",
+        ),
+        ("Whose army liberated Warsaw in 1806?", "In 1806 Napoleon's army liberated Warsaw.", "Napoleon"),
+    ],
+)
+def test_whose_asks_for_the_owner(question: str, sentence: str, owner: str) -> None:
+    assert _short(question, "who", sentence) == owner
+
+
 def test_where_a_named_thing_is_needs_a_place_name() -> None:
     """Review of 2026-11-29: "Where is UC Berkeley?" led with "in immigration law"."""
     assert place_missing("Where is UC Berkeley?", "in immigration law and citizenship theory")
