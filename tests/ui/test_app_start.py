@@ -21,10 +21,12 @@ def test_the_app_answers_from_a_built_index_without_torch(article_service: QASer
     settings = article_service.settings
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("QA_")}
-    env.update(QA_CORPUS_DIR=str(settings.corpus_dir), QA_INDEX_DIR=str(settings.index_dir), QA_PORT=str(port))
+    env.update(QA_CORPUS_DIR=str(settings.corpus_dir), QA_PORT="1")  # the flags below win over these
     env.update(QA_ENCODER_DIR=str(article_service.encoder.onnx_dir))  # where the index's sync left the export
     log = (tmp_path / "app.log").open("wb")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=log, stderr=log)
+    # app.py takes the flags of `qa serve` (a review found them ignored: it served ./corpus on 7860)
+    argv = [sys.executable, str(ROOT / "app.py"), "--index", str(settings.index_dir), "--port", str(port)]
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         deadline, answer = time.monotonic() + 120, None
         while time.monotonic() < deadline and answer is None:
@@ -46,3 +48,9 @@ def test_the_app_answers_from_a_built_index_without_torch(article_service: QASer
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def test_app_py_explains_itself() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "app.py"), "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "--port" in done.stdout and "--corpus" in done.stdout and "QA_PORT" in done.stdout
