@@ -7,6 +7,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -382,12 +383,24 @@ class QAService:
             staging.unlink(missing_ok=True)  # gone already unless it was a copy or the index failed
 
     def remove_document(self, name: str) -> IngestReport:
+        """Take a document out of the corpus and the index. The file is moved to `removed_dir`,
+        not deleted: a click on the wrong name must not lose someone's only copy."""
         path = self._corpus_path(name)
         with self._lock, reachable(self.settings):
-            path.unlink(missing_ok=True)
+            if path.exists():
+                kept = self.removed_dir / name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                if kept.exists():  # an older removal of the same name stays too
+                    kept.rename(kept.with_name(f"{kept.stem}.{kept.stat().st_mtime_ns}{kept.suffix}"))
+                shutil.move(path, kept)
             report = sync_corpus(self.settings, self.store, only={name}, show_bar=False)
             self.refresh()
         return report
+
+    @property
+    def removed_dir(self) -> Path:
+        """Where removed documents are kept (inside the index folder, never read as corpus)."""
+        return self.settings.index_dir / "removed"
 
     def _corpus_path(self, name: str) -> Path:
         path = self.settings.corpus_dir / name

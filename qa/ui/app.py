@@ -41,11 +41,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# Questions any corpus answers (a review found the article's own examples "not found" once it was
+# removed): what the documents say, who is quoted in them, and whom and where they name.
 EXAMPLES = (
-    "Who made which offer?",
-    "What is CECOT?",
-    "Who called it a great idea?",
-    "Can the US deport its own citizens?",
+    "Summarize the documents",
+    "Who said what?",
+    "Which people are mentioned?",
+    "Which places are mentioned?",
 )
 UPLOAD_TYPES = [".txt", ".md", ".html", ".pdf"]
 
@@ -308,7 +310,7 @@ class ChatApp:
             return note, table, choices, _who_choices(choices), self.status_line(), *(gr.skip(),) * 3
         try:
             self.service.remove_document(name)
-            note = f"{name} removed"
+            note = f"{name} removed (the file is kept in {self.service.removed_dir / name})"
         except _bad_request() as exc:
             gr.Warning(str(exc))
             note = f"not removed: {name}: {exc}"
@@ -525,7 +527,7 @@ class ChatApp:
                     )
                     with gr.Column():
                         to_remove = gr.Dropdown(label="Remove a document", choices=[], elem_id="qa-remove-choice")
-                        remove = gr.Button("Remove", variant="stop", size="sm", elem_id="qa-remove")
+                        remove = gr.Button("Remove", variant="stop", size="sm", elem_id="qa-remove", interactive=False)
                 docs_note = gr.Markdown(elem_id="qa-docs-note")
             with gr.Accordion("Who said what", open=False, elem_id="qa-who"):
                 who_doc = gr.Dropdown(label="Document", choices=[], value=None, elem_id="qa-who-doc")
@@ -576,6 +578,8 @@ class ChatApp:
                 concurrency_limit=1,
                 **private,
             )
+            # Remove acts on a chosen document only (the file is moved aside, see remove_document)
+            to_remove.change(_chosen, [to_remove], [remove], queue=False, **private)
             remove.click(
                 self.remove,
                 [to_remove, who_doc],
@@ -642,6 +646,11 @@ def _who_choices(choices: Any) -> Any:
     if isinstance(choices, dict) and "choices" in choices:
         return gr.update(choices=choices["choices"])
     return gr.update()
+
+
+def _chosen(name: str | None) -> Any:
+    """The Remove button, usable once a document is chosen."""
+    return gr.update(interactive=bool(name))
 
 
 def _notes_md(notes: list[str]) -> str:

@@ -358,3 +358,23 @@ def test_progress_moves_within_one_large_file(fresh: Callable[..., QAService]) -
     within = [f for f, message in calls if message == "indexing piers.txt" and 0.0 < f < 1.0]
     assert len(within) >= 3 and within == sorted(within)
     assert calls[-1] == (1.0, "index up to date")
+
+
+def test_a_removed_document_is_kept_not_deleted(fresh, kit) -> None:  # type: ignore[no-untyped-def]
+    """Review of 2026-11-29: Remove deleted the user's file at once, with no way back."""
+    service = fresh()
+    corpus = service.settings.corpus_dir
+    (corpus / "note.txt").write_text("The lighthouse keeper rang the bell at dawn.\n", encoding="utf-8")
+    service.sync(show_bar=False)
+    service.remove_document("note.txt")
+    kept = service.removed_dir / "note.txt"
+    assert not (corpus / "note.txt").exists() and "note.txt" not in {d.name for d in service.documents()}
+    assert kept.read_text(encoding="utf-8").startswith("The lighthouse keeper")
+    # removed again under the same name: the older copy stays beside the newer
+    (corpus / "note.txt").write_text("The ferry left at noon.\n", encoding="utf-8")
+    service.sync(show_bar=False)
+    service.remove_document("note.txt")
+    assert kept.read_text(encoding="utf-8").startswith("The ferry")
+    assert len(list(service.removed_dir.glob("note*.txt"))) == 2
+    # what is kept is never read as corpus
+    assert service.sync(show_bar=False).documents == 0

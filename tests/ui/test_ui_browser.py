@@ -61,10 +61,14 @@ def test_answer_marker_selects_highlighted_source(page: Page, ask_in_page: Ask) 
 
 
 def test_follow_up_uses_history_and_new_chat_clears_it(page: Page, ask_in_page: Ask) -> None:
-    page.get_by_role("button", name="What is CECOT?").click()
+    # the example questions fit any corpus: who is quoted, whom it names
+    page.get_by_role("button", name="Which people are mentioned?").click()
     expect(page.locator("#qa-chat .qa-a")).to_have_count(1, timeout=60_000)
+    expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Leti Volpp")
+    ask_in_page(page, "What is CECOT?")
+    expect(page.locator("#qa-chat .qa-a")).to_have_count(2, timeout=60_000)
     ask_in_page(page, "How many inmates can it hold?")
-    expect(page.locator("#qa-chat .qa-a")).to_have_count(2)
+    expect(page.locator("#qa-chat .qa-a")).to_have_count(3)
     # The follow-up was read with the conversation: "it" is the prison of the first question.
     expect(page.locator("#qa-chat .qa-resolved")).to_contain_text("CECOT")
     page.locator("#qa-new-chat").click()
@@ -154,10 +158,14 @@ def test_upload_ask_and_remove(app: Running, page: Page, ask_in_page: Ask, tmp_p
     expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Lindqvist Foundation")
     expect(page.locator("#qa-sources .qa-card").first).to_contain_text("aurora-telescope.txt")
 
+    expect(page.locator("#qa-remove")).to_be_disabled()  # nothing chosen yet
     page.locator("#qa-remove-choice input").click()
     page.get_by_role("option", name="aurora-telescope.txt").click()
     page.locator("#qa-remove").click()
     expect(page.locator("#qa-docs-note")).to_contain_text("aurora-telescope.txt removed", timeout=120_000)
+    # the file is moved aside, not deleted, and the note says where
+    expect(page.locator("#qa-docs-note")).to_contain_text("the file is kept in")
+    assert (app.service.removed_dir / "aurora-telescope.txt").exists()
     expect(page.locator("#qa-docs-table")).not_to_contain_text("aurora-telescope.txt")
     expect(page.locator("#qa-status")).to_contain_text(f"Ready: {before} document{'s' if before > 1 else ''},")
     assert "aurora-telescope.txt" not in [d.name for d in app.service.documents()]
