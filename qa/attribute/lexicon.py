@@ -30,6 +30,14 @@ NAMING_VERBS: frozenset[str] = words("call describe praise criticize criticise d
 # Verbs whose infinitive complement is the content ("offered to accept ...").
 XCOMP_VERBS: frozenset[str] = OFFER_VERBS | words("urge threaten demand ask refuse decline")
 
+# Titles written before a name that the tagger may read as part of an organisation's name
+# ("Councilmembers Priya Raman"): the person is the name after them.
+NAME_TITLES: frozenset[str] = words(
+    """councilmember councilmembers councilman councilwoman councillor councillors councilor councilors
+    alderman alderwoman commissioner commissioners trustee trustees supervisor supervisors assemblyman
+    assemblywoman congressman congresswoman senator senators representative rep. sen. gov. mayor"""
+)
+
 # Common nouns that can speak without a name ("experts say", "officials said").
 HUMAN_NOUNS: frozenset[str] = words(
     """expert official analyst critic researcher scientist spokesman spokeswoman spokesperson lawyer

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qa.attribute.lexicon import HUMAN_NOUNS
+from qa.attribute.lexicon import HUMAN_NOUNS, NAME_TITLES
 from qa.attribute.lexicon import words as word_set
 from qa.nlp import parse
 from qa.retrieve.lexical import STOPWORDS
@@ -117,6 +117,18 @@ def _text(doc: Doc, start: int, end: int) -> str:
     return doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
 
 
+def titled_name(text: str) -> tuple[str, str] | None:
+    """("Councilmembers", "Priya Raman") for "Councilmembers Priya Raman": a title of NAME_TITLES
+    followed by two or three capitalised words; None otherwise."""
+    words = clean_name(text).split()
+    if len(words) < 3 or words[0].lower() not in NAME_TITLES:
+        return None
+    rest = words[1:]
+    if len(rest) > 3 or not all(w[:1].isupper() and w.replace("-", "").replace("’", "").isalpha() for w in rest):
+        return None
+    return words[0], " ".join(rest)
+
+
 def person_span(token: Token) -> Span | None:
     """The PERSON entity holding `token`, if the tagger found one."""
     for ent in token.doc.ents:
@@ -160,9 +172,14 @@ class People:
     _genders: dict[str, str | None] = field(default_factory=dict)
 
     def add_doc(self, doc: Doc) -> None:
-        """Register every PERSON entity of a parsed sentence, with its role if one is written."""
+        """Register every PERSON entity of a parsed sentence, with its role if one is written, and
+        the names after a title the tagger took for an organisation ("Councilmembers Priya Raman")."""
         for ent in doc.ents:
             if ent.label_ != "PERSON":
+                titled = titled_name(ent.text)
+                if titled is not None and titled[1] not in self.names:
+                    self.names.append(titled[1])
+                    self.roles.setdefault(titled[1], titled[0])
                 continue
             name = clean_name(ent.text)
             if not name or not any(ch.isalpha() for ch in name) or not name[0].isupper():

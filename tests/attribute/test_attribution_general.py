@@ -145,3 +145,20 @@ def test_a_statement_that_opens_a_quotation_ends_with_it() -> None:
         ("Chef Lupita Oyelaran", "it is ready"),
     ]
     assert all(doc.text[a.statement_start : a.statement_end] == a.statement for a in found)
+
+
+def test_a_titled_name_the_tagger_misses_speaks_and_is_she_later() -> None:
+    """Review of 2026-11-29: "Councilmembers Priya Raman" was kept as one speaker's name, her
+    "called ... the wrong priority" was not found, and her '"...," she said' went to the police
+    chief named before her."""
+    text = (
+        "Councilmembers Priya Raman and Tom Becker voted against it, saying it relied on a tax increase.\n"
+        "Police Chief Raymond Diaz told the council the jail had been over capacity on 37 days.\n"
+        'Raman called the jail spending "the wrong priority at the wrong time." '
+        '"We are putting three million dollars into cells," she said.\n'
+    )
+    found = {(a.speaker, a.statement) for a in extract_attributions(SourceDocument("budget.txt", text))}
+    assert ("Priya Raman", "it relied on a tax increase") in found
+    assert ("Priya Raman", "the wrong priority at the wrong time") in found
+    assert ("Priya Raman", "We are putting three million dollars into cells") in found
+    assert not [s for s, _ in found if s.startswith("Councilmembers")]
