@@ -516,7 +516,8 @@ class ChatApp:
                     gr.Markdown("### Sources")
                     sources = gr.HTML(sources_html(None, 0), elem_id="qa-sources")
                     docview = gr.HTML(_EMPTY_DOC, elem_id="qa-docview")
-            with gr.Accordion("Documents", open=False, elem_id="qa-documents"):
+            # open: which documents are indexed is the first thing a newcomer wants to see
+            with gr.Accordion("Documents", open=True, elem_id="qa-documents"):
                 docs_table = gr.HTML(elem_id="qa-docs-table")
                 with gr.Row():
                     files = gr.File(

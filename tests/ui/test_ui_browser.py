@@ -42,6 +42,9 @@ def _upload(page: Page, path: Path) -> None:
 
 
 def test_answer_marker_selects_highlighted_source(page: Page, ask_in_page: Ask) -> None:
+    # the indexed documents are listed on arrival, without opening anything (a review missed them)
+    expect(page.locator("#qa-docs-table")).to_be_visible()
+    expect(page.locator("#qa-docs-table")).to_contain_text("el-salvador-deportation-offer.txt")
     ask_in_page(page, "What is CECOT?")
     answer = page.locator("#qa-chat .qa-a").last
     expect(answer).to_contain_text("CECOT")
