@@ -69,6 +69,7 @@ CSS = """
 .qa-passage, .qa-doc-text { white-space: pre-wrap; font-size: 0.92em; line-height: 1.45; }
 .qa-passage { max-height: 16em; overflow: auto; }
 mark.qa-quote { background: #fff1a8; color: #222; padding: 0 1px; }
+.qa-related ~ .qa-card mark.qa-quote { background: #e3e6ea; }  /* closest, not supporting: grey */
 mark.qa-span { background: #ffb84d; color: #000; font-weight: 700; }
 .qa-open { font-size: 0.85em; }
 .qa-docview { border-top: 1px solid var(--border-color-primary); padding-top: 8px; }

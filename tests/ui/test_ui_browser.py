@@ -84,6 +84,9 @@ def test_unanswerable_question_shows_not_found_and_related_reading(page: Page, a
     expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Not found")
     expect(page.locator("#qa-sources")).to_contain_text("Related reading")
     expect(page.locator("#qa-sources mark").first).to_be_visible()
+    # marked in grey, not in the yellow of supporting evidence (a review took them for support)
+    shade = page.locator("#qa-sources mark").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert shade == "rgb(227, 230, 234)", shade
 
 
 def test_every_source_card_shows_its_highlight(page: Page, ask_in_page: Ask) -> None:
