@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.attribute.lexicon import HUMAN_NOUNS, SPEECH_FORMS
 from qa.attribute.lexicon import words as word_set
-from qa.attribute.people import clean_name
+from qa.attribute.people import clean_name, titled_name
 from qa.nlp import parse
 
 if TYPE_CHECKING:
@@ -463,7 +463,9 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             end = _chain(doc, end, named, _CHAINS[qtype])
         if end == ent.end and possessive and end - 1 > ent.start:
             end -= 1  # "El Salvador’s" alone answers as "El Salvador"
-        rank = preference.index(ent.label_) if ent.label_ in preference else fallback
+        # a title the tagger read as an organisation's name is a person's ("Councilmembers Priya Raman")
+        label = "PERSON" if ent.label_ != "PERSON" and titled_name(ent.text) else ent.label_
+        rank = preference.index(label) if label in preference else fallback
         if qtype == "where" and (_names_a_kind(doc, ent, end) or (not asked.asks_from and _origin(doc, ent.start))):
             rank = fallback + 2  # well after place phrases too
         has_unit = bool(unit) and (

@@ -824,6 +824,12 @@ def test_whose_asks_for_the_owner(question: str, sentence: str, owner: str) -> N
     assert _short(question, "who", sentence) == owner
 
 
+def test_a_titled_name_read_as_an_organisation_answers_who_with_the_others() -> None:
+    """Browser review of 2026-11-29: "Who voted against the budget?" named only Tom Becker."""
+    sentence = "Councilmembers Priya Raman and Tom Becker voted against it, saying it relied on a tax increase."
+    assert _short("Who voted against the budget?", "who", sentence) == "Councilmembers Priya Raman and Tom Becker"
+
+
 def test_where_a_named_thing_is_needs_a_place_name() -> None:
     """Review of 2026-11-29: "Where is UC Berkeley?" led with "in immigration law"."""
     assert place_missing("Where is UC Berkeley?", "in immigration law and citizenship theory")
