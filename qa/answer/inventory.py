@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from qa.answer.compose import _trim, cite, related_passages
 from qa.answer.span import country_key, is_country, is_title
+from qa.attribute.people import titled_name
 from qa.nlp import pipeline
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit
@@ -105,6 +106,11 @@ def _names(texts: tuple[str, ...]) -> tuple[_Name, ...]:
                 and doc[ent.start - 2].text[:1].isupper()
                 and is_title(doc[ent.start - 2].text)
             )
+            if ent.label_ != "PERSON" and (titled := titled_name(ent.text)) is not None:
+                # "Councilmembers Priya Raman", an organisation to the tagger: the person named
+                at = ent.start_char + ent.text.index(titled[1])
+                out.append(_Name(i, at, at + len(titled[1]), "PERSON", False, False))
+                continue
             out.append(_Name(i, ent.start_char, ent.end_char, ent.label_, before_person, in_title))
     return tuple(out)
 
