@@ -17,7 +17,10 @@ _THING_PRONOUN = re.compile(r"\b(it|its|they|them|their|this|that|these|those|th
 _PARTICLE = "|".join(sorted(NAME_PARTICLES))  # "Café de Málaga": small words a name may hold
 _NAME = re.compile(rf"\b([A-Z][\w’'.-]+(?:\s+(?:[A-Z][\w’'.-]+|{_PARTICLE}))*\s+[A-Z][\w’'-]+)\b")
 _COPULAS = frozenset({"is", "was", "are", "were"})
-_LEAD_WH = re.compile(r"^\s*(?:who|what|when|where|which|why|how)\s+", re.IGNORECASE)  # "Who criticized it"
+# "Who criticized it", "How much prize money will ..."
+_LEAD_WH = re.compile(
+    r"^\s*(?:who|what|when|where|which|why|how(?:\s+(?:much|many|long|old|far|big|often|large))?)\s+", re.IGNORECASE
+)
 # "Is it true ...", "it seems": an "it" that stands for nothing
 _EMPTY_IT = re.compile(
     r"\b(?:is|was|isn't|wasn't) it (?:true|possible|likely|known|clear)\b"

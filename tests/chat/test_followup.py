@@ -359,3 +359,10 @@ def test_which_other_may_be_answered_by_the_sentence_already_quoted() -> None:
     history = [Turn("Which gang did Bukele name?", "…", ("be they MS-13 or Tren de Aragua",))]
     assert already_quoted("Which other gang did he name?", history) == ()
     assert already_quoted("Who else did he name?", history) == ("be they MS-13 or Tren de Aragua",)
+
+
+def test_the_topic_taken_along_drops_the_whole_question_phrase() -> None:
+    """Browser review of 2026-11-29: the topic of "How much prize money ...?" began "much ..."."""
+    history = [Turn("How much prize money will the winners receive?", "Moreno said the winners would get $50,000.")]
+    resolved = resolve("What did Moreno promise to do with it?", history, _genders({}))
+    assert resolved == "What did Moreno promise to do with it? (prize money will the winners receive)"
