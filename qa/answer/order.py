@@ -191,16 +191,25 @@ def naming_documents_first(question: str, found: list[Candidate], catalog: Catal
     if len(catalog.doc_names) < 2:
         return found
     vocab = catalog.docs_lexical.vocab
+    words = [w for w in names(question.strip(), opening=False) if any(t in vocab for t in terms(w))]
+    if not words:
+        return found
+    docs = catalog.passage_doc[[c.passage.index for c in found]]
+
+    def holding(chosen: list[str]) -> np.ndarray:
+        holds = np.ones(len(catalog.doc_names), dtype=bool)
+        for term in {t for w in chosen for t in terms(w) if t in vocab}:
+            holds &= catalog.docs_lexical.scores([term]) > 0
+        return holds[docs]
+
+    if holding(words).all():
+        return found  # every sentence's document names them all: nothing to reorder (and no parse)
     # proper nouns only: "Australian" or "English" names no thing a document must hold ("Australia")
     peoples = {t.text for t in parse(question) if t.ent_type_ in ("NORP", "LANGUAGE") or t.pos_ != "PROPN"}
-    named = {t for word in names(question.strip(), opening=False) if word not in peoples for t in terms(word)}
-    named &= vocab.keys()
-    if not named:
+    words = [w for w in words if w not in peoples]
+    if not words:
         return found
-    holds = np.ones(len(catalog.doc_names), dtype=bool)
-    for term in named:
-        holds &= catalog.docs_lexical.scores([term]) > 0
-    first = [c for c in found if holds[catalog.passage_doc[c.passage.index]]]
-    if not first or len(first) == len(found):
+    held = holding(words)
+    if not held.any() or held.all():
         return found
-    return first + [c for c in found if not holds[catalog.passage_doc[c.passage.index]]]
+    return [c for c, h in zip(found, held, strict=True) if h] + [c for c, h in zip(found, held, strict=True) if not h]
