@@ -527,6 +527,10 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         appositive = [_option(doc, anchors, a, b, fallback) for a, b in _appositions(doc, held)]
         options += [o for o in appositive if not any((o.start, o.end) == (p.start, p.end) for p in options)]
         options = [o for o in options if _holds_role(doc, o, held, asked.terms)]
+    if qtype == "who" and _WON.match(question) and (beat := next((t.i for t in doc if t.lower_ in _WIN_VERBS), None)):
+        # "Who won Super Bowl 50?": "... champion Denver Broncos defeated the ... Carolina Panthers":
+        # the one right before the verb won; the one after it lost
+        options = [_winner_first(doc, o, beat) for o in options]
     if qtype == "who" and (owned := _WHOSE.match(question)) and (owners := _owners(doc, anchors, owned.group(1))):
         # "Whose jails ...?": who the sentence says owns them ("house them in his jails": his)
         owners = [replace(o, gap=0, spread=0.0) for o in owners]  # what is asked, wherever it stands
@@ -545,6 +549,18 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
 # Questions whose answer is not the doer: "... tackled by Stewart?", "Who did Abercrombie
 # replace?", "Who was assigned to ...?" (the passive's agent answers only "who <verb>ed ...?").
 _NOT_ACTIVE = re.compile(r"\bby\b|^\s*who(?:m)?\s+(?:did|does|do|was|were|is|are)\b", re.IGNORECASE)
+
+
+_WON = re.compile(r"^\s*(?:and\s+)?who\s+(?:won|wins|win)\b", re.IGNORECASE)
+_WIN_VERBS = frozenset({"defeated", "defeats", "beat", "beats", "edged", "routed", "overcame", "topped", "downed"})
+
+
+def _winner_first(doc: Doc, option: Span, beat: int) -> Span:
+    """The option re-weighed for "who won": before the verb, as near as it stands to it; after it, later."""
+    found = doc.char_span(option.start, option.end, alignment_mode="expand")
+    if found is not None and found.end <= beat:
+        return replace(option, gap=beat - found.end, rank=0, spread=0.0)
+    return replace(option, rank=option.rank + 2)
 
 
 _WHOSE = re.compile(r"^\s*(?:and\s+)?whose\s+([\w-]+)", re.IGNORECASE)

@@ -830,6 +830,22 @@ def test_a_titled_name_read_as_an_organisation_answers_who_with_the_others() -> 
     assert _short("Who voted against the budget?", "who", sentence) == "Councilmembers Priya Raman and Tom Becker"
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "winner"),
+    [
+        # Review of 2026-11-29: the beaten side, or a coach quoted about winning, answered
+        ("Who won the cup final?", "Harbor City FC beat Northgate United 3-1 in the cup final.", "Harbor City FC"),
+        (
+            "Who won Super Bowl 50?",
+            "The AFC champion Denver Broncos defeated the NFC champion Carolina Panthers 24–10.",
+            "Denver",
+        ),
+    ],
+)
+def test_who_won_is_who_beat_the_other(question: str, sentence: str, winner: str) -> None:
+    assert _short(question, "who", sentence) == winner
+
+
 def test_where_a_named_thing_is_needs_a_place_name() -> None:
     """Review of 2026-11-29: "Where is UC Berkeley?" led with "in immigration law"."""
     assert place_missing("Where is UC Berkeley?", "in immigration law and citizenship theory")
