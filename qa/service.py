@@ -172,6 +172,13 @@ class QAService:
                 report.problems.append(f"who-said-what extraction: {exc}")
             return report
 
+    def busy(self) -> bool:
+        """Whether another thread is writing the index now (an upload, a removal, a sync)."""
+        free = self._lock.acquire(blocking=False)
+        if free:
+            self._lock.release()
+        return not free
+
     def corpus_state(self) -> tuple[tuple[str, int, int], ...]:
         """What the corpus folder holds now (names, times, sizes); empty when it is missing."""
         return corpus_state(self.settings.corpus_dir) if self.settings.corpus_dir.is_dir() else ()

@@ -576,6 +576,7 @@ class ChatApp:
                 self.upload,
                 [files],
                 [docs_note, docs_table, to_remove, who_doc, files, status],
+                show_progress_on=[docs_table],  # one progress display, not one on each output
                 concurrency_id="index",
                 concurrency_limit=1,
                 **private,
@@ -761,6 +762,8 @@ def _watch(chat: ChatApp, service: QAService, status: StartupStatus, seen: tuple
     Questions keep being answered from the last complete index meanwhile."""
     while not chat.closing.wait(chat.settings.watch_seconds):
         try:
+            if service.busy():
+                continue  # an upload or removal is indexing what it changed: look again after it
             now = service.corpus_state()
             if now == seen:
                 continue

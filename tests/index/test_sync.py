@@ -378,3 +378,26 @@ def test_a_removed_document_is_kept_not_deleted(fresh, kit) -> None:  # type: ig
     assert len(list(service.removed_dir.glob("note*.txt"))) == 2
     # what is kept is never read as corpus
     assert service.sync(show_bar=False).documents == 0
+
+
+def test_busy_while_another_thread_writes_the_index(fresh) -> None:  # type: ignore[no-untyped-def]
+    """The app's folder watcher waits while an upload indexes what it changed (a review saw the
+    page report 'the corpus folder changed (0%)' through an upload)."""
+    import threading
+
+    service = fresh()
+    assert not service.busy()
+    holding, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with service._lock:
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    holding.wait(10)
+    assert service.busy()
+    release.set()
+    thread.join(10)
+    assert not service.busy()
