@@ -151,7 +151,8 @@ def compose(
     if not candidates:
         return Answer(question=question, text=NOT_FOUND, abstained=True)
     chosen_from = candidates
-    if qtype == "who" and (role := asked_role(question)):
+    role = asked_role(question) if qtype == "who" else None
+    if role:
         # a role's holder is named where the role is, when a sentence of the pool mentions it
         pool = candidates[:_TYPED_POOL]
         mentioning = [c for c in pool if mentions_role(catalog.sentences[c.sentence.index].text, role)]
@@ -169,7 +170,7 @@ def compose(
         strength < refusal_threshold(question, catalog, settings)
         # neither sentence holds the question's terms (the lead's looked at only then)
         or (best_cover < least and coverage(query, catalog.sentence_terms[main.sentence.index], catalog) < least)
-        or (span is None and (qtype in _SPAN_REQUIRED or (qtype == "who" and asked_role(question))))
+        or (span is None and (qtype in _SPAN_REQUIRED or role))
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))
     ):

@@ -334,6 +334,9 @@ class _Reading:
     described: str | None  # who is X: the X
     described_name: bool  # ... and X is a name ("Who is Rubio?"): only a description answers it
     role: str | None  # who is the president of X: "president" (someone the sentence calls so answers)
+    won: bool  # who won: the side before "beat" / "defeated"
+    owned: str | None  # whose X: the X
+    capacity: bool | None  # how many: a capacity asked (True), how many there are now (False), or either
     preposition: str | None  # with whom / by who / who ... to: the preposition
     spoken: bool  # the question's verb is one of speech ("Who did she say it to?": "told CNN" answers)
     shape: re.Pattern[str] | None  # when: what a fitting date holds ("what year": a year)
@@ -412,6 +415,9 @@ def _reading(question: str, qtype: QuestionType) -> _Reading:
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
         spoken=any(w in SPEECH_FORMS or w in _TALK for w in re.findall(r"[a-z]+", lowered)),
         duration=qtype == "how many" and bool(re.search(r"\bhow long\b", lowered)),
+        won=qtype == "who" and bool(_WON.match(question)),
+        owned=owned.group(1) if qtype == "who" and (owned := _WHOSE.match(question)) else None,
+        capacity=(not _NOW.search(lowered) and bool(_CAPACITY_ASKED.search(lowered))) if qtype == "how many" else None,
     )
 
 
@@ -508,13 +514,11 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and _followed_by(doc, token.i + 1, unit or "")
                 options.append(_option(doc, anchors, _qualified(doc, token.i), token.i + 1, fallback, has_unit))
-    if qtype == "how many":
-        lowered = question.lower()
-        if _NOW.search(lowered) or not _CAPACITY_ASKED.search(lowered):
-            options = _capacities(doc, options)  # "How many inmates are held there now?" asks no capacity
-        else:
-            # "What is the capacity of the stadium?": "in front of 18,450 fans" is no answer beside it
-            options = [o for o in options if o not in _capacities(doc, options)] or options
+    if asked.capacity is False:
+        options = _capacities(doc, options)  # "How many inmates are held there now?" asks no capacity
+    elif asked.capacity:
+        # "What is the capacity of the stadium?": "in front of 18,450 fans" is no answer beside it
+        options = [o for o in options if o not in _capacities(doc, options)] or options
     if asked.money:
         options = _amounts(doc, options)
     if asked.described:
@@ -522,16 +526,17 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         described = _descriptions(asked.described, doc)
         options = described if asked.described_name else described + options
     if asked.role:
-        held = [t.i for t in doc if _is_role(t.lower_, asked.role)]
+        forms = _role_forms(asked.role)
+        held = [t.i for t in doc if _is_role(t.lower_, forms)]
         # "Its first curator, Agnes Whitcombe, ...": the name in apposition, whatever the tagger calls it
         appositive = [_option(doc, anchors, a, b, fallback) for a, b in _appositions(doc, held)]
         options += [o for o in appositive if not any((o.start, o.end) == (p.start, p.end) for p in options)]
         options = [o for o in options if _holds_role(doc, o, held, asked.terms)]
-    if qtype == "who" and _WON.match(question) and (beat := next((t.i for t in doc if t.lower_ in _WIN_VERBS), None)):
+    if asked.won and (beat := next((t.i for t in doc if t.lower_ in _WIN_VERBS), None)) is not None:
         # "Who won Super Bowl 50?": "... champion Denver Broncos defeated the ... Carolina Panthers":
         # the one right before the verb won; the one after it lost
         options = [_winner_first(doc, o, beat) for o in options]
-    if qtype == "who" and (owned := _WHOSE.match(question)) and (owners := _owners(doc, anchors, owned.group(1))):
+    if asked.owned and (owners := _owners(doc, anchors, asked.owned)):
         # "Whose jails ...?": who the sentence says owns them ("house them in his jails": his)
         owners = [replace(o, gap=0, spread=0.0) for o in owners]  # what is asked, wherever it stands
         return owners + [o for o in options if (o.start, o.end) not in {(w.start, w.end) for w in owners}]
@@ -1165,12 +1170,19 @@ def asked_role(question: str) -> str | None:
 
 
 def mentions_role(sentence: str, role: str) -> bool:
-    return any(_is_role(t.lower_, role) for t in parse(sentence))
+    """Whether a sentence names the role at all (its words alone: no parse needed)."""
+    forms = _role_forms(role)
+    return any(_is_role(w, forms) for w in re.findall(r"[a-z]+", sentence.lower()))
 
 
-def _is_role(word: str, role: str) -> bool:
-    """A mention of the role: its word, plural or singular, or a head's title for "leader"."""
-    forms = _HEAD_ROLES.get(role, frozenset()) | {role}
+@lru_cache(maxsize=64)
+def _role_forms(role: str) -> frozenset[str]:
+    """The words that name a role: itself, or for "leader" a head's title too."""
+    return _HEAD_ROLES.get(role, frozenset()) | {role}
+
+
+def _is_role(word: str, forms: frozenset[str]) -> bool:
+    """A mention of the role: one of its words, plural or singular."""
     return word in forms or word.removesuffix("s") in forms or word.removesuffix("es") in forms
 
 
