@@ -288,23 +288,16 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
         mention = clean_name(ent.text)
         if not mention:
             continue
-        start = base + ent[0].idx
-        if (titled := titled_name(mention)) is not None:  # "Councilmembers Priya Raman"
-            start += mention.index(titled[1])
-            mention = titled[1]
+        mention, start, _ = _untitled(mention, base + ent[0].idx)
         name = people.full_name(mention)
         role = local_role(ent[-1], ent.start) or people.role_of(name)
         return name, role, start, start + len(mention)
     if subject.pos_ == "PROPN" and subject.ent_type_ in _GROUP_LABELS:
         ent = next((e for e in sd.ents if e.start <= subject.i < e.end), None)
         if ent is not None:
-            mention = clean_name(ent.text)
-            start = base + ent[0].idx
-            if (titled := titled_name(mention)) is not None:
-                # "Councilmembers Priya Raman": a person with her title, not an organisation
-                title, name = titled
-                at = start + mention.index(name)
-                return people.full_name(name), title, at, at + len(name)
+            mention, start, title = _untitled(clean_name(ent.text), base + ent[0].idx)
+            if title is not None:  # "Councilmembers Priya Raman": a person with her title, not a body
+                return people.full_name(mention), title, start, start + len(mention)
             return mention, None, start, start + len(mention)
     if subject.pos_ == "NOUN" and subject.lemma_.lower() in HUMAN_NOUNS:
         start, end = base + sd[subject.left_edge.i].idx, base + subject.idx + len(subject.text)
@@ -319,6 +312,16 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
             return None  # "the minister said": which one is unknown
         return mention, None, start, end
     return None
+
+
+def _untitled(mention: str, start: int) -> tuple[str, int, str | None]:
+    """(name, its start, title) for a mention that opens with a title the tagger took into the
+    name ("Councilmembers Priya Raman"); the mention unchanged, and no title, otherwise."""
+    titled = titled_name(mention)
+    if titled is None:
+        return mention, start, None
+    title, name = titled
+    return name, start + mention.index(name), title
 
 
 def _subtree_text(token: Token) -> str:
