@@ -111,6 +111,17 @@ def write_mixed_corpus(corpus: Path) -> None:
     (corpus / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage without an end")
 
 
+def indexed(service: QAService, files: dict[str, str], article: bool = False) -> QAService:
+    """`service` with `files` (name -> text), and the article if asked, written to its corpus and synced."""
+    corpus = service.settings.corpus_dir
+    if article:
+        shutil.copy(ARTICLE, corpus / ARTICLE_NAME)
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    service.sync(show_bar=False)
+    return service
+
+
 @pytest.fixture(scope="session")
 def article_service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
     """The article indexed once; tests must only read from it."""
@@ -231,6 +242,7 @@ def kit() -> SimpleNamespace:
         pdf_bytes=pdf_bytes,
         records=store_records,
         write_mixed_corpus=write_mixed_corpus,
+        indexed=indexed,
     )
 
 

@@ -388,15 +388,11 @@ def test_who_commented_on_x_reads_the_words_around_the_statements(article_servic
 def test_a_document_naming_the_question_s_person_answers_first(fresh, kit) -> None:  # type: ignore[no-untyped-def]
     """Review of 2026-11-29: beside a sports story ("After the game he posted on X: ..."), "What did
     Bukele post on X?" quoted the footballer first."""
-    service: QAService = fresh()
-    corpus = service.settings.corpus_dir
-    (corpus / kit.ARTICLE_NAME).write_text(kit.ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (corpus / "cup-final.txt").write_text(
+    cup_final = (
         "Harbor City FC beat Northgate United 3-1 in the cup final on Saturday.\n"
-        'Striker Carlos Salvador scored twice. After the game he posted on X: "This one is for the city."\n',
-        encoding="utf-8",
+        'Striker Carlos Salvador scored twice. After the game he posted on X: "This one is for the city."\n'
     )
-    service.sync(show_bar=False)
+    service: QAService = kit.indexed(fresh(), {"cup-final.txt": cup_final}, article=True)
     answer = service.ask("What did Bukele post on X?")
     assert not answer.abstained
     assert answer.citations[0].doc == kit.ARTICLE_NAME and "convicted criminals" in answer.citations[0].quote
@@ -408,16 +404,12 @@ def test_a_small_unrelated_document_does_not_change_who_holds_a_role(fresh, kit)
     """Review of 2026-11-29: beside a three-line council note, the article's other sentence came
     first and "Who is the president of El Salvador?" was answered "Marco Rubio" (who said that
     El Salvador's president offered ...)."""
-    service: QAService = fresh()
-    corpus = service.settings.corpus_dir
-    (corpus / kit.ARTICLE_NAME).write_text(kit.ARTICLE.read_text(encoding="utf-8"), encoding="utf-8")
-    (corpus / "council.txt").write_text(
+    council = (
         "The Glimmerwick council met on Tuesday. Councillor Ada Pomfrey said the budget was approved.\n"
         "Residents praised the plan and the harbour repairs will cost 3 million dollars.\n"
-        "The mayor of Glimmerwick is Bartholomew Quill, who took office in 2019.\n",
-        encoding="utf-8",
+        "The mayor of Glimmerwick is Bartholomew Quill, who took office in 2019.\n"
     )
-    service.sync(show_bar=False)
+    service: QAService = kit.indexed(fresh(), {"council.txt": council}, article=True)
     for question in ("Who is the president of El Salvador?", "Who is El Salvador's president?"):
         assert service.ask(question).short_answer == "Nayib Bukele"
     assert service.ask("Who is the mayor of Glimmerwick?").short_answer == "Bartholomew Quill"

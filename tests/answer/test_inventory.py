@@ -208,15 +208,13 @@ def test_a_document_read_only_in_part_says_so(fresh) -> None:  # type: ignore[no
     assert answer.text.endswith("(read the first 2 of its 3 sentences)")
 
 
-def test_a_person_named_after_a_title_the_tagger_misreads_is_listed(fresh) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_named_after_a_title_the_tagger_misreads_is_listed(fresh, kit) -> None:  # type: ignore[no-untyped-def]
     """Browser review of 2026-11-29: "Councilmembers Priya Raman" (an organisation to the tagger)
     was left out of the people named."""
-    service = fresh()
-    (service.settings.corpus_dir / "budget.txt").write_text(
+    budget = (
         "Councilmembers Priya Raman and Tom Becker voted against the budget.\n"
-        "Police Chief Raymond Diaz told the council the jail was full.\n",
-        encoding="utf-8",
+        "Police Chief Raymond Diaz told the council the jail was full.\n"
     )
-    service.sync(show_bar=False)
+    service = kit.indexed(fresh(), {"budget.txt": budget})
     answer = service.ask("Which people are mentioned?")
     assert answer.text.startswith("People named: Priya Raman [1], Tom Becker [2], Raymond Diaz [3]")

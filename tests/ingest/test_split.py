@@ -99,40 +99,41 @@ def test_sentences_split_at_sentence_ends_and_line_breaks() -> None:
         assert text[s.start - 10 : s.end - 10] == s.text
 
 
-def test_a_full_stop_left_on_the_next_line_does_not_open_a_sentence() -> None:
-    # The article breaks a line before a full stop: ".“It’s not rooted in any sort of ...”"
-    text = (
-        "Elon Musk called it a “great idea”\n.“It’s not rooted in law,” she said.\n"
-        ", ; and more.\n.\n.NET is up .5 percent.\n"
-    )
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The article breaks a line before a full stop: ".“It’s not rooted in any sort of ...”"
+        (
+            "Elon Musk called it a “great idea”\n.“It’s not rooted in law,” she said.\n"
+            ", ; and more.\n.\n.NET is up .5 percent.\n",
+            [
+                "Elon Musk called it a “great idea”",
+                "“It’s not rooted in law,” she said.",
+                "and more.",
+                ".NET is up .5 percent.",
+            ],
+        ),
+        # Review of 2026-11-29: in a text with straight quotes the sentencizer took the quote
+        # opening the next sentence as closing this one, so one quote ended on a stray mark and the
+        # next opened mid-quotation.
+        (
+            '"This is a responsible budget," said Mayor Dana Whitfield, who will sign it on Friday. '
+            '"Nobody likes a tax increase." Ortega said the vote followed "months of compromises." '
+            'He said: "We agree." "So do we," she said.\n',
+            [
+                '"This is a responsible budget," said Mayor Dana Whitfield, who will sign it on Friday.',
+                '"Nobody likes a tax increase."',
+                'Ortega said the vote followed "months of compromises."',
+                'He said: "We agree."',
+                '"So do we," she said.',
+            ],
+        ),
+    ],
+    ids=["stray-full-stop", "straight-quotes"],
+)
+def test_a_sentence_opens_on_its_own_marks(text: str, expected: list[str]) -> None:
     sentences = split_sentences(text)
-    assert [s.text for s in sentences] == [
-        "Elon Musk called it a “great idea”",
-        "“It’s not rooted in law,” she said.",
-        "and more.",
-        ".NET is up .5 percent.",
-    ]
-    for s in sentences:
-        assert text[s.start : s.end] == s.text
-
-
-def test_a_straight_quote_opening_a_sentence_belongs_to_it() -> None:
-    """Review of 2026-11-29: in a text with straight quotes the sentencizer took the quote opening
-    the next sentence as closing this one, so one quote ended on a stray mark and the next opened
-    mid-quotation."""
-    text = (
-        '"This is a responsible budget," said Mayor Dana Whitfield, who will sign it on Friday. '
-        '"Nobody likes a tax increase." Ortega said the vote followed "months of compromises." '
-        'He said: "We agree." "So do we," she said.\n'
-    )
-    sentences = split_sentences(text)
-    assert [s.text for s in sentences] == [
-        '"This is a responsible budget," said Mayor Dana Whitfield, who will sign it on Friday.',
-        '"Nobody likes a tax increase."',
-        'Ortega said the vote followed "months of compromises."',
-        'He said: "We agree."',
-        '"So do we," she said.',
-    ]
+    assert [s.text for s in sentences] == expected
     for s in sentences:
         assert text[s.start : s.end] == s.text
 
