@@ -10,7 +10,8 @@ import secrets
 import shutil
 import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 
@@ -31,7 +32,7 @@ from qa.chat.followup import already_quoted, resolve, without_topic
 from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
-from qa.index.sync import Progress, corpus_state, indexed_contents, sync_corpus
+from qa.index.sync import CorpusState, Progress, corpus_state, indexed_contents, sync_corpus
 from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
 from qa.retrieve.catalog import Catalog, load_catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
@@ -137,6 +138,8 @@ class QAService:
         )
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()  # one writer of the index at a time
+        # the corpus folder before and after the last upload or removal (see _own_change)
+        self.own_change: tuple[CorpusState, CorpusState] | None = None
         self._attributions_lock = threading.Lock()  # the who-said cache, also filled while answering
         self._catalog: Catalog | None = None
         self._attributions: dict[tuple[str, int, int, str], list[Attribution]] = self._load_attributions()
@@ -172,6 +175,16 @@ class QAService:
                 report.problems.append(f"who-said-what extraction: {exc}")
             return report
 
+    @contextmanager
+    def _own_change(self) -> Iterator[None]:
+        """Note the corpus folder before and after an upload or a removal (indexed by it), so the
+        folder watcher does not index it again, nor refresh the page's lists while a user picks."""
+        before = self.corpus_state()
+        try:
+            yield
+        finally:
+            self.own_change = (before, self.corpus_state())
+
     def busy(self) -> bool:
         """Whether another thread is writing the index now (an upload, a removal, a sync)."""
         free = self._lock.acquire(blocking=False)
@@ -179,7 +192,7 @@ class QAService:
             self._lock.release()
         return not free
 
-    def corpus_state(self) -> tuple[tuple[str, int, int], ...]:
+    def corpus_state(self) -> CorpusState:
         """What the corpus folder holds now (names, times, sizes); empty when it is missing."""
         return corpus_state(self.settings.corpus_dir) if self.settings.corpus_dir.is_dir() else ()
 
@@ -364,7 +377,7 @@ class QAService:
             staging.unlink(missing_ok=True)
             raise BadRequest(str(exc)) from exc
         try:
-            with self._lock, reachable(self.settings):
+            with self._lock, reachable(self.settings), self._own_change():
                 if _holds(corpus / name, data):
                     copy_of: str | None = name
                 else:  # indexed with this content, and still so in the folder (not deleted or edited by hand)
@@ -393,7 +406,7 @@ class QAService:
         """Take a document out of the corpus and the index. The file is moved to `removed_dir`,
         not deleted: a click on the wrong name must not lose someone's only copy."""
         path = self._corpus_path(name)
-        with self._lock, reachable(self.settings):
+        with self._lock, reachable(self.settings), self._own_change():
             if path.exists():
                 kept = self.removed_dir / name
                 kept.parent.mkdir(parents=True, exist_ok=True)

@@ -35,7 +35,10 @@ def _digest(path: Path) -> str:
     return f"{sha.hexdigest()}+{reader}" if reader else sha.hexdigest()
 
 
-def corpus_state(corpus: Path) -> tuple[tuple[str, int, int], ...]:
+CorpusState = tuple[tuple[str, int, int], ...]  # each corpus file's name, modification time and size
+
+
+def corpus_state(corpus: Path) -> CorpusState:
     """Each corpus file's name, modification time and size: a cheap look (no file is read) that
     tells a running app the folder changed since its last sync."""
     state = []

@@ -765,7 +765,8 @@ def _watch(chat: ChatApp, service: QAService, status: StartupStatus, seen: tuple
             if service.busy():
                 continue  # an upload or removal is indexing what it changed: look again after it
             now = service.corpus_state()
-            if now == seen:
+            if now == seen or service.own_change == (seen, now):
+                seen = now  # nothing, or only what an upload or removal indexed itself
                 continue
             # As looked at before the sync: a change made during it is seen next time, and a
             # failed sync is not retried every few seconds but on the next change.

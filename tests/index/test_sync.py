@@ -401,3 +401,16 @@ def test_busy_while_another_thread_writes_the_index(fresh) -> None:  # type: ign
     release.set()
     thread.join(10)
     assert not service.busy()
+
+
+def test_an_upload_or_removal_notes_the_folder_change_it_indexed_itself(fresh) -> None:  # type: ignore[no-untyped-def]
+    """The folder watcher leaves such a change alone: syncing it again reset the page's document
+    lists a few seconds later, under a user picking one to remove (a flaky browser test showed it)."""
+    service = fresh()
+    before = service.corpus_state()
+    service.add_document("ferry.txt", b"The ferry left the harbour at noon.\n")
+    after = service.corpus_state()
+    assert [name for name, *_ in after] == ["ferry.txt"]
+    assert service.own_change == (before, after)
+    service.remove_document("ferry.txt")
+    assert service.own_change == (after, service.corpus_state()) and service.corpus_state() == ()

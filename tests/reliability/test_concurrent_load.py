@@ -81,8 +81,7 @@ def _session(url: str, session: int, start: threading.Barrier, out: SessionResul
 
 
 def _upload_in_browser(page: Page, path: Path) -> None:
-    if not page.locator("#qa-upload").is_visible():
-        page.get_by_text("Documents", exact=True).first.click()
+    page.locator("#qa-upload").wait_for(state="visible")  # open on arrival: a click would close it
     page.locator("#qa-upload input[type=file]").set_input_files(str(path))
     expect(page.locator("#qa-docs-note")).to_contain_text(f"{path.name} indexed", timeout=300_000)
 

@@ -113,8 +113,7 @@ def test_markup_in_file_names_is_shown_never_run(rel_app: Running, rel_page: Pag
         path.write_text(f"The Quorvath ferry number {i} is painted with red stripes.\n", encoding="utf-8")
         paths.append(path)
     before = {d.name for d in rel_app.service.documents()}
-    if not rel_page.locator("#qa-upload").is_visible():
-        rel_page.get_by_text("Documents", exact=True).first.click()
+    rel_page.locator("#qa-upload").wait_for(state="visible")  # open on arrival: a click would close it
     rel_page.locator("#qa-upload input[type=file]").set_input_files([str(p) for p in paths])
     expect(rel_page.locator("#qa-docs-note")).to_contain_text("indexed", timeout=180_000)
     # Gradio's upload route cleans the name first, then safe_filename: whatever is left is plain text.

@@ -29,8 +29,7 @@ UPLOAD_DOC = (
 
 
 def _open_documents(page: Page) -> None:
-    if not page.locator("#qa-upload").is_visible():
-        page.get_by_text("Documents", exact=True).first.click()
+    # The panel is open on arrival; a click on its title before the page has drawn it would close it.
     page.locator("#qa-upload").wait_for(state="visible")
 
 
