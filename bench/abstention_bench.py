@@ -1,7 +1,7 @@
-"""Abstention at scale: index half of squad-dev, ask 500 questions from it and 500 from the other
-half (unanswerable there), and report how many of each are refused. With --articles, index only
-those articles (a small corpus: "03" is 127 sentences) and ask as many of their questions as --n
-allows, beside --n of the others'.
+"""Abstention at scale: index half of squad-dev (articles 00 to 11), ask every question of it and
+every question of the other half (unanswerable there), and report how many of each are refused.
+--n asks a random sample of that many from each side instead. With --articles, index only those
+articles (a small corpus: "03" is 127 sentences; "12,13,...,23" is the other half).
 
     .venv/bin/python bench/abstention_bench.py [--n 500] [--seed 0] [--articles 03,05]
 """
@@ -25,7 +25,7 @@ OUT = Path(__file__).resolve().parent / "out" / "abstention"
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=500, help="questions from each half")
+    parser.add_argument("--n", type=int, help="a random sample of this many questions from each side (default: all)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--articles", help="comma-separated article numbers to index (default: 00 to 11)")
     args = parser.parse_args()
@@ -41,8 +41,9 @@ def main() -> None:
     questions = [json.loads(line) for line in (SQUAD / "questions.jsonl").read_text().splitlines()]
     rng = random.Random(args.seed)
     own = [q for q in questions if q["doc"] in names]
-    inside = rng.sample(own, min(args.n, len(own)))
-    outside = rng.sample([q for q in questions if q["doc"] not in names], args.n)
+    others = [q for q in questions if q["doc"] not in names]
+    inside = rng.sample(own, min(args.n, len(own))) if args.n else own
+    outside = rng.sample(others, min(args.n, len(others))) if args.n else others
     for q in outside:
         q["answerable"] = False
     for label, chosen in (("inside", inside), ("outside", outside)):
@@ -57,6 +58,7 @@ def main() -> None:
         json.dumps(
             {
                 "indexed_sentences": len(service.catalog.sentences),
+                "questions": {"indexed_half": len(inside), "other_half": len(outside)},
                 "indexed_half_refused": result["inside"]["refused_answerable"],
                 "indexed_half_answer_accuracy": result["inside"]["answer_accuracy"],
                 "other_half_refused": result["outside"]["abstention_accuracy"],

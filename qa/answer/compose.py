@@ -112,15 +112,26 @@ def unknown_names(question: str, catalog: Catalog, named: list[str] | None = Non
     ]
 
 
+def base_threshold(catalog: Catalog, settings: Settings) -> float:
+    """The bar for this corpus's size: `abstain_threshold` from the fitted size up, lowered by up
+    to `small_relief` for a corpus of a few articles (AbstainWeights says why)."""
+    w = settings.abstain
+    span = math.log(w.fitted_sentences / w.small_sentences)
+    smaller = math.log(w.fitted_sentences / max(len(catalog.sentences), 1))
+    share = min(1.0, max(0.0, smaller / span)) if span > 0 else 0.0
+    return settings.abstain_threshold - w.small_relief * share
+
+
 def refusal_threshold(question: str, catalog: Catalog, settings: Settings) -> float:
     """The evidence a reply needs: more when the question names something the documents never do,
     or names nothing they do (only common words, which match any text on the subject)."""
     named = _named(question)
+    base = base_threshold(catalog, settings)
     if unknown_names(question, catalog, named):
-        return max(settings.abstain_threshold, settings.abstain_unknown_name)
+        return max(base, settings.abstain_unknown_name)
     if not named and settings.abstain_nameless is not None:
-        return max(settings.abstain_threshold, settings.abstain_nameless)
-    return settings.abstain_threshold
+        return max(base, settings.abstain_nameless)
+    return base
 
 
 def evidence(cand: Candidate, cover: float, sig: Signals, catalog: Catalog, settings: Settings) -> float:

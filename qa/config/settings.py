@@ -81,6 +81,13 @@ class AbstainWeights(BaseModel):
     fitted_sentences: int = Field(2548, gt=0)
     # Below this many sentences nothing was measured, so a smaller corpus counts as this size.
     least_sentences: int = Field(20, gt=0)
+    # The threshold is set for the fitted size and larger. A corpus of one article (about 130
+    # sentences) is refused less by it: 1.0-0.94 of other articles' questions refused at -2.0
+    # already, while -1.5 took one article's own questions refused to 0.047 (08), at the 0.05
+    # limit. So the bar is lowered by up to `small_relief`, in full at `small_sentences` or fewer,
+    # in part (by log size) between that and fitted_sentences.
+    small_sentences: int = Field(130, gt=0)
+    small_relief: float = Field(0.5, ge=0)
     # A chosen sentence holding less of the question's terms than this never answers it, whatever
     # the score: a short article's headroom above carried "What is the capital of El Salvador?"
     # (0.02: only "El Salvador"). No answered squad-dev question, full or half index, is below
@@ -140,7 +147,9 @@ class Settings(BaseSettings):
     max_citations: int = Field(3, ge=1, le=10, description="quoted sentences per answer")
     answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
     abstain: AbstainWeights = Field(default_factory=AbstainWeights, description="when to say 'not found'")
-    abstain_threshold: float = Field(-2.0, description="evidence (a logit) under which the reply is 'not found'")
+    abstain_threshold: float = Field(
+        -1.5, description="evidence (a logit) under which the reply is 'not found' (less in a small corpus)"
+    )
     abstain_unknown_name: float = Field(
         0.0, description="the same, for a question naming something (a capitalised word) the documents never contain"
     )

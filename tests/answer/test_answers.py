@@ -8,6 +8,7 @@ from qa.answer.compose import (
     NOT_FOUND,
     _asked_region,
     _worth_quoting,
+    base_threshold,
     known_term,
     own_length,
     refusal_threshold,
@@ -246,15 +247,17 @@ def test_the_bar_is_higher_for_a_question_naming_nothing_the_documents_name(arti
         update={"abstain_threshold": -2.5, "abstain_nameless": -1.0, "abstain_unknown_name": 0.0}
     )
     catalog = article_service.catalog
-    assert refusal_threshold("What did Rubio announce?", catalog, settings) == -2.5
+    base = base_threshold(catalog, settings)  # -2.5, less the small corpus's relief
+    assert base == -2.5 - settings.abstain.small_relief
+    assert refusal_threshold("What did Rubio announce?", catalog, settings) == base
     assert refusal_threshold("What did Biden announce?", catalog, settings) == 0.0
     assert refusal_threshold("What did Rubio and Biden announce?", catalog, settings) == 0.0
     assert refusal_threshold("Who announced the offer publicly?", catalog, settings) == -1.0
     assert refusal_threshold("Rubio announced what?", catalog, settings) == -1.0  # a first word says nothing
     # it only ever raises the bar
     lenient = settings.model_copy(update={"abstain_nameless": -9.0, "abstain_unknown_name": -9.0})
-    assert refusal_threshold("Who announced the offer publicly?", catalog, lenient) == -2.5
-    assert refusal_threshold("What did Biden announce?", catalog, lenient) == -2.5
+    assert refusal_threshold("Who announced the offer publicly?", catalog, lenient) == base
+    assert refusal_threshold("What did Biden announce?", catalog, lenient) == base
     # and it decides: the same nameless question, answered or refused by that bar alone
     question = "What does the administration demand of other countries?"
     assert not QAService(settings).ask(question).abstained
@@ -264,6 +267,30 @@ def test_the_bar_is_higher_for_a_question_naming_nothing_the_documents_name(arti
         .ask("What does the Trump administration demand of other countries?")
         .abstained
     )
+
+
+def test_the_bar_is_lower_for_a_corpus_of_a_few_articles(article_service: QAService) -> None:
+    # The threshold holds from the fitted size up; one article's worth of sentences or fewer gets
+    # the whole relief, sizes between a share by log size. The article has 16 sentences.
+    catalog = article_service.catalog
+    settings = article_service.settings.model_copy(update={"abstain_threshold": -1.5})
+
+    def bar(**weights: int) -> float:
+        changed = settings.model_copy(update={"abstain": settings.abstain.model_copy(update=weights)})
+        return base_threshold(catalog, changed)
+
+    assert bar() == -1.5 - settings.abstain.small_relief
+    assert bar(fitted_sentences=16, small_sentences=2) == -1.5  # the fitted size
+    assert bar(fitted_sentences=8, small_sentences=2) == -1.5  # larger
+    halfway = bar(fitted_sentences=64, small_sentences=4)  # 16 is halfway between, by log size
+    assert halfway == pytest.approx(-1.5 - settings.abstain.small_relief / 2)
+    # and it decides: a question near the bar is answered by the article, refused at the fitted size
+    question = "Did anyone in Trump's circle support the plan?"
+    assert not article_service.ask(question).abstained
+    strict = settings.model_copy(update={"abstain_threshold": 0.3})
+    assert not QAService(strict).ask(question).abstained
+    no_relief = strict.model_copy(update={"abstain": strict.abstain.model_copy(update={"small_relief": 0.0})})
+    assert QAService(no_relief).ask(question).abstained
 
 
 def test_a_small_corpus_weighs_its_best_match_as_the_fitted_corpus_would(article_service: QAService) -> None:
@@ -277,7 +304,7 @@ def test_a_small_corpus_weighs_its_best_match_as_the_fitted_corpus_would(article
     )
     for question, answer in [
         ("Which university does Volpp teach at?", "UC Berkeley"),
-        ("Which criminal groups were mentioned by name?", "MS-13"),
+        ("Did anyone in Trump's circle support the plan?", "Elon Musk"),
         ("What does the acronym CECOT refer to?", "Terrorism Confinement Center"),
     ]:
         assert QAService(uncorrected).ask(question).abstained
