@@ -148,7 +148,7 @@ class Settings(BaseSettings):
     answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
     abstain: AbstainWeights = Field(default_factory=AbstainWeights, description="when to say 'not found'")
     abstain_threshold: float = Field(
-        -1.5, description="evidence (a logit) under which the reply is 'not found' (less in a small corpus)"
+        -1.45, description="evidence (a logit) under which the reply is 'not found' (less in a small corpus)"
     )
     abstain_unknown_name: float = Field(
         0.0, description="the same, for a question naming something (a capitalised word) the documents never contain"
