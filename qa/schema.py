@@ -72,6 +72,36 @@ class Citation:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, raw: Any) -> Citation:
+        """Back from `to_dict` (a conversation the browser kept); ValueError when it is not one."""
+        if not isinstance(raw, dict):
+            raise ValueError("a citation is an object")
+        ints = ("n", "start", "end", "passage_start", "passage_end")
+        optional = ("page", "span_start", "span_end")
+        if not all(type(raw.get(k)) is int for k in ints) or not all(
+            raw.get(k) is None or type(raw.get(k)) is int for k in optional
+        ):
+            raise ValueError("a citation's offsets are whole numbers")
+        if not all(isinstance(raw.get(k), str) for k in ("doc", "quote", "passage")):
+            raise ValueError("a citation's document, quote and passage are text")
+        if not isinstance(raw.get("score"), int | float):
+            raise ValueError("a citation's score is a number")
+        return cls(
+            n=raw["n"],
+            doc=raw["doc"],
+            start=raw["start"],
+            end=raw["end"],
+            quote=raw["quote"],
+            passage=raw["passage"],
+            passage_start=raw["passage_start"],
+            passage_end=raw["passage_end"],
+            score=float(raw["score"]),
+            page=raw.get("page"),
+            span_start=raw.get("span_start"),
+            span_end=raw.get("span_end"),
+        )
+
 
 @dataclass
 class Answer:
@@ -97,6 +127,30 @@ class Answer:
             "passages": [c.to_dict() for c in self.passages],
             "error": self.error,
         }
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> Answer:
+        """Back from `to_dict` (a conversation the browser kept); ValueError when it is not one."""
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("question"), str)
+            or not isinstance(raw.get("answer"), str)
+        ):
+            raise ValueError("an answer is an object with its question and answer text")
+        texts = ("short_answer", "resolved_question", "error")
+        if not all(raw.get(k) is None or isinstance(raw.get(k), str) for k in texts):
+            raise ValueError("an answer's short answer, resolved question and error are text")
+        lists = [raw.get(k, []) for k in ("citations", "passages")]
+        if not all(isinstance(x, list) for x in lists):
+            raise ValueError("an answer's citations and passages are lists")
+        return cls(
+            question=raw["question"],
+            text=raw["answer"],
+            citations=[Citation.from_dict(c) for c in lists[0]],
+            abstained=bool(raw.get("abstained", False)),
+            passages=[Citation.from_dict(c) for c in lists[1]],
+            **{k: raw.get(k) for k in texts},
+        )
 
 
 @dataclass(frozen=True)

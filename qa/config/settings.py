@@ -174,6 +174,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the web app binds to")
     port: int = Field(7860, ge=0, le=65535, description="port the web app serves on")
     auth: str | None = Field(None, description="user:password to require a login in the app")
+    kept_turns: int = Field(
+        30,
+        ge=0,
+        description="questions and answers of a chat the browser keeps, so reloading the page shows them "
+        "again (0: a reload starts a new chat)",
+    )
     threads: int = Field(2, ge=1, description="CPU threads for the encoder (and for scoring a large index)")
     parallel_rows: int = Field(
         20_000,

@@ -9,6 +9,7 @@ large corpus never leaves the user staring at nothing.
 from __future__ import annotations
 
 import logging
+import secrets
 import sys
 import threading
 import time
@@ -451,6 +452,39 @@ class ChatApp:
             return '<div class="qa-who-source">Cannot open this document now.</div>'
         return attribution_source_html(a, text)
 
+    def keep(self, turns: list[Turn], answers: list[Answer]) -> dict[str, Any]:
+        """What the browser keeps of the chat (its last `kept_turns` answers), so that reloading
+        the page shows it again: answers as the API gives them, and the turns follow-ups lean on.
+        An empty chat is kept as such (the browser ignores a null), so "New chat" outlives a reload."""
+        n = min(self.settings.kept_turns, len(turns), len(answers))
+        return {
+            "version": KEPT_VERSION,
+            "turns": [[t.question, t.answer, list(t.quotes)] for t in turns[len(turns) - n :]],
+            "answers": [a.to_dict() for a in answers[len(answers) - n :]],
+        }
+
+    def restore(self, kept: Any) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str]:
+        """The chat the browser kept, shown again on arrival (chat, turns, answers, sources); a
+        kept value that is not one (another version, edited by hand) starts a new chat. It is
+        rendered afresh, so document text in it is escaped like any answer's."""
+        if kept is None or not self.settings.kept_turns:
+            return [], [], [], sources_html(None, 0)
+        try:
+            turns, answers = _kept_chat(kept)
+        except ValueError as exc:
+            log.warning("the chat kept by the browser is not restored: %s", exc)
+            return [], [], [], sources_html(None, 0)
+        chat: list[dict[str, Any]] = []
+        for turn, answer in enumerate(answers):
+            chat += [_message("user", question_html(answer.question)), _message("assistant", answer_html(answer, turn))]
+        if not answers:
+            return chat, turns, answers, sources_html(None, 0)
+        last = answers[-1]
+        # paragraph numbers need the document texts: not while the service is still starting
+        texts = self._texts_for(last) if self._ready.is_set() else {}
+        first = last.citations[0].n if last.citations else None
+        return chat, turns, answers, sources_html(last, len(answers) - 1, selected=first, doc_texts=texts)
+
     def new_chat(self) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str, str, str, str]:
         """An empty conversation; a question still being answered no longer holds the next one back."""
         return [], [], [], sources_html(None, 0), _EMPTY_DOC, "", "", ""
@@ -487,6 +521,8 @@ class ChatApp:
             status = gr.Markdown(self.status.markdown(), elem_id="qa-status")
             turns = gr.State(list[Turn]())
             answers = gr.State(list[Answer]())
+            # the chat outlives a reload (and a restart: the key to its encryption is kept with the index)
+            kept = gr.BrowserState(None, storage_key="qa-chat", secret=_browser_secret(self.settings.index_dir))
             pending = gr.State("")  # the question being answered: another waits until it is
             asked = gr.State("")  # the question the chained answer() takes ("" when none was pushed)
             with gr.Row(equal_height=False):
@@ -550,7 +586,7 @@ class ChatApp:
                     **private,
                 ).then(
                     self.answer, [asked, chat, turns, answers], ask_outputs, show_progress="minimal", **private
-                ).then(None, None, None, js=MARKS_JS)
+                ).then(None, None, None, js=MARKS_JS).then(self.keep, [turns, answers], [kept], queue=False, **private)
             for button, text in zip(example_buttons, EXAMPLES, strict=True):
                 button.click(
                     self.push_question,
@@ -560,11 +596,15 @@ class ChatApp:
                     **private,
                 ).then(
                     self.answer, [asked, chat, turns, answers], ask_outputs, show_progress="minimal", **private
-                ).then(None, None, None, js=MARKS_JS)
+                ).then(None, None, None, js=MARKS_JS).then(self.keep, [turns, answers], [kept], queue=False, **private)
             fresh_chat = [chat, turns, answers, sources, docview, pending, asked, ask_note]
-            new_chat.click(self.new_chat, None, fresh_chat, queue=False, **private)
+            forget = {"fn": self.keep, "inputs": [turns, answers], "outputs": [kept], "queue": False, **private}
+            new_chat.click(self.new_chat, None, fresh_chat, queue=False, **private).then(**forget)
             # The chatbot's own trash button must forget the conversation too, not just hide it.
-            chat.clear(self.new_chat, None, fresh_chat, queue=False, **private)
+            chat.clear(self.new_chat, None, fresh_chat, queue=False, **private).then(**forget)
+            demo.load(self.restore, [kept], [chat, turns, answers, sources], queue=False, **private).then(
+                None, None, None, js=MARKS_JS
+            )
             picker.change(self.pick, [picker, answers], [sources, docview], queue=False, **private).then(
                 None, None, None, js=SCROLL_JS
             )
@@ -597,6 +637,47 @@ class ChatApp:
             demo.load(self.tick, [listed], panel, queue=False, **private)
             gr.api(self.api_ask, api_name="ask")
         return demo
+
+
+KEPT_VERSION = 1  # of the chat the browser keeps; another version is not restored
+
+
+def _kept_chat(kept: Any) -> tuple[list[Turn], list[Answer]]:
+    """The turns and answers of a chat the browser kept (`ChatApp.keep`); ValueError otherwise."""
+    if not isinstance(kept, dict) or kept.get("version") != KEPT_VERSION:
+        raise ValueError("not a chat of this version")
+    raw_turns, raw_answers = kept.get("turns"), kept.get("answers")
+    if not isinstance(raw_turns, list) or not isinstance(raw_answers, list) or len(raw_turns) != len(raw_answers):
+        raise ValueError("turns and answers do not match")
+    turns = []
+    for t in raw_turns:
+        if not (
+            isinstance(t, list)
+            and len(t) == 3
+            and isinstance(t[0], str)
+            and isinstance(t[1], str)
+            and isinstance(t[2], list)
+            and all(isinstance(q, str) for q in t[2])
+        ):
+            raise ValueError("a turn is [question, answer, quotes]")
+        turns.append(Turn(t[0], t[1], tuple(t[2])))
+    return turns, [Answer.from_dict(a) for a in raw_answers]
+
+
+def _browser_secret(index_dir: Path) -> str | None:
+    """The key the browser's copy of the chat is encrypted with, kept beside the index so the
+    chat survives a restart; None (a new key per start, Gradio's own) when it cannot be kept."""
+    path = index_dir / "browser-secret"
+    try:
+        if path.is_file():
+            return path.read_text(encoding="ascii").strip() or None
+        index_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(24)
+        path.write_text(key, encoding="ascii")
+        path.chmod(0o600)
+        return key
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 class ServiceUnavailable(RuntimeError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
@@ -68,3 +70,71 @@ def test_removing_the_shown_document_when_listing_fails_does_not_crash(
     note, *_, who_table, found, _source = app.chat.remove("gone.txt", "gone.txt")
     assert "gone.txt removed" in note
     assert found == [] and "Choose a document" in who_table
+
+
+def test_the_chat_the_browser_keeps_is_shown_again(app: Running) -> None:
+    handlers = app.chat
+    turns, answers = [], []
+    chat: list[dict[str, Any]] = []
+    for question in ("What is CECOT?", "How many inmates can it hold?"):
+        chat, turns, answers, *_ = handlers.answer(
+            question, [*chat, {"role": "user", "content": question}], turns, answers
+        )
+    kept = handlers.keep(turns, answers)
+    # what the browser stores is plain JSON
+    assert json.loads(json.dumps(kept)) == kept
+    shown, restored_turns, restored_answers, sources = handlers.restore(json.loads(json.dumps(kept)))
+    assert restored_turns == turns and restored_answers == answers
+    assert [m["role"] for m in shown] == ["user", "assistant"] * 2
+    assert "How many inmates can it hold?" in shown[2]["content"] and "40,000" in shown[3]["content"]
+    assert "qa-selected" in sources and "40,000" in sources  # the last answer's sources, its [1] chosen
+    # a follow-up after the reload still leans on the kept turns ("it" is CECOT)
+    _, _, followed = handlers.answer("Where is it?", shown, restored_turns, restored_answers)[:3]
+    assert followed[-1].resolved_question and "CECOT" in followed[-1].resolved_question
+    # only the last `kept_turns` are kept; none when it is 0
+    few = app_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 1}), handlers.status)
+    assert [a["question"] for a in few.keep(turns, answers)["answers"]] == ["How many inmates can it hold?"]
+    assert few.restore(few.keep(turns, answers))[2] == answers[-1:]
+    none = app_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 0}), handlers.status)
+    for empty in (none.keep(turns, answers), handlers.keep([], [])):  # a new chat is kept empty
+        assert empty["answers"] == [] and handlers.restore(empty)[:3] == ([], [], [])
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "text",
+        {"version": 0, "turns": [], "answers": []},
+        {"version": 1, "turns": [["q", "a", []]], "answers": []},
+        {"version": 1, "turns": [["q", "a"]], "answers": [{"question": "q", "answer": "a"}]},
+        {"version": 1, "turns": [["q", "a", []]], "answers": [{"question": "q", "answer": "a", "citations": [1]}]},
+    ],
+)
+def test_a_kept_chat_that_is_not_one_starts_a_new_chat(app: Running, kept: Any) -> None:
+    shown, turns, answers, sources = app.chat.restore(kept)
+    assert (shown, turns, answers) == ([], [], [])
+    assert "Ask a question" in sources
+
+
+def test_a_kept_chat_is_escaped_when_shown_again(app: Running) -> None:
+    # localStorage can be edited: what comes back is rendered as any answer is, never run
+    bad = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    answer = {"question": bad, "answer": f"{bad} [1]", "abstained": False, "short_answer": None,
+              "resolved_question": None, "passages": [], "error": None,
+              "citations": [{"n": 1, "doc": bad, "start": 0, "end": len(bad), "quote": bad, "passage": bad,
+                             "passage_start": 0, "passage_end": len(bad), "score": 1.0, "page": None,
+                             "span_start": None, "span_end": None}]}  # fmt: skip
+    shown, _, answers, sources = app.chat.restore({"version": 1, "turns": [[bad, bad, [bad]]], "answers": [answer]})
+    assert len(answers) == 1
+    for html in [*(m["content"] for m in shown), sources]:
+        assert "<script" not in html and "<img" not in html
+        assert "&#60;script&#62;" in html or "&#60;img" in html  # shown as text
+
+
+def test_the_key_of_the_kept_chat_is_kept_with_the_index(tmp_path: Path) -> None:
+    # the same key after a restart, so the browser's copy can still be read; private to its owner
+    key = app_module._browser_secret(tmp_path / "index")
+    assert key and key == app_module._browser_secret(tmp_path / "index")
+    assert (tmp_path / "index" / "browser-secret").stat().st_mode & 0o077 == 0
+    (tmp_path / "file").write_text("not a folder")
+    assert app_module._browser_secret(tmp_path / "file") is None  # then Gradio's own key, new at each start

@@ -78,6 +78,29 @@ def test_follow_up_uses_history_and_new_chat_clears_it(page: Page, ask_in_page: 
     expect(page.locator("#qa-sources")).to_contain_text("Ask a question")
 
 
+def test_a_reload_keeps_the_chat_and_a_new_chat_forgets_it(page: Page, ask_in_page: Ask) -> None:
+    ask_in_page(page, "What is CECOT?")
+    ask_in_page(page, "How many inmates can it hold?")
+    page.reload(wait_until="load")
+    answers = page.locator("#qa-chat .qa-a")
+    expect(answers).to_have_count(2)
+    expect(answers.last).to_contain_text("40,000")
+    expect(page.locator("#qa-chat")).to_contain_text("How many inmates can it hold?")
+    # its markers still open their sources, and a follow-up still leans on it
+    answers.first.locator("a.qa-marker").first.click()
+    selected = page.locator("#qa-sources .qa-card.qa-selected")
+    expect(selected.locator("mark.qa-quote")).to_contain_text("Terrorism Confinement Center")
+    ask_in_page(page, "Where is it?")
+    expect(page.locator("#qa-chat .qa-resolved").last).to_contain_text("CECOT")
+    page.locator("#qa-new-chat").click()
+    expect(answers).to_have_count(0)
+    page.reload(wait_until="load")
+    expect(page.locator("#qa-docs-table")).to_contain_text("el-salvador-deportation-offer.txt")
+    page.wait_for_timeout(1500)  # what arrives on load has arrived: the document list came with it
+    expect(answers).to_have_count(0)
+    expect(page.locator("#qa-sources")).to_contain_text("Ask a question")
+
+
 def test_unanswerable_question_shows_not_found_and_related_reading(page: Page, ask_in_page: Ask) -> None:
     ask_in_page(page, "What is the boiling point of liquid nitrogen?")
     expect(page.locator("#qa-chat .qa-a").last).to_contain_text("Not found")
