@@ -16,12 +16,14 @@ from qa.answer.span import (
     Span,
     answers_preposition,
     asked_role,
+    asks_winner,
     date_missing,
     mentions_role,
     nearest,
     place_missing,
     short_answer_span,
     span_options,
+    tells_winner,
     wants_region,
 )
 from qa.config import Settings
@@ -168,6 +170,10 @@ def compose(
         pool = candidates[:_TYPED_POOL]
         mentioning = [c for c in pool if mentions_role(catalog.sentences[c.sentence.index].text, role)]
         chosen_from = mentioning or candidates
+    elif qtype == "who" and asks_winner(question):
+        # who won is told where someone beat someone, when a sentence of the pool says so
+        pool = candidates[:_TYPED_POOL]
+        chosen_from = [c for c in pool if tells_winner(catalog.sentences[c.sentence.index].text)] or candidates
     main, span, support = _choose(question, qtype, chosen_from, catalog, settings)
     if support is None and main is not candidates[0]:
         support = candidates[0]  # the best-matching sentence is always quoted too

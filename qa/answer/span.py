@@ -1169,6 +1169,25 @@ def asked_role(question: str) -> str | None:
     return _reading(question, "who").role
 
 
+def asks_winner(question: str) -> bool:
+    """ "Who won the cup final?": a contest someone beat someone in, not a prize ("Who won the MVP?")."""
+    return _reading(question, "who").won and not _PRIZE.search(question)
+
+
+_PRIZE = re.compile(
+    r"\b(?:mvp|prizes?|awards?|medals?|titles?|troph(?:y|ies)|elections?|seats?|nominations?|scholarships?"
+    r"|contracts?|bids?|honou?rs?|grants?|votes?|cups?|championships?|competitions?)\b(?!\s+final)",
+    re.IGNORECASE,
+)
+
+
+def tells_winner(sentence: str) -> bool:
+    """Whether a sentence says who beat whom ("Harbor City FC beat Northgate United 3-1"): its
+    words alone, no parse. A sentence that only says "won" may be about anything ("nobody
+    remembers the team that almost won")."""
+    return any(w in _WIN_VERBS for w in re.findall(r"[a-z]+", sentence.lower()))
+
+
 def mentions_role(sentence: str, role: str) -> bool:
     """Whether a sentence names the role at all (its words alone: no parse needed)."""
     forms = _role_forms(role)

@@ -427,6 +427,22 @@ def test_a_document_naming_the_question_s_person_answers_first(fresh, kit) -> No
     assert sports.citations and sports.citations[0].doc == "cup-final.txt"
 
 
+def test_who_won_is_answered_from_the_sentence_saying_who_beat_whom(fresh, kit) -> None:  # type: ignore[no-untyped-def]
+    """Review of 2026-11-29: "Who won the cup final?" led with the coach quoted about winning."""
+    report = (
+        "Harbor City FC beat Northgate United 3-1 in the Coastal Regional Cup final on Saturday.\n"
+        "Striker Carlos Salvador scored twice, and substitute Jamal Price added a third goal.\n"
+        '"I told the players at halftime that nobody remembers the team that almost won," said Harbor City '
+        "head coach Maria Lindqvist.\n"
+        "The victory parade is scheduled for Tuesday, starting at noon at City Hall.\n"
+    )
+    service: QAService = kit.indexed(fresh(), {"cup-final.txt": report}, article=True)
+    for question in ("Who won the cup final?", "Who won the final?"):
+        answer = service.ask(question)
+        assert answer.short_answer == "Harbor City FC", answer.text
+        assert "beat Northgate United" in answer.citations[0].quote
+
+
 def test_a_small_unrelated_document_does_not_change_who_holds_a_role(fresh, kit) -> None:  # type: ignore[no-untyped-def]
     """Review of 2026-11-29: beside a three-line council note, the article's other sentence came
     first and "Who is the president of El Salvador?" was answered "Marco Rubio" (who said that

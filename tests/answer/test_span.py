@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 import qa  # noqa: F401  (offline environment first)
-from qa.answer.span import date_missing, is_country, place_missing, short_answer_span, span_options
+from qa.answer.span import (
+    asks_winner,
+    date_missing,
+    is_country,
+    place_missing,
+    short_answer_span,
+    span_options,
+    tells_winner,
+)
 
 SEASON = "In 2015 Newton threw for one touchdown in the opener and 3,837 yards over the season."
 BRONCOS = "Peyton Manning led the Denver Broncos to a win over the New England Patriots."
@@ -844,6 +852,15 @@ def test_a_titled_name_read_as_an_organisation_answers_who_with_the_others() -> 
 )
 def test_who_won_is_who_beat_the_other(question: str, sentence: str, winner: str) -> None:
     assert _short(question, "who", sentence) == winner
+
+
+def test_who_won_a_contest_is_told_by_who_beat_whom() -> None:
+    assert asks_winner("Who won the cup final?") and asks_winner("Who won Super Bowl XLIX?")
+    # a prize is won without beating anyone in the sentence that says so
+    assert not asks_winner("Who won the Super Bowl MVP?") and not asks_winner("Who won the Nobel Prize in 1905?")
+    assert not asks_winner("Who scored the winning goal?")
+    assert tells_winner("Harbor City FC beat Northgate United 3-1.")
+    assert not tells_winner('"Nobody remembers the team that almost won," said coach Maria Lindqvist.')
 
 
 def test_where_a_named_thing_is_needs_a_place_name() -> None:
