@@ -19,6 +19,7 @@ from qa.answer.attributed import compose_attributed, sentence_text, wants_attrib
 from qa.answer.compose import NOT_FOUND, compose, related_passages
 from qa.answer.inventory import Kind, inventory_kind, list_names
 from qa.answer.question import without_document_words
+from qa.answer.span import leader_question
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
 from qa.attribute.people import acts_in, gender_in
@@ -200,7 +201,7 @@ class QAService:
         text = clean_question(question, self.settings.max_question_chars)
         catalog = self.catalog
         # "in this story" says nothing about the answer (and its "this" is no pronoun to resolve)
-        resolved = resolve(without_document_words(text), history, self._gender_of(catalog))
+        resolved = leader_question(resolve(without_document_words(text), history, self._gender_of(catalog)))
         if catalog.empty:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
         seen = already_quoted(text, history)

@@ -169,6 +169,12 @@ def compose(
         # a role's holder is named where the role is, when a sentence of the pool mentions it
         pool = candidates[:_TYPED_POOL]
         mentioning = [c for c in pool if mentions_role(catalog.sentences[c.sentence.index].text, role)]
+        if mentioning and not any(_names_holder(question, c, catalog) for c in mentioning):
+            # the best sentences name the role but no holder ("two right-wing leaders"): one further down may
+            further = (
+                c for c in candidates[_TYPED_POOL:] if mentions_role(catalog.sentences[c.sentence.index].text, role)
+            )
+            mentioning += [c for c in further if _names_holder(question, c, catalog)][:1]
         chosen_from = mentioning or candidates
     elif qtype == "who" and asks_winner(question):
         # who won is told where someone beat someone, when a sentence of the pool says so
@@ -272,6 +278,11 @@ def _full_name(
 def _with_span(c: Citation, span: Span, lo: int) -> Citation:
     sentence_start = c.start - lo
     return replace(c, span_start=sentence_start + span.start, span_end=sentence_start + span.end)
+
+
+def _names_holder(question: str, cand: Candidate, catalog: Catalog) -> bool:
+    """Whether a sentence names someone holding the role the question asks about."""
+    return bool(span_options(question, "who", catalog.sentences[cand.sentence.index].text))
 
 
 def _choose(

@@ -766,6 +766,19 @@ _ROLE_OF = re.compile(
 )
 
 
+_LEADS = re.compile(r"^\s*who\s+(?:leads|runs|rules|governs|heads)\s+(.+?)\s*([?.!]*)\s*$", re.IGNORECASE)
+
+
+def leader_question(question: str) -> str:
+    """ "Who leads/runs/rules El Salvador?" put as "Who is the leader of El Salvador?", which asks
+    for whoever holds a leader's role there (a president, a king). Only for a country: a body
+    ("Who runs the University of Chicago?") is run by anyone or anything."""
+    match = _LEADS.match(question)
+    if not match or not is_country(match.group(1)):
+        return question
+    return f"Who is the leader of {match.group(1)}{match.group(2) or '?'}"
+
+
 def _role(described: str) -> str | None:
     """The role "Who is the president of El Salvador?" / "Who is El Salvador's foreign minister?"
     asks who holds, singular ("president", "minister"); None for anything else."""
@@ -839,6 +852,8 @@ def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozens
         return True
     if not any(t.ent_type_ or t.text[:1].isupper() for t in span):
         return False  # a holder has a name ("Commissioners", "The individual"), not "a transactional relationship"
+    if is_country(span.text):
+        return False  # a country holds no one's office ("El Salvador's president offered ... from the U.S.")
     if any(span.start <= i < span.end for i in held):
         # "President Nayib Bukele" names the holder; "El Salvador's foreign minister" only a place
         return any(t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ not in _PLACES) for t in span)

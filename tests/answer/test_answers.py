@@ -14,6 +14,7 @@ from qa.answer.compose import (
     refusal_threshold,
     unknown_names,
 )
+from qa.answer.span import leader_question
 from qa.retrieve.hybrid import make_query
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
@@ -397,6 +398,21 @@ def test_a_role_the_article_gives_no_one_is_not_found(article_service: QAService
         answer = article_service.ask(question)
         assert answer.abstained, answer.text
     assert article_service.ask("Who is the secretary of state?").short_answer == "Marco Rubio"
+
+
+def test_who_leads_a_country_is_who_holds_its_leader_s_role(article_service: QAService) -> None:
+    """Review of 2026-11-29: "Who leads El Salvador?" was answered "Marco Rubio" (who said El
+    Salvador's president offered ...), though "Who is the leader of El Salvador?" was right."""
+    for question in ("Who leads El Salvador?", "Who runs El Salvador?", "Who is the leader of El Salvador?"):
+        answer = article_service.ask(question)
+        assert answer.short_answer and "Nayib Bukele" in answer.short_answer, answer.text
+    # the reply says how the question was read
+    assert article_service.ask("Who rules El Salvador?").resolved_question == "Who is the leader of El Salvador?"
+    # a body is run by anyone or anything: no leader's role is asked of it
+    assert leader_question("Who runs the University of Chicago?") == "Who runs the University of Chicago?"
+    assert (
+        leader_question("Who led the expansion of the Mongol Empire?") == "Who led the expansion of the Mongol Empire?"
+    )
 
 
 def test_where_uc_berkeley_is_the_article_does_not_say(article_service: QAService) -> None:

@@ -958,6 +958,13 @@ GELLMAN = (
         ("Who is the leader of El Salvador?", GELLMAN, None, "bizarre"),
         # a general role is held by a head of state
         ("Who is the leader of El Salvador?", BUKELE, "President Nayib Bukele", "Rubio"),
+        # a country holds no one's office (it followed "El Salvador's president offered ... from")
+        (
+            "Who is the leader of El Salvador?",
+            "Rubio said El Salvador’s president offered to accept deportees from the U.S. of any nationality.",
+            None,
+            "U.S.",
+        ),
     ],
 )
 def test_who_holds_a_role_is_someone_the_sentence_gives_it(
