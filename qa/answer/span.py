@@ -1189,9 +1189,9 @@ def asks_winner(question: str) -> bool:
     return _reading(question, "who").won and not _PRIZE.search(question)
 
 
+# Won by being chosen, not by beating someone (a cup, a title or an election is won by beating someone).
 _PRIZE = re.compile(
-    r"\b(?:mvp|prizes?|awards?|medals?|titles?|troph(?:y|ies)|elections?|seats?|nominations?|scholarships?"
-    r"|contracts?|bids?|honou?rs?|grants?|votes?|cups?|championships?|competitions?)\b(?!\s+final)",
+    r"\b(?:mvp|prizes?|awards?|medals?|honou?rs?|scholarships?|grants?|nominations?|contracts?|bids?)\b",
     re.IGNORECASE,
 )
 

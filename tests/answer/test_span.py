@@ -856,6 +856,7 @@ def test_who_won_is_who_beat_the_other(question: str, sentence: str, winner: str
 
 def test_who_won_a_contest_is_told_by_who_beat_whom() -> None:
     assert asks_winner("Who won the cup final?") and asks_winner("Who won Super Bowl XLIX?")
+    assert asks_winner("Who won the championship?") and asks_winner("Who won the election?")
     # a prize is won without beating anyone in the sentence that says so
     assert not asks_winner("Who won the Super Bowl MVP?") and not asks_winner("Who won the Nobel Prize in 1905?")
     assert not asks_winner("Who scored the winning goal?")
