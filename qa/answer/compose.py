@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from dataclasses import replace
 
 from qa.answer import order
@@ -21,6 +21,7 @@ from qa.answer.span import (
     mentions_role,
     nearest,
     place_missing,
+    role_of_another_country,
     short_answer_span,
     span_options,
     tells_winner,
@@ -194,6 +195,7 @@ def compose(
         # neither sentence holds the question's terms (the lead's looked at only then)
         or (best_cover < least and coverage(query, catalog.sentence_terms[main.sentence.index], catalog) < least)
         or (span is None and (qtype in _SPAN_REQUIRED or role))
+        or (role and role_of_another_country(question, role, _texts_of(main, catalog)))
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))
     ):
@@ -278,6 +280,11 @@ def _full_name(
 def _with_span(c: Citation, span: Span, lo: int) -> Citation:
     sentence_start = c.start - lo
     return replace(c, span_start=sentence_start + span.start, span_end=sentence_start + span.end)
+
+
+def _texts_of(cand: Candidate, catalog: Catalog) -> Iterator[str]:
+    """The sentences of the candidate's document, in reading order."""
+    return (ref.text for ref, _ in catalog.document_sentences(catalog.passages[cand.passage.index].doc))
 
 
 def _names_holder(question: str, cand: Candidate, catalog: Catalog) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -1213,6 +1213,41 @@ def mentions_role(sentence: str, role: str) -> bool:
 def _role_forms(role: str) -> frozenset[str]:
     """The words that name a role: itself, or for "leader" a head's title too."""
     return _HEAD_ROLES.get(role, frozenset()) | {role}
+
+
+def role_of_another_country(question: str, role: str, sentences: Iterable[str]) -> bool:
+    """Whether the question asks for the role of a country ("the president of the United States")
+    while the documents' sentences give that role to other countries only: a text that says just
+    "El Salvador's president" does not say who the U.S. president is (its President Nayib Bukele
+    is not the answer). False when the question ties the role to no country ("the leader of the
+    Islamist regime in Sudan"), or the sentences tie it to none."""
+    forms = _role_forms(role)
+    asked = _tied_countries(parse(question), forms)
+    if not asked:
+        return False
+    tied: set[str] = set()
+    for sentence in sentences:
+        if mentions_role(sentence, role):
+            tied |= _tied_countries(parse(sentence), forms)
+    return bool(tied) and not tied & asked
+
+
+def _tied_countries(doc: Doc, forms: frozenset[str]) -> set[str]:
+    """The countries a text gives the role to: "El Salvador's president", "U.S. President",
+    "president of (the) United States"."""
+    roles = [t.i for t in doc if _is_role(t.lower_, forms)]
+    tied: set[str] = set()
+    for ent in doc.ents:
+        key = country_key(ent.text)
+        if key is None:
+            continue
+        for i in roles:
+            between = doc[ent.end : i] if ent.end <= i else doc[i + 1 : ent.start]
+            before = ent.end <= i and all(t.tag_ == "POS" or t.text in ("’s", "'s") for t in between)
+            after = i < ent.start and [t.lower_ for t in between] in (["of"], ["of", "the"])
+            if before or after:
+                tied.add(key)
+    return tied
 
 
 def _is_role(word: str, forms: frozenset[str]) -> bool:

@@ -415,6 +415,11 @@ def test_who_leads_a_country_is_who_holds_its_leader_s_role(article_service: QAS
     )
 
 
+def test_a_role_the_article_gives_only_another_country_is_not_found(article_service: QAService) -> None:
+    assert article_service.ask("Who is the president of the United States?").abstained
+    assert article_service.ask("Who is the president of El Salvador?").short_answer == "Nayib Bukele"
+
+
 def test_where_uc_berkeley_is_the_article_does_not_say(article_service: QAService) -> None:
     assert article_service.ask("Where is UC Berkeley?").abstained
     assert article_service.ask("Where is CECOT?").short_answer == "El Salvador"

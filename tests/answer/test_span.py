@@ -10,6 +10,7 @@ from qa.answer.span import (
     date_missing,
     is_country,
     place_missing,
+    role_of_another_country,
     short_answer_span,
     span_options,
     tells_winner,
@@ -975,3 +976,27 @@ def test_who_holds_a_role_is_someone_the_sentence_gives_it(
     if first is not None:
         assert options[:1] == [first]
     assert never == "" or not any(never in option for option in options), options
+
+
+def test_a_role_the_documents_give_another_country_is_not_the_asked_country_s() -> None:
+    """ "Who is the president of the United States?" was answered "Nayib Bukele": the article gives
+    a president only to El Salvador."""
+    article = [
+        "U.S. Secretary of State Marco Rubio said El Salvador’s president offered to accept deportees.",
+        "President Nayib Bukele agreed, Rubio said.",
+    ]
+    assert role_of_another_country("Who is the president of the United States?", "president", article)
+    assert not role_of_another_country("Who is the president of El Salvador?", "president", article)
+    assert not role_of_another_country("Who is the president?", "president", article)  # no country asked
+    # the role asked is a regime's, only located in a country (squad-dev: Hassan al-Turabi, Sudan)
+    assert not role_of_another_country("Who was the leader of the Islamist regime in Sudan?", "leader", article)
+    # the secretary is the U.S.'s: asked of the U.S. by any of its names, it stands
+    assert not role_of_another_country("Who is the US secretary?", "secretary", article)
+    assert role_of_another_country("Who is the secretary of Mexico?", "secretary", article)
+    # "president of the United States" ties it too; a text tying the role to no country says nothing
+    assert not role_of_another_country(
+        "Who is the president of the United States?",
+        "president",
+        [*article, "He met the president of the United States."],
+    )
+    assert not role_of_another_country("Who is the president of Mexico?", "president", article[1:])
