@@ -28,6 +28,7 @@ from qa.ui.render import (
     answer_html,
     attribution_source_html,
     attributions_html,
+    count,
     document_html,
     documents_html,
     esc,
@@ -272,7 +273,7 @@ class ChatApp:
         except Exception:
             log.exception("listing documents failed")
             return self.status.markdown()
-        held = f"{_count(len(docs), 'document')}, {_count(sum(d.chunks for d in docs), 'passage')} indexed"
+        held = f"{count(len(docs), 'document')}, {count(sum(d.chunks for d in docs), 'passage')} indexed"
         return f"**Ready:** {held}"
 
     def upload(
@@ -684,10 +685,6 @@ class ServiceUnavailable(RuntimeError):
     """The service could not be started (the page says why)."""
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
 def _ask_note(message: str) -> str:
     """The reason a question was not asked, shown under the question box."""
     return f"**Not asked:** {esc(message)}" if message else ""
@@ -827,7 +824,7 @@ def _update(service: QAService, status: StartupStatus, show_bar: bool) -> str:
     for message in report.messages():
         print(message, file=sys.stderr)
     return (
-        f"{_count(report.documents, 'document')}, {_count(report.chunks, 'passage')} indexed "
+        f"{count(report.documents, 'document')}, {count(report.chunks, 'passage')} indexed "
         f"({report.added} added, {report.deleted} removed)"
     )
 

@@ -194,6 +194,11 @@ def document_html(name: str, text: str, c: Citation, mark_id: str = "qa-hit") ->
     )
 
 
+def count(n: int, noun: str) -> str:
+    """ "1 document", "2 documents"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def documents_html(docs: Sequence[DocumentInfo]) -> str:
     """The indexed documents and their passage counts."""
     if not docs:
@@ -202,7 +207,8 @@ def documents_html(docs: Sequence[DocumentInfo]) -> str:
     total = sum(d.chunks for d in docs)
     return (
         '<table class="qa-docs"><thead><tr><th>Document</th><th>Passages</th></tr></thead>'
-        f"<tbody>{rows}</tbody><tfoot><tr><td>{len(docs)} documents</td><td>{total}</td></tr></tfoot></table>"
+        f"<tbody>{rows}</tbody><tfoot><tr><td>{count(len(docs), 'document')}</td><td>{total:,}</td></tr></tfoot>"
+        "</table>"
     )
 
 

@@ -84,3 +84,10 @@ def test_documents_table_escapes_names() -> None:
     out = documents_html([DocumentInfo("<img src=x onerror=1>.txt", 2)])
     assert "<img" not in out
     assert "&#60;img" in out
+
+
+def test_documents_table_counts_in_words() -> None:
+    one = documents_html([DocumentInfo("a.txt", 2)])
+    assert "1 document<" in one and "1 documents" not in one
+    assert "2 documents<" in documents_html([DocumentInfo("a.txt", 2), DocumentInfo("b.txt", 1_500)])
+    assert ">1,502<" in documents_html([DocumentInfo("a.txt", 2), DocumentInfo("b.txt", 1_500)])
