@@ -29,6 +29,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--articles", help="comma-separated article numbers to index (default: 00 to 11)")
     args = parser.parse_args()
+    if args.n is not None and args.n < 1:
+        parser.error("--n: give at least 1 (leave it out to ask every question)")
     articles = {int(a) for a in args.articles.split(",")} if args.articles else set(range(12))
     out = OUT if not args.articles else OUT.with_name(f"abstention-{'-'.join(f'{a:02d}' for a in sorted(articles))}")
     corpus = out / "corpus"

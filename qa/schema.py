@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -85,7 +86,8 @@ class Citation:
             raise ValueError("a citation's offsets are whole numbers")
         if not all(isinstance(raw.get(k), str) for k in ("doc", "quote", "passage")):
             raise ValueError("a citation's document, quote and passage are text")
-        if not isinstance(raw.get("score"), int | float):
+        score = raw.get("score")
+        if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
             raise ValueError("a citation's score is a number")
         return cls(
             n=raw["n"],
@@ -140,6 +142,9 @@ class Answer:
         texts = ("short_answer", "resolved_question", "error")
         if not all(raw.get(k) is None or isinstance(raw.get(k), str) for k in texts):
             raise ValueError("an answer's short answer, resolved question and error are text")
+        abstained = raw.get("abstained", False)
+        if not isinstance(abstained, bool):
+            raise ValueError("an answer's abstained is true or false")
         lists = [raw.get(k, []) for k in ("citations", "passages")]
         if not all(isinstance(x, list) for x in lists):
             raise ValueError("an answer's citations and passages are lists")
@@ -147,7 +152,7 @@ class Answer:
             question=raw["question"],
             text=raw["answer"],
             citations=[Citation.from_dict(c) for c in lists[0]],
-            abstained=bool(raw.get("abstained", False)),
+            abstained=abstained,
             passages=[Citation.from_dict(c) for c in lists[1]],
             **{k: raw.get(k) for k in texts},
         )

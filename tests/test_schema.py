@@ -34,6 +34,9 @@ def test_an_answer_comes_back_from_its_json_unchanged() -> None:
         {"citations": [{**_answer().citations[0].to_dict(), "start": "4"}]},
         {"passages": [{**_answer().passages[0].to_dict(), "page": 2.5}]},
         {"citations": [{**_answer().citations[0].to_dict(), "quote": None}]},
+        {"citations": [{**_answer().citations[0].to_dict(), "score": float("nan")}]},
+        {"citations": [{**_answer().citations[0].to_dict(), "score": True}]},
+        {"abstained": "false"},  # not read as true
     ],
 )
 def test_what_is_not_an_answer_is_refused(change: dict[str, Any]) -> None:

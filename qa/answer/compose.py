@@ -21,6 +21,7 @@ from qa.answer.span import (
     mentions_role,
     nearest,
     place_missing,
+    role_countries,
     role_of_another_country,
     short_answer_span,
     span_options,
@@ -170,12 +171,19 @@ def compose(
         # a role's holder is named where the role is, when a sentence of the pool mentions it
         pool = candidates[:_TYPED_POOL]
         mentioning = [c for c in pool if mentions_role(catalog.sentences[c.sentence.index].text, role)]
-        if mentioning and not any(_names_holder(question, c, catalog) for c in mentioning):
-            # the best sentences name the role but no holder ("two right-wing leaders"): one further down may
+        if (
+            mentioning
+            and role_countries(question, role)
+            and not any(_names_holder(question, c, catalog) for c in mentioning)
+        ):
+            # A country's role: the best sentences name it but no holder ("two right-wing leaders"),
+            # one further down may. (Not for anything else: "the leader of the populist movement".)
             further = (
-                c for c in candidates[_TYPED_POOL:] if mentions_role(catalog.sentences[c.sentence.index].text, role)
+                c
+                for c in candidates[_TYPED_POOL:]
+                if mentions_role(catalog.sentences[c.sentence.index].text, role) and _names_holder(question, c, catalog)
             )
-            mentioning += [c for c in further if _names_holder(question, c, catalog)][:1]
+            mentioning += [found] if (found := next(further, None)) else []
         chosen_from = mentioning or candidates
     elif qtype == "who" and asks_winner(question):
         # who won is told where someone beat someone, when a sentence of the pool says so
@@ -195,7 +203,7 @@ def compose(
         # neither sentence holds the question's terms (the lead's looked at only then)
         or (best_cover < least and coverage(query, catalog.sentence_terms[main.sentence.index], catalog) < least)
         or (span is None and (qtype in _SPAN_REQUIRED or role))
-        or (role and role_of_another_country(question, role, _texts_of(main, catalog)))
+        or (role and role_of_another_country(question, role, _texts_of(main, candidates, catalog)))
         or (qtype == "when" and date_missing(question, spanned))
         or (qtype == "where" and place_missing(question, spanned))
     ):
@@ -282,9 +290,12 @@ def _with_span(c: Citation, span: Span, lo: int) -> Citation:
     return replace(c, span_start=sentence_start + span.start, span_end=sentence_start + span.end)
 
 
-def _texts_of(cand: Candidate, catalog: Catalog) -> Iterator[str]:
-    """The sentences of the candidate's document, in reading order."""
-    return (ref.text for ref, _ in catalog.document_sentences(catalog.passages[cand.passage.index].doc))
+def _texts_of(cand: Candidate, candidates: list[Candidate], catalog: Catalog) -> Iterator[str]:
+    """The best retrieved sentences of the candidate's document (what was read for the question:
+    a long document is not parsed whole, each sentence costing a parse)."""
+    doc = catalog.passages[cand.passage.index].doc
+    best = candidates[: 2 * _TYPED_POOL]
+    return (catalog.sentences[c.sentence.index].text for c in best if catalog.passages[c.passage.index].doc == doc)
 
 
 def _names_holder(question: str, cand: Candidate, catalog: Catalog) -> bool:

@@ -531,7 +531,8 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         # "Its first curator, Agnes Whitcombe, ...": the name in apposition, whatever the tagger calls it
         appositive = [_option(doc, anchors, a, b, fallback) for a, b in _appositions(doc, held)]
         options += [o for o in appositive if not any((o.start, o.end) == (p.start, p.end) for p in options)]
-        options = [o for o in options if _holds_role(doc, o, held, asked.terms)]
+        set_off = {(o.start, o.end) for o in appositive}
+        options = [o for o in options if _holds_role(doc, o, held, asked.terms, (o.start, o.end) in set_off)]
     if asked.won and (beat := next((t.i for t in doc if t.lower_ in _WIN_VERBS), None)) is not None:
         # "Who won Super Bowl 50?": "... champion Denver Broncos defeated the ... Carolina Panthers":
         # the one right before the verb won; the one after it lost
@@ -558,6 +559,7 @@ _NOT_ACTIVE = re.compile(r"\bby\b|^\s*who(?:m)?\s+(?:did|does|do|was|were|is|are
 
 _WON = re.compile(r"^\s*(?:and\s+)?who\s+(?:won|wins|win)\b", re.IGNORECASE)
 _WIN_VERBS = frozenset({"defeated", "defeats", "beat", "beats", "edged", "routed", "overcame", "topped", "downed"})
+_BEATING = frozenset({"defeated", "defeats", "beat", "beats", "routed", "overcame"})  # and nothing else
 
 
 def _winner_first(doc: Doc, option: Span, beat: int) -> Span:
@@ -766,17 +768,19 @@ _ROLE_OF = re.compile(
 )
 
 
-_LEADS = re.compile(r"^\s*who\s+(?:leads|runs|rules|governs|heads)\s+(.+?)\s*([?.!]*)\s*$", re.IGNORECASE)
+_LEADS = re.compile(r"who\s+(?:leads|runs|rules|governs|heads)\s+(.+)", re.IGNORECASE)
 
 
 def leader_question(question: str) -> str:
     """ "Who leads/runs/rules El Salvador?" put as "Who is the leader of El Salvador?", which asks
     for whoever holds a leader's role there (a president, a king). Only for a country: a body
     ("Who runs the University of Chicago?") is run by anyone or anything."""
-    match = _LEADS.match(question)
+    asked = question.strip()
+    place = asked.rstrip("?.! ")
+    match = _LEADS.fullmatch(place)
     if not match or not is_country(match.group(1)):
         return question
-    return f"Who is the leader of {match.group(1)}{match.group(2) or '?'}"
+    return f"Who is the leader of {match.group(1)}{asked[len(place) :].strip() or '?'}"
 
 
 def _role(described: str) -> str | None:
@@ -840,7 +844,7 @@ def _governing_preposition(doc: Doc, i: int) -> Token | None:
     return None
 
 
-def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozenset[str]) -> bool:
+def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozenset[str], set_off: bool = False) -> bool:
     """False when the sentence gives the role (mentioned at the tokens `held`) to no one the option
     names: the option is the role itself ("El Salvador's foreign minister" for "Who is the foreign
     minister?"), or each mention of the role is nearer another person ("President Nayib Bukele ...,
@@ -852,8 +856,10 @@ def _holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozens
         return True
     if not any(t.ent_type_ or t.text[:1].isupper() for t in span):
         return False  # a holder has a name ("Commissioners", "The individual"), not "a transactional relationship"
-    if is_country(span.text):
-        return False  # a country holds no one's office ("El Salvador's president offered ... from the U.S.")
+    if is_country(span.text) and not set_off and not any(t.ent_type_ == "PERSON" for t in span):
+        # a country holds no one's office ("El Salvador's president offered ... from the U.S."); a
+        # person may be called so ("The club's head coach, Jordan, ...": set off by commas)
+        return False
     if any(span.start <= i < span.end for i in held):
         # "President Nayib Bukele" names the holder; "El Salvador's foreign minister" only a place
         return any(t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ not in _PLACES) for t in span)
@@ -1197,10 +1203,13 @@ _PRIZE = re.compile(
 
 
 def tells_winner(sentence: str) -> bool:
-    """Whether a sentence says who beat whom ("Harbor City FC beat Northgate United 3-1"): its
-    words alone, no parse. A sentence that only says "won" may be about anything ("nobody
-    remembers the team that almost won")."""
-    return any(w in _WIN_VERBS for w in re.findall(r"[a-z]+", sentence.lower()))
+    """Whether a sentence says who beat whom: a verb that means only that ("Harbor City FC beat
+    Northgate United 3-1", "They then beat the Patriots"), used as a verb. Not "Turnout topped 70
+    percent" (topping is also exceeding), nor "officers on the downtown beat"; and a sentence that
+    only says "won" may be about anything ("nobody remembers the team that almost won")."""
+    if not any(w in _BEATING for w in re.findall(r"[a-z]+", sentence.lower())):
+        return False  # most sentences: no parse
+    return any(t.lower_ in _BEATING and t.pos_ == "VERB" for t in parse(sentence))
 
 
 def mentions_role(sentence: str, role: str) -> bool:
@@ -1215,6 +1224,11 @@ def _role_forms(role: str) -> frozenset[str]:
     return _HEAD_ROLES.get(role, frozenset()) | {role}
 
 
+def role_countries(question: str, role: str) -> set[str]:
+    """The countries the question asks the role of ("the president of the United States": US)."""
+    return _tied_countries(parse(question), _role_forms(role))
+
+
 def role_of_another_country(question: str, role: str, sentences: Iterable[str]) -> bool:
     """Whether the question asks for the role of a country ("the president of the United States")
     while the documents' sentences give that role to other countries only: a text that says just
@@ -1222,7 +1236,7 @@ def role_of_another_country(question: str, role: str, sentences: Iterable[str]) 
     is not the answer). False when the question ties the role to no country ("the leader of the
     Islamist regime in Sudan"), or the sentences tie it to none."""
     forms = _role_forms(role)
-    asked = _tied_countries(parse(question), forms)
+    asked = role_countries(question, role)
     if not asked:
         return False
     tied: set[str] = set()

@@ -8,7 +8,9 @@ large corpus never leaves the user staring at nothing.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import secrets
 import sys
 import threading
@@ -472,6 +474,8 @@ class ChatApp:
             return [], [], [], sources_html(None, 0)
         try:
             turns, answers = _kept_chat(kept)
+            # kept by an earlier setting, or edited: no more than this setting keeps
+            turns, answers = turns[-self.settings.kept_turns :], answers[-self.settings.kept_turns :]
         except ValueError as exc:
             log.warning("the chat kept by the browser is not restored: %s", exc)
             return [], [], [], sources_html(None, 0)
@@ -522,7 +526,7 @@ class ChatApp:
             status = gr.Markdown(self.status.markdown(), elem_id="qa-status")
             turns = gr.State(list[Turn]())
             answers = gr.State(list[Answer]())
-            # the chat outlives a reload (and a restart: the key to its encryption is kept with the index)
+            # the chat outlives a reload (and a restart: the key Gradio encrypts it with is kept with the index)
             kept = gr.BrowserState(None, storage_key="qa-chat", secret=_browser_secret(self.settings.index_dir))
             pending = gr.State("")  # the question being answered: another waits until it is
             asked = gr.State("")  # the question the chained answer() takes ("" when none was pushed)
@@ -647,6 +651,10 @@ def _kept_chat(kept: Any) -> tuple[list[Turn], list[Answer]]:
     """The turns and answers of a chat the browser kept (`ChatApp.keep`); ValueError otherwise."""
     if not isinstance(kept, dict) or kept.get("version") != KEPT_VERSION:
         raise ValueError("not a chat of this version")
+    try:  # text the page could not send back (a lone surrogate, edited in by hand)
+        json.dumps(kept, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError, UnicodeEncodeError) as exc:
+        raise ValueError(f"not plain JSON text ({type(exc).__name__})") from exc
     raw_turns, raw_answers = kept.get("turns"), kept.get("answers")
     if not isinstance(raw_turns, list) or not isinstance(raw_answers, list) or len(raw_turns) != len(raw_answers):
         raise ValueError("turns and answers do not match")
@@ -666,16 +674,18 @@ def _kept_chat(kept: Any) -> tuple[list[Turn], list[Answer]]:
 
 
 def _browser_secret(index_dir: Path) -> str | None:
-    """The key the browser's copy of the chat is encrypted with, kept beside the index so the
-    chat survives a restart; None (a new key per start, Gradio's own) when it cannot be kept."""
+    """The key Gradio encrypts the browser's copy of the chat with, kept beside the index so the
+    chat survives a restart; None (a new key per start, Gradio's own) when it cannot be kept. The
+    page holds the key (the browser does the encrypting): the copy is not secret from whoever can
+    open the page, which is why `restore` checks and escapes it."""
     path = index_dir / "browser-secret"
     try:
         if path.is_file():
             return path.read_text(encoding="ascii").strip() or None
         index_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(24)
-        path.write_text(key, encoding="ascii")
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="ascii") as out:
+            out.write(key)  # private from its creation
         return key
     except (OSError, UnicodeDecodeError):
         return None

@@ -95,6 +95,9 @@ def test_the_chat_the_browser_keeps_is_shown_again(app: Running) -> None:
     few = app_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 1}), handlers.status)
     assert [a["question"] for a in few.keep(turns, answers)["answers"]] == ["How many inmates can it hold?"]
     assert few.restore(few.keep(turns, answers))[2] == answers[-1:]
+    # a chat kept under a larger setting (or edited) is cut to this one's size on arrival
+    shown, restored_turns, restored_answers, _ = few.restore(kept)
+    assert restored_answers == answers[-1:] and restored_turns == turns[-1:] and len(shown) == 2
     none = app_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 0}), handlers.status)
     for empty in (none.keep(turns, answers), handlers.keep([], [])):  # a new chat is kept empty
         assert empty["answers"] == [] and handlers.restore(empty)[:3] == ([], [], [])
@@ -108,6 +111,8 @@ def test_the_chat_the_browser_keeps_is_shown_again(app: Running) -> None:
         {"version": 1, "turns": [["q", "a", []]], "answers": []},
         {"version": 1, "turns": [["q", "a"]], "answers": [{"question": "q", "answer": "a"}]},
         {"version": 1, "turns": [["q", "a", []]], "answers": [{"question": "q", "answer": "a", "citations": [1]}]},
+        # a lone surrogate, which the page could not send back
+        {"version": 1, "turns": [["\ud800", "a", []]], "answers": [{"question": "\ud800", "answer": "a"}]},
     ],
 )
 def test_a_kept_chat_that_is_not_one_starts_a_new_chat(app: Running, kept: Any) -> None:
