@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import qa  # noqa: F401  (sets the offline environment first)
 from qa.config import Settings
+from qa.text import count
 
 if TYPE_CHECKING:
     from qa.schema import IngestReport
@@ -121,13 +122,12 @@ def _print_answer(answer: Any) -> None:
 
 def _summary(report: IngestReport) -> str:
     """One line on what `qa ingest` did, passages counted as the index holds them."""
-    documents = f"{report.documents} document{'' if report.documents == 1 else 's'}"
     change = (
-        f"{report.added} passages added, {report.deleted} removed"
+        f"{count(report.added, 'passage')} added, {report.deleted:,} removed"
         if report.added or report.deleted
         else "nothing changed"
     )
-    return f"{documents}, {report.chunks} passages in the index ({change})"
+    return f"{count(report.documents, 'document')}, {count(report.chunks, 'passage')} in the index ({change})"
 
 
 def _sync(service: QAService, show_bar: bool, list_skipped: bool = True) -> IngestReport:
@@ -139,8 +139,7 @@ def _sync(service: QAService, show_bar: bool, list_skipped: bool = True) -> Inge
     else:
         messages = [f"note: {n}" for n in report.notes]
         if report.problems:
-            count = len(report.problems)
-            files = "1 file" if count == 1 else f"{count:,} files"
+            files = count(len(report.problems), "file")
             messages.append(f"note: {files} in the corpus could not be read ('qa ingest' says why)")
     for message in messages:
         print(message, file=sys.stderr)

@@ -25,12 +25,12 @@ import gradio as gr
 from qa.config import Settings
 from qa.nlp import import_spacy
 from qa.schema import Answer, Citation, Turn
+from qa.text import count
 from qa.ui.render import (
     PICK_JS,
     answer_html,
     attribution_source_html,
     attributions_html,
-    count,
     document_html,
     documents_html,
     esc,

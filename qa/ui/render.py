@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from qa.schema import Answer, Citation
+from qa.text import count
 
 if TYPE_CHECKING:
     from qa.attribute.model import Attribution
@@ -192,11 +193,6 @@ def document_html(name: str, text: str, c: Citation, mark_id: str = "qa-hit") ->
         f'<span class="qa-loc">{esc(location(c, text))}</span></div>'
         f'<div class="qa-doc-text">{before}{shown}{after}</div></div>'
     )
-
-
-def count(n: int, noun: str) -> str:
-    """ "1 document", "2 documents"."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def documents_html(docs: Sequence[DocumentInfo]) -> str:
