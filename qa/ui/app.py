@@ -582,31 +582,25 @@ class ChatApp:
 
             private: dict[str, Any] = {"api_visibility": "private"}
             ask_outputs = [chat, turns, answers, sources, docview, pending]
-            for trigger in (question.submit,):
+            keep = {"fn": self.keep, "inputs": [turns, answers], "outputs": [kept], "queue": False, **private}
+            # A typed question and an example button ask alike: the question shown at once, then
+            # answered, its markers made clickable, and the chat kept by the browser.
+            asking: list[tuple[Any, Any]] = [(question.submit, question)]
+            asking += [(button.click, gr.State(text)) for button, text in zip(example_buttons, EXAMPLES, strict=True)]
+            for trigger, asked_text in asking:
                 trigger(
                     self.push_question,
-                    [question, chat, pending],
+                    [asked_text, chat, pending],
                     [question, chat, pending, asked, ask_note],
                     queue=False,
                     **private,
                 ).then(
                     self.answer, [asked, chat, turns, answers], ask_outputs, show_progress="minimal", **private
-                ).then(None, None, None, js=MARKS_JS).then(self.keep, [turns, answers], [kept], queue=False, **private)
-            for button, text in zip(example_buttons, EXAMPLES, strict=True):
-                button.click(
-                    self.push_question,
-                    [gr.State(text), chat, pending],
-                    [question, chat, pending, asked, ask_note],
-                    queue=False,
-                    **private,
-                ).then(
-                    self.answer, [asked, chat, turns, answers], ask_outputs, show_progress="minimal", **private
-                ).then(None, None, None, js=MARKS_JS).then(self.keep, [turns, answers], [kept], queue=False, **private)
+                ).then(None, None, None, js=MARKS_JS).then(**keep)
             fresh_chat = [chat, turns, answers, sources, docview, pending, asked, ask_note]
-            forget = {"fn": self.keep, "inputs": [turns, answers], "outputs": [kept], "queue": False, **private}
-            new_chat.click(self.new_chat, None, fresh_chat, queue=False, **private).then(**forget)
+            new_chat.click(self.new_chat, None, fresh_chat, queue=False, **private).then(**keep)
             # The chatbot's own trash button must forget the conversation too, not just hide it.
-            chat.clear(self.new_chat, None, fresh_chat, queue=False, **private).then(**forget)
+            chat.clear(self.new_chat, None, fresh_chat, queue=False, **private).then(**keep)
             demo.load(self.restore, [kept], [chat, turns, answers, sources], queue=False, **private).then(
                 None, None, None, js=MARKS_JS
             )
