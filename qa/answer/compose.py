@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import replace
 
 from qa.answer import order
@@ -169,8 +169,7 @@ def compose(
     role = asked_role(question) if qtype == "who" else None
     if role:
         # a role's holder is named where the role is, when a sentence of the pool mentions it
-        pool = candidates[:_TYPED_POOL]
-        mentioning = [c for c in pool if mentions_role(catalog.sentences[c.sentence.index].text, role)]
+        mentioning = _pool_saying(candidates, catalog, lambda text: mentions_role(text, role))
         if (
             mentioning
             and role_countries(question, role)
@@ -187,8 +186,7 @@ def compose(
         chosen_from = mentioning or candidates
     elif qtype == "who" and asks_winner(question):
         # who won is told where someone beat someone, when a sentence of the pool says so
-        pool = candidates[:_TYPED_POOL]
-        chosen_from = [c for c in pool if tells_winner(catalog.sentences[c.sentence.index].text)] or candidates
+        chosen_from = _pool_saying(candidates, catalog, tells_winner) or candidates
     main, span, support = _choose(question, qtype, chosen_from, catalog, settings)
     if support is None and main is not candidates[0]:
         support = candidates[0]  # the best-matching sentence is always quoted too
@@ -288,6 +286,11 @@ def _full_name(
 def _with_span(c: Citation, span: Span, lo: int) -> Citation:
     sentence_start = c.start - lo
     return replace(c, span_start=sentence_start + span.start, span_end=sentence_start + span.end)
+
+
+def _pool_saying(candidates: list[Candidate], catalog: Catalog, says: Callable[[str], bool]) -> list[Candidate]:
+    """The best sentences (the pool typed answers are read from) whose text says what `says` asks."""
+    return [c for c in candidates[:_TYPED_POOL] if says(catalog.sentences[c.sentence.index].text)]
 
 
 def _texts_of(cand: Candidate, candidates: list[Candidate], catalog: Catalog) -> Iterator[str]:

@@ -558,8 +558,10 @@ _NOT_ACTIVE = re.compile(r"\bby\b|^\s*who(?:m)?\s+(?:did|does|do|was|were|is|are
 
 
 _WON = re.compile(r"^\s*(?:and\s+)?who\s+(?:won|wins|win)\b", re.IGNORECASE)
-_WIN_VERBS = frozenset({"defeated", "defeats", "beat", "beats", "edged", "routed", "overcame", "topped", "downed"})
-_BEATING = frozenset({"defeated", "defeats", "beat", "beats", "routed", "overcame"})  # and nothing else
+# Verbs of beating someone: these mean nothing else; the others ("topped 70 percent") also do, so
+# they re-weigh options in a sentence already chosen but never choose the sentence (tells_winner).
+_BEATING = frozenset({"defeated", "defeats", "beat", "beats", "routed", "overcame"})
+_WIN_VERBS = _BEATING | {"edged", "topped", "downed"}
 
 
 def _winner_first(doc: Doc, option: Span, beat: int) -> Span:
