@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from qa.answer.question import question_type
 from qa.attribute.people import pronoun_gender
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 from qa.schema import Turn
+
+if TYPE_CHECKING:  # spaCy is imported through qa.nlp only (it keeps torch out)
+    from spacy.tokens import Token
 
 GenderOf = Callable[[str], str | None]  # a name -> "male", "female" or None (unknown)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -173,7 +177,7 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
     if (about := _same_about(question, history)) is not None:
         return about
     resolved = _named(question, history, gender_of)
-    if _THING_PRONOUN.search(resolved) or (len(resolved.split()) <= 3 and not _complete(resolved)):
+    if _free_reference(resolved) or (len(resolved.split()) <= 3 and not _complete(resolved)):
         carried = _topic(history[-1].question)  # a follow-up of a follow-up keeps its topic
         before = _asked_before(history)
         topic = carried.group(1) if carried else _LEAD_WH.sub("", _WH.sub("", before)).rstrip("?").strip()
@@ -189,6 +193,44 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
                 return resolved[: it.start()] + named + resolved[it.end() :]
             resolved = f"{resolved} ({topic})"
     return resolved
+
+
+_CLAUSE_OPENERS = frozenset({"to", "for", "that", "whether", "if"})
+
+
+def _expletive(words: list[Token], i: int) -> bool:
+    """An "it" that stands for the clause after it, not for anything said before: "Is it legal
+    for the US to ...?", "Is it true that ...?", "It seems that ...": an adjective (or seem,
+    appear) right after it, then a clause opening."""
+    after = [w for w in words[i + 1 : i + 4] if w.pos_ not in ("ADV", "PART")]
+    if not after:
+        return False
+    lead = after[0]
+    if not (lead.pos_ == "ADJ" or lead.lemma_ in ("seem", "appear")):
+        return False
+    return any(w.lower_ in _CLAUSE_OPENERS for w in words[lead.i + 1 :])
+
+
+def _free_reference(question: str) -> bool:
+    """Whether the question points at something it does not name itself, so only the conversation
+    can say what ("How big is it?", "What did they offer?", "Why was this prison built?"). Not an
+    "it" standing for a clause ("Is it legal to ...?"), a possessive whose owner the question names
+    before it ("Who runs the prison and what is its capacity?"), a "that" opening a clause, or an
+    existential "there" ("Is there a fee?")."""
+    if not _THING_PRONOUN.search(question):
+        return False
+    words = list(parse(question))
+    for i, word in enumerate(words):
+        if not _THING_PRONOUN.fullmatch(word.text):
+            continue
+        if word.tag_ in ("IN", "WDT", "EX"):
+            continue
+        if word.lower_ in ("its", "their") and any(w.pos_ in ("NOUN", "PROPN") for w in words[:i]):
+            continue
+        if word.lower_ == "it" and _expletive(words, i):
+            continue
+        return True
+    return False
 
 
 def _is_thing(topic: str) -> bool:

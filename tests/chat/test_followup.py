@@ -139,7 +139,8 @@ def test_only_what_a_what_is_question_asked_about_replaces_it() -> None:
 @pytest.mark.parametrize(
     ("before", "question", "resolved"),
     [
-        ("What is CECOT?", "Is it true that the prison is new?", "Is it true that the prison is new? (CECOT)"),
+        # "it" stands for the clause after it: the question is whole
+        ("What is CECOT?", "Is it true that the prison is new?", "Is it true that the prison is new?"),
         ("Who is Leti Volpp?", "Is it true she teaches law?", "Is it true Volpp teaches law? (Leti Volpp)"),
         # a person is no "it": the topic comes along instead
         ("Who is Leti Volpp?", "What is it about?", "What is it about? (Leti Volpp)"),
@@ -366,3 +367,28 @@ def test_the_topic_taken_along_drops_the_whole_question_phrase() -> None:
     history = [Turn("How much prize money will the winners receive?", "Moreno said the winners would get $50,000.")]
     resolved = resolve("What did Moreno promise to do with it?", history, _genders({}))
     assert resolved == "What did Moreno promise to do with it? (prize money will the winners receive)"
+
+
+SELF_CONTAINED = [
+    "Is it legal for the US to deport its own citizens?",
+    "Is it true that the prison is new?",
+    "Is it possible to visit the prison?",
+    "Who runs the prison and what is its capacity?",
+    "Is there a fee?",
+]
+LEANING = ["What is it like?", "How big is it?", "What did they offer in return?", "Which gangs operate there?"]
+
+
+@pytest.mark.parametrize("question", SELF_CONTAINED)
+def test_a_self_contained_question_is_not_a_follow_up(question: str) -> None:
+    # an "it" standing for a clause, a possessive whose owner it names, an existential "there"
+    history = [Turn("How much will El Salvador be paid?", "a fee")]
+    assert resolve(question, history) == question
+    assert resolve(question, []) == question
+
+
+@pytest.mark.parametrize("question", LEANING)
+def test_a_question_pointing_outside_itself_takes_the_topic_along(question: str) -> None:
+    history = [Turn("How much will El Salvador be paid?", "a fee")]
+    assert resolve(question, history) == f"{question} (will El Salvador be paid)"
+    assert resolve(question, []) == question
