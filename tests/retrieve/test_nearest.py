@@ -34,7 +34,7 @@ QUESTIONS = [
     "What does a construction project manager do?",
     "Who designs buildings?",
 ]
-SQUAD = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "squad-dev" / "corpus"
+SQUAD = Path(__file__).resolve().parents[1] / "data" / "squad" / "corpus"  # in the repository (tests/data)
 ARTICLES = ("05-1973-oil-crisis.txt", "17-Jacksonville-Florida.txt", "03-Victoria-Australia.txt", "15-Construction.txt")
 
 
