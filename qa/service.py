@@ -19,7 +19,7 @@ from qa.answer.attributed import compose_attributed, sentence_text, wants_attrib
 from qa.answer.compose import NOT_FOUND, compose, related_passages
 from qa.answer.inventory import Kind, inventory_kind, list_names
 from qa.answer.question import without_document_words
-from qa.answer.span import leader_question
+from qa.answer.roles import leader_question
 from qa.answer.summary import summarize, wants_summary
 from qa.attribute.model import Attribution
 from qa.attribute.people import acts_in, gender_in

@@ -8,26 +8,16 @@ from collections.abc import Callable, Container, Iterator
 from dataclasses import replace
 
 from qa.answer import order
+from qa.answer.dates import date_missing
 from qa.answer.order import Candidate, coverage
+from qa.answer.places import wants_region
 from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import load_ranker, pool_of, ruled_option
-from qa.answer.span import (
-    RANK_COST,
-    Span,
-    answers_preposition,
-    asked_role,
-    asks_winner,
-    date_missing,
-    mentions_role,
-    nearest,
-    place_missing,
-    role_countries,
-    role_of_another_country,
-    short_answer_span,
-    span_options,
-    tells_winner,
-    wants_region,
-)
+from qa.answer.reading import answers_preposition, asked_role, asks_winner, place_missing
+from qa.answer.roles import mentions_role, role_countries, role_of_another_country
+from qa.answer.span import RANK_COST, nearest, short_answer_span, span_options
+from qa.answer.tokens import Span
+from qa.answer.winners import tells_winner
 from qa.config import Settings
 from qa.nlp import parse_all
 from qa.retrieve.catalog import Catalog, PassageRef

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from qa.answer.compose import _trim, cite, related_passages
-from qa.answer.span import country_key, is_country, is_title
+from qa.answer.places import country_key, is_country
+from qa.answer.roles import is_title
 from qa.attribute.people import titled_name
 from qa.nlp import pipeline
 from qa.retrieve.catalog import Catalog

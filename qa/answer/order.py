@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.answer.dates import YEARS
 from qa.answer.question import QuestionType
-from qa.answer.span import YEARS
 from qa.config import Settings
 from qa.nlp import parse
 from qa.retrieve.catalog import Catalog

@@ -23,7 +23,8 @@ import numpy as np
 
 from qa.answer.order import Candidate, prefer
 from qa.answer.question import QuestionType
-from qa.answer.span import Span, rule_key, span_options, token_terms
+from qa.answer.span import rule_key, span_options
+from qa.answer.tokens import Span, token_terms
 from qa.nlp import parse
 from qa.retrieve.lexical import terms
 

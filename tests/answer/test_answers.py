@@ -14,7 +14,7 @@ from qa.answer.compose import (
     refusal_threshold,
     unknown_names,
 )
-from qa.answer.span import leader_question
+from qa.answer.roles import leader_question
 from qa.retrieve.hybrid import make_query
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation

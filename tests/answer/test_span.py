@@ -5,16 +5,12 @@ from __future__ import annotations
 import pytest
 
 import qa  # noqa: F401  (offline environment first)
-from qa.answer.span import (
-    asks_winner,
-    date_missing,
-    is_country,
-    place_missing,
-    role_of_another_country,
-    short_answer_span,
-    span_options,
-    tells_winner,
-)
+from qa.answer.dates import date_missing
+from qa.answer.places import is_country
+from qa.answer.reading import asks_winner, place_missing
+from qa.answer.roles import role_of_another_country
+from qa.answer.span import short_answer_span, span_options
+from qa.answer.winners import tells_winner
 
 SEASON = "In 2015 Newton threw for one touchdown in the opener and 3,837 yards over the season."
 BRONCOS = "Peyton Manning led the Denver Broncos to a win over the New England Patriots."
