@@ -17,7 +17,7 @@ from pathlib import Path, PurePath
 
 from qa.answer.attributed import compose_attributed, sentence_text, wants_attribution
 from qa.answer.compose import NOT_FOUND, compose, related_passages
-from qa.answer.inventory import Kind, inventory_kind, list_names
+from qa.answer.inventory import inventory_kind, list_names
 from qa.answer.question import without_document_words
 from qa.answer.roles import leader_question
 from qa.answer.summary import summarize, wants_summary
@@ -40,6 +40,18 @@ from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, IngestReport, SourceDocument, Turn
 
 _ATTRIBUTION_DOCS = 3
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question as the replies read it: as typed, as resolved against the conversation, the
+    passages retrieved for it, and what the conversation already quoted (asked "what else")."""
+
+    typed: str
+    resolved: str
+    hits: list[PassageHit]
+    catalog: Catalog
+    seen: tuple[str, ...] = ()
 
 
 class BadRequest(ValueError):
@@ -237,32 +249,34 @@ class QAService:
         hits, sig = retrieve(query, catalog, self.settings)
         if seen:
             hits = _unseen(hits, seen, catalog)
-        # "Which people are mentioned in it?" is about the documents, whatever came before
-        listed = inventory_kind(text) or inventory_kind(resolved)
+        asked = Asked(text, resolved, hits, catalog, seen)
+        # Replies of their own, tried in this order; the first that answers wins.
+        for reply in (self._summary, self._listed, self._attributed):
+            if (answer := reply(asked)) is not None:
+                return answer
         # Answer spans are found with the resolved question ("he" -> the person it means).
-        return (
-            self._summary(resolved, hits, catalog)
-            or (listed and self._listed(resolved, listed, hits, catalog))
-            or self._attributed(text, resolved, hits, catalog, seen)
-            or compose(resolved, query, hits, sig, catalog, self.settings)
-        )
+        return compose(resolved, query, hits, sig, catalog, self.settings)
 
-    def _listed(self, question: str, kind: Kind, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
-        """ "Which countries are mentioned?": every name of that kind in the best-matching document."""
-        s = self.settings
-        return list_names(question, kind, hits, catalog, s.answer_chars, s.inventory_sentences)
-
-    def _summary(self, question: str, hits: list[PassageHit], catalog: Catalog) -> Answer | None:
-        """ "Summarize the article": the opening sentences of the document the request matches best."""
-        if not wants_summary(question):
+    def _listed(self, asked: Asked) -> Answer | None:
+        """ "Which countries are mentioned?": every name of that kind in the best-matching document
+        ("Which people are mentioned in it?" is about the documents, whatever came before)."""
+        kind = inventory_kind(asked.typed) or inventory_kind(asked.resolved)
+        if not kind:
             return None
-        return summarize(question, hits, catalog, self.settings.answer_chars, self.settings.answer.min_quote_chars)
+        s = self.settings
+        return list_names(asked.resolved, kind, asked.hits, asked.catalog, s.answer_chars, s.inventory_sentences)
 
-    def _attributed(
-        self, question: str, resolved: str, hits: list[PassageHit], catalog: Catalog, seen: tuple[str, ...] = ()
-    ) -> Answer | None:
+    def _summary(self, asked: Asked) -> Answer | None:
+        """ "Summarize the article": the opening sentences of the document the request matches best."""
+        if not wants_summary(asked.resolved):
+            return None
+        s = self.settings
+        return summarize(asked.resolved, asked.hits, asked.catalog, s.answer_chars, s.answer.min_quote_chars)
+
+    def _attributed(self, asked: Asked) -> Answer | None:
         """Who-said-what questions are answered from the statements extracted from the documents
         the retrieved passages come from; None when the question is not one or nothing matches."""
+        question, resolved, hits, catalog, seen = asked.typed, asked.resolved, asked.hits, asked.catalog, asked.seen
         if not is_attribution_question(resolved):
             return None
         speaker = asked_speaker(resolved)  # "What did Trump say about the offer?"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.compose import _ellipsis, _trim, cite, own_length
+from qa.answer.compose import _ellipsis, cite
+from qa.answer.quote import clause_window
 from qa.attribute.model import Attribution
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.schema import Answer, Citation
@@ -59,13 +60,10 @@ def sentence_text(catalog: Catalog, a: Attribution) -> str:
 
 
 def compose_attributed(question: str, found: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer | None:
-    """The most statements that fit the budget, grouped by speaker, each quoted and cited."""
+    """Up to four statements, grouped by speaker, each quoted and cited: one line each when there
+    are several (a list reads more easily than a chain of clauses)."""
     usable = [a for a in found if _passage_of(catalog, a.doc, a.statement_start) is not None][:_MAX_STATEMENTS]
-    for n in range(len(usable), 0, -1):
-        answer = _attributed_reply(question, usable[:n], catalog, budget)
-        if own_length(answer.text) <= budget or n == 1:
-            return answer
-    return None
+    return _attributed_reply(question, usable, catalog, budget) if usable else None
 
 
 _LEAD_IN = re.compile(r"[\w’'-]+(?: [\w’'-]+){0,2}")
@@ -89,43 +87,25 @@ def _verb_phrase(a: Attribution, passage: PassageRef) -> str:
     return f"{a.verb} {rest}:" if first else f"{a.verb} {rest}"
 
 
-_RUN = {1: "", 2: "both ", 3: "all three "}
-
-
 def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Catalog, budget: int) -> Answer:
-    speakers: list[str] = []
-    for a in chosen:
-        if a.speaker not in speakers:
-            speakers.append(a.speaker)
-    overhead = sum(len(s) + 4 for s in speakers) + sum(len(a.verb) + 4 for a in chosen)
-    per_statement = max(_MIN_STATEMENT, (budget - overhead) // len(chosen))
+    speakers = list(dict.fromkeys(a.speaker for a in chosen))
+    ordered = [a for speaker in speakers for a in chosen if a.speaker == speaker]
+    # one line per statement: each quote cut only between clauses, to about its share of the budget
+    guide = max(_MIN_STATEMENT, budget // 2 if len(ordered) > 1 else budget)
     citations: list[Citation] = []
-    sentences: list[str] = []
-    for speaker in speakers:
-        own = [a for a in chosen if a.speaker == speaker]
-        # Who relayed them: once after the speaker when one person relayed all, else after each
-        # run of statements that person relayed.
-        relayed = {a.reported_by for a in own}
-        once = next(iter(relayed)) if len(relayed) == 1 else None
-        parts: list[str] = []
-        for i, a in enumerate(own):
-            lo, hi = _trim(a.statement, per_statement, None)
-            p = catalog.passages[_passage_of(catalog, a.doc, a.statement_start) or 0]
-            n = len(citations) + 1
-            citations.append(cite(n, a.statement_start + lo, a.statement[lo:hi], p, 1.0))
-            quote = _ellipsis(lo, hi, a.statement)
-            quote = f"“{quote}”" if a.quoted and not re.search('[“”"]', quote) else quote
-            via = ""
-            if a.reported_by and not once and (i + 1 == len(own) or own[i + 1].reported_by != a.reported_by):
-                run = 1  # this statement and those right before it relayed by the same person
-                while run <= i and own[i - run].reported_by == a.reported_by:
-                    run += 1
-                via = f" ({_RUN.get(run, 'all ')}according to {a.reported_by.split()[-1]})"  # the surname: short
-            parts.append(f"{_verb_phrase(a, p)} {quote} [{n}]{via}")
-        sentences.append((f"{speaker}, according to {once}, " if once else f"{speaker} ") + "; ".join(parts))
+    lines: list[str] = []
+    for a in ordered:
+        lo, hi = clause_window(a.statement, guide, None)
+        p = catalog.passages[_passage_of(catalog, a.doc, a.statement_start) or 0]
+        n = len(citations) + 1
+        citations.append(cite(n, a.statement_start + lo, a.statement[lo:hi], p, 1.0))
+        quote = _ellipsis(lo, hi, a.statement)
+        quote = f"“{quote}”" if a.quoted and not re.search('[“”"]', quote) else quote
+        via = f" (according to {a.reported_by.split()[-1]})" if a.reported_by else ""  # the surname: short
+        lines.append(f"{a.speaker} {_verb_phrase(a, p)} {quote} [{n}]{via}")
     return Answer(
         question=question,
-        text=". ".join(sentences),
+        text=lines[0] if len(lines) == 1 else "\n".join(f"• {line}" for line in lines),
         citations=citations,
         # "Who offered ...?" is answered by the speaker; "What did Rubio say?" already names him.
         short_answer=speakers[0] if _ASKS_WHO.match(question) else None,

@@ -33,8 +33,12 @@ def test_who_made_which_offer_answers_with_bukele_and_two_markers(page: Page, as
     ask_in_page(page, "Who made which offer?")
     answer = page.locator("#qa-chat .qa-a").last
     expect(answer).to_contain_text("Nayib Bukele")
-    assert answer.inner_text().strip().startswith("Nayib Bukele"), answer.inner_text()
-    # Both markers are links, even where a `;` follows them, and [1] selects its source.
+    # several offers: a list in the page, one line per offer, each naming Bukele and cited
+    lines = [line.strip() for line in answer.inner_text().strip().split("\n") if line.strip()]
+    offers = [line for line in lines if line.startswith("•")]
+    assert len(offers) >= 2 and lines[0] == offers[0], lines
+    assert all(line.startswith("• Nayib Bukele") and "[" in line for line in offers), lines
+    # Every marker is a link, wherever it stands in its line, and [1] selects its source.
     markers = answer.locator("a.qa-marker")
     expect(markers.nth(0)).to_have_text("[1]")
     expect(markers.nth(1)).to_have_text("[2]")
