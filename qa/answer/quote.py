@@ -1,12 +1,16 @@
 """Where a quote may be cut: only between phrases or clauses, never inside one.
 
-A sentence longer than the room a reply has for it is cut to a window of whole segments, split at
-clause and phrase boundaries (after , ; : and dashes, around parentheses, before a conjunction or
-a relative word that opens a clause). The window holds the part that matters (the short answer,
-or the question's words) and grows by whole neighbouring segments while they fit. When even the
-segment holding it is longer than the room, that segment is quoted whole: the room is a guide,
-and a quote cut mid-phrase ("agreed “to the most unprecedented extraordinary migratory…”")
-misleads more than a long one.
+A statement longer than the room a reply has for it is cut to a window of whole segments, split at
+clause and phrase boundaries (after , ; : and dashes, around parentheses, before but / while /
+whereas / although / because). The window holds the part that matters (`focus`, else the start)
+and grows by whole neighbouring segments while they fit. When even the segment holding it is
+longer than the room, that segment is quoted whole: the room is a guide, and a quote cut
+mid-phrase ("agreed “to the most unprecedented extraordinary migratory…”") misleads more than a
+long one.
+
+Used for who-said-what statements. The composed reply (compose._trim) keeps its word-aligned
+window: cutting its quotes by clauses instead lost 21 of 4,961 squad-dev replies holding the
+answer (0.8506 -> 0.8464, in-sample) and let replies grow to 548 characters.
 """
 
 from __future__ import annotations
