@@ -9,9 +9,10 @@
 
 Both are conditional logits (a softmax over one question's sentences or options, L2-penalised),
 the short-answer one per question type. Each is fitted twice with the articles split in two
-halves, each half scored by the fit on the other (two different splits), then once on all of
-them for the weights file. Everything is collected as the app sees it: same retrieval, same
-rules, same features.
+halves, each half scored by the fit on the other (two different splits: a report only), then
+once on the FIT articles of bench/split.py for the weights file, so that every figure measured
+on the TEST articles (bench/heldout_bench.py) is held out. Everything is collected as the app
+sees it: same retrieval, same rules, same features.
 
     .venv/bin/python bench/train_rankers.py            # report, and write both weights files
     .venv/bin/python bench/train_rankers.py --dry-run  # report only (stage 2 then uses the order on disk)
@@ -30,6 +31,7 @@ from pathlib import Path
 import numpy as np
 from common import CORPUS, OUT, QUESTIONS
 from scipy.optimize import minimize
+from split import FIT
 from tqdm import tqdm
 
 from qa.answer.compose import _rule_choice
@@ -153,6 +155,11 @@ def write(path: Path, about: str, held: dict, features: list[str], weights: obje
     print(f"wrote {path}")
 
 
+def fitting(examples: list[Example]) -> list[Example]:
+    """The examples the weights file may be fitted on: those of the FIT articles."""
+    return [e for e in examples if e.article in FIT]
+
+
 def rounded(w: np.ndarray) -> list[float]:
     return [round(float(x), 5) for x in w]
 
@@ -192,8 +199,8 @@ def main() -> None:
         "first sentence holds the answer", sentences, args.order_l2, lambda rows, w: first(rows @ w, args.order_margin)
     )
     if not args.dry_run:
-        about = "bench/train_rankers.py: conditional logit over the best sentences, fitted on squad-dev"
-        order = fit(sentences, args.order_l2)
+        about = "bench/train_rankers.py: conditional logit over the best sentences, fitted on squad-dev articles 00-11"
+        order = fit(fitting(sentences), args.order_l2)
         extra = {"pool": args.sentences, "l2": args.order_l2, "margin": args.order_margin}
         write(ORDER_FILE, about, held, order_features(), rounded(order), **extra)
         load_order.cache_clear()
@@ -206,8 +213,8 @@ def main() -> None:
         print(f"short answer with margin {margin}: {sweep}")
     held = report("short answer", options, args.l2, lambda rows, w: pick(rows, w, args.margin))
     if not args.dry_run:
-        about = "bench/train_rankers.py: conditional logit per question type over short-answer options, squad-dev"
-        weights = {kind: rounded(w) for kind, w in fit_per_kind(options, args.l2).items()}
+        about = "bench/train_rankers.py: conditional logit per question type over short-answer options, squad-dev 00-11"
+        weights = {kind: rounded(w) for kind, w in fit_per_kind(fitting(options), args.l2).items()}
         extra = {"pool": args.pool, "l2": args.l2, "margin": args.margin}
         write(WEIGHTS_FILE, about, held, feature_names(args.pool), weights, **extra)
         load_ranker.cache_clear()

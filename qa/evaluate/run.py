@@ -169,6 +169,7 @@ def summarize(rows: list[tuple[Item, dict[str, Any]]], latencies: list[float], k
         "abstention_accuracy": rate([v["right"] for _, v in unanswerable]),
         "refused_answerable": rate([v["abstained"] for _, v in answerable]),
         "short_answer_right_typed": rate([v["short_answer_right"] for v in typed]),
+        "short_answer_right": rate([v["short_answer_right"] for _, v in answerable]),
         "max_own_chars": max((v["own_chars"] for _, v in rows), default=0),
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else None,
         "latency_p95_ms": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
