@@ -69,7 +69,7 @@ def holds(text: str, item: dict) -> bool:
 def collect_sentences(service: QAService, pool: int) -> list[Example]:
     catalog, examples = service.catalog, []
     for item, qtype, query, hits in questions(service, "Collecting sentences"):
-        found = scored(query, hits, catalog, service.settings)[:pool]
+        found = scored(query, hits, catalog)[:pool]
         if not found:
             continue
         rows = sentence_rows(item["question"], qtype, query, hits, found, catalog)

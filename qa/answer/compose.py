@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from qa.answer import order
+from qa.answer.abstain import evidence, fitted, refusal_threshold
 from qa.answer.dates import date_missing
 from qa.answer.order import Candidate, coverage
 from qa.answer.places import wants_region
@@ -22,7 +22,7 @@ from qa.config import Settings
 from qa.nlp import parse_all
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.retrieve.hybrid import PassageHit, Query, Signals
-from qa.retrieve.lexical import names, term_spans, terms
+from qa.retrieve.lexical import term_spans, terms
 from qa.schema import Answer, Citation
 
 NOT_FOUND = "The documents don't contain an answer to this question."
@@ -81,67 +81,6 @@ def related_passages(hits: list[PassageHit], catalog: Catalog) -> list[Citation]
     return related
 
 
-_DEMONYM_ENDS = ("n", "an", "ian", "ean", "ese", "i", "ish")
-
-
-def known_term(term: str, vocab: Container[str]) -> bool:
-    """A term the index holds, or a people's name whose place it holds: "Salvadoran" in a text about
-    El Salvador (a stem of five letters or more: "Spanish" is not "span", "German" not "germ")."""
-    return term in vocab or any(
-        term.endswith(end) and len(term) - len(end) >= 5 and term[: -len(end)] in vocab for end in _DEMONYM_ENDS
-    )
-
-
-def _named(question: str) -> list[str]:
-    """The question's capitalised words that are terms, but its first (there a capital says nothing)."""
-    return [w for w in names(question.strip(), opening=False) if terms(w)]
-
-
-def unknown_names(question: str, catalog: Catalog, named: list[str] | None = None) -> list[str]:
-    """Capitalised words of the question (not its first) that no indexed sentence contains: a
-    question about "Harvard" put to documents that never name it is likely not answered there."""
-    vocab = catalog.sentences_lexical.vocab
-    return [
-        w for w in (_named(question) if named is None else named) if not all(known_term(x, vocab) for x in terms(w))
-    ]
-
-
-def base_threshold(catalog: Catalog, settings: Settings) -> float:
-    """The bar for this corpus's size: `abstain_threshold` from the fitted size up, lowered by up
-    to `small_relief` for a corpus of a few articles (AbstainWeights says why)."""
-    w = settings.abstain
-    span = math.log(w.fitted_sentences / w.small_sentences)
-    smaller = math.log(w.fitted_sentences / max(len(catalog.sentences), 1))
-    share = min(1.0, max(0.0, smaller / span)) if span > 0 else 0.0
-    return settings.abstain_threshold - w.small_relief * share
-
-
-def refusal_threshold(question: str, catalog: Catalog, settings: Settings) -> float:
-    """The evidence a reply needs: more when the question names something the documents never do,
-    or names nothing they do (only common words, which match any text on the subject)."""
-    named = _named(question)
-    base = base_threshold(catalog, settings)
-    if unknown_names(question, catalog, named):
-        return max(base, settings.abstain_unknown_name)
-    if not named and settings.abstain_nameless is not None:
-        return max(base, settings.abstain_nameless)
-    return base
-
-
-def evidence(cand: Candidate, cover: float, sig: Signals, catalog: Catalog, settings: Settings) -> float:
-    """How strongly the corpus carries the question (a logit; AbstainWeights says how it was fitted).
-
-    The best sentence match anywhere says whether the corpus is about this at all (weighed as in
-    a corpus of the fitted size); the chosen sentence's coverage of the question's terms (`cover`)
-    and its answer score say whether it answers.
-    """
-    w = settings.abstain
-    best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
-    smaller = max(0.0, math.log(w.fitted_sentences / max(len(catalog.sentences), w.least_sentences)))
-    best_dense += w.null_cosine_growth * smaller  # as strong as it would be among fitted_sentences
-    return w.dense * best_dense + w.coverage * cover + w.answer_score * cand.score + w.bias
-
-
 def compose(
     question: str,
     query: Query,
@@ -185,7 +124,7 @@ def compose(
     best_cover = coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
     strength = evidence(best, best_cover, sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
-    least = settings.abstain.least_coverage
+    least = fitted(settings).least_coverage
     if (
         strength < refusal_threshold(question, catalog, settings)
         # neither sentence holds the question's terms (the lead's looked at only then)

@@ -1,10 +1,11 @@
 """Which retrieved sentence answers first: every sentence of the retrieved passages, scored.
 
-The score (AnswerWeights) is a blend fitted pointwise; the order of the best few is then learned:
-a conditional logit over the first `pool` sentences (softmax over one question's sentences, right
-when the sentence holds a gold answer), with what the blend does not see: the answer type the
-question wants against what the sentence holds (a year, a number, names), the names of the
-question it holds, its place in its passage. Fitted on squad-dev by bench/train_rankers.py.
+The score is a blend fitted pointwise (qa/answer/sentence_blend.json, bench/fit_blend.py); the
+order of the best few is then learned: a conditional logit over the first `pool` sentences
+(softmax over one question's sentences, right when the sentence holds a gold answer), with what
+the blend does not see: the answer type the question wants against what the sentence holds (a
+year, a number, names), the names of the question it holds, its place in its passage. Fitted on
+squad-dev articles 00-11 by bench/train_rankers.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.answer.dates import YEARS
+from qa.answer.fitted import BLEND_FEATURES, load_blend
 from qa.answer.question import QuestionType
 from qa.config import Settings
 from qa.nlp import parse
@@ -50,23 +52,36 @@ def coverage(query: Query, present: frozenset[str], catalog: Catalog) -> float:
     return found / total if total else 0.0
 
 
-def scored(query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings) -> list[Candidate]:
-    """Every sentence of the retrieved passages, best answer first (weights: AnswerWeights)."""
-    w = settings.answer
+def blend_rows(
+    query: Query, hits: list[PassageHit], catalog: Catalog, length_cap: int
+) -> tuple[list[tuple[PassageHit, SentenceHit]], np.ndarray]:
+    """Every sentence of the retrieved passages with its row of the blend's features
+    (qa/answer/fitted.py's BLEND_FEATURES, in that order)."""
     top = hits[0].score if hits and hits[0].score > 0 else 1.0
-    out = []
+    pairs, rows = [], []
     for rank, hit in enumerate(hits):
-        prior = w.passage_ratio * hit.score / top + w.top_passage * (rank == 0) + w.passage_rank / (1 + rank)
         for s in hit.sentences:
-            text = catalog.sentences[s.index].text
-            score = (
-                prior
-                + w.dense * s.dense
-                + w.bm25 * s.lexical
-                + w.coverage * coverage(query, catalog.sentence_terms[s.index], catalog)
-                + w.length * min(len(text), w.length_cap) / w.length_cap
+            pairs.append((hit, s))
+            rows.append(
+                [
+                    hit.score / top,
+                    float(rank == 0),
+                    1 / (1 + rank),
+                    s.dense,
+                    s.lexical,
+                    coverage(query, catalog.sentence_terms[s.index], catalog),
+                    min(len(catalog.sentences[s.index].text), length_cap) / length_cap,
+                ]
             )
-            out.append(Candidate(s, hit, score))
+    return pairs, np.array(rows, dtype=np.float64).reshape(len(rows), len(BLEND_FEATURES))
+
+
+def scored(query: Query, hits: list[PassageHit], catalog: Catalog) -> list[Candidate]:
+    """Every sentence of the retrieved passages, best answer first (weights: sentence_blend.json)."""
+    blend = load_blend()
+    pairs, rows = blend_rows(query, hits, catalog, blend.length_cap)
+    scores = rows @ blend.weights
+    out = [Candidate(s, hit, float(score)) for (hit, s), score in zip(pairs, scores, strict=True)]
     return sorted(out, key=lambda c: -c.score)
 
 
@@ -178,7 +193,7 @@ def candidates(
     question: str, qtype: QuestionType, query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, the one to answer with first."""
-    found = scored(query, hits, catalog, settings)
+    found = scored(query, hits, catalog)
     if settings.answer.learned_order:
         found = load_order().apply(question, qtype, query, hits, found, catalog)
     return naming_documents_first(question, found, catalog)

@@ -22,21 +22,12 @@ def model_name_key(model: str, prefix: str = "") -> str:
 
 
 class AnswerWeights(BaseModel):
-    """How the answer sentence is chosen among the retrieved passages' sentences.
+    """How the answer sentence and the short answer are chosen, beyond the fitted weights.
 
-    A logistic regression fitted on 500 squad-dev questions (label: the sentence holds a gold
-    answer), checked on 500 others: 0.786 of top sentences hold the answer, against 0.772 for
-    cosine + BM25 alone. Set with QA_ANSWER__DENSE=... and so on.
+    Every retrieved sentence is scored by a blend fitted on squad-dev (qa/answer/sentence_blend.json,
+    bench/fit_blend.py); these choose what is done with that score. Set with QA_ANSWER__...=...
     """
 
-    dense: float = 1.978
-    bm25: float = 0.263
-    coverage: float = 3.327
-    passage_ratio: float = 0.214
-    top_passage: float = 0.696
-    passage_rank: float = 0.95
-    length: float = 1.219
-    length_cap: int = 400
     second_margin: float = 3.0
     # A further quote that does not fit whole is cut to the room left, if at least this much room
     # is left and the cut keeps this many characters and one of the question's words (squad-dev
@@ -47,8 +38,8 @@ class AnswerWeights(BaseModel):
     typed_margin: float = 1.0
     # The short answer is chosen among the options of the best three sentences by the weights of
     # qa/answer/span_ranker.json (bench/train_rankers.py). On squad-dev articles held out of the
-    # fit, typed short answers hold a gold answer 0.652 / 0.657 of the time (two splits), against
-    # 0.612 by the rules of span.py alone (what this switch off gives).
+    # fit, typed short answers hold a gold answer 0.660 of the time (two splits), against 0.614 by
+    # the rules of span.py alone (what this switch off gives).
     learned_spans: bool = True
     # The best twelve sentences are put in the order of qa/answer/sentence_order.json
     # (bench/train_rankers.py), but for the first place, which another takes only by a clear margin;
@@ -56,44 +47,6 @@ class AnswerWeights(BaseModel):
     learned_order: bool = True
     gap_cost: float = 0.6
     keep_gap: int = 0
-
-
-class AbstainWeights(BaseModel):
-    """When the documents don't say: a logistic score over the best sentence cosine anywhere, the
-    share of the question's terms the chosen sentence holds, and that sentence's answer score.
-
-    Fitted on half-indexed squad-dev (12 articles indexed; 500 questions from them, 500 from the
-    other 12) and checked on held-out halves; the threshold also keeps the article's dev
-    questions answered. Figures in bench/README.md.
-    """
-
-    dense: float = 20.241
-    coverage: float = 6.136
-    answer_score: float = 1.01
-    bias: float = -18.204
-    # The best cosine of a question the documents do not answer grows with the number of sentences
-    # searched: over squad-dev blocks, 0.16 among 20 sentences, 0.27 among 200, 0.41 among 2,548
-    # (about 0.0515 per e-fold). So the same best cosine says more in a corpus smaller than the
-    # one the weights were fitted on (2,548 sentences), and the dense term is read as if the
-    # corpus were that size. Not for larger ones: on all of squad-dev (4,798 sentences) that
-    # refused 0.4% more answerable questions, with no unanswerable ones there to show a gain.
-    null_cosine_growth: float = Field(0.0515, ge=0)
-    fitted_sentences: int = Field(2548, gt=0)
-    # Below this many sentences nothing was measured, so a smaller corpus counts as this size.
-    least_sentences: int = Field(20, gt=0)
-    # The threshold is set for the fitted size and larger. A corpus of one article (about 130
-    # sentences) is refused less by it: 1.0-0.94 of other articles' questions refused at -2.0
-    # already, while -1.5 took one article's own questions refused to 0.047 (08), at the 0.05
-    # limit. So the bar is lowered by up to `small_relief`, in full at `small_sentences` or fewer,
-    # in part (by log size) between that and fitted_sentences.
-    small_sentences: int = Field(130, gt=0)
-    small_relief: float = Field(0.5, ge=0)
-    # A chosen sentence holding less of the question's terms than this never answers it, whatever
-    # the score: a short article's headroom above carried "What is the capital of El Salvador?"
-    # (0.02: only "El Salvador"). No answered squad-dev question, full or half index, is below
-    # 0.1, nor any of the article's dev questions or a reviewer's 90 article questions; with one
-    # article indexed alone (03, 08) it refuses one question more each, answered wrong before.
-    least_coverage: float = Field(0.05, ge=0, le=1)
 
 
 class Settings(BaseSettings):
@@ -146,17 +99,25 @@ class Settings(BaseSettings):
     answer: AnswerWeights = Field(default_factory=AnswerWeights, description="answer sentence choice")
     max_citations: int = Field(3, ge=1, le=10, description="quoted sentences per answer")
     answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
-    abstain: AbstainWeights = Field(default_factory=AbstainWeights, description="when to say 'not found'")
-    abstain_threshold: float = Field(
-        -1.45, description="evidence (a logit) under which the reply is 'not found' (less in a small corpus)"
+    abstain_threshold: float | None = Field(
+        None,
+        description="evidence (a logit) under which the reply is 'not found', lowered in a small corpus "
+        "(none: the one fitted with the weights, in qa/answer/abstention.json)",
     )
-    abstain_unknown_name: float = Field(
-        0.0, description="the same, for a question naming something (a capitalised word) the documents never contain"
+    abstain_unknown_name: float | None = Field(
+        None,
+        description="the same, for a question naming something (a capitalised word) the documents never contain "
+        "(none: the fitted one)",
     )
     abstain_nameless: float | None = Field(
         None,
         description="the same, for a question naming nothing (no capitalised word past its first) the documents "
-        "contain, whose common words can match any text on the subject (none: no other bar)",
+        "contain, whose common words can match any text on the subject (none: the fitted one, if any)",
+    )
+    abstention_file: Path | None = Field(
+        None,
+        description="fitted abstention weights and bars to use instead of the packaged "
+        "qa/answer/abstention.json (written by bench/fit_abstention.py)",
     )
     inventory_sentences: int = Field(
         2000,

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from qa.answer.compose import (
-    NOT_FOUND,
-    _asked_region,
-    _worth_quoting,
-    base_threshold,
-    known_term,
-    own_length,
-    refusal_threshold,
-    unknown_names,
-)
+from qa.answer.abstain import base_threshold, fitted, known_term, refusal_threshold, unknown_names
+from qa.answer.compose import NOT_FOUND, _asked_region, _worth_quoting, own_length
+from qa.answer.fitted import ABSTENTION_FILE
 from qa.answer.roles import leader_question
 from qa.retrieve.hybrid import make_query
 from qa.retrieve.lexical import terms
@@ -233,6 +229,16 @@ def test_words_about_the_document_do_not_pull_the_answer_off(article_service: QA
     assert answer.question == "Who is the US Secretary of State in this story?"
 
 
+def abstention_file(folder: Path, **changes: float) -> Path:
+    """The packaged abstention file with `changes` (top-level numbers or bars), as a new file."""
+    raw = json.loads(ABSTENTION_FILE.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        (raw["bars"] if key in raw["bars"] else raw)[key] = value
+    path = folder / ("abstention-" + "-".join(f"{k}{v}" for k, v in sorted(changes.items())) + ".json")
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    return path
+
+
 def test_a_question_naming_an_unknown_needs_stronger_evidence(article_service: QAService) -> None:
     # The two questions differ only in the name, and the article never mentions Biden;
     # with the bar for such questions set high, only that one is refused.
@@ -249,7 +255,7 @@ def test_the_bar_is_higher_for_a_question_naming_nothing_the_documents_name(arti
     )
     catalog = article_service.catalog
     base = base_threshold(catalog, settings)  # -2.5, less the small corpus's relief
-    assert base == -2.5 - settings.abstain.small_relief
+    assert base == -2.5 - fitted(settings).small_relief
     assert refusal_threshold("What did Rubio announce?", catalog, settings) == base
     assert refusal_threshold("What did Biden announce?", catalog, settings) == 0.0
     assert refusal_threshold("What did Rubio and Biden announce?", catalog, settings) == 0.0
@@ -270,38 +276,42 @@ def test_the_bar_is_higher_for_a_question_naming_nothing_the_documents_name(arti
     )
 
 
-def test_the_bar_is_lower_for_a_corpus_of_a_few_articles(article_service: QAService) -> None:
+def test_the_bar_is_lower_for_a_corpus_of_a_few_articles(article_service: QAService, tmp_path: Path) -> None:
     # The threshold holds from the fitted size up; one article's worth of sentences or fewer gets
     # the whole relief, sizes between a share by log size. The article has 16 sentences.
     catalog = article_service.catalog
     settings = article_service.settings.model_copy(update={"abstain_threshold": -1.5})
 
     def bar(**weights: int) -> float:
-        changed = settings.model_copy(update={"abstain": settings.abstain.model_copy(update=weights)})
+        changed = settings.model_copy(update={"abstention_file": abstention_file(tmp_path, **weights)})
         return base_threshold(catalog, changed)
 
-    assert bar() == -1.5 - settings.abstain.small_relief
+    relief = fitted(settings).small_relief
+    assert relief > 0
+    assert bar() == -1.5 - relief
     assert bar(fitted_sentences=16, small_sentences=2) == -1.5  # the fitted size
     assert bar(fitted_sentences=8, small_sentences=2) == -1.5  # larger
     halfway = bar(fitted_sentences=64, small_sentences=4)  # 16 is halfway between, by log size
-    assert halfway == pytest.approx(-1.5 - settings.abstain.small_relief / 2)
+    assert halfway == pytest.approx(-1.5 - relief / 2)
     # and it decides: a question near the bar is answered by the article, refused at the fitted size
     question = "Did anyone in Trump's circle support the plan?"
     assert not article_service.ask(question).abstained
     strict = settings.model_copy(update={"abstain_threshold": 0.3})
     assert not QAService(strict).ask(question).abstained
-    no_relief = strict.model_copy(update={"abstain": strict.abstain.model_copy(update={"small_relief": 0.0})})
+    no_relief = strict.model_copy(update={"abstention_file": abstention_file(tmp_path, small_relief=0.0)})
     assert QAService(no_relief).ask(question).abstained
 
 
-def test_a_small_corpus_weighs_its_best_match_as_the_fitted_corpus_would(article_service: QAService) -> None:
-    # The article has 16 sentences; the abstention weights were fitted on 2,548, among which an
+def test_a_small_corpus_weighs_its_best_match_as_the_fitted_corpus_would(
+    article_service: QAService, tmp_path: Path
+) -> None:
+    # The article has 16 sentences; the abstention weights were fitted on far more, among which an
     # unrelated question's best cosine is far higher. Read at the article's own size, these
     # paraphrases (words the answering sentence lacks) were refused.
     settings = article_service.settings
-    assert len(article_service.catalog.sentences) < settings.abstain.fitted_sentences
+    assert len(article_service.catalog.sentences) < fitted(settings).fitted_sentences
     uncorrected = settings.model_copy(
-        update={"abstain": settings.abstain.model_copy(update={"fitted_sentences": 1})}  # never smaller
+        update={"abstention_file": abstention_file(tmp_path, fitted_sentences=1)}  # never smaller
     )
     for question, answer in [
         ("Which university does Volpp teach at?", "UC Berkeley"),

@@ -48,7 +48,7 @@ def _retrieved(service: QAService, question: str) -> tuple[Query, list[PassageHi
 def test_rows_describe_each_sentence(article_service: QAService) -> None:
     question = "When did Rubio announce the offer?"
     query, hits = _retrieved(article_service, question)
-    found = scored(query, hits, article_service.catalog, article_service.settings)[:6]
+    found = scored(query, hits, article_service.catalog)[:6]
     rows = sentence_rows(question, question_type(question), query, hits, found, article_service.catalog)
     names = order_features()
     assert rows.shape == (len(found), len(names))
@@ -65,7 +65,7 @@ def test_learned_order_takes_the_first_place_only_by_a_margin(article_service: Q
     question = "Why was Rubio visiting El Salvador?"
     query, hits = _retrieved(article_service, question)
     catalog = article_service.catalog
-    found = scored(query, hits, catalog, article_service.settings)
+    found = scored(query, hits, catalog)
     assert len(found) > 5
 
     def length(c: Candidate) -> int:
@@ -95,7 +95,7 @@ def test_order_off_keeps_the_blend(article_service: QAService) -> None:
     question = "What did Elon Musk call the plan?"
     query, hits = _retrieved(article_service, question)
     qtype = question_type(question)
-    blend = scored(query, hits, catalog, settings)
+    blend = scored(query, hits, catalog)
     settings.answer.learned_order = False
     assert candidates(question, qtype, query, hits, catalog, settings) == blend
     settings.answer.learned_order = True
