@@ -129,7 +129,8 @@ def _searches() -> ThreadPoolExecutor:
 def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
     q = list(query.terms)
     # A large index: Chroma's HNSW search (which releases the GIL) runs on the other core while
-    # this one computes the other signals (measured at 50x: 24.5 -> 19.2 ms for both).
+    # this one computes the other signals, which takes less time than one after the other
+    # (docs/evaluation.md).
     search = (
         _searches().submit(catalog.nearest_sentences, query.vector, settings.ann_candidates)
         if catalog.nearest_sentences is not None
