@@ -97,7 +97,7 @@ def place_follows(verb: Token, word: Token) -> bool:
 
 def names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
     """An entity naming a kind of thing, not a place: a country before a noun ("US citizens"), or
-    an owner that is no place ("Trump’s most vocal proponent")."""
+    an owner that is no place ("Reed’s most vocal critic", when the tagger calls Reed a place)."""
     if ent.label_ == "GPE":
         return end > ent.end and doc[end - 1].pos_ == "NOUN" and not doc[end - 1].ent_type_
     owner = doc[ent.end - 1].lower_ in POSSESSIVE or (ent.end < len(doc) and doc[ent.end].lower_ in POSSESSIVE)
