@@ -57,6 +57,7 @@ class Library:
             batch_size=self.settings.embed_batch_size,
             threads=self.settings.threads,
             onnx_dir=(self.settings.encoder_dir or self.settings.index_dir / "encoder") if self.settings.onnx else None,
+            int8=self.settings.int8,
         )
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()  # one writer of the index at a time
