@@ -93,9 +93,9 @@ def _index_files(
     """Index several files' chunks in one LangChain `index()` call per kind.
 
     `index()` hands the encoder up to `batch_size` new texts at a time; spanning files lets the
-    model sort more texts by length, so its batches pad less (on 4 squad-dev articles one file
-    at a time took 18.2 s of encoding against 14.6 s for one call over all their texts). `tick`
-    gets each document's share of the progress (a no-op when `Encoder.prepare` embedded them).
+    model sort more texts by length, so its batches pad less and encoding takes less time than one
+    call per file (docs/evaluation.md). `tick` gets each document's share of the progress (a no-op
+    when `Encoder.prepare` embedded them).
     """
     from langchain_core.indexing import index  # only when something changed: its import costs ~1 s
 

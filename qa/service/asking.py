@@ -138,7 +138,7 @@ class QAService(Library):
         question, resolved, hits, catalog, seen = asked.typed, asked.resolved, asked.hits, asked.catalog, asked.seen
         if not is_attribution_question(resolved):
             return None
-        speaker = asked_speaker(resolved)  # "What did Trump say about the offer?"
+        speaker = asked_speaker(resolved)  # "What did Reed say about the offer?"
         if not (speaker or wants_attribution(resolved)):
             return None
         docs = list(dict.fromkeys(catalog.passages[h.index].doc for h in hits[:_ATTRIBUTION_DOCS]))
@@ -151,8 +151,8 @@ class QAService(Library):
         if speaker and not named_speakers(speaker.split(), found):
             texts = [ref.text for d in docs for ref, _ in catalog.document_sentences(d)]
             if not acts_in(texts, speaker):
-                # Trump never speaks or acts in the documents: not found, rather than the statements
-                # of others that share the question's words
+                # the person asked about never speaks or acts in the documents: not found, rather
+                # than the statements of others that share the question's words
                 passages = related_passages(hits, catalog)
                 return Answer(question=question, text=NOT_FOUND, abstained=True, passages=passages)
         if not wants_attribution(resolved):

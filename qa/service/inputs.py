@@ -33,7 +33,7 @@ def safe_filename(name: str) -> str:
     return stem.rstrip(" .") + suffix
 
 
-# Markup pasted along with a question ("<img src=x onerror=...> who is Bukele?") is not what is
+# Markup pasted along with a question ("<img src=x onerror=...> who is Reed?") is not what is
 # asked: its words would only pull the search away from the question's own.
 _MARKUP = re.compile(
     r"<!--.*?-->|</?(?:a|abbr|audio|b|base|blockquote|body|br|button|code|div|em|embed|font|form|frame|h[1-6]|head"

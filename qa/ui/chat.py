@@ -158,7 +158,7 @@ class ChatApp(LibraryPanel):
         """Answer one question; the citations are exactly those the page shows.
 
         `history` (optional) is the conversation so far as [question, answer] pairs, oldest first,
-        so follow-ups ("How many inmates can it hold?") are understood; the server keeps none.
+        so follow-ups ("How many seats does it have?") are understood; the server keeps none.
 
         Returns Answer.to_dict(): question, answer (text with [n] markers), abstained, short_answer,
         resolved_question, citations (doc, start, end, quote, passage, page, span_start, span_end...),
