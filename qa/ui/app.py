@@ -38,6 +38,7 @@ from qa.ui.render import (
     sources_html,
 )
 from qa.ui.rest import add_rest_api
+from qa.ui.uploads import cache_cleanup, discard_upload
 
 if TYPE_CHECKING:
     from qa.attribute.model import Attribution
@@ -297,6 +298,8 @@ class ChatApp:
                 gr.Warning(f"{filename}: indexing failed ({_why(exc)})")
                 notes.append(f"not added: {filename}: indexing failed ({_why(exc)})")
                 continue
+            finally:
+                discard_upload(path)  # the corpus holds the file now, or it was refused
             self._forget(name)
             if report.problems:
                 notes.append("not added: " + "; ".join(report.problems))  # each names its file
@@ -519,7 +522,8 @@ class ChatApp:
 
     def build(self) -> gr.Blocks:
         """The page; events call the handlers above."""
-        with gr.Blocks(title="Ask your documents", analytics_enabled=False) as demo:
+        cleanup = cache_cleanup(self.settings.upload_cache_seconds)
+        with gr.Blocks(title="Ask your documents", analytics_enabled=False, delete_cache=cleanup) as demo:
             gr.Markdown(
                 "## Ask your documents\nAnswers quote the documents; click a marker like **[1]** to see its source."
             )
