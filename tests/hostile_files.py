@@ -55,6 +55,17 @@ def reused_form_pdf(uses: int = 1000, lines: int = 200) -> bytes:
     return _one_page(b"/X1 Do\n" * uses, form, xobject=True)
 
 
+def drawing_pdf(pages: int = 40, operations: int = 1_000_000, text: bool = False) -> bytes:
+    """~8.5 KB: `pages` pages sharing one content stream of `operations` path operators (2 bytes
+    each unpacked), and one line of text at its end if `text`."""
+    kids = " ".join(f"{6 + k} 0 R" for k in range(pages)).encode()
+    resources = b"/Resources << /Font << /F1 5 0 R >> >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] %s /Contents 4 0 R >>" % resources
+    catalog, tree = b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages)
+    content = b"n\n" * operations + (b"BT /F1 12 Tf 72 720 Td " + _LINE + b"ET\n" if text else b"")
+    return _pdf([catalog, tree, b"<< >>", _flate(content), _FONT, *[page] * pages])
+
+
 def nested_html(levels: int, text: str = "Deep inside sits one sentence.") -> str:
     """`levels` nested <div>s around one sentence: 11 bytes a level."""
     return "<div>" * levels + text + "</div>" * levels

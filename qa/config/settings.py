@@ -175,7 +175,8 @@ class Settings(BaseSettings):
         10.0,
         gt=0,
         description="files giving more characters of text than this per byte of the file are skipped: a "
-        "PDF of text compresses about 3:1, while a hostile one of 15 KB unpacked to 1.65 M characters",
+        "PDF of text compresses about 3:1, while a hostile one of 15 KB unpacked to 1.65 M characters (a "
+        "PDF's drawing operations count alike, and its page content at a tenth of a character a byte)",
     )
     max_html_depth: int = Field(
         512,

@@ -30,20 +30,21 @@ class ReadLimits:
     def _relative(self, size: int) -> int | None:
         return None if self.chars_per_byte is None else int(self.chars_per_byte * size)
 
-    def over_text(self, name: str, size: int) -> LoadError:
-        """The error for a file whose text went past `text_budget(size)`."""
-        relative = self._relative(size)
-        if relative is not None and (self.max_chars is None or relative < self.max_chars):
+    def over_budget(self, name: str, size: int, what: str = "characters of text", scale: int = 1) -> LoadError:
+        """The error for a file that went past `scale` times `text_budget(size)` (counted in
+        characters of text, or in what a PDF unpacks to: its drawing operations and content)."""
+        relative, per_byte = self._relative(size), self.chars_per_byte
+        if relative is not None and per_byte is not None and (self.max_chars is None or relative < self.max_chars):
             return LoadError(
-                f"{name}: unpacks to more than {relative:,} characters of text, "
-                f"{self.chars_per_byte:g} per byte of the file (QA_MAX_CHARS_PER_BYTE)"
+                f"{name}: unpacks to more than {relative * scale:,} {what}, "
+                f"{per_byte * scale:g} per byte of the file (QA_MAX_CHARS_PER_BYTE)"
             )
-        return LoadError(f"{name}: holds more than {self.max_chars:,} characters of text (QA_MAX_TEXT_CHARS)")
+        return LoadError(f"{name}: holds more than {(self.max_chars or 0) * scale:,} {what} (QA_MAX_TEXT_CHARS)")
 
     def check_text(self, name: str, size: int, chars: int) -> None:
         budget = self.text_budget(size)
         if budget is not None and chars > budget:
-            raise self.over_text(name, size)
+            raise self.over_budget(name, size)
 
 
 def read_limits(settings: Settings) -> ReadLimits:

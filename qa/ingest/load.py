@@ -10,7 +10,7 @@ from qa.ingest.decode import decode_text
 from qa.ingest.errors import LoadError
 from qa.ingest.html import TooDeep, html_text
 from qa.ingest.limits import ReadLimits
-from qa.ingest.pdf import TooMuchText, pdf_document
+from qa.ingest.pdf import TooMuch, pdf_document
 from qa.schema import SourceDocument
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
@@ -69,8 +69,8 @@ def load_document(
     if suffix == ".pdf":
         try:
             doc = pdf_document(path, name, limits.text_budget(size))
-        except TooMuchText as exc:
-            raise limits.over_text(name, size) from exc
+        except TooMuch as exc:
+            raise limits.over_budget(name, size, exc.what, exc.scale) from exc
     else:
         doc = _text_document(path, name, suffix, limits)
     limits.check_text(name, size, len(doc.text))
