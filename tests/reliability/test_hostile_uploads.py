@@ -16,7 +16,7 @@ from hostile_files import amplified_pdf, flate_bomb_pdf, nested_html, noise
 from playwright.sync_api import Page, expect
 from reliability_kit import start_app
 
-import qa.service as service_module
+import qa.service.library as library_module
 from qa.service import BadRequest, QAService
 from qa.ui.app import Running
 
@@ -38,8 +38,9 @@ def _cached_copies(*names: str) -> list[Path]:
 
 def _statements_kept(service: QAService) -> set[str]:
     """The documents the who-said-what cache holds statements of, in memory and on disk."""
-    on_disk = json.loads(service._attributions_path().read_text()) if service._attributions_path().exists() else {}
-    return {key[0] for key in service._attributions} | set(on_disk)
+    cache = service._attributions
+    on_disk = json.loads(cache.path.read_text()) if cache.path.exists() else {}
+    return {key[0] for key in cache._entries} | set(on_disk)
 
 
 @pytest.mark.slow
@@ -100,7 +101,7 @@ def test_a_bomb_or_any_failure_while_reading_an_upload_leaves_the_corpus_as_it_w
     def exhausted(*_: object, **__: object) -> None:
         raise MemoryError
 
-    monkeypatch.setattr(service_module, "load_document", exhausted)
+    monkeypatch.setattr(library_module, "load_document", exhausted)
     with pytest.raises(MemoryError):
         service.add_document("fine.txt", b"The ferry leaves at seven.\n")
     assert _everything_in(corpus) == before
