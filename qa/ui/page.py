@@ -12,6 +12,7 @@ from qa.ui.chat import EMPTY_DOC, ChatApp
 from qa.ui.kept import browser_secret
 from qa.ui.library import EMPTY_WHO_SOURCE, chosen
 from qa.ui.render import attributions_html, sources_html
+from qa.ui.uploads import cache_cleanup
 
 # Questions any corpus answers (a review found the article's own examples "not found" once it was
 # removed): what the documents say, who is quoted in them, and whom and where they name.
@@ -26,7 +27,8 @@ UPLOAD_TYPES = [".txt", ".md", ".html", ".pdf"]
 
 def build(app: ChatApp) -> gr.Blocks:
     """The page; its events call `app`'s handlers."""
-    with gr.Blocks(title="Ask your documents", analytics_enabled=False) as demo:
+    cleanup = cache_cleanup(app.settings.upload_cache_seconds)
+    with gr.Blocks(title="Ask your documents", analytics_enabled=False, delete_cache=cleanup) as demo:
         gr.Markdown(
             "## Ask your documents\nAnswers quote the documents; click a marker like **[1]** to see its source."
         )
