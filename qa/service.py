@@ -30,7 +30,9 @@ from qa.attribute.questions import (
     named_speakers,
 )
 from qa.chat.followup import already_quoted, resolve, without_topic
+from qa.chat.inputs import clean_history, clean_question
 from qa.config import Settings
+from qa.errors import BadRequest
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
 from qa.index.sync import CorpusState, Progress, corpus_state, indexed_contents, sync_corpus
@@ -52,10 +54,6 @@ class Asked:
     hits: list[PassageHit]
     catalog: Catalog
     seen: tuple[str, ...] = ()
-
-
-class BadRequest(ValueError):
-    """Input the product refuses, with a message to show as is."""
 
 
 @dataclass(frozen=True)
@@ -113,29 +111,6 @@ def _free_name(corpus: Path, name: str) -> Path:
         path = corpus / f"{name[: -len(suffix)]} ({k}){suffix}"
         k += 1
     return path
-
-
-# Markup pasted along with a question ("<img src=x onerror=...> who is Bukele?") is not what is
-# asked: its words would only pull the search away from the question's own.
-_MARKUP = re.compile(
-    r"<!--.*?-->|</?(?:a|abbr|audio|b|base|blockquote|body|br|button|code|div|em|embed|font|form|frame|h[1-6]|head"
-    r"|html|i|iframe|img|input|li|link|marquee|math|meta|object|ol|p|pre|script|select|small|source|span|strong"
-    r"|style|sub|sup|svg|table|td|template|textarea|th|title|tr|u|ul|video)\b[^<>]*>",
-    re.IGNORECASE | re.DOTALL,
-)  # real HTML tags only: "Is 3<x and y>2?" keeps its words
-
-
-def clean_question(question: object, max_chars: int) -> str:
-    """Normalise a question, refusing what cannot be asked."""
-    if not isinstance(question, str):
-        raise BadRequest("the question must be text")
-    text = "".join(ch if ch.isprintable() else " " for ch in _MARKUP.sub(" ", question))
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        raise BadRequest("please type a question")
-    if len(text) > max_chars:
-        raise BadRequest(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
-    return text
 
 
 class QAService:
@@ -210,7 +185,10 @@ class QAService:
         return corpus_state(self.settings.corpus_dir) if self.settings.corpus_dir.is_dir() else ()
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
+        """The answer to `question`, follow-ups resolved against `history` (oldest turn first);
+        `BadRequest` when either is refused (see qa.chat.inputs)."""
         text = clean_question(question, self.settings.max_question_chars)
+        history = clean_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         catalog = self.catalog
         # "in this story" says nothing about the answer (and its "this" is no pronoun to resolve)
         resolved = leader_question(resolve(without_document_words(text), history, self._gender_of(catalog)))

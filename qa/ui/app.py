@@ -22,10 +22,15 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
+from qa.chat.inputs import clean_question, history_turns
 from qa.config import Settings
+from qa.errors import BadRequest
 from qa.nlp import import_spacy
 from qa.schema import Answer, Citation, Turn
 from qa.text import count
+from qa.ui.connections import bound_connections
+from qa.ui.guard import guard_middleware
+from qa.ui.limits import QUESTION_API
 from qa.ui.render import (
     PICK_JS,
     answer_html,
@@ -288,7 +293,7 @@ class ChatApp:
             try:
                 data = Path(path).read_bytes()
                 name, report = self.service.add_document(filename, data, progress=lambda f, msg: progress(f, desc=msg))
-            except _bad_request() as exc:  # its message names the file
+            except BadRequest as exc:  # its message names the file
                 gr.Warning(str(exc))
                 notes.append(f"not added: {exc}")
                 continue
@@ -316,7 +321,7 @@ class ChatApp:
         try:
             self.service.remove_document(name)
             note = f"{name} removed (the file is kept in {self.service.removed_dir / name})"
-        except _bad_request() as exc:
+        except BadRequest as exc:
             gr.Warning(str(exc))
             note = f"not removed: {name}: {exc}"
         except Exception as exc:
@@ -350,8 +355,6 @@ class ChatApp:
         under it (a toast needs the queue, so it may not show): an over-long one can be shortened,
         and one sent while the last is still being answered can be sent again (answered together,
         the later answer would overwrite the chat and the earlier one be lost)."""
-        from qa.service import BadRequest, clean_question
-
         if pending:
             note = "the previous question is still being answered; send this one when its answer is shown"
             return question, gr.skip(), gr.skip(), "", _ask_note(note)
@@ -381,7 +384,7 @@ class ChatApp:
             shown = [*chat, _message("assistant", answer_html(answer, turn))]
             first = answer.citations[0].n if answer.citations else None
             sources = sources_html(answer, turn, selected=first, doc_texts=self._texts_for(answer))
-        except _bad_request() as exc:
+        except BadRequest as exc:
             gr.Warning(str(exc))
             return chat[:-1], turns, answers, gr.skip(), gr.skip(), ""
         except Exception as exc:
@@ -429,7 +432,7 @@ class ChatApp:
             return attributions_html(None, []), [], _EMPTY_WHO_SOURCE
         try:
             found = self.service.attributions(doc)
-        except _bad_request() as exc:
+        except BadRequest as exc:
             gr.Warning(str(exc))
             return f'<div class="qa-who qa-empty">{esc(str(exc))}</div>', [], _EMPTY_WHO_SOURCE
         except Exception as exc:
@@ -508,8 +511,8 @@ class ChatApp:
         """
         text = question if isinstance(question, str) else ""
         try:
-            return self.service.ask(question, _turns(history)).to_dict()
-        except _bad_request() as exc:
+            return self.service.ask(question, history_turns(history)).to_dict()
+        except BadRequest as exc:
             return Answer(question=text[:200], text="", error=str(exc)).to_dict()
         except Exception as exc:
             log.exception("answering %r failed", text[:200])
@@ -634,7 +637,7 @@ class ChatApp:
             panel = [status, docs_table, to_remove, who_doc, listed]
             timer.tick(self.tick, [listed], panel, queue=False, **private)
             demo.load(self.tick, [listed], panel, queue=False, **private)
-            gr.api(self.api_ask, api_name="ask")
+            gr.api(self.api_ask, api_name=QUESTION_API)
         return demo
 
 
@@ -694,36 +697,12 @@ def _ask_note(message: str) -> str:
     return f"**Not asked:** {esc(message)}" if message else ""
 
 
-def _bad_request() -> type[Exception]:
-    """`qa.service.BadRequest`, imported late so the page can be served before the heavy imports."""
-    from qa.service import BadRequest
-
-    return BadRequest
-
-
 def _why(exc: Exception) -> str:
     """What to tell the user about an unexpected failure: the store's own advice, else its type."""
     return str(exc) if type(exc).__name__ == "StoreUnavailable" else type(exc).__name__
 
 
 _EMPTY_DOC = '<div class="qa-docview qa-empty">“Open in document” shows the whole text here.</div>'
-
-
-def _turns(history: object) -> list[Turn]:
-    """API history ([[question, answer], ...]) as turns; anything else is a refused request."""
-    if history is None:
-        return []
-    pairs = history if isinstance(history, list | tuple) else None
-    if pairs is None or not all(
-        isinstance(p, list | tuple) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
-    ):
-        raise _bad_request()("history must be a list of [question, answer] pairs of text")
-    return [Turn(_plain(q), _plain(a)) for q, a in pairs[-20:]]
-
-
-def _plain(text: str, limit: int = 4000) -> str:
-    """A history entry with its whitespace collapsed and its length capped, as asked questions are."""
-    return " ".join(text[: limit * 2].split())[:limit]
 
 
 def _who_choices(choices: Any) -> Any:
@@ -871,6 +850,8 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
     chat = ChatApp(settings, status)
     demo = chat.build()
     demo.queue(default_concurrency_limit=concurrency(settings), max_size=256)
+    file_bytes = int(settings.max_file_mb * 1e6)  # the limit add_document applies too
+    guards = guard_middleware(settings.allowed_hosts, settings.host, file_bytes, lambda i: demo.fns[i].api_name)
     app, url, _ = demo.launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -880,11 +861,14 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
         quiet=quiet,
         ssr_mode=False,
         show_error=False,
-        max_file_size=int(settings.max_file_mb * 1e6),  # bytes, the limit add_document applies too
+        max_file_size=file_bytes,
         css=CSS,
         js=PICK_JS,
         theme=gr.themes.Default(),
+        app_kwargs={"middleware": guards},
+        num_workers=0,  # no separate file-serving processes: every request passes the guards
     )
+    bound_connections(demo.server, settings.read_timeout, settings.keep_alive_timeout)
     add_rest_api(app, chat.api_ask, auth)
     thread = threading.Thread(target=_startup, args=(chat, status), name="qa-startup", daemon=True)
     thread.start()
