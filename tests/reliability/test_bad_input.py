@@ -18,7 +18,6 @@ import pytest
 from gradio_client import Client
 from reliability_kit import call_api
 
-from qa.chat.inputs import READ_CHARS
 from qa.cli.main import main
 from qa.index.sync import sync_corpus
 from qa.service import BadRequest, QAService, clean_question
@@ -134,10 +133,11 @@ def _answer_naming_at(position: int) -> str:
 
 
 def test_a_long_history_entry_is_cut_where_the_follow_up_stays_right(rel_app: Running) -> None:
-    # Cut at 4,000 characters, mid-word, the last answer named "Nayib Bu": "What did Bu offer?".
+    # Cut at 4,000 characters (what resolution reads of an entry), mid-word, the last answer named
+    # "Nayib Bu": "What did Bu offer?". Cut between sentences, it names no one: the turn before says who.
     history = [
         ["Who is Bukele?", "Nayib Bukele is the president of El Salvador."],
-        ["Who took part in the talks?", _answer_naming_at(READ_CHARS - 2)],
+        ["Who took part in the talks?", _answer_naming_at(4000 - 2)],
     ]
     rest = httpx.post(f"{rel_app.url}v1/ask", json={"question": "What did he offer?", "history": history}, timeout=60)
     for result in (call_api(rel_app.url, "ask", "What did he offer?", history), rest.json()):

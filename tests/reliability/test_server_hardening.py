@@ -13,6 +13,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,7 +25,7 @@ import httpx
 import pytest
 from browser_kit import chat_page, chromium, free_port
 from playwright.sync_api import Page, expect
-from reliability_kit import ARTICLE, BIN
+from reliability_kit import ARTICLE, REPO
 
 from qa.cli.main import build_parser, settings_from
 
@@ -81,7 +82,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     }
     log = root / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([str(BIN / "qa"), "serve"], stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "qa", "serve"], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=env
+        )
     app = Served(proc, port, log, uploads)
     try:
         deadline = time.monotonic() + 600
