@@ -125,6 +125,7 @@ def run(url: str, clients: int, seconds: float, api: str) -> dict[str, Any]:
     crossed = [c for tally in tallies for c in tally.crossed]
     return {
         "clients": clients,
+        "seconds_asked": seconds,
         "seconds": round(wall, 1),
         "requests": len(latencies) + len(errors),
         "answers_per_second": round(len(latencies) / wall, 1),
