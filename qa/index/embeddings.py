@@ -16,7 +16,7 @@ from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
 from langchain_core.embeddings import Embeddings
 
-from qa.config.settings import model_name_key
+from qa.config.settings import encoder_key, model_name_key
 from qa.index import onnx_encoder
 
 if TYPE_CHECKING:
@@ -71,8 +71,11 @@ class Encoder(Embeddings):
     there (see `onnx_encoder`), so answering needs neither torch nor sentence-transformers.
     """
 
-    def __init__(self, model: str, batch_size: int = 64, threads: int = 2, onnx_dir: Path | None = None) -> None:
+    def __init__(
+        self, model: str, batch_size: int = 64, threads: int = 2, onnx_dir: Path | None = None, int8: bool = False
+    ) -> None:
         self.model_name = model
+        self.int8 = int8 and onnx_dir is not None  # an int8 copy of the export embeds everything
         self.batch_size = batch_size
         self.threads = threads
         self.onnx_dir = onnx_dir
@@ -83,7 +86,7 @@ class Encoder(Embeddings):
 
     @property
     def _slug(self) -> str:
-        return model_name_key(self.model_name)
+        return model_name_key(encoder_key(self.model_name, self.int8))
 
     @cached_property
     def _model_dir(self) -> Path:
@@ -105,9 +108,14 @@ class Encoder(Embeddings):
         if self._onnx() is not None:
             return True
         try:
-            onnx_encoder.export(self.model, self.model_name, self.onnx_dir, self._slug)
+            float_slug = model_name_key(self.model_name)
+            graph = onnx_encoder.export_paths(self.onnx_dir, float_slug)[0]
+            if not (self.int8 and graph.is_file()):  # an int8 copy is made from the float export
+                graph = onnx_encoder.export(self.model, self.model_name, self.onnx_dir, float_slug)
+            if self.int8:
+                onnx_encoder.quantize(graph, self.onnx_dir, self._slug)
             exported = self._onnx()
-            if exported is not None and onnx_encoder.matches(exported, self.model):
+            if exported is not None and onnx_encoder.matches(exported, self.model, quantized=self.int8):
                 return True
             problem = "its embeddings differ from the model's"
         except Exception as exc:  # export is an optimisation: never fail indexing over it

@@ -1,7 +1,7 @@
 """HTML for the chat: every piece of document text is escaped here, because documents are untrusted.
 
 Pure functions (no Gradio, no service) so the escaping and highlighting can be tested on their own.
-Links the page reacts to are plain `#qa-...` anchors; one delegated click handler (PICK_JS) turns
+Links the page reacts to are plain `#qa-...` anchors; one delegated click handler (qa/ui/static/page.js) turns
 them into events, so no inline script or event attribute is ever emitted.
 """
 
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from qa.service import DocumentInfo
 
 __all__ = [
-    "PICK_JS",
     "answer_html",
     "attribution_citation",
     "attribution_source_html",
@@ -264,23 +263,3 @@ def attribution_source_html(a: Attribution, text: str) -> str:
         f'<div class="qa-passage">{sentence}</div></div>'
     )
     return f'<div class="qa-who-source">{card}{document_html(a.doc, text, c, mark_id="qa-who-hit")}</div>'
-
-
-# Delegated click handler, installed once per page: `#qa-...` links set the hidden picker textbox
-# (with a nonce, so clicking the same link twice still counts) and fire its input event.
-PICK_JS = """
-() => {
-  if (window.__qaPickInstalled) return;
-  window.__qaPickInstalled = true;
-  document.addEventListener('click', (event) => {
-    const link = event.target instanceof Element ? event.target.closest('a[href^="#qa-"]') : null;
-    if (!link) return;
-    event.preventDefault();
-    event.stopPropagation();
-    const box = document.querySelector('#qa-pick textarea, #qa-pick input');
-    if (!box) return;
-    box.value = link.getAttribute('href').slice(1) + '|' + Date.now();
-    box.dispatchEvent(new Event('input', { bubbles: true }));
-  }, true);
-}
-"""

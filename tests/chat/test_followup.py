@@ -308,9 +308,9 @@ def test_in_this_story_is_left_out_before_the_conversation_is_read(article_servi
 def test_how_the_documents_refer_to_a_person_is_read_once_per_index(
     article_service: QAService, spy: Callable[..., list[str]]
 ) -> None:
-    import qa.service
+    import qa.service.asking
 
-    calls = spy(qa.service, "gender_in", lambda texts, name: name)
+    calls = spy(qa.service.asking, "gender_in", lambda texts, name: name)
     service = QAService(article_service.settings)  # a second reader of the same index, its own memory
     history = [Turn("Who is Leti Volpp?", "a law professor"), Turn("What did Rubio announce?", "Marco Rubio said …")]
     for _ in range(3):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -182,3 +183,23 @@ def test_a_failed_export_leaves_questions_on_torch_and_is_not_retried_every_sync
     with caplog.at_level("WARNING"):
         assert service.encoder.prepare_export() is False
     assert "ONNX export failed" not in caplog.text
+
+
+def test_an_int8_encoder_indexes_apart_and_answers_like_the_model(fresh, kit, article_service: QAService) -> None:  # type: ignore[no-untyped-def]
+    service = fresh(int8=True)
+    shutil.copy(kit.ARTICLE, service.settings.corpus_dir / kit.ARTICLE_NAME)
+    service.sync(show_bar=False)
+    # its vectors have an index of their own: never mixed with the float model's
+    assert service.settings.collection_name("chunks") != article_service.settings.collection_name("chunks")
+    graph = _export_files(service)[-1]
+    assert graph.suffix == ".onnx" and graph.stat().st_size < _export_files(article_service)[-1].stat().st_size / 2
+    # the integer kernels are the ones in the graph (ONNX Runtime runs them with VNNI where it can)
+    import onnx
+
+    ops = {node.op_type for node in onnx.load(str(graph)).graph.node}
+    assert {"MatMulInteger", "DynamicQuantizeLinear"} <= ops
+    int8 = service.encoder.encode(QUESTIONS[:2])
+    model = article_service.encoder.model.encode(QUESTIONS[:2], normalize_embeddings=True, convert_to_numpy=True)
+    assert 0.98 <= float((int8 * model).sum(axis=1).min()) < 0.99999
+    answer = service.ask("How many inmates can CECOT hold?")
+    assert not answer.abstained and "40,000" in answer.text

@@ -10,8 +10,9 @@ import gradio as gr
 import pytest
 from gradio_client import Client
 
-import qa.ui.app as app_module
+import qa.ui.chat as chat_module
 from qa.ui.app import Running
+from qa.ui.kept import browser_secret
 
 
 def _ask(app: Running, question: str) -> dict[str, Any]:
@@ -53,7 +54,7 @@ def test_a_failed_answer_never_holds_the_next_question_back(app: Running, monkey
     def broken(*args: Any, **kwargs: Any) -> str:
         raise RuntimeError("rendering failed")
 
-    monkeypatch.setattr(app_module, "sources_html", broken)
+    monkeypatch.setattr(chat_module, "sources_html", broken)
     chat = [{"role": "user", "content": "What is CECOT?"}]
     shown, turns, answers, *_, pending = app.chat.answer("What is CECOT?", chat, [], [])
     assert (shown, turns, answers, pending) == ([], [], [], "")
@@ -92,13 +93,13 @@ def test_the_chat_the_browser_keeps_is_shown_again(app: Running) -> None:
     _, _, followed = handlers.answer("Where is it?", shown, restored_turns, restored_answers)[:3]
     assert followed[-1].resolved_question and "CECOT" in followed[-1].resolved_question
     # only the last `kept_turns` are kept; none when it is 0
-    few = app_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 1}), handlers.status)
+    few = chat_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 1}), handlers.status)
     assert [a["question"] for a in few.keep(turns, answers)["answers"]] == ["How many inmates can it hold?"]
     assert few.restore(few.keep(turns, answers))[2] == answers[-1:]
     # a chat kept under a larger setting (or edited) is cut to this one's size on arrival
     shown, restored_turns, restored_answers, _ = few.restore(kept)
     assert restored_answers == answers[-1:] and restored_turns == turns[-1:] and len(shown) == 2
-    none = app_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 0}), handlers.status)
+    none = chat_module.ChatApp(handlers.settings.model_copy(update={"kept_turns": 0}), handlers.status)
     for empty in (none.keep(turns, answers), handlers.keep([], [])):  # a new chat is kept empty
         assert empty["answers"] == [] and handlers.restore(empty)[:3] == ([], [], [])
 
@@ -138,8 +139,8 @@ def test_a_kept_chat_is_escaped_when_shown_again(app: Running) -> None:
 
 def test_the_key_of_the_kept_chat_is_kept_with_the_index(tmp_path: Path) -> None:
     # the same key after a restart, so the browser's copy can still be read; private to its owner
-    key = app_module._browser_secret(tmp_path / "index")
-    assert key and key == app_module._browser_secret(tmp_path / "index")
+    key = browser_secret(tmp_path / "index")
+    assert key and key == browser_secret(tmp_path / "index")
     assert (tmp_path / "index" / "browser-secret").stat().st_mode & 0o077 == 0
     (tmp_path / "file").write_text("not a folder")
-    assert app_module._browser_secret(tmp_path / "file") is None  # then Gradio's own key, new at each start
+    assert browser_secret(tmp_path / "file") is None  # then Gradio's own key, new at each start

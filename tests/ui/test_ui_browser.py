@@ -83,7 +83,7 @@ def test_a_reload_keeps_the_chat_and_a_new_chat_forgets_it(page: Page, ask_in_pa
     ask_in_page(page, "How many inmates can it hold?")
     page.reload(wait_until="load")
     answers = page.locator("#qa-chat .qa-a")
-    expect(answers).to_have_count(2)
+    expect(answers).to_have_count(2, timeout=30_000)  # restored once the page has loaded
     expect(answers.last).to_contain_text("40,000")
     expect(page.locator("#qa-chat")).to_contain_text("How many inmates can it hold?")
     # its markers still open their sources, and a follow-up still leans on it

@@ -1,0 +1,59 @@
+"""Who said what, kept per version of each file beside the index, so unchanged files are never
+parsed again (extraction is the slow part: a parser pass over every sentence)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from qa.attribute.model import Attribution
+
+# (document name, modification time in ns, size, reader/extractor version)
+Key = tuple[str, int, int, str]
+
+
+class AttributionCache:
+    """The statements of each file version; one JSON file, replaced atomically on each change."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()  # filled while answering too, from several threads
+        self._entries = self._load()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Key) -> list[Attribution] | None:
+        return self._entries.get(key)
+
+    def put(self, key: Key, items: list[Attribution]) -> None:
+        """Keep `items` for this version of the file, dropping its earlier versions."""
+        with self._lock:
+            for old in [k for k in self._entries if k[0] == key[0]]:
+                del self._entries[old]
+            self._entries[key] = items
+            self._save()
+
+    def _load(self) -> dict[Key, list[Attribution]]:
+        try:
+            raw = json.loads(self.path.read_text())
+            return {
+                (name, int(entry["mtime_ns"]), int(entry["size"]), str(entry.get("reader", ""))): [
+                    Attribution(**a) for a in entry["items"]
+                ]
+                for name, entry in raw.items()
+            }
+        except (OSError, ValueError, TypeError, KeyError):
+            return {}
+
+    def _save(self) -> None:
+        """Atomic replace: a crash leaves the old cache or the new one."""
+        data = {
+            name: {"mtime_ns": mtime, "size": size, "reader": reader, "items": [a.to_dict() for a in items]}
+            for (name, mtime, size, reader), items in self._entries.items()
+        }
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, self.path)
