@@ -86,9 +86,9 @@ class AllowedHosts:
         return (name, None) in self.named or (name, port) in self.named
 
     def describe(self, served_port: int | None) -> str:
+        """The local names, for a refusal (the names of the setting are not told to anyone asking)."""
         local = ", ".join(f"[{n}]" if ":" in n else n for n in sorted(self.local))
-        named = ", ".join(sorted(n if p is None else f"{n}:{p}" for n, p in self.named))
-        return f"{local} at port {served_port}" + (f"; {named}" if named else "")
+        return f"{local} at port {served_port}"
 
 
 def _own_origin(origin: str, host: str, hosts: AllowedHosts) -> bool:

@@ -27,7 +27,7 @@ from browser_kit import chat_page, chromium, free_port
 from playwright.sync_api import Page, expect
 from reliability_kit import ARTICLE, REPO
 
-from qa.cli.main import build_parser, settings_from
+from qa.cli.main import build_parser, main, settings_from
 
 READ_TIMEOUT = 2.0  # QA_READ_TIMEOUT of the served app: short, so stalled clients go quickly
 KEEP_ALIVE = 2.0  # QA_KEEP_ALIVE_TIMEOUT
@@ -91,8 +91,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         while True:
             assert proc.poll() is None, f"qa serve exited: {log.read_text()[-3000:]}"
             assert time.monotonic() < deadline, f"qa serve did not answer in 10 minutes: {log.read_text()[-3000:]}"
-            try:
-                if app.answers():
+            try:  # ready (warmed up, said so in the log: nothing more comes on its own) and answering
+                if "Ready:" in log.read_text() and app.answers():
                     break
             except httpx.HTTPError:
                 pass
@@ -309,9 +309,12 @@ def test_only_the_names_the_app_is_served_on_are_answered(served: Served) -> Non
         assert sock.recv(4096).startswith(b"HTTP/1.1 421")
 
 
-def test_the_allowed_hosts_setting_is_a_serve_flag() -> None:
+def test_the_allowed_hosts_setting_is_a_serve_flag(capsys: pytest.CaptureFixture[str]) -> None:
     args = build_parser().parse_args(["serve", "--allowed-hosts", "qa.example.org, 10.0.0.5:7860"])
     assert settings_from(args).allowed_hosts == "qa.example.org, 10.0.0.5:7860"
+    # a value that names no host stops the app before it serves, saying which
+    assert main(["serve", "--allowed-hosts", "qa.example.org, not a host", "--port", str(free_port())]) == 2
+    assert "QA_ALLOWED_HOSTS: 'not a host' is not a host name" in capsys.readouterr().err
 
 
 def test_a_rebound_name_gets_no_page_in_the_browser(served: Served) -> None:
