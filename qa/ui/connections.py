@@ -3,8 +3,10 @@
 uvicorn (which Gradio starts, with its defaults) closes a connection idle between two requests
 after `timeout_keep_alive`, but sets no bound before a request has been received: a client that
 connects and sends nothing, or its headers a byte at a time, or a body that stalls, holds its
-connection for ever, and httptools buffers request headers of any size. `bound_connections` gives
-the running server's protocol class the bounds uvicorn lacks:
+connection for ever, and httptools (which uvicorn picks when installed, as here) buffers request
+headers of any size (`h11_max_incomplete_event_size` bounds them only for h11). Gradio 6 builds
+uvicorn's `Config` itself, with no way to pass these; `bound_connections` gives the running
+server's protocol class the bounds uvicorn lacks:
 
 - a request's line and headers must arrive within `read_timeout` seconds of the connection opening
   (or of the first byte after the previous response), and be at most MAX_HEADER_BYTES;
