@@ -176,6 +176,12 @@ class Settings(BaseSettings):
         description="sentences of a document read for 'which countries are mentioned?' (from its start)",
     )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
+    max_history_turns: int = Field(
+        200, ge=0, description="a conversation sent with a question (the API's history) longer than this is refused"
+    )
+    max_history_chars: int = Field(
+        20_000, ge=10, description="a history entry (an earlier question or answer) longer than this is refused"
+    )
     max_file_mb: float = Field(50.0, gt=0, description="larger corpus files are skipped")
     max_text_chars: int = Field(
         10_000_000,
@@ -210,6 +216,19 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="address the web app binds to")
     port: int = Field(7860, ge=0, le=65535, description="port the web app serves on")
     auth: str | None = Field(None, description="user:password to require a login in the app")
+    allowed_hosts: str = Field(
+        "",
+        description="more Host names the web app answers to, comma-separated (name, or name:port; '*' any): "
+        "the names it is reached by on a network or behind a proxy. The loopback names at its port, and "
+        "the address it is bound to, always are; requests for other names are refused (DNS rebinding)",
+    )
+    read_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="seconds a client has to send a request's headers, and the longest pause within its body, "
+        "before the web app closes the connection",
+    )
+    keep_alive_timeout: float = Field(5.0, gt=0, description="seconds the web app keeps an idle connection open")
     kept_turns: int = Field(
         30,
         ge=0,

@@ -27,7 +27,7 @@ from qa.ingest.load import LoadError
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, Turn
-from qa.service.inputs import BadRequest, clean_question
+from qa.service.inputs import BadRequest, clean_history, clean_question
 from qa.service.library import Library
 
 _ATTRIBUTION_DOCS = 3
@@ -69,7 +69,10 @@ class QAService(Library):
         self._genders: tuple[Catalog | None, dict[str, str | None]] = (None, {})
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
+        """The answer to `question`, follow-ups resolved against `history` (oldest turn first);
+        `BadRequest` when either is refused (see qa.chat.inputs)."""
         text = clean_question(question, self.settings.max_question_chars)
+        history = clean_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         catalog = self.catalog
         # "in this story" says nothing about the answer (and its "this" is no pronoun to resolve)
         resolved = leader_question(resolve(without_document_words(text), history, self._gender_of(catalog)))

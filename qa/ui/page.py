@@ -11,6 +11,7 @@ from qa.ui.assets import MARKS_JS, SCROLL_JS, WHO_SCROLL_JS
 from qa.ui.chat import EMPTY_DOC, ChatApp
 from qa.ui.kept import browser_secret
 from qa.ui.library import EMPTY_WHO_SOURCE, chosen
+from qa.ui.limits import QUESTION_API
 from qa.ui.render import attributions_html, sources_html
 from qa.ui.uploads import cache_cleanup
 
@@ -143,6 +144,6 @@ def build(app: ChatApp) -> gr.Blocks:
         panel = [status, docs_table, to_remove, who_doc, listed]
         timer.tick(app.tick, [listed], panel, queue=False, **private)
         demo.load(app.tick, [listed], panel, queue=False, **private)
-        gr.api(app.api_ask, api_name="ask")
+        gr.api(app.api_ask, api_name=QUESTION_API)
     return demo
 
