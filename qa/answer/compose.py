@@ -85,8 +85,8 @@ _DEMONYM_ENDS = ("n", "an", "ian", "ean", "ese", "i", "ish")
 
 
 def known_term(term: str, vocab: Container[str]) -> bool:
-    """A term the index holds, or a people's name whose place it holds: "Salvadoran" in a text about
-    El Salvador (a stem of five letters or more: "Spanish" is not "span", "German" not "germ")."""
+    """A term the index holds, or a people's name whose place it holds: "Chilean" in a text about
+    Chile (a stem of five letters or more: "Spanish" is not "span", "German" not "germ")."""
     return term in vocab or any(
         term.endswith(end) and len(term) - len(end) >= 5 and term[: -len(end)] in vocab for end in _DEMONYM_ENDS
     )
@@ -314,7 +314,7 @@ def _choose(
         return main, span, support  # "which region": a place of that kind, found further down
     main_text = catalog.sentences[main.sentence.index].text
     if span is not None and qtype == "who" and answers_preposition(question, main_text, span):
-        return main, span, support  # "Who did Volpp say it to?": what "told" takes, CNN
+        return main, span, support  # "Who did Lee say it to?": whom "told" takes
     pooled = pool_of(pool, catalog, ranker.pool)
     picked = ranker.choose(question, qtype, pooled, ruled_option(pool, main, span), catalog.sentences_lexical.weight)
     if picked is None:
@@ -328,7 +328,7 @@ def _rule_choice(
     """The sentence to lead with, the answer inside it, and a sentence it needs beside it, by rule.
 
     Among sentences nearly as relevant as the best, the one whose entity of the wanted type
-    stands closest to the question's own words wins ("President Nayib Bukele" for "who is the
+    stands closest to the question's own words wins ("President Ann Lee" for "who is the
     president"). When no such sentence names anyone for a who-question, the neighbours of the
     best sentence are read too (a quote whose speaker is named in the sentence before it).
     """

@@ -97,7 +97,7 @@ def clean_history(history: Sequence[Turn], max_turns: int, max_chars: int) -> li
 def _cut(text: str, limit: int = READ_CHARS) -> str:
     """The start of a long history entry, cut after its last whole sentence within `limit` (else
     between two words). The start is what resolution reads first (the person an answer names
-    first); a name cut in two would be taken for another person ("Bu" for "Bukele")."""
+    first); a name cut in two would be taken for another person ("Le" for "Lee")."""
     if len(text) <= limit:
         return text
     head = text[: limit + 1]  # the character after the limit says whether the limit falls between words

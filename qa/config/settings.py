@@ -95,10 +95,8 @@ class AbstainWeights(BaseModel):
     small_sentences: int = Field(130, gt=0)
     small_relief: float = Field(0.5, ge=0)
     # A chosen sentence holding less of the question's terms than this never answers it, whatever
-    # the score: a short article's headroom above carried "What is the capital of El Salvador?"
-    # (0.02: only "El Salvador"). No answered squad-dev question, full or half index, is below
-    # 0.1, nor any of the article's dev questions or a reviewer's 90 article questions; with one
-    # article indexed alone (03, 08) it refuses one question more each, answered wrong before.
+    # the score: in a small corpus the relief above could otherwise carry a question whose only
+    # match is a place name the article mentions (the figures behind the value: docs/evaluation.md).
     least_coverage: float = Field(0.05, ge=0, le=1)
 
 
