@@ -57,6 +57,18 @@ def call_api(url: str, api_name: str, *data: Any) -> Any:
     return json.loads(payload[-1])[0]
 
 
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Stop a server process: asked to end, then killed if it has not within `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
+
+
 class ChromaServer:
     """`chroma run` from the venv on a loopback port; stop() and start() keep port and folder."""
 
@@ -87,11 +99,6 @@ class ChromaServer:
         raise RuntimeError(f"chroma run did not answer in {timeout:.0f} s")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=30)
+        if self.proc is not None:
+            stop_process(self.proc)
         self.proc = None

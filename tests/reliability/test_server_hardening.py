@@ -25,7 +25,7 @@ import httpx
 import pytest
 from browser_kit import chat_page, chromium, free_port
 from playwright.sync_api import Page, expect
-from reliability_kit import ARTICLE, REPO
+from reliability_kit import ARTICLE, REPO, stop_process
 
 from qa.cli.main import build_parser, main, settings_from
 
@@ -99,12 +99,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             time.sleep(1)
         yield app
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop_process(proc)
 
 
 # --- the log (first: the log takes 20 lines a minute) ---
