@@ -4,7 +4,8 @@
     .venv/bin/python bench/run_all.py --report-only   # rewrite RESULTS.md from bench/out/*.json
 
 Order: ingest (builds bench/out/index-1x), answers (in-process, API, cold start), the tutorial
-pipeline, then scale. Each step saves bench/out/<step>.json; the report is written from those.
+pipeline, scale, then concurrent conversations against the running app (load). Each step saves
+bench/out/<step>.json; the report is written from those.
 """
 
 from __future__ import annotations
@@ -236,7 +237,34 @@ def report() -> str:
         for path in profiles:
             text = [line for line in path.read_text().splitlines() if line.strip()][:45]
             appendix += [f"### {path.name}", "", "```", *text, "```", ""]
-    return "\n".join(lines[:head] + goals + [""] + notes + [""] + lines[head:] + appendix) + "\n"
+    concurrency = load_section(_read("load"))
+    return "\n".join(lines[:head] + goals + [""] + notes + [""] + lines[head:] + concurrency + appendix) + "\n"
+
+
+def load_section(result: dict[str, Any] | None) -> list[str]:
+    """Concurrent conversations against the running app (bench/load_bench.py)."""
+    if result is None:
+        return []
+    lat, by_api = result["latency_s"], result["latency_s_by_api"]
+    per_api = "; ".join(f"{api} p50 {v['p50']} s, p95 {v['p95']} s ({v['n']} answers)" for api, v in by_api.items())
+    return [
+        "## Concurrent conversations (the running app)",
+        "",
+        "```sh",
+        f".venv/bin/python bench/load_bench.py --clients {result['clients']} --seconds {result['seconds_asked']:g}"
+        f" --api {result['api']}",
+        "```",
+        "",
+        "| clients | seconds | requests | answers/s | errors | wrong | crossed conversations "
+        "| latency p50 / p95 / max | load avg (before, after) |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {result['clients']} | {result['seconds']} | {result['requests']:,} | {result['answers_per_second']} "
+        f"| {result['errors']} | {result['wrong']} | {result['crossed_conversations']} "
+        f"| {lat['p50']} / {lat['p95']} / {lat['max']} s | {result['load_before']}, {result['load_after']} |",
+        "",
+        f"By API: {per_api}. {_at(result)}, {result['machine']['date']}.",
+        "",
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,6 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         step("tutorial_bench.py")
         if not args.skip_scale:
             step("scale_bench.py", "--levels", args.levels, "--ingest-levels", args.ingest_levels)
+        step("load_bench.py")
     (REPO / "bench" / "RESULTS.md").write_text(report())
     print((REPO / "bench" / "RESULTS.md").read_text())
     return 0

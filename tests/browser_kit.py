@@ -28,8 +28,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def chromium() -> Iterator[Browser]:
-    """Debian's Chromium; a missing browser fails loudly instead of skipping."""
+def chromium(*extra_args: str) -> Iterator[Browser]:
+    """Debian's Chromium (with `extra_args` besides CHROMIUM_ARGS); a missing browser fails loudly
+    instead of skipping."""
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail(
@@ -37,7 +38,7 @@ def chromium() -> Iterator[Browser]:
             "`make chromium` (or `apt-get update && apt-get install -y chromium chromium-driver`)"
         )
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS, *extra_args])
         try:
             yield browser
         finally:

@@ -28,8 +28,8 @@ def fitted(settings: Settings) -> Abstention:
 
 
 def known_term(term: str, vocab: Container[str]) -> bool:
-    """A term the index holds, or a people's name whose place it holds: "Salvadoran" in a text about
-    El Salvador (a stem of five letters or more: "Spanish" is not "span", "German" not "germ")."""
+    """A term the index holds, or a people's name whose place it holds: "Chilean" in a text about
+    Chile (a stem of five letters or more: "Spanish" is not "span", "German" not "germ")."""
     return term in vocab or any(
         term.endswith(end) and len(term) - len(end) >= 5 and term[: -len(end)] in vocab for end in _DEMONYM_ENDS
     )

@@ -41,7 +41,7 @@ def followed_by(doc: Doc, end: int, unit: str) -> bool:
     return False
 
 
-# "How much is the fee?": an amount of money, so a count of something else ("40,000 inmates") is
+# "How much is the fee?": an amount of money, so a count of something else ("2,000 seats") is
 # no answer (none found: the documents don't say).
 MONEY_ASKED = re.compile(
     r"\bhow much\b.*\b(?:money|cost|pay|paid|earn|spen[dt]|raise|worth|price|revenue|budget|fund|fee|charge|salar|wage)"

@@ -19,13 +19,13 @@ _SPEECH = (
 )
 _ASKS_WHO = re.compile(r"^\s*(?:and\s+)?who\b", re.IGNORECASE)
 _STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|announcements?)"
-# Asked about a speaker ("who offered ...?", "what did Rubio say?") or about statements
+# Asked about a speaker ("who offered ...?", "what did Reed say?") or about statements
 # ("which offers were made?"); "what is the prison called?" is about a name, not a speaker, and
 # "who criticized the proposal?" about critics: the speech verb must be the question's own verb.
 _ATTRIBUTION_QUESTION = re.compile(
     rf"^\s*(?:and\s+)?who\s+(?:(?:also|first|else|then|earlier|later|already|ever|once|just|has|have|had|did|would|will|\w+ly)\s+){{0,2}}{_SPEECH}\b"
-    # "Who spoke?" alone ("Who spoke with Bukele?" asks for whoever he spoke with), and the passive
-    # "who was quoted", who spoke ("who quoted Bukele" is who relayed him, "who was announced as
+    # "Who spoke?" alone ("Who spoke with Lee?" asks for whoever he spoke with), and the passive
+    # "who was quoted", who spoke ("who quoted Lee" is who relayed him, "who was announced as
     # the contractor" not who announced)
     rf"|^\s*(?:and\s+)?who\s+spoke\s*[?.!]*\s*$"
     rf"|^\s*(?:and\s+)?(?:who|(?:which|what)\s+(?:people|persons|sources|speakers))\s+(?:is|are|was|were)\s+quoted\b"
@@ -107,6 +107,6 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
         question=question,
         text=lines[0] if len(lines) == 1 else "\n".join(f"• {line}" for line in lines),
         citations=citations,
-        # "Who offered ...?" is answered by the speaker; "What did Rubio say?" already names him.
+        # "Who offered ...?" is answered by the speaker; "What did Reed say?" already names him.
         short_answer=speakers[0] if _ASKS_WHO.match(question) else None,
     )

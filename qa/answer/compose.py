@@ -253,7 +253,7 @@ def _choose(
         return main, span, support  # "which region": a place of that kind, found further down
     main_text = catalog.sentences[main.sentence.index].text
     if span is not None and qtype == "who" and answers_preposition(question, main_text, span):
-        return main, span, support  # "Who did Volpp say it to?": what "told" takes, CNN
+        return main, span, support  # "Who did Lee say it to?": whom "told" takes
     pooled = pool_of(pool, catalog, ranker.pool)
     picked = ranker.choose(question, qtype, pooled, ruled_option(pool, main, span), catalog.sentences_lexical.weight)
     if picked is None:
@@ -267,7 +267,7 @@ def _rule_choice(
     """The sentence to lead with, the answer inside it, and a sentence it needs beside it, by rule.
 
     Among sentences nearly as relevant as the best, the one whose entity of the wanted type
-    stands closest to the question's own words wins ("President Nayib Bukele" for "who is the
+    stands closest to the question's own words wins ("President Ann Lee" for "who is the
     president"). When no such sentence names anyone for a who-question, the neighbours of the
     best sentence are read too (a quote whose speaker is named in the sentence before it).
     """

@@ -83,9 +83,9 @@ _CALENDAR = re.compile(
 
 def date_missing(question: str, short: str | None) -> bool:
     """A question asking for a date, day or year whose short answer names none ("On what date did
-    Rubio announce the deal?" answered "during his visit"): the documents don't give it. On
-    squad-dev the one such answer of 141 was wrong too. Likewise "When was CECOT built?" with no
-    time at all to answer it; "When rock folds ..., what does it create?" asks something else."""
+    Reed announce the deal?" answered "during his visit"): the documents don't give it, and such
+    an answer is rarely right (docs/evaluation.md). Likewise "When was the Alder Dam built?" with
+    no time at all to answer it; "When rock folds ..., what does it create?" asks something else."""
     if short is None and _WHEN_ASKED.match(question):
         return True
     return bool(_CALENDAR_ASKED.search(question.lower())) and not (short and _CALENDAR.search(short))

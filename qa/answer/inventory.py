@@ -48,7 +48,7 @@ _KIND = "|".join(sorted(_KINDS, key=len, reverse=True))
 # Only a request for the whole list: nothing may follow the kind and "mentioned" but where
 # ("in it", "in the documents", "in the harbour bridge story": which document), or "by name".
 # "Who was named president?", "List the people who
-# criticized the offer" and "Which places are mentioned by Rubio?" ask something narrower.
+# criticized the offer" and "Which places are mentioned by Reed?" ask something narrower.
 _WHERE = (
     r"(?:\s+(?:by\s+name|here|so\s+far|in\s+(?:it|them|there)|in\s+(?:the|this|these|that|those)(?:\s+[\w’'-]+){1,5}))?"
 )
@@ -88,7 +88,7 @@ class _Name:
     start: int
     end: int
     label: str
-    before_person: bool  # "Secretary of State Marco Rubio": part of a person's title
+    before_person: bool  # "Secretary of State Ann Lee": part of a person's title
     in_title: bool  # "the U.S. Secretary of State"
 
 
@@ -125,7 +125,7 @@ def _key(name: str, label: str) -> str:
 
 def _name_text(text: str, label: str) -> str:
     """The name as the reply gives it: without a possessive ending, and for a place, without the
-    person it owns ("El Salvador's Nayib Bukele", one entity to the tagger)."""
+    person it owns ("Chile's Ann Lee", which the tagger may take as one entity)."""
     if label != "PERSON" and (owner := re.match(r"(.+?)['’]s\s+\S", text)):
         return owner.group(1)
     return re.sub(r"['’]s$", "", text)
@@ -144,7 +144,7 @@ def list_names(
     sentences = every[:most_sentences]
     names = _names(tuple(ref.text for ref, _ in sentences))
     people = [_name_text(sentences[n.sentence][0].text[n.start : n.end], n.label) for n in names if n.label == "PERSON"]
-    # The tagger takes a person named with a possessive for an organisation or a place ("Bukele’s
+    # The tagger takes a person named with a possessive for an organisation or a place ("Lee’s
     # statements"): a person's surname or full name is no other kind of name ("Jordan" in "Jordan
     # Bardella" still is a country).
     person_names = set(people) | {p.split()[-1] for p in people if p.split()}
@@ -155,7 +155,7 @@ def list_names(
         if n.label not in kind.labels or (kind.countries_only and not is_country(name)):
             continue
         if kind is _PEOPLE and (any(c.isdigit() for c in name) or not name[:1].isupper()):
-            continue  # the tagger takes "MS-13" for a person
+            continue  # the tagger takes a name with a digit (a gang's, a route's) for a person
         if kind is not _PEOPLE and (name in person_names or n.before_person or n.in_title):
             continue
         key = _key(name, n.label)
@@ -166,7 +166,7 @@ def list_names(
         quote = cite(0, ref.start + lo, ref.text[lo:hi], passage, 1.0)
         found[key] = (name, replace(quote, span_start=at, span_end=at + len(name)))
     listed = list(found.values())
-    if kind is _PEOPLE:  # "Rubio" is Marco Rubio when the document names him in full too
+    if kind is _PEOPLE:  # "Reed" is Tom Reed when the document names him in full too
         listed = [(n, c) for n, c in listed if not any(o != n and o.endswith(" " + n) for o, _ in listed)]
     if not listed:
         return None

@@ -200,9 +200,9 @@ def candidates(
 
 
 def naming_documents_first(question: str, found: list[Candidate], catalog: Catalog) -> list[Candidate]:
-    """The sentences of documents that name everything the question names first: "What did Bukele
-    post on X?" is not answered from a sports story's "he posted on X" when the article naming
-    Bukele says what he posted. Names no document holds are left to the abstention rules."""
+    """The sentences of documents that name everything the question names first: "What did Ann Lee
+    post online?" is not answered from a sports story's "he posted online" when the article naming
+    Ann Lee says what she posted. Names no document holds are left to the abstention rules."""
     if len(catalog.doc_names) < 2:
         return found
     vocab = catalog.docs_lexical.vocab

@@ -1,6 +1,6 @@
 """Who-answers beyond the tagged entities: owners, doers, listeners and unnamed people.
 
-The one a sentence says owns a thing ("his jails"), the doer after "by" in a passive sentence, the
+The one a sentence says owns a thing ("his boats"), the doer after "by" in a passive sentence, the
 one a preposition or a verb of speech takes ("with whom", "told CNN"), the noun phrases that name
 a person by what they do ("the municipal building inspector"), and the options that are no one at
 all. These read a sentence's tags to find a person or body the tagger missed or mislabelled.
@@ -40,7 +40,7 @@ def owners_of(doc: Doc, anchors: dict[int, str], noun: str) -> list[Span]:
             if owner is not None:
                 found.append(option(doc, anchors, owner.start, owner.end, 0))
         elif before.tag_ == "PRP$" and before.lower_ != "its":
-            # the name the sentence opens with, its subject ("Bukele also added ... his jails"), else
+            # the name the sentence opens with, its subject ("Lee also added ... his boats"), else
             # the first person, else the first body
             people = [(e.start, e.end) for e in doc.ents if e.end <= j and e.label_ == "PERSON"]
             opening = 0
@@ -106,7 +106,7 @@ def no_one(doc: Doc, span: Span) -> bool:
 
 
 def person_asked(ent: EntitySpan, question: str) -> bool:
-    """A person the question names by surname ("Who did Volpp say it to?" is not "Leti Volpp"),
+    """A person the question names by surname ("Who did Lee say it to?" is not "Ann Lee"),
     unless the sentence names that one by the surname alone too: in "President Kennedy appointed
     his brother Robert Kennedy", Robert Kennedy is someone else."""
     last = ent[-1].text if ent[-1].lower_ not in POSSESSIVE else ent[-2].text if len(ent) > 1 else ""
@@ -120,9 +120,9 @@ def person_asked(ent: EntitySpan, question: str) -> bool:
 
 
 def possessed(doc: Doc, end: int, limit: int = 4) -> int:
-    """ "El Salvador's" + "foreign minister": a who-answer is the person a country has, when it names
+    """ "Chile's" + "foreign minister": a who-answer is the person a country has, when it names
     one. Only after a country or nation: the small pipeline often calls a person an ORG, and a
-    person's own "Rubio's announcement" is not a who."""
+    person's own "Reed's announcement" is not a who."""
     if end < len(doc) and doc[end].lower_ in POSSESSIVE:
         end += 1
     elif doc[end - 1].lower_ not in POSSESSIVE:

@@ -74,14 +74,14 @@ def country_key(text: str) -> str | None:
 
 
 def is_country(text: str) -> bool:
-    """ "El Salvador", "the Netherlands", "Russia", "U.S.", "USA"."""
+    """ "Chile", "the Netherlands", "Russia", "U.S.", "USA"."""
     return country_key(text) is not None
 
 
 def may_be_town(ent: EntitySpan) -> bool:
     """A place name that is no country (a region or state still passes). Not an ORG: the small
-    tagger calls a few cities one ("Ulaanbaatar"), but people too ("Bukele"), and a town is a fact
-    the documents should state."""
+    tagger calls a few cities one ("Ulaanbaatar"), but people too (an unfamiliar surname), and a
+    town is a fact the documents should state."""
     return ent.label_ in ("GPE", "LOC") and not is_country(ent.text)
 
 
@@ -97,7 +97,7 @@ def place_follows(verb: Token, word: Token) -> bool:
 
 def names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
     """An entity naming a kind of thing, not a place: a country before a noun ("US citizens"), or
-    an owner that is no place ("Trump’s most vocal proponent")."""
+    an owner that is no place ("Reed’s most vocal critic", when the tagger calls Reed a place)."""
     if ent.label_ == "GPE":
         return end > ent.end and doc[end - 1].pos_ == "NOUN" and not doc[end - 1].ent_type_
     owner = doc[ent.end - 1].lower_ in POSSESSIVE or (ent.end < len(doc) and doc[ent.end].lower_ in POSSESSIVE)
@@ -105,7 +105,7 @@ def names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
 
 
 def origin(doc: Doc, start: int) -> bool:
-    """A place things come from ("deportees from the U.S."), which answers where only when the
+    """A place things come from ("migrants from the U.S."), which answers where only when the
     question asks where from."""
     before = start - 1 - (start > 1 and doc[start - 1].lower_ == "the")
     return before >= 0 and doc[before].lower_ == "from"
@@ -135,7 +135,7 @@ _NOT_TOWARDS = word_set(
 
 
 def _heard_by(doc: Doc, i: int) -> bool:
-    """ "confirmed his statements to Rubio": "to" a person after a verb of speech names who heard
+    """ "confirmed his statements to Reed": "to" a person after a verb of speech names who heard
     it, no place ("called to the scene", "announced a trip to the border" are places)."""
     if doc[i].lower_ != "to":
         return False

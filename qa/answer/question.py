@@ -22,7 +22,7 @@ _ABOUT_DOCUMENT = re.compile(
 def without_document_words(question: str) -> str:
     """The question without the words that point at the document ("in this story"): every answer
     comes from the documents, and those words only pull retrieval and short answers off ("Who is
-    the US Secretary of State in this story?" answered "Central America"). A story inside the
+    the mayor in this story?" answered with a place the story's sentences name). A story inside the
     text stays ("the women in the story from the book of Exodus"), and so does a question that
     would be left with nothing to ask ("What is in this article?")."""
     stripped = _ABOUT_DOCUMENT.sub(lambda m: " " if m.group("inside") else "", question).strip()

@@ -48,7 +48,7 @@ CITY_KINDS = frozenset({"city", "town", "village"})
 _CHANGE = re.compile(r"\b(?:increase|rise|rose|grow|grew|fall|fell|drop|decline|change|cut|reduce)")
 
 
-# "a maximum capacity of 40,000 inmates" says how many a place can take, which answers "How many
+# "a maximum capacity of 2,000 seats" says how many a place can take, which answers "How many
 # can it hold?" or "How big is it?", not how many are there or will be sent.
 _CAPACITY_ASKED = re.compile(
     r"\b(?:capacity|hold|holds|held|house|fit|accommodate|seat|seats|big|large|size|maximum|max|can|could)\b"
@@ -72,12 +72,12 @@ _WHOSE = re.compile(r"^\s*(?:and\s+)?whose\s+([\w-]+)", re.IGNORECASE)
 _FROM = re.compile(r"\bfrom\b")
 
 
-# "Who is Leti Volpp?": the answer describes someone the question already names.
+# "Who is Ann Lee?": the answer describes someone the question already names.
 _WHO_IS = re.compile(r"^\s*who (?:is|was|are|were) ([A-Z][^?]*?)\s*\??\s*$", re.IGNORECASE)
 
 
 def _is_name(phrase: str) -> bool:
-    """A name, every word capitalised ("Rubio", "Leti Volpp", "Genghis Khan"), not a role that
+    """A name, every word capitalised ("Lee", "Ann Lee", "Genghis Khan"), not a role that
     happens to open with a capital ("President of the US in 1900")."""
     words = phrase.split()
     capitalised = all(w[:1].isupper() or w in NAME_PARTICLES for w in words)  # "Ludwig van Beethoven" too
@@ -104,7 +104,7 @@ class _Reading:
     unit: str | None  # how many: the counted thing
     money: bool  # how much: an amount of money
     described: str | None  # who is X: the X
-    described_name: bool  # ... and X is a name ("Who is Rubio?"): only a description answers it
+    described_name: bool  # ... and X is a name ("Who is Reed?"): only a description answers it
     role: str | None  # who is the president of X: "president" (someone the sentence calls so answers)
     won: bool  # who won: the side before "beat" / "defeated"
     owned: str | None  # whose X: the X
@@ -155,7 +155,7 @@ def reading(question: str, qtype: QuestionType) -> _Reading:
     )
 
 
-# "Where is UC Berkeley?", "Where was the Summer Theatre located?": where a named thing is
+# "Where is Alder College?", "Where was the Summer Theatre located?": where a named thing is
 _WHERE_IS_NAMED = re.compile(
     r"^\s*where\s+(?:is|was|are|were)\s+(?:the\s+)?(?-i:[A-Z])[\w.’'-]*(?:\s+(?:(?-i:[A-Z])|of\b|the\b)[\w.’'-]*)*"
     r"(?:\s+(?:located|based|situated|found|headquartered))?\s*\??\s*$",
@@ -165,16 +165,16 @@ _WHERE_IS_NAMED = re.compile(
 
 def place_missing(question: str, short: str | None) -> bool:
     """A question asking which city, town or village with no such place to answer it ("In which
-    town is CECOT located?" when the text names only the country), or where a named thing is with
-    no place name to answer it ("Where is UC Berkeley?": not "in immigration law"): the
-    documents don't say."""
+    town is the Alder Dam?" when the text names only the country), or where a named thing is with
+    no place name to answer it ("Where is Alder College?": not "in public law"): the documents
+    don't say."""
     if short is None:
         return reading(question, "where").place_kind in CITY_KINDS
     return bool(_WHERE_IS_NAMED.match(question)) and not any(w[:1].isupper() for w in short.split())
 
 
 def answers_preposition(question: str, sentence: str, span: Span) -> bool:
-    """ "Who did Volpp say it to?" and the span is what "told" or "to" takes: the rules know the
+    """ "Who did Lee say it to?" and the span is what "told" or "to" takes: the rules know the
     answer's place in the sentence, which the learned ranker's features do not see."""
     asked = reading(question, "who")
     return asked.preposition is not None and follows(asked.preposition, parse(sentence), span, asked.spoken)

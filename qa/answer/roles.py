@@ -42,7 +42,7 @@ def is_title(word: str) -> bool:
 
 def titled(doc: Doc, start: int, asked: frozenset[str], limit: int = 3) -> int:
     """A person's start moved back over the capitalised titles before the name, unless the
-    question gives the title ("Who is the president of El Salvador?": Nayib Bukele)."""
+    question gives the title ("Who is the president of Chile?": the name, not "President ...")."""
     first = start
     while (
         start > 0
@@ -65,7 +65,7 @@ def suffixed(doc: Doc, end: int) -> int:
 _APPOSITION_END = re.compile(r",|\)|;| who | which | whose | that ")
 
 
-# "the president of X", "El Salvador's foreign minister": the role, after an article or a possessive name
+# "the president of X", "Chile's foreign minister": the role, after an article or a possessive name
 _ROLE_OF = re.compile(
     r"^(?:the |a |an |(?:[A-Z][\w.]*\s){0,3}[A-Z][\w.]*(?:'s|’s) )([a-z][a-z -]*?)"
     r"(?: (?:of|for|in|at|on|from|with|during|under|to|since|after|before|who|that) |$)"
@@ -76,7 +76,7 @@ _LEADS = re.compile(r"who\s+(?:leads|runs|rules|governs|heads)\s+(.+)", re.IGNOR
 
 
 def leader_question(question: str) -> str:
-    """ "Who leads/runs/rules El Salvador?" put as "Who is the leader of El Salvador?", which asks
+    """ "Who leads/runs/rules Chile?" put as "Who is the leader of Chile?", which asks
     for whoever holds a leader's role there (a president, a king). Only for a country: a body
     ("Who runs the University of Chicago?") is run by anyone or anything."""
     asked = question.strip()
@@ -88,7 +88,7 @@ def leader_question(question: str) -> str:
 
 
 def described_role(described: str) -> str | None:
-    """The role "Who is the president of El Salvador?" / "Who is El Salvador's foreign minister?"
+    """The role "Who is the president of Chile?" / "Who is Chile's foreign minister?"
     asks who holds, singular ("president", "minister"); None for anything else."""
     match = _ROLE_OF.match(described.strip())
     words = match.group(1).split() if match else []
@@ -104,7 +104,7 @@ def described_role(described: str) -> str | None:
 
 _PLACES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _CLOSING_QUOTES = frozenset({"”", '"', "''"})
-# "Who is the leader of El Salvador?": a head of state, government or body holds the general role
+# "Who is the leader of Chile?": a head of state, government or body holds the general role
 _HEAD_ROLES = dict.fromkeys(
     ("leader", "head", "ruler"),
     word_set(
@@ -135,8 +135,8 @@ def appositions(doc: Doc, held: list[int]) -> list[tuple[int, int]]:
 
 
 def _governing_preposition(doc: Doc, i: int) -> Token | None:
-    """The preposition whose object the noun phrase ending at token i is ("with El Salvador's
-    foreign minister"), read from the tags alone (the pipeline has no parser); a hyphenated word
+    """The preposition whose object the noun phrase ending at token i is ("with Chile's foreign
+    minister"), read from the tags alone (the pipeline has no parser); a hyphenated word
     is one word ("play-by-play announcer")."""
     j = i - 1
     while j >= 0:
@@ -150,47 +150,47 @@ def _governing_preposition(doc: Doc, i: int) -> Token | None:
 
 def holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozenset[str], set_off: bool = False) -> bool:
     """False when the sentence gives the role (mentioned at the tokens `held`) to no one the option
-    names: the option is the role itself ("El Salvador's foreign minister" for "Who is the foreign
-    minister?"), or each mention of the role is nearer another person ("President Nayib Bukele ...,
-    Rubio said") or told by the option's person ("Marco Rubio said El Salvador's president offered
-    ...": not Rubio). A name the question gives is the role's place, whatever the tagger calls it
-    ("the mayor of Glimmerwick")."""
+    names: the option is the role itself ("Chile's foreign minister" for "Who is the foreign
+    minister?"), or each mention of the role is nearer another person ("Mayor Ann Lee ..., Reed
+    said") or told by the option's person ("Tom Reed said the mayor offered ...": not Reed). A
+    name the question gives is the role's place, whatever the tagger calls it ("the mayor of
+    Glimmerwick")."""
     span = doc.char_span(option.start, option.end, alignment_mode="expand")
     if span is None:
         return True
     if not any(t.ent_type_ or t.text[:1].isupper() for t in span):
         return False  # a holder has a name ("Commissioners", "The individual"), not "a transactional relationship"
     if is_country(span.text) and not set_off and not any(t.ent_type_ == "PERSON" for t in span):
-        # a country holds no one's office ("El Salvador's president offered ... from the U.S."); a
+        # a country holds no one's office ("Chile's president offered ... to Peru"); a
         # person may be called so ("The club's head coach, Jordan, ...": set off by commas)
         return False
     if any(span.start <= i < span.end for i in held):
-        # "President Nayib Bukele" names the holder; "El Salvador's foreign minister" only a place
+        # "Mayor Ann Lee" names the holder; "Chile's foreign minister" only a place
         return any(t.ent_type_ == "PERSON" or (t.pos_ == "PROPN" and t.ent_type_ not in _PLACES) for t in span)
     for i in held:
         between = doc[i + 1 : span.start] if i < span.start else doc[span.end : i]
         if any(t.ent_type_ == "PERSON" and not set(terms(t.text)) & question_terms for t in between):
-            continue  # the role is that nearer person's ("President Nayib Bukele ..., Rubio said")
+            continue  # the role is that nearer person's ("Mayor Ann Lee ..., Reed said")
         if i > span.start and any(t.lower_ in SPEECH_FORMS and t.pos_ == "VERB" for t in between):
             continue  # the option's person says what the role's holder did
         if any(t.text in _CLOSING_QUOTES for t in between):
             continue  # the role is in a quotation, the option outside it: its speaker, not its holder
         governing = _governing_preposition(doc, i)
         if governing is not None and governing.lower_ not in _HOLDING and span.end <= governing.i:
-            continue  # "an agreement with El Salvador's foreign minister", "served under the president"
+            continue  # "an agreement with Chile's foreign minister", "served under the president"
         return True
     return not held
 
 
 def descriptions(name: str, doc: Doc) -> list[Span]:
-    """How the sentence describes `name`: an apposition after it ("Leti Volpp, a law professor at
-    UC Berkeley, ...") or before it ("The Prince of Płock, Bolesław II, ..."), or the title in
-    front of it ("Emerson College professor Mneesha Gellman"). A surname is read as the whole name
-    the sentence gives ("Who is Rubio?": "U.S. Secretary of State Marco Rubio")."""
+    """How the sentence describes `name`: an apposition after it ("Ann Lee, a law professor at
+    Alder College, ...") or before it ("The Prince of Płock, Bolesław II, ..."), or the title in
+    front of it ("Alder College professor Ann Lee"). A surname is read as the whole name the
+    sentence gives ("Who is Reed?": "Harbour Commissioner Tom Reed")."""
     text = doc.text
     if not name[:1].isupper():
         return []
-    # the name as a word of its own, not inside a place's ("Salvador" in "El Salvador")
+    # the name as a word of its own, not inside a place's ("Alder" in "Port Alder")
     inside = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _PLACES and name.lower() != e.text.lower()]
     at = next(
         (
@@ -222,7 +222,7 @@ def descriptions(name: str, doc: Doc) -> list[Span]:
         if phrase and len(phrase) <= 120 and (opener.lower() in ("the", "a", "an") or opener.endswith(POSSESSIVE)):
             begin = text.index(phrase, start)
             out.append(Span(begin, begin + len(phrase), 0, 0))
-    title: list[Token] = []  # "U.S. Secretary of State", "Emerson College professor", "President"
+    title: list[Token] = []  # "U.S. Secretary of State", "Alder College professor", "President"
     for token in reversed(doc[: token_at(doc, at)]):
         if token.pos_ not in ("PROPN", "NOUN", "ADP") or token.ent_type_ == "PERSON" or len(title) == 5:
             break
@@ -254,8 +254,8 @@ def role_countries(question: str, role: str) -> set[str]:
 def role_of_another_country(question: str, role: str, sentences: Iterable[str]) -> bool:
     """Whether the question asks for the role of a country ("the president of the United States")
     while the documents' sentences give that role to other countries only: a text that says just
-    "El Salvador's president" does not say who the U.S. president is (its President Nayib Bukele
-    is not the answer). False when the question ties the role to no country ("the leader of the
+    "Chile's president" does not say who the U.S. president is (the president it names is not
+    the answer). False when the question ties the role to no country ("the leader of the
     Islamist regime in Sudan"), or the sentences tie it to none."""
     forms = role_forms(role)
     asked = role_countries(question, role)
@@ -269,7 +269,7 @@ def role_of_another_country(question: str, role: str, sentences: Iterable[str]) 
 
 
 def _tied_countries(doc: Doc, forms: frozenset[str]) -> set[str]:
-    """The countries a text gives the role to: "El Salvador's president", "U.S. President",
+    """The countries a text gives the role to: "Chile's president", "U.S. President",
     "president of (the) United States"."""
     roles = [t.i for t in doc if is_role(t.lower_, forms)]
     tied: set[str] = set()

@@ -63,7 +63,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         if e.label_ in asked.labels
         and not _asked(e.text, question, asked.terms)
         and not person_asked(e, question)
-        # "In which town is CECOT?": not El Salvador, nor the prison's own name
+        # "In which town is the Alder Dam?": not the country, nor the dam's own name
         and (asked.place_kind not in CITY_KINDS or may_be_town(e))
     }
     for ent in named.values():
@@ -71,18 +71,18 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             continue
         possessive = doc[ent.end - 1].lower_ in POSSESSIVE
         tail = qtype in _TAILS and not possessive
-        # where: an organisation before a person's title is where they work ("Emerson College
+        # where: an organisation before a person's title is where they work ("Alder College
         # professor"); a people or country before one names a kind of person ("the Miami chief")
         works = qtype == "where" and ent.label_ in ("ORG", "FAC")
         end = noun_tail(doc, ent.end, _TAILS[qtype], people=not works) if tail else ent.end
         if qtype == "who" and end < len(doc) and end > ent.end and doc[end].ent_type_ == "PERSON":
-            continue  # "Emerson College professor" is the title of the person named next
+            continue  # "Alder College professor" is the title of the person named next
         if qtype == "who" and ent.label_ in ("GPE", "NORP"):
             end = possessed(doc, end)
         if qtype in _CHAINS:
             end = _chain(doc, end, named, _CHAINS[qtype])
         if end == ent.end and possessive and end - 1 > ent.start:
-            end -= 1  # "El Salvador’s" alone answers as "El Salvador"
+            end -= 1  # "Chile’s" alone answers as "Chile"
         # a title the tagger read as an organisation's name is a person's ("Councilmembers Priya Raman")
         label = "PERSON" if ent.label_ != "PERSON" and titled_name(ent.text) else ent.label_
         rank = preference.index(label) if label in preference else fallback
@@ -111,7 +111,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         if places := after_verbs(doc, anchors, place_follows, skip=("ADV", "PRON")):
             # "Where did the Broncos practice?": what follows "practiced at" first
             options = [replace(o, gap=0, rank=0, spread=0.0) if right_after(doc, o, places) else o for o in options]
-    if asked.place_kind in CITY_KINDS:  # a city is a place name ("into our mega-prison" is none)
+    if asked.place_kind in CITY_KINDS:  # a city is a place name ("into our new stadium" is none)
         towns = [e for e in doc.ents if may_be_town(e)]
         options = [o for o in options if any(o.start <= e.start_char and e.end_char <= o.end for e in towns)]
     elif asked.place_kind and any(countries := [is_country(sentence[o.start : o.end]) for o in options]):
@@ -129,14 +129,14 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
                 has_unit = bool(unit) and followed_by(doc, token.i + 1, unit or "")
                 options.append(option(doc, anchors, qualified(doc, token.i), token.i + 1, fallback, has_unit))
     if asked.capacity is False:
-        options = capacities(doc, options)  # "How many inmates are held there now?" asks no capacity
+        options = capacities(doc, options)  # "How many fans are there now?" asks no capacity
     elif asked.capacity:
         # "What is the capacity of the stadium?": "in front of 18,450 fans" is no answer beside it
         options = [o for o in options if o not in capacities(doc, options)] or options
     if asked.money:
         options = amounts(doc, options)
     if asked.described:
-        # Another person or place in the sentence is never what "Who is Rubio?" asks for.
+        # Another person or place in the sentence is never what "Who is Reed?" asks for.
         described = descriptions(asked.described, doc)
         options = described if asked.described_name else described + options
     if asked.role:
@@ -152,11 +152,11 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         # the one right before the verb won; the one after it lost
         options = [winner_first(doc, o, beat) for o in options]
     if asked.owned and (owners := owners_of(doc, anchors, asked.owned)):
-        # "Whose jails ...?": who the sentence says owns them ("house them in his jails": his)
+        # "Whose boats ...?": who the sentence says owns them ("carry them on his boats": his)
         owners = [replace(o, gap=0, spread=0.0) for o in owners]  # what is asked, wherever it stands
         return owners + [o for o in options if (o.start, o.end) not in {(w.start, w.end) for w in owners}]
     if asked.preposition:
-        # a name the tagger missed after the preposition ("to Rubio") is a candidate too
+        # a name the tagger missed after the preposition ("to Reed") is a candidate too
         after = [p for p in phrases if follows(asked.preposition, doc, p, asked.spoken)]
         options = objects_of(asked.preposition, doc, options + [p for p in after if p not in options], asked.spoken)
     elif asked.asks_doer and (agents := after_verbs(doc, anchors, agent_follows)):

@@ -15,7 +15,7 @@ from qa.retrieve.hybrid import PassageHit
 from qa.schema import Answer, Citation
 
 _ABOUT = r"(?:the |this |that )?(?:article|document|text|story|report|piece|news|file)s?"
-_END = r"\s*[?.!]*\s*$"  # the request is the whole question: "the news about Bukele" asks about him
+_END = r"\s*[?.!]*\s*$"  # the request is the whole question: "the news about Reed" asks about him
 _SUMMARY = re.compile(
     rf"^\s*(?:please\s+|can you\s+|could you\s+)?(?:summari[sz]e|sum up|recap)\b"
     rf"|^\s*(?:give me\s+|i want\s+)?(?:a |an |the )?(?:quick |short |brief )?"

@@ -36,6 +36,16 @@ class AttributionCache:
             self._entries[key] = items
             self._save()
 
+    def keep_only(self, names: set[str]) -> None:
+        """Drop the statements of every document not in `names` (the indexed ones): a removed
+        document's were kept for good, in memory and in the file."""
+        with self._lock:
+            gone = [key for key in self._entries if key[0] not in names]
+            for key in gone:
+                del self._entries[key]
+            if gone:
+                self._save()
+
     def _load(self) -> dict[Key, list[Attribution]]:
         try:
             raw = json.loads(self.path.read_text())

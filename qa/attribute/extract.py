@@ -232,7 +232,7 @@ def _quote_near(
 
 
 def _parent(frame: _Frame, frames: list[_Frame], made: dict[tuple[int, int], Attribution]) -> Attribution | None:
-    """The attribution whose content holds this frame's verb ("Rubio said [Bukele offered ...]")."""
+    """The attribution whose content holds this frame's verb ("Reed said [Lee offered ...]")."""
     at = frame.sentence.start + frame.verb.idx
     best: Attribution | None = None
     for other in frames:
@@ -335,7 +335,7 @@ def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Att
         return None
     name, role, s0, s1 = who
     if parent is not None and name == parent.speaker:
-        return None  # "Rubio said he agreed": the speaker repeating himself adds nothing
+        return None  # "Reed said he agreed": the speaker repeating himself adds nothing
     start, end = _trim(doc.text, *frame.content)
     start = _extend_back(start, frame.sentence, _quotes_of(doc.text))
     start, end = _trim(doc.text, start, end)

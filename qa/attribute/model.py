@@ -13,7 +13,7 @@ class Attribution:
     `doc.text[statement_start:statement_end] == statement` and
     `doc.text[speaker_start:speaker_end] == speaker_mention` always hold.
     `reported_by` names the speaker whose own statement contains this one
-    ("Rubio said Bukele offered ..."), so a reader can tell first-hand claims from relayed ones.
+    ("Reed said Lee offered ..."), so a reader can tell first-hand claims from relayed ones.
     """
 
     speaker: str

@@ -26,10 +26,10 @@ _MALE = frozenset({"he", "him", "his", "himself"})
 _FEMALE = frozenset({"she", "her", "hers", "herself"})
 _HONORIFICS = {"mr": "male", "sir": "male", "mrs": "female", "ms": "female", "miss": "female"}
 # After a mention, up to the first pronoun: no other name (a capitalised word), no sentence end, no
-# quote opening (someone else's words) in between. "Bukele confirmed his statements" -> his.
+# quote opening (someone else's words) in between. "Reed confirmed his statements" -> his.
 _UNTIL_PRONOUN = re.compile(r"[^A-Z.!?;“\"]*?\b(he|him|his|himself|she|her|hers|herself)\b(?:\s+([a-z]+))?")
 _OWNS = re.compile(r"[’']s\s+([a-z]+)")
-# "Rubio’s wife said she": after a person's relative or aide, a pronoun is theirs.
+# "Reed’s wife said she": after a person's relative or aide, a pronoun is theirs.
 _RELATIVES = HUMAN_NOUNS | word_set(
     """wife husband son daughter mother father brother sister partner friend girlfriend boyfriend
     widow widower child children parent parents family staff aide aides spokesman spokeswoman"""
@@ -45,7 +45,7 @@ def pronoun_gender(word: str) -> str | None:
 def _refers_back(text: str, end: int) -> str | None:
     """The gender of the first pronoun after a mention ending at `end` that can be the person
     themself: "he"/"his"/"she", "her" before a noun ("her crews"); not "him" or "her" as an object
-    ("Rubio thanked her"), nor anything after a relative ("Rubio’s wife said she")."""
+    ("Reed thanked her"), nor anything after a relative ("Reed’s wife said she")."""
     owns = _OWNS.match(text, end)
     if owns and owns.group(1) in _RELATIVES:
         return None
@@ -84,8 +84,8 @@ def gender_in(texts: Iterable[str], name: str) -> str | None:
 
 def acts_in(texts: Iterable[str], name: str) -> bool:
     """Whether a sentence has `name` doing something: its surname right before a verb ("Joseph Haas
-    was arrested for sending an email stating ..."). "The Trump administration demands" and
-    "Trump’s most vocal proponent" do not: the documents never have Trump speak."""
+    was arrested for sending an email stating ..."). "The Reed administration demands" and
+    "Reed’s most vocal critic" do not: a person only named that way never speaks or acts."""
     parts = clean_name(name).split()
     if not parts:
         return False
@@ -101,7 +101,7 @@ def acts_in(texts: Iterable[str], name: str) -> bool:
 
 
 def clean_name(text: str) -> str:
-    """A name without its possessive ending ("Bukele’s" -> "Bukele")."""
+    """A name without its possessive ending ("Lee’s" -> "Lee")."""
     return _POSSESSIVE.sub("", text.strip())
 
 
@@ -138,7 +138,7 @@ def person_span(token: Token) -> Span | None:
 
 
 def local_role(name_head: Token, name_start: int) -> str | None:
-    """The title written next to a name: "U.S. Secretary of State" Marco Rubio, Volpp, "a law professor"."""
+    """The title written next to a name: "Harbour Commissioner" Tom Reed, Lee, "a law professor"."""
     doc = name_head.doc
     lefts = [c for c in name_head.lefts if c.i < name_start and c.dep_ in ("compound", "nmod", "amod", "npadvmod")]
     if lefts:
@@ -195,7 +195,7 @@ class People:
         return bool(last) and any(n.split()[-1] == last[0] for n in self.names)
 
     def full_name(self, mention: str, search: bool = True) -> str:
-        """The longest name in the document ending like `mention` ("Rubio" -> "Marco Rubio")."""
+        """The longest name in the document ending like `mention` ("Reed" -> "Tom Reed")."""
         mention = clean_name(mention)
         words = mention.split()
         if not words:
@@ -218,7 +218,7 @@ class People:
         return self.roles.get(name)
 
     def by_title(self, noun: str, possessor: str | None = None) -> str | None:
-        """The one named person whose title is `noun`: "El Salvador’s president" -> President Nayib Bukele."""
+        """The one named person whose title is `noun`: "the town’s mayor" -> Mayor Ann Lee."""
         word = noun.lower()
         found = [n for n in self._full_names() if word in re.findall(r"\w+", self.roles.get(n, "").lower())]
         if not found:
@@ -234,7 +234,7 @@ class People:
         return found[0] if len(found) == 1 or (found and possessor) else None
 
     def note_mention(self, offset: int, name: str) -> None:
-        """A resolved mention the surname scan cannot see ("El Salvador’s president")."""
+        """A resolved mention the surname scan cannot see ("the town’s mayor")."""
         self._extra_mentions.append((offset, name))
 
     def most_recent(self, before: int, exclude: set[str], pronoun: str = "") -> str | None:

@@ -53,7 +53,7 @@ def _is_offer(a: Attribution) -> bool:
     return bool(re.search(rf"\b(?:{'|'.join(sorted(OFFER_WORDS))})\s+to\b", a.statement, re.IGNORECASE))
 
 
-# "What did Trump say about the offer?": the words of one named person, by a plain verb of speech.
+# "What did Reed say about the offer?": the words of one named person, by a plain verb of speech.
 _ASKED_SPEAKER = re.compile(
     r"^\s*(?i:what)\s+(?:(?i:else)\s+)?(?i:did|does|do|has|have|had)\s+((?:[A-Z][\w’'.-]*\s+){1,3}?)"
     r"(?:(?:him|her)self\s+|ever\s+|publicly\s+|actually\s+)?"
@@ -62,7 +62,7 @@ _ASKED_SPEAKER = re.compile(
 
 
 def asked_speaker(question: str) -> str | None:
-    """The person whose words "What did Trump say about it?" asks for; None for any other question."""
+    """The person whose words "What did Reed say about it?" asks for; None for any other question."""
     match = _ASKED_SPEAKER.match(question)
     return match.group(1).strip() if match else None
 
@@ -88,7 +88,7 @@ def _name_words(attributions: Sequence[Attribution]) -> dict[str, str]:
 
 
 def named_speakers(words: Iterable[str], attributions: Sequence[Attribution]) -> set[str]:
-    """The speakers the capitalised `words` name by any word of their name ("Trump" for Donald Trump)."""
+    """The speakers the capitalised `words` name by any word of their name ("Reed" for Tom Reed)."""
     name_words = _name_words(attributions)
     return {name_words[_norm(w)] for w in words if w[:1].isupper() and _norm(w) in name_words}
 
@@ -109,12 +109,12 @@ def answer_attribution_question(
     speakers = named_speakers(words[1:], attributions)
     verbs = {_FORM_TO_LEMMA[w] for w in lowered if w in _FORM_TO_LEMMA} - _GENERIC - OFFER_VERBS
     # "Who called the proposal bizarre?" asks who called it so, not who made an offer, and "What
-    # did Volpp say about the proposal?" or "Who commented on the offer?" what was said of it.
+    # did Lee say about the proposal?" or "Who commented on the offer?" what was said of it.
     spoken = any(_FORM_TO_LEMMA.get(w.lower()) in _GENERIC for w in words if not w[:1].isupper())  # not "States"
     offer = any(w in _OFFER_QUESTION for w in lowered) and not verbs and not spoken
 
     if speakers and lowered[0] in ("who", "whom") and len(lowered) > 1 and lowered[1] in _AUXILIARIES:
-        return []  # "Who did Bukele confirm his statements to?" names the speaker and asks for someone else
+        return []  # "Who did Lee confirm his statements to?" names the speaker and asks for someone else
     found = list(attributions)
     if speakers:
         found = [a for a in found if a.speaker in speakers]

@@ -32,19 +32,19 @@ _EMPTY_IT = re.compile(
     re.IGNORECASE,
 )
 _IT = re.compile(r"\b(it|its)\b", re.IGNORECASE)
-_TOPIC = re.compile(r" ?\(([^()]*)\)$")  # " (Bukele ask for in return)", added by resolve()
+_TOPIC = re.compile(r" ?\(([^()]*)\)$")  # " (the council decide)", added by resolve()
 _ABOUT = re.compile(r"(?:and|what about|how about) (.+?) ?\??", re.IGNORECASE)
-# "Bukele", "Leti Volpp", "El Salvador": capitalised words, no possessive ("Rubio's offer" is more).
+# "Lee", "Ann Lee", "Port Alder": capitalised words, no possessive ("Lee's offer" is more).
 _BARE_NAME = re.compile(rf"[A-Z][\w.-]+(?: (?:[A-Z][\w.-]*|{_PARTICLE})){{0,3}}")
 _WH = re.compile(r"^\s*(who|what|when|where|which|why|how)\b[^?]*?\b(is|was|are|were|did|does|do)\b\s*", re.I)
 
 
-_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")  # "Bukele", "Leti Volpp"
+_CAPITALISED = re.compile(r"\b[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*")  # "Lee", "Ann Lee"
 _PLACES = frozenset({"GPE", "LOC"})
 
 
 def _is_place(name: str) -> bool:
-    """ "El Salvador" is no "he", though its words could be a person's ("Salvador")."""
+    """A place ("Port Alder") is no "he", though one of its words could be a person's name."""
     ents = parse(name).ents
     return len(ents) == 1 and ents[0].label_ in _PLACES and ents[0].text == name
 
@@ -59,11 +59,11 @@ def _last_person(
 ) -> str | None:
     """The person the conversation last spoke of: recognised names first, then capitalised runs.
     With `wanted` ("she" asks for "female"), the last one the documents do not refer to with the
-    other pronoun: after "Who is Rubio?" (he), "what did she say?" means a woman named before; None
-    when there is none (the pronoun is then left to retrieval). Never someone the question itself
-    names (`besides`): in "How did he describe Bukele's offer?" he is not Bukele. A turn that asked
-    about "he" without naming anyone was still about the one before ("Why did Rubio visit?", "What
-    did he sign there?": the answer names Bukele, but the talk is still of Rubio)."""
+    other pronoun: after "Who is Tom Reed?" (he), "what did she say?" means a woman named before;
+    None when there is none (the pronoun is then left to retrieval). Never someone the question
+    itself names (`besides`): in "How did he describe Lee's offer?" he is not Lee. A turn that asked
+    about "he" without naming anyone was still about the one before, even when its answer names
+    someone else: the user is still talking of the person they asked about."""
 
     def fits(name: str) -> bool:
         if re.search(rf"\b{re.escape(name.split()[-1])}\b", besides) or _is_place(name):
@@ -76,8 +76,8 @@ def _last_person(
         return earlier
     if wanted and gender_of:
         # A name the documents call "he" (or "she") counts as a person where it is mentioned, before
-        # the names of later sources: after "Which gangs did Bukele mention?" (Bukele tagged an
-        # organisation, "MS-13" a person) he is Bukele.
+        # the names of later sources: the tagger may take that person for an organisation and a
+        # name in the answer (a gang's, a ship's) for a person.
         def confirmed(text: str) -> list[str]:
             return _people(text) + [w for w in _CAPITALISED.findall(text) if gender_of(w) == wanted]
 
@@ -90,8 +90,8 @@ def _last_person(
     for finder in (_people, lambda text: [m.group(1) for m in _NAME.finditer(text)]):
         found = False
         for turn in reversed(history):
-            # The one the user asked about ("What did Rubio announce?", answered "Rubio said Bukele
-            # offered ...": Rubio), unless they asked who: then the one the answer names first.
+            # The one the user asked about ("What did Reed announce?", answered "Reed said Lee
+            # offered ...": Reed), unless they asked who: then the one the answer names first.
             asked_who = question_type(turn.question) == "who"
             first = (turn.answer, turn.question) if asked_who else (turn.question, turn.answer)
             for source in (*first, *turn.quotes):
@@ -105,13 +105,14 @@ def _last_person(
 
 
 def _complete(question: str) -> bool:
-    """A question word, a verb and what it asks about ("What is CECOT?", "Who is Rubio?"): short but
-    whole, unlike "Why?", "How much?" or "And the fee?", which lean on the previous question."""
+    """A question word, a verb and what it asks about ("What is the Alder Dam?", "Who is Reed?"):
+    short but whole, unlike "Why?", "How much?" or "And the fee?", which lean on the previous
+    question."""
     return bool(_WH.match(question)) and bool(_WH.sub("", question, count=1).strip(" ?!."))
 
 
 def _topic(question: str) -> re.Match[str] | None:
-    """The topic a follow-up took along: " (Bukele ask for in return)" at its end."""
+    """The topic a follow-up took along: " (the council decide)" at its end."""
     return _TOPIC.search(question.rstrip())
 
 
@@ -123,8 +124,8 @@ def _asked_before(history: Sequence[Turn]) -> str:
 
 
 def _same_about(question: str, history: Sequence[Turn]) -> str | None:
-    """ "And Bukele?" / "What about Musk?" after "Who is Rubio?": the last question about the newly
-    named one ("Who is Bukele?"), its last named person, place or organisation swapped; None when
+    """ "And Lee?" / "What about Lee?" after "Who is Reed?": the last question about the newly
+    named one ("Who is Lee?"), its last named person, place or organisation swapped; None when
     the follow-up is not a bare name or the last question names no one."""
     match = _ABOUT.fullmatch(question.strip())
     if not match or not _BARE_NAME.fullmatch(match.group(1)):
@@ -143,8 +144,8 @@ def _named(text: str, history: Sequence[Turn], gender_of: GenderOf | None) -> st
     person = _last_person(history, pronoun_gender(pronoun.group(1)), gender_of, text) if pronoun and history else None
     if not person:
         return text
-    # Documents refer back to someone by surname ("Bukele confirmed ..."); the full name would
-    # favour the one sentence that introduces them (measured on "What did he ask for in return?").
+    # Documents refer back to someone by surname ("Lee confirmed ..."); the full name would favour
+    # the one sentence that introduces them over the later ones that say what they did.
     surname = person.split()[-1]
     # "her" is possessive in "her field" (the tagger says PRP$), not in "told her"
     owner = {t.idx for t in parse(text) if t.lower_ == "her" and t.tag_ == "PRP$"}
@@ -156,8 +157,8 @@ def _named(text: str, history: Sequence[Turn], gender_of: GenderOf | None) -> st
     return _PERSON_PRONOUN.sub(swap, text)
 
 
-# "What else ...?": beyond what was quoted. Not "other" ("Which other gang was named?" may be in the
-# very sentence quoted: "be they MS-13 or Tren de Aragua") nor "also" ("Does it also cover ...?").
+# "What else ...?": beyond what was quoted. Not "other" ("Which other town was named?" may be in the
+# very sentence quoted: "Port Alder or Kell Bay") nor "also" ("Does it also cover ...?").
 _MORE = re.compile(
     r"\b(?:else|besides|apart\s+from|aside\s+from|in\s+addition|any\s*more|anything\s+more)\b", re.IGNORECASE
 )
@@ -188,7 +189,7 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
             # Apollo program end?") is a clause without its "did", no thing
             asked_what = not carried and (m := _WH.match(before)) is not None and m.group(2).lower() in _COPULAS
             if asked_what and not _EMPTY_IT.search(resolved) and _is_thing(topic) and (it := _IT.search(resolved)):
-                # "What is CECOT?" then "How big is it?": "How big is CECOT?"
+                # "What is the Alder Dam?" then "How tall is it?": "How tall is the Alder Dam?"
                 named = f"{topic}'s" if it.group(1).lower() == "its" else topic
                 return resolved[: it.start()] + named + resolved[it.end() :]
             resolved = f"{resolved} ({topic})"
@@ -234,14 +235,14 @@ def _free_reference(question: str) -> bool:
 
 
 def _is_thing(topic: str) -> bool:
-    """A topic that names one thing ("CECOT", "the nuclear agreement"): no verb and no person (he or
-    she, not it), at most five words."""
+    """A topic that names one thing ("the Alder Dam", "the nuclear agreement"): no verb and no
+    person (he or she, not it), at most five words."""
     doc = parse(topic)
     return len(topic.split()) <= 5 and not any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in doc)
 
 
 def without_topic(resolved: str) -> str:
     """The follow-up without the topic `resolve` took along: tried when the topic leads nowhere
-    ("How many inmates can it hold? (Bukele ask for in return)")."""
+    ("How many seats does it have? (Lee ask for in return)")."""
     topic = _topic(resolved)
     return resolved[: topic.start()].rstrip() if topic else resolved

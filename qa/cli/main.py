@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(serve, answers=True)
     serve.add_argument("--host", default=None, help="address to bind (QA_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=None, help="port (QA_PORT, default 7860)")
+    serve.add_argument(
+        "--allowed-hosts",
+        default=None,
+        help="more Host names to answer to, comma-separated, e.g. qa.example.org (QA_ALLOWED_HOSTS; "
+        "loopback names always are)",
+    )
     return parser
 
 

@@ -137,16 +137,59 @@ class Settings(BaseSettings):
         description="sentences of a document read for 'which countries are mentioned?' (from its start)",
     )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
+    max_history_turns: int = Field(
+        200, ge=0, description="a conversation sent with a question (the API's history) longer than this is refused"
+    )
+    max_history_chars: int = Field(
+        20_000, ge=10, description="a history entry (an earlier question or answer) longer than this is refused"
+    )
     max_file_mb: float = Field(50.0, gt=0, description="larger corpus files are skipped")
+    max_text_chars: int = Field(
+        10_000_000,
+        ge=1,
+        description="files giving more characters of text than this are skipped (about 4,000 pages; "
+        "indexing that much takes hours on two cores)",
+    )
+    max_chars_per_byte: float = Field(
+        10.0,
+        gt=0,
+        description="files giving more characters of text than this per byte of the file are skipped: a "
+        "PDF of text compresses about 3:1, while a hostile one of 15 KB unpacked to 1.65 M characters (a "
+        "PDF's drawing operations count alike, and its page content at a tenth of a character a byte)",
+    )
+    max_html_depth: int = Field(
+        512,
+        ge=1,
+        description="HTML files whose elements nest deeper than this are skipped (real pages nest a few dozen levels)",
+    )
     watch_seconds: float = Field(
         5.0,
         ge=0,
         description="how often the web app looks for files added to, changed in or removed from the "
         "corpus folder and indexes them (0: only at start and on upload)",
     )
+    upload_cache_seconds: int = Field(
+        3600,
+        ge=0,
+        description="uploads the page never handled (a page closed mid-upload, a file sent to the upload "
+        "route alone) are deleted from Gradio's cache folder once this old; handled ones at once (0: never)",
+    )
     host: str = Field("127.0.0.1", description="address the web app binds to")
     port: int = Field(7860, ge=0, le=65535, description="port the web app serves on")
     auth: str | None = Field(None, description="user:password to require a login in the app")
+    allowed_hosts: str = Field(
+        "",
+        description="more Host names the web app answers to, comma-separated (name, or name:port; '*' any): "
+        "the names it is reached by on a network or behind a proxy. The loopback names at its port, and "
+        "the address it is bound to, always are; requests for other names are refused (DNS rebinding)",
+    )
+    read_timeout: float = Field(
+        10.0,
+        gt=0,
+        description="seconds a client has to send a request's headers, and the longest pause within its body, "
+        "before the web app closes the connection",
+    )
+    keep_alive_timeout: float = Field(5.0, gt=0, description="seconds the web app keeps an idle connection open")
     kept_turns: int = Field(
         30,
         ge=0,

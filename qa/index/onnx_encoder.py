@@ -116,8 +116,8 @@ class OnnxEncoder:
 
     Indexing uses it too: ONNX Runtime releases the GIL for a whole batch, while torch needs it
     between operations, so the index writer (Chroma's upsert holds the GIL) stalls torch but
-    not this. On 1,200 squad-dev texts in batches of 16: 16.2 s alone (torch 16.6 s), 26.9 s
-    beside a busy writer (torch 45.1 s).
+    not this: beside a busy writer it encodes far faster than torch, alone about as fast
+    (docs/evaluation.md).
     """
 
     def __init__(self, graph: Path, model_dir: Path, info: ExportInfo) -> None:

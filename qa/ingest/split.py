@@ -136,8 +136,8 @@ def split_document(doc: SourceDocument, chunk_size: int, chunk_overlap: int) -> 
 def _paragraphs(text: str) -> Iterator[tuple[int, str]]:
     """Blank-line separated blocks, stripped, with their offsets: passages never span two.
 
-    Measured on squad-dev, whole paragraphs retrieve better than fixed-size windows that merge
-    or cut them; only paragraphs longer than the chunk size are split further.
+    Whole paragraphs retrieve better than fixed-size windows that merge or cut them
+    (docs/evaluation.md); only paragraphs longer than the chunk size are split further.
     """
     for match in _BLOCK.finditer(text):
         raw = match.group()

@@ -140,10 +140,10 @@ _OPENING_PRONOUN = re.compile(r"^(he|she|they|it|his|her|its|their)\b", re.IGNOR
 
 
 def _referents(catalog: Catalog, i: int) -> list[str]:
-    """The names of the sentence before, for a sentence that opens with a pronoun: in "Rubio's
-    announcement came during his visit. He was reportedly visiting El Salvador to press ...", the
-    second sentence is about Rubio too, and BM25 and coverage should know it (squad-dev: reply holds
-    the answer 0.808 -> 0.812)."""
+    """The names of the sentence before, for a sentence that opens with a pronoun: in "Reed's
+    announcement came during his visit. He was touring Port Alder to press ...", the second
+    sentence is about Reed too, and BM25 and coverage should know it (more replies held the answer:
+    docs/evaluation.md)."""
     sentence = catalog.sentences[i]
     if i == 0 or catalog.sentences[i - 1].passage != sentence.passage or not _OPENING_PRONOUN.match(sentence.text):
         return []

@@ -1,8 +1,8 @@
 """Hybrid retrieval: dense and BM25 evidence at passage, sentence and document level, blended.
 
-Measured on squad-dev (bench/README.md), a weighted blend of normalized scores beats reciprocal
-rank fusion by about five points of hit@1, and the best single signal is the best sentence
-inside a passage, not the passage as a whole.
+A weighted blend of normalized scores retrieved better than reciprocal rank fusion, and the best
+single signal is the best sentence inside a passage, not the passage as a whole (figures in
+docs/evaluation.md).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def _blas() -> ThreadpoolController:
 def _dense(vectors: np.ndarray, query: np.ndarray, settings: Settings, threads: int | None = None) -> np.ndarray:
     """Cosine of every vector with the query. Numeric libraries run on one thread (torch and BLAS
     would otherwise fight over the cores); a large index reads hundreds of MB per question, which
-    two threads do in about 60% of the time (measured at 50x squad-dev: 35 -> 21 ms)."""
+    two threads do in about 60% of the time (docs/evaluation.md)."""
     threads = settings.threads if threads is None else threads
     if vectors.shape[0] < settings.parallel_rows or threads < 2:
         return vectors @ query
@@ -129,7 +129,8 @@ def _searches() -> ThreadPoolExecutor:
 def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
     q = list(query.terms)
     # A large index: Chroma's HNSW search (which releases the GIL) runs on the other core while
-    # this one computes the other signals (measured at 50x: 24.5 -> 19.2 ms for both).
+    # this one computes the other signals, which takes less time than one after the other
+    # (docs/evaluation.md).
     search = (
         _searches().submit(catalog.nearest_sentences, query.vector, settings.ann_candidates)
         if catalog.nearest_sentences is not None

@@ -163,8 +163,8 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased word tokens; apostrophes and hyphens split words ("Bukele's" -> "bukele", "s"),
-    which retrieved better on squad-dev than keeping "mid-1990s" whole."""
+    """Lower-cased word tokens; apostrophes and hyphens split words ("Lee's" -> "lee", "s"), which
+    retrieved better than keeping hyphenated words whole (docs/evaluation.md)."""
     return [w.replace(".", "") for w in _TOKEN.findall(text.lower())]
 
 
@@ -194,7 +194,7 @@ _NAME_INSIDE = re.compile(r"(?<!^)(?<![.?!] )\b[A-Z][\w’'-]*")
 
 
 def names(text: str, *, opening: bool = True) -> list[str]:
-    """Capitalised words ("Rubio’s", "El", "Salvador"), with a sentence's opening word unless
+    """Capitalised words ("Lee’s", "Port", "Alder"), with a sentence's opening word unless
     `opening` is False (there a capital says nothing)."""
     return (_NAME if opening else _NAME_INSIDE).findall(text)
 

@@ -27,7 +27,7 @@ from qa.ingest.load import LoadError
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, Turn
-from qa.service.inputs import BadRequest, clean_question
+from qa.service.inputs import BadRequest, clean_history, clean_question
 from qa.service.library import Library
 
 _ATTRIBUTION_DOCS = 3
@@ -69,7 +69,10 @@ class QAService(Library):
         self._genders: tuple[Catalog | None, dict[str, str | None]] = (None, {})
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
+        """The answer to `question`, follow-ups resolved against `history` (oldest turn first);
+        `BadRequest` when either is refused (see qa.chat.inputs)."""
         text = clean_question(question, self.settings.max_question_chars)
+        history = clean_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         catalog = self.catalog
         # "in this story" says nothing about the answer (and its "this" is no pronoun to resolve)
         resolved = leader_question(resolve(without_document_words(text), history, self._gender_of(catalog)))
@@ -138,7 +141,7 @@ class QAService(Library):
         question, resolved, hits, catalog, seen = asked.typed, asked.resolved, asked.hits, asked.catalog, asked.seen
         if not is_attribution_question(resolved):
             return None
-        speaker = asked_speaker(resolved)  # "What did Trump say about the offer?"
+        speaker = asked_speaker(resolved)  # "What did Reed say about the offer?"
         if not (speaker or wants_attribution(resolved)):
             return None
         docs = list(dict.fromkeys(catalog.passages[h.index].doc for h in hits[:_ATTRIBUTION_DOCS]))
@@ -151,8 +154,8 @@ class QAService(Library):
         if speaker and not named_speakers(speaker.split(), found):
             texts = [ref.text for d in docs for ref, _ in catalog.document_sentences(d)]
             if not acts_in(texts, speaker):
-                # Trump never speaks or acts in the documents: not found, rather than the statements
-                # of others that share the question's words
+                # the person asked about never speaks or acts in the documents: not found, rather
+                # than the statements of others that share the question's words
                 passages = related_passages(hits, catalog)
                 return Answer(question=question, text=NOT_FOUND, abstained=True, passages=passages)
         if not wants_attribution(resolved):

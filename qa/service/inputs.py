@@ -1,4 +1,6 @@
-"""What the service refuses, and how questions and file names are made safe to use."""
+"""What the service refuses, and how questions and file names are made safe to use (questions and
+the history sent with them are cleaned by qa.chat.inputs, which the page imports before the
+service is loaded)."""
 
 from __future__ import annotations
 
@@ -6,11 +8,11 @@ import re
 import unicodedata
 from pathlib import PurePath
 
+from qa.chat.inputs import clean_history, clean_question
+from qa.errors import BadRequest
 from qa.ingest.load import SUPPORTED_SUFFIXES
 
-
-class BadRequest(ValueError):
-    """Input the product refuses, with a message to show as is."""
+__all__ = ["BadRequest", "clean_history", "clean_question", "safe_filename"]
 
 
 _SAFE_NAME = re.compile(r"[^\w.\- ]+")
@@ -31,26 +33,3 @@ def safe_filename(name: str) -> str:
     while len((stem + suffix).encode()) > 200:
         stem = stem[:-1]
     return stem.rstrip(" .") + suffix
-
-
-# Markup pasted along with a question ("<img src=x onerror=...> who is Bukele?") is not what is
-# asked: its words would only pull the search away from the question's own.
-_MARKUP = re.compile(
-    r"<!--.*?-->|</?(?:a|abbr|audio|b|base|blockquote|body|br|button|code|div|em|embed|font|form|frame|h[1-6]|head"
-    r"|html|i|iframe|img|input|li|link|marquee|math|meta|object|ol|p|pre|script|select|small|source|span|strong"
-    r"|style|sub|sup|svg|table|td|template|textarea|th|title|tr|u|ul|video)\b[^<>]*>",
-    re.IGNORECASE | re.DOTALL,
-)  # real HTML tags only: "Is 3<x and y>2?" keeps its words
-
-
-def clean_question(question: object, max_chars: int) -> str:
-    """Normalise a question, refusing what cannot be asked."""
-    if not isinstance(question, str):
-        raise BadRequest("the question must be text")
-    text = "".join(ch if ch.isprintable() else " " for ch in _MARKUP.sub(" ", question))
-    text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        raise BadRequest("please type a question")
-    if len(text) > max_chars:
-        raise BadRequest(f"the question is {len(text):,} characters long; the limit is {max_chars:,}")
-    return text

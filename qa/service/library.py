@@ -19,6 +19,7 @@ from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
 from qa.index.sync import CorpusState, Progress, corpus_state, indexed_contents, sync_corpus
+from qa.ingest.limits import read_limits
 from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
 from qa.retrieve.catalog import Catalog, load_catalog
 from qa.schema import IngestReport, SourceDocument
@@ -84,6 +85,8 @@ class Library:
     def refresh(self) -> None:
         with self._lock, reachable(self.settings):
             self._catalog = load_catalog(self.store)
+            # statements of documents no longer indexed (removed, or gone from the folder) go too
+            self._attributions.keep_only(set(self._catalog.doc_passages))
 
     def sync(self, progress: Progress | None = None, show_bar: bool = True) -> IngestReport:
         with self._lock, reachable(self.settings):
@@ -125,7 +128,7 @@ class Library:
     def document(self, name: str) -> SourceDocument:
         """The text a document's offsets refer to (re-read from the corpus)."""
         path = self._corpus_path(name)
-        return load_document(path, name=name)
+        return load_document(path, name=name, limits=read_limits(self.settings))
 
     def attributions(self, doc: str | None = None) -> list[Attribution]:
         """Who said what in the indexed documents (or one); extracted once per version of a file."""
@@ -162,13 +165,12 @@ class Library:
         corpus = self.settings.corpus_dir
         corpus.mkdir(parents=True, exist_ok=True)
         staging = corpus / f".upload-{secrets.token_hex(4)}-{name}"
-        staging.write_bytes(data)
-        try:
-            load_document(staging, name=name, max_bytes=limit)
-        except LoadError as exc:
-            staging.unlink(missing_ok=True)
-            raise BadRequest(str(exc)) from exc
-        try:
+        try:  # whatever fails, the staging file goes: it is hidden, so nothing else would remove it
+            staging.write_bytes(data)
+            try:
+                load_document(staging, name=name, limits=read_limits(self.settings))
+            except LoadError as exc:
+                raise BadRequest(str(exc)) from exc
             with self._lock, reachable(self.settings), self._own_change():
                 if _holds(corpus / name, data):
                     copy_of: str | None = name

@@ -22,6 +22,8 @@ from qa.nlp import import_spacy
 from qa.text import count
 from qa.ui.assets import page_css, page_js
 from qa.ui.chat import ChatApp
+from qa.ui.connections import bound_connections
+from qa.ui.guard import guard_middleware
 from qa.ui.page import build
 from qa.ui.rest import add_rest_api
 from qa.ui.status import StartupStatus
@@ -151,6 +153,8 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
     chat = ChatApp(settings, status)
     demo = build(chat)
     demo.queue(default_concurrency_limit=concurrency(settings), max_size=256)
+    file_bytes = int(settings.max_file_mb * 1e6)  # the limit add_document applies too
+    guards = guard_middleware(settings.allowed_hosts, settings.host, file_bytes, lambda i: demo.fns[i].api_name)
     app, url, _ = demo.launch(
         server_name=settings.host,
         server_port=settings.port,
@@ -160,11 +164,14 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
         quiet=quiet,
         ssr_mode=False,
         show_error=False,
-        max_file_size=int(settings.max_file_mb * 1e6),  # bytes, the limit add_document applies too
+        max_file_size=file_bytes,
         css=page_css(),
         js=page_js(),
         theme=gr.themes.Default(),
+        app_kwargs={"middleware": guards},
+        num_workers=0,  # no separate file-serving processes: every request passes the guards
     )
+    bound_connections(demo.server, settings.read_timeout, settings.keep_alive_timeout)
     add_rest_api(app, chat.api_ask, auth)
     thread = threading.Thread(target=_startup, args=(chat, status), name="qa-startup", daemon=True)
     thread.start()

@@ -7,6 +7,8 @@ from typing import Any
 
 import gradio as gr
 
+from qa.chat.inputs import clean_question, history_turns
+from qa.errors import BadRequest
 from qa.schema import Answer, Citation, Turn
 from qa.ui.base import bad_request
 from qa.ui.kept import KEPT_VERSION, kept_chat
@@ -41,8 +43,6 @@ class ChatApp(LibraryPanel):
         under it (a toast needs the queue, so it may not show): an over-long one can be shortened,
         and one sent while the last is still being answered can be sent again (answered together,
         the later answer would overwrite the chat and the earlier one be lost)."""
-        from qa.service import BadRequest, clean_question
-
         if pending:
             note = "the previous question is still being answered; send this one when its answer is shown"
             return question, gr.skip(), gr.skip(), "", _ask_note(note)
@@ -158,7 +158,7 @@ class ChatApp(LibraryPanel):
         """Answer one question; the citations are exactly those the page shows.
 
         `history` (optional) is the conversation so far as [question, answer] pairs, oldest first,
-        so follow-ups ("How many inmates can it hold?") are understood; the server keeps none.
+        so follow-ups ("How many seats does it have?") are understood; the server keeps none.
 
         Returns Answer.to_dict(): question, answer (text with [n] markers), abstained, short_answer,
         resolved_question, citations (doc, start, end, quote, passage, page, span_start, span_end...),
@@ -166,27 +166,9 @@ class ChatApp(LibraryPanel):
         """
         text = question if isinstance(question, str) else ""
         try:
-            return self.service.ask(question, _turns(history)).to_dict()
+            return self.service.ask(question, history_turns(history)).to_dict()
         except bad_request() as exc:
             return Answer(question=text[:200], text="", error=str(exc)).to_dict()
         except Exception as exc:
             log.exception("answering %r failed", text[:200])
             return Answer(question=text[:200], text="", error=f"the question could not be answered: {exc}").to_dict()
-
-
-def _turns(history: object) -> list[Turn]:
-    """API history ([[question, answer], ...]) as turns; anything else is a refused request."""
-    if history is None:
-        return []
-    pairs = history if isinstance(history, list | tuple) else None
-    if pairs is None or not all(
-        isinstance(p, list | tuple) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs
-    ):
-        raise bad_request()("history must be a list of [question, answer] pairs of text")
-    return [Turn(_plain(q), _plain(a)) for q, a in pairs[-20:]]
-
-
-def _plain(text: str, limit: int = 4000) -> str:
-    """A history entry with its whitespace collapsed and its length capped, as asked questions are."""
-    return " ".join(text[: limit * 2].split())[:limit]
-

@@ -11,6 +11,7 @@ import gradio as gr
 from qa.text import count
 from qa.ui.base import PageBase, bad_request, notes_md, why
 from qa.ui.render import attribution_source_html, attributions_html, documents_html, esc
+from qa.ui.uploads import discard_upload
 
 if TYPE_CHECKING:
     from qa.attribute.model import Attribution
@@ -80,6 +81,8 @@ class LibraryPanel(PageBase):
                 gr.Warning(f"{filename}: indexing failed ({why(exc)})")
                 notes.append(f"not added: {filename}: indexing failed ({why(exc)})")
                 continue
+            finally:
+                discard_upload(path)  # the corpus holds the file now, or it was refused
             self._forget(name)
             if report.problems:
                 notes.append("not added: " + "; ".join(report.problems))  # each names its file

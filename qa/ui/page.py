@@ -11,7 +11,9 @@ from qa.ui.assets import MARKS_JS, SCROLL_JS, WHO_SCROLL_JS
 from qa.ui.chat import EMPTY_DOC, ChatApp
 from qa.ui.kept import browser_secret
 from qa.ui.library import EMPTY_WHO_SOURCE, chosen
+from qa.ui.limits import QUESTION_API
 from qa.ui.render import attributions_html, sources_html
+from qa.ui.uploads import cache_cleanup
 
 # Questions any corpus answers (a review found the article's own examples "not found" once it was
 # removed): what the documents say, who is quoted in them, and whom and where they name.
@@ -26,7 +28,8 @@ UPLOAD_TYPES = [".txt", ".md", ".html", ".pdf"]
 
 def build(app: ChatApp) -> gr.Blocks:
     """The page; its events call `app`'s handlers."""
-    with gr.Blocks(title="Ask your documents", analytics_enabled=False) as demo:
+    cleanup = cache_cleanup(app.settings.upload_cache_seconds)
+    with gr.Blocks(title="Ask your documents", analytics_enabled=False, delete_cache=cleanup) as demo:
         gr.Markdown(
             "## Ask your documents\nAnswers quote the documents; click a marker like **[1]** to see its source."
         )
@@ -141,6 +144,6 @@ def build(app: ChatApp) -> gr.Blocks:
         panel = [status, docs_table, to_remove, who_doc, listed]
         timer.tick(app.tick, [listed], panel, queue=False, **private)
         demo.load(app.tick, [listed], panel, queue=False, **private)
-        gr.api(app.api_ask, api_name="ask")
+        gr.api(app.api_ask, api_name=QUESTION_API)
     return demo
 

@@ -66,7 +66,7 @@ def test_statements_are_found_again_when_the_reader_changes(
     real = load_module._html_text
     monkeypatch.setattr("qa.index.sync.READER_VERSIONS", {})
     monkeypatch.setattr("qa.service.library.READER_VERSIONS", {})
-    monkeypatch.setattr(load_module, "_html_text", lambda markup: "Council notes\n\n" + real(markup))
+    monkeypatch.setattr(load_module, "_html_text", lambda markup, *_: "Council notes\n\n" + real(markup))
     service.sync(show_bar=False)
     assert service.attributions("council.html")
     monkeypatch.undo()

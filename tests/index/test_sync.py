@@ -75,7 +75,7 @@ def test_files_read_by_a_changed_reader_are_indexed_again(
     (corpus / "festival.html").write_text("<p>The <b>Zorblax</b> festival happens every March in Quito.</p>")
     # as an index made before the reader's change: another output, under no reader version
     monkeypatch.setattr("qa.index.sync.READER_VERSIONS", {})
-    monkeypatch.setattr("qa.ingest.load._html_text", lambda markup: "The\n\nZorblax\n\nfestival happens in Quito.")
+    monkeypatch.setattr("qa.ingest.load._html_text", lambda markup, *_: "The\n\nZorblax\n\nfestival happens in Quito.")
     service.sync(show_bar=False)
     monkeypatch.undo()
     counter = count_encodes(service)

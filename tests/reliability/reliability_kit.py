@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from browser_kit import free_port
@@ -33,6 +35,38 @@ def start_app(root: Path, **overrides: object) -> Running:
     assert running.wait_ready(timeout=600), "the start-up index update did not finish in 10 minutes"
     assert running.status.error is None, running.status.error
     return running
+
+
+def call_api(url: str, api_name: str, *data: Any) -> Any:
+    """A Gradio API call as raw JSON through the queue (`/gradio_api/call/...`): what no well-behaved
+    client sends still gets through (`gradio_client` cannot encode a lone surrogate, "\\ud800")."""
+    body = json.dumps({"data": list(data)})  # ASCII: a lone surrogate is sent as its escape
+    joined = httpx.post(
+        f"{url.rstrip('/')}/gradio_api/call/{api_name}",
+        content=body,
+        headers={"content-type": "application/json"},
+        timeout=60,
+    )
+    joined.raise_for_status()
+    event_id = joined.json()["event_id"]
+    with httpx.stream("GET", f"{url.rstrip('/')}/gradio_api/call/{api_name}/{event_id}", timeout=120) as stream:
+        lines = list(stream.iter_lines())
+    events = [line.removeprefix("event:").strip() for line in lines if line.startswith("event:")]
+    payload = [line.removeprefix("data:").strip() for line in lines if line.startswith("data:")]
+    assert events and events[-1] == "complete", lines
+    return json.loads(payload[-1])[0]
+
+
+def stop_process(proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Stop a server process: asked to end, then killed if it has not within `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)
 
 
 class ChromaServer:
@@ -65,11 +99,6 @@ class ChromaServer:
         raise RuntimeError(f"chroma run did not answer in {timeout:.0f} s")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=30)
+        if self.proc is not None:
+            stop_process(self.proc)
         self.proc = None

@@ -5,6 +5,7 @@ docs/robustness.md lists each case tried here and what happens.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import tracemalloc
@@ -12,9 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from gradio_client import Client
+from reliability_kit import call_api
 
+from qa.cli.main import main
 from qa.index.sync import sync_corpus
 from qa.service import BadRequest, QAService, clean_question
 from qa.ui.app import Running
@@ -68,8 +72,93 @@ def test_markup_around_a_question_is_left_out(article_service: QAService) -> Non
 
 def test_control_characters_are_spaces_not_errors(article_service: QAService) -> None:
     answer = article_service.ask("How many\x00 inmates\x07 can CECOT\x1b[31m hold?\r\n")
-    assert answer.question == "How many inmates can CECOT [31m hold?"
+    assert answer.question == "How many inmates can CECOT hold?"  # a terminal colour goes whole
     assert "40,000" in answer.text
+
+
+# Pasted along with a question the docs promise to answer: its answer must be the plain question's.
+WRAPPED = [
+    ("script element", "<script>alert(1)</script> Who made which offer?"),
+    ("style element", "<style>b { color: red }</style>Who made which offer?"),
+    ("ANSI colour", "\x1b[31mWho made which offer?"),
+    ("ANSI colour and reset", "\x1b[1;31mWho made\x1b[0m which offer?\x1b[K"),
+]
+
+
+@pytest.mark.parametrize(("case", "question"), WRAPPED, ids=[c[0] for c in WRAPPED])
+def test_scripts_and_terminal_escapes_around_a_question_leave_it_answered(
+    article_service: QAService, case: str, question: str
+) -> None:
+    plain = article_service.ask("Who made which offer?")
+    assert not plain.abstained and "Bukele" in plain.text
+    answer = article_service.ask(question)
+    assert answer.question == "Who made which offer?"
+    assert not answer.abstained and answer.text == plain.text
+
+
+def test_a_lone_surrogate_in_the_history_is_cleaned_at_every_entry_point(
+    rel_app: Running, article_service: QAService, tmp_path: Path
+) -> None:
+    history = [["Who is Bukele?", "Nayib \ud800Bukele is the president of El Salvador."]]
+    # Gradio's /ask through the queue, and POST /v1/ask: raw JSON, "\ud800" as its escape
+    result = call_api(rel_app.url, "ask", "What did he offer?", history)
+    assert result["error"] is None, result
+    assert result["resolved_question"] == "What did Bukele offer?" and "offered" in result["answer"]
+    body = json.dumps({"question": "What did he offer?", "history": history})
+    rest = httpx.post(f"{rel_app.url}v1/ask", content=body, headers={"content-type": "application/json"}, timeout=60)
+    assert rest.status_code == 200, rest.text
+    assert rest.json()["resolved_question"] == "What did Bukele offer?"
+    # the CLI: `qa eval` over a question file whose history holds one
+    questions = tmp_path / "questions.jsonl"
+    line = {"id": "s1", "question": "What did he offer?", "history": history, "answers": ["deportees"]}
+    questions.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    out = tmp_path / "answers.jsonl"
+    s = article_service.settings
+    args = ["eval", str(questions), "--corpus", str(s.corpus_dir), "--index", str(s.index_dir), "--out", str(out)]
+    assert main(args) == 0
+    (row,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert row["right"] and not row["abstained"], row
+
+
+def _answer_naming_at(position: int) -> str:
+    """An answer of sentences naming no one, then "Nayib Bukele ...", "Bukele" at `position`."""
+    sentence = "The proposal was discussed at length by officials. "
+    head = ""
+    while len(head) + len(sentence) <= position - len("Nayib ") - 10:
+        head += sentence
+    head += "It " + "o" * (position - len("Nayib ") - len(head) - 5) + ". "
+    text = head + "Nayib Bukele made the offer to house the deportees."
+    assert text.index("Bukele") == position
+    return text
+
+
+def test_a_long_history_entry_is_cut_where_the_follow_up_stays_right(rel_app: Running) -> None:
+    # Cut at 4,000 characters (what resolution reads of an entry), mid-word, the last answer named
+    # "Nayib Bu": "What did Bu offer?". Cut between sentences, it names no one: the turn before says who.
+    history = [
+        ["Who is Bukele?", "Nayib Bukele is the president of El Salvador."],
+        ["Who took part in the talks?", _answer_naming_at(4000 - 2)],
+    ]
+    rest = httpx.post(f"{rel_app.url}v1/ask", json={"question": "What did he offer?", "history": history}, timeout=60)
+    for result in (call_api(rel_app.url, "ask", "What did he offer?", history), rest.json()):
+        assert result["error"] is None, result
+        assert result["resolved_question"] == "What did Bukele offer?"
+        assert "offered" in result["answer"]
+
+
+def test_history_limits_are_the_same_at_every_entry_point(rel_app: Running) -> None:
+    too_many = [["What is CECOT?", "A prison."]] * 201
+    too_long = [["What is CECOT?", "A prison. " * 2001]]  # 20,010 characters
+    for history, message in (
+        (too_many, "the history has 201 turns; the limit is 200"),
+        (too_long, "a history entry is 20,010 characters long; the limit is 20,000"),
+    ):
+        gradio = Client(rel_app.url, verbose=False).predict("How big is it?", history, api_name="/ask")
+        assert gradio["error"] == message and gradio["answer"] == ""
+        rest = httpx.post(f"{rel_app.url}v1/ask", json={"question": "How big is it?", "history": history}, timeout=60)
+        assert rest.status_code == 400 and rest.json()["error"] == message
+    ok = Client(rel_app.url, verbose=False).predict("How many inmates can it hold?", too_many[:200], api_name="/ask")
+    assert ok["error"] is None and "40,000" in ok["answer"]
 
 
 def test_api_refuses_and_answers_odd_questions_and_keeps_serving(rel_app: Running) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from qa.retrieve.lexical import term_spans, terms
+from qa.retrieve.lexical import term_spans, terms, words
 
 
 def test_term_spans_give_the_terms_and_their_places() -> None:
@@ -24,6 +24,12 @@ def test_term_spans_give_the_terms_and_their_places() -> None:
         "CECOT",
     ]
     assert term_spans("the of and") == []
+
+
+def test_apostrophes_and_hyphens_split_words() -> None:
+    # as bm25s tokenizes: "Lee's" also finds "Lee", and "mid-1990s" finds "1990s" (docs/evaluation.md)
+    assert words("Lee's mid-1990s plan") == ["lee", "s", "mid", "1990s", "plan"]
+    assert words("Lee’s plan") == ["lee", "s", "plan"]
 
 
 def test_dotted_initials_are_one_term_like_the_plain_acronym() -> None:

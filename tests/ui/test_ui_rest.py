@@ -76,7 +76,8 @@ def test_null_history_is_no_history_and_oversized_requests_are_refused_unread(ap
     streamed = httpx.post(url, content=chunks(), headers={"content-type": "application/json"}, timeout=60)
     assert streamed.status_code == 413
     turns = [["What is CECOT?", "A prison."]] * 201
-    assert _post(app, {"question": "How big is it?", "history": turns}).status_code == 422
+    too_long = _post(app, {"question": "How big is it?", "history": turns})
+    assert too_long.status_code == 400 and too_long.json()["error"] == "the history has 201 turns; the limit is 200"
     assert _post(app, {"question": "How big is it?", "history": turns[:200]}).status_code == 200
 
 
