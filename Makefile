@@ -25,7 +25,7 @@ chromium:
 	  else echo "install chromium (apt-get install chromium) for the browser tests"; fi; }
 
 test: $(STAMP) chromium
-	$(BIN)/ruff check qa tests bench app.py
+	$(BIN)/ruff check qa tests bench training app.py
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 

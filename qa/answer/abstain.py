@@ -75,16 +75,30 @@ def refusal_threshold(question: str, catalog: Catalog, settings: Settings) -> fl
     return base
 
 
-def evidence_features(best: Candidate, cover: float, sig: Signals, catalog: Catalog, a: Abstention) -> np.ndarray:
+def reader_best(question: str, candidates: list[Candidate], catalog: Catalog) -> float:
+    """The learned reader's best logit over the sentences it read (it reads them now when the
+    order did not: the abstention needs its say either way)."""
+    read = [c.reader for c in candidates if c.reader is not None]
+    if read:
+        return max(read)
+    from qa.answer.rerank import load_mix, read_pool  # ONNX Runtime only when used
+
+    return float(read_pool(question, candidates[: load_mix().pool], catalog).max(initial=-1e9))
+
+
+def evidence_features(
+    best: Candidate, cover: float, read: float, sig: Signals, catalog: Catalog, a: Abstention
+) -> np.ndarray:
     """The evidence logit's inputs (fitted.EVIDENCE_FEATURES): the best sentence match anywhere,
     read as in a corpus of the fitted size (it says whether the corpus is about this at all); the
-    best-scored sentence's coverage of the question's terms and its answer score (whether it answers)."""
+    best-scored sentence's coverage of the question's terms and its answer score, and the reader's
+    best logit (whether a sentence answers)."""
     best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
     smaller = max(0.0, math.log(a.fitted_sentences / max(len(catalog.sentences), a.least_sentences)))
-    return np.array([best_dense + a.null_cosine_growth * smaller, cover, best.score], dtype=np.float64)
+    return np.array([best_dense + a.null_cosine_growth * smaller, cover, best.score, read], dtype=np.float64)
 
 
-def evidence(best: Candidate, cover: float, sig: Signals, catalog: Catalog, settings: Settings) -> float:
+def evidence(best: Candidate, cover: float, read: float, sig: Signals, catalog: Catalog, settings: Settings) -> float:
     """How strongly the corpus carries the question (a logit)."""
     a = fitted(settings)
-    return float(evidence_features(best, cover, sig, catalog, a) @ a.weights + a.bias)
+    return float(evidence_features(best, cover, read, sig, catalog, a)[list(a.columns)] @ a.weights + a.bias)

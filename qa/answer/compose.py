@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from qa.answer import order
-from qa.answer.abstain import evidence, fitted, refusal_threshold
+from qa.answer.abstain import evidence, fitted, reader_best, refusal_threshold
 from qa.answer.dates import date_missing
 from qa.answer.order import Candidate, coverage
 from qa.answer.places import wants_region
@@ -122,7 +122,7 @@ def compose(
     # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
     best = max(candidates, key=lambda c: c.score)
     best_cover = coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
-    strength = evidence(best, best_cover, sig, catalog, settings)
+    strength = evidence(best, best_cover, reader_best(question, candidates, catalog), sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     least = fitted(settings).least_coverage
     if (

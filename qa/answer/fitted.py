@@ -22,7 +22,7 @@ BLEND_FILE = Path(__file__).with_name("sentence_blend.json")
 ABSTENTION_FILE = Path(__file__).with_name("abstention.json")
 
 BLEND_FEATURES = ("passage_ratio", "top_passage", "passage_rank", "dense", "bm25", "coverage", "length")
-EVIDENCE_FEATURES = ("dense", "coverage", "answer_score")
+EVIDENCE_FEATURES = ("dense", "coverage", "answer_score", "reader")
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class Blend:
 
 @dataclass(frozen=True)
 class Abstention:
-    """The evidence logit (weights over `EVIDENCE_FEATURES`, plus `bias`) and the bars it is read against.
+    """The evidence logit (weights over the file's `features`, a subset of `EVIDENCE_FEATURES`
+    picked by `columns`, plus `bias`) and the bars it is read against.
 
     - `null_cosine_growth`, `fitted_sentences`, `least_sentences`: the best cosine of a question
       the documents do not answer grows with the sentences searched (this much per e-fold); a
@@ -51,6 +52,7 @@ class Abstention:
     """
 
     weights: np.ndarray
+    columns: tuple[int, ...]
     bias: float
     null_cosine_growth: float
     fitted_sentences: int
@@ -63,9 +65,11 @@ class Abstention:
     least_coverage: float
 
 
-def _read(path: Path, features: tuple[str, ...]) -> dict:
+def _read(path: Path, features: tuple[str, ...], subset: bool = False) -> dict:
+    """The file's body; its features must be this code's (or some of them, when `subset`)."""
     raw = json.loads(path.read_text(encoding="utf-8"))
-    if tuple(raw["features"]) != features:
+    named = tuple(raw["features"])
+    if (not set(named) <= set(features) or len(set(named)) != len(named)) if subset else named != features:
         raise ValueError(f"{path}: its features do not match this code's; refit with {raw.get('script', 'its script')}")
     return dict(raw)
 
@@ -78,10 +82,11 @@ def load_blend(path: Path = BLEND_FILE) -> Blend:
 
 @lru_cache(maxsize=4)
 def load_abstention(path: Path = ABSTENTION_FILE) -> Abstention:
-    raw = _read(path, EVIDENCE_FEATURES)
+    raw = _read(path, EVIDENCE_FEATURES, subset=True)
     bars = raw["bars"]
     return Abstention(
         weights=np.array(raw["weights"], dtype=np.float64),
+        columns=tuple(EVIDENCE_FEATURES.index(name) for name in raw["features"]),
         bias=float(raw["bias"]),
         null_cosine_growth=float(raw["null_cosine_growth"]),
         fitted_sentences=int(raw["fitted_sentences"]),

@@ -34,12 +34,14 @@ _DIGIT = re.compile(r"\d")
 
 @dataclass(frozen=True)
 class Candidate:
-    """A retrieved sentence: its blended score, and its learned one when it was in the order's pool."""
+    """A retrieved sentence: its blended score, its learned one when it was in the order's pool,
+    and the reader's logit when the reader read it (qa/answer/rerank.py)."""
 
     sentence: SentenceHit
     passage: PassageHit
     score: float
     learned: float = 0.0
+    reader: float | None = None
 
 
 def coverage(query: Query, present: frozenset[str], catalog: Catalog) -> float:
@@ -196,6 +198,10 @@ def candidates(
     found = scored(query, hits, catalog)
     if settings.answer.learned_order:
         found = load_order().apply(question, qtype, query, hits, found, catalog)
+    if settings.answer.reader:
+        from qa.answer.rerank import rerank  # the reader loads ONNX Runtime: only when used
+
+        found = rerank(question, found, catalog)
     return naming_documents_first(question, found, catalog)
 
 

@@ -25,6 +25,12 @@ examples:
   qa eval questions.jsonl --out answers.jsonl
   qa serve                           the web chat on http://127.0.0.1:7860
 
+How an answer is chosen: the question's passages are found by meaning (the embedding model) and
+by words (BM25); every sentence of them is scored by a fitted blend, the best few are reordered by a
+learned order and by a small learned reader (a cross-encoder that reads the question with each
+sentence); one fitted evidence score against one threshold says "not found" when the documents
+do not answer; the reply quotes the chosen sentences with exact citations.
+
 Every setting can also come from an environment variable (--index is QA_INDEX_DIR, --corpus is
 QA_CORPUS_DIR, -k is QA_K, ...); a flag given on the command line wins. `COMMAND --help` lists the
 settings each command takes.

@@ -51,6 +51,9 @@ class AnswerWeights(BaseModel):
     # (bench/train_rankers.py), but for the first place, which another takes only by a clear margin;
     # off, they stay in the order of the blend above. Squad-dev "reply holds the answer" 0.818 -> 0.836.
     learned_order: bool = True
+    # The learned reader (a cross-encoder, qa/models/reader) reorders the best few sentences with
+    # the learned order (weights: qa/answer/reader_mix.json).
+    reader: bool = True
     gap_cost: float = 0.6
     keep_gap: int = 0
 

@@ -97,6 +97,7 @@ def test_order_off_keeps_the_blend(article_service: QAService) -> None:
     qtype = question_type(question)
     blend = scored(query, hits, catalog)
     settings.answer.learned_order = False
+    settings.answer.reader = False  # the reader's reordering is tested in test_rerank.py
     assert candidates(question, qtype, query, hits, catalog, settings) == blend
     settings.answer.learned_order = True
     learned = candidates(question, qtype, query, hits, catalog, settings)
