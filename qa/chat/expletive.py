@@ -69,9 +69,10 @@ def _extraposed_from(words: Sequence[Token], j: int, shares_subject: bool) -> bo
     return False
 
 
-def _predicate_end(words: Sequence[Token], j: int) -> tuple[int, bool] | None:
+def _predicate_end(words: Sequence[Token], j: int, after_be: bool) -> tuple[int, bool] | None:
     """After "it" (and its linking verb): the index just past the predicate, and whether that
-    predicate's to-clause would share the subject; None when no predicate stands at `j`."""
+    predicate's to-clause would share the subject; None when no predicate stands at `j`. After
+    "was it" a past form is a participle, whatever the tagger guessed (`after_be`)."""
     j = _skip_adverbs(words, j)
     if j >= len(words):
         return None
@@ -80,7 +81,7 @@ def _predicate_end(words: Sequence[Token], j: int) -> tuple[int, bool] | None:
         k = _skip_adverbs(words, j + 1)
         degree = k < len(words) and words[k].lower_ in _DEGREE
         return (k + 1 if degree else k), degree or word.lower_ in _SUBJECT_SHARING
-    if word.tag_ == "VBN":  # a passive: "it is known that" (but "it is designed to" shares)
+    if word.tag_ == "VBN" or (after_be and word.tag_ == "VBD"):  # "it is known that" ("designed to" shares)
         return j + 1, True
     if word.tag_ == "DT" or word.pos_ == "NOUN":  # "a crime", "the case"
         k = j + 1 if word.tag_ == "DT" else j
@@ -105,7 +106,8 @@ def dummy_it(words: Sequence[Token], i: int) -> bool:
     j = i + 1
     while j < len(words) and (words[j].lower_ in _LINKING or (words[j].pos_ == "ADV" and words[j].lower_ != "enough")):
         j += 1
-    if (found := _predicate_end(words, j)) is not None and _extraposed_from(words, *found):
+    after_be = i > 0 and words[i - 1].lower_ in _LINKING
+    if (found := _predicate_end(words, j, after_be)) is not None and _extraposed_from(words, *found):
         return True
     # the predicate came first: "How likely is it that ...", "How hard is it for the US to ..."
     before = words[max(0, i - 3) : i]

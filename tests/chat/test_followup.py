@@ -406,6 +406,11 @@ OWN_SUBJECT = [
     "Does it seem likely that the plan will go ahead?",  # a linking verb
     "Would it be lawful to send citizens to a foreign prison?",
     "Was it Rubio who announced the agreement?",  # a cleft
+    # held out while the rule was written, checked after it (15 of 16 then; this one's "reported"
+    # was tagged a past tense, which after "was it" can only be a participle)
+    "Was it reported that Musk supported the idea?",
+    "How hard is it to deport a legal resident?",
+    "Is it certain that the prison will take American inmates?",
 ]
 THING_ASKED_ABOUT = [
     "Is it legal?",  # no clause: "it" is the prison
@@ -415,6 +420,9 @@ THING_ASKED_ABOUT = [
     "Is it designed to hold gang members?",  # a passive's to-clause shares it too
     "Is it easy to find?",  # the to-clause's object is "it"
     "Is it true?",
+    "Is it sure to be approved?",  # held out, as above
+    "Is it large enough to hold them all?",
+    "Is it ready to receive deportees?",
 ]
 
 

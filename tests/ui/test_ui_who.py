@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -45,7 +46,9 @@ def test_who_made_which_offer_is_a_list_each_line_opening_its_own_source(page: P
         expect(marker).to_have_count(1)
         expect(marker).to_have_text(f"[{i + 1}]")
         marker.click()
-        quote = page.locator("#qa-sources .qa-card.qa-selected mark.qa-quote")
+        selected = page.locator("#qa-sources .qa-card.qa-selected")
+        expect(selected).to_have_attribute("id", re.compile(rf"-c{i + 1}$"))  # this line's source card
+        quote = selected.locator("mark.qa-quote")
         expect(quote).to_have_count(1)
         assert quote.inner_text().strip() in text
     # an item's wrapped lines stay indented under its bullet: items are list items, not text lines
