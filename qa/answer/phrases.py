@@ -23,9 +23,9 @@ from qa.nlp import tagged
 # coordinated clause begins at the comma).
 _OPENERS = ("IN", "TO", "WDT", "WP", "WP$", "WRB")
 # What a phrase may end with before such an opener: a noun phrase's head, a number, a pronoun, an
-# adverb, a participle or a closing quote or bracket (not a bare verb: "agreed | to" splits a verb
-# from its complement, nor an article or adjective: "the | for", "free | of").
-_ENDS = ("NN", "NNS", "NNP", "NNPS", "CD", "PRP", "RB", "RBR", "VBN", "VBG", "''", "-RRB-", "POS")
+# adverb or a closing quote or bracket (not a verb or participle: "agreed | to", "compared | to"
+# split a verb from its complement, nor an article or adjective: "the | for", "free | of").
+_ENDS = ("NN", "NNS", "NNP", "NNPS", "CD", "PRP", "RB", "RBR", "''", "-RRB-", "POS")
 _BINDING = frozenset({"of", "’s", "'s"})  # "the capacity of the prison": one phrase
 
 
