@@ -46,7 +46,7 @@ def _skip_adverbs(words: Sequence[Token], j: int) -> int:
 
 
 def _infinitive_at(words: Sequence[Token], j: int) -> bool:
-    """Whether a to-infinitive starts at `j` ("to deport", "to be approved")."""
+    """Whether a to-infinitive starts at `j` ("to build", "to be approved")."""
     return j + 1 < len(words) and words[j].lower_ == "to" and words[j + 1].tag_ == "VB"
 
 
@@ -62,7 +62,7 @@ def _extraposed_from(words: Sequence[Token], j: int, shares_subject: bool) -> bo
     word = words[j]
     if word.lower_ in _CLAUSE_WORDS and word.tag_ in ("IN", "WDT", "WP", "WRB"):
         return _has_content(words, j + 1)  # "that the plan ...", "whether the courts ..."
-    if word.lower_ == "for":  # "for the US to deport ...": a clause with its own subject
+    if word.lower_ == "for":  # "for a state to act ...": a clause with its own subject
         return any(_infinitive_at(words, k) for k in range(j + 2, len(words)))
     if _infinitive_at(words, j):
         return not shares_subject and _has_content(words, j + 2)
@@ -92,7 +92,7 @@ def _predicate_end(words: Sequence[Token], j: int, after_be: bool) -> tuple[int,
 
 
 def _cleft(words: Sequence[Token], j: int) -> bool:
-    """ "Was it Rubio who announced it?": a name or noun right after "it", then who / that."""
+    """ "Was it the mayor who said so?": a name or noun right after "it", then who / that."""
     k = j
     while k < len(words) and words[k].tag_ in ("NNP", "NNPS", "DT", "JJ", "NN", "NNS"):
         k += 1
@@ -100,7 +100,7 @@ def _cleft(words: Sequence[Token], j: int) -> bool:
 
 
 def dummy_it(words: Sequence[Token], i: int) -> bool:
-    """Whether the "it" at `i` stands for a clause of the question ("Is it legal for the US to ...?",
+    """Whether the "it" at `i` stands for a clause of the question ("Is it legal for a state to ...?",
     "Is it true that ...?", "How likely is it that ...?", "Would it be wise to ...?"), not for a
     thing the conversation named ("Is it legal?", "Is it likely to pass?", "Is it big enough?")."""
     j = i + 1
@@ -109,7 +109,9 @@ def dummy_it(words: Sequence[Token], i: int) -> bool:
     after_be = i > 0 and words[i - 1].lower_ in _LINKING
     if (found := _predicate_end(words, j, after_be)) is not None and _extraposed_from(words, *found):
         return True
-    # the predicate came first: "How likely is it that ...", "How hard is it for the US to ..."
+    if j > i + 1 and words[j - 1].lower_ not in ("is", "was", "are", "were", "be") and words[j].lower_ == "that":
+        return _extraposed_from(words, j, True)  # "Does it seem that ...?": the linking verb's clause
+    # the predicate came first: "How likely is it that ...", "How hard is it for a state to ..."
     before = words[max(0, i - 3) : i]
     if before and before[-1].lower_ in _LINKING and any(w.tag_ in ("JJ", "RB", "JJR") for w in before[:-1]):
         shares = any(w.lower_ in _SUBJECT_SHARING for w in before)

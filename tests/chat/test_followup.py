@@ -404,6 +404,7 @@ OWN_SUBJECT = [
     "Was it known that Bukele wanted a fee?",  # a passive
     "Is it a crime to deport a citizen?",  # a noun phrase, a to-clause with its own object
     "Does it seem likely that the plan will go ahead?",  # a linking verb
+    "Does it seem that the deal will hold?",
     "Would it be lawful to send citizens to a foreign prison?",
     "Was it Rubio who announced the agreement?",  # a cleft
     # held out while the rule was written, checked after it (15 of 16 then; this one's "reported"
