@@ -123,7 +123,10 @@ def _print_answer(answer: Any) -> None:
     print(answer.text)
     for c in answer.citations:
         where = f"page {c.page}" if c.page else f"chars {c.start}-{c.end}"
-        print(f"  [{c.n}] {c.doc}, {where}")
+        source = " · ".join(p for p in (c.outlet, c.date, c.title) if p)
+        print(f"  [{c.n}] {source + ' — ' if source else ''}{c.doc}, {where}")
+        if c.url:
+            print(f"      {c.url}")
 
 
 def _summary(report: IngestReport) -> str:

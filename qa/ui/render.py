@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from qa.schema import Answer, Citation
 from qa.text import count
@@ -29,6 +30,7 @@ __all__ = [
     "location",
     "paragraph_at",
     "question_html",
+    "source_label",
     "sources_html",
 ]
 
@@ -141,6 +143,27 @@ def _highlighted(text: str, base: int, c: Citation, pre: bool, mark_id: str | No
     return f'{escape(text[:lo])}<mark class="qa-quote"{ident}>{inner}</mark>{escape(text[hi:])}'
 
 
+def _link(url: str | None, text: str) -> str:
+    """`text` linked to the original (http and https only: a page may state any scheme)."""
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return esc(text)
+    attrs = 'class="qa-src-link" target="_blank" rel="noopener noreferrer nofollow"'
+    return f'<a {attrs} href="{esc(url)}">{esc(text)}</a>'
+
+
+def source_label(c: Citation) -> str:
+    """Outlet · date · headline (linked to the original), then the file name; the file name
+    alone when the document's origin is not known."""
+    known = [esc(part) for part in (c.outlet, c.date) if part]
+    if c.title:
+        known.append(f'<span class="qa-src-title">{_link(c.url, c.title)}</span>')
+    elif c.url:
+        known.append(_link(c.url, c.url))
+    if not known:
+        return f'<span class="qa-doc">{esc(c.doc)}</span>'
+    return f'<span class="qa-src">{" · ".join(known)}</span> <span class="qa-doc qa-hint">{esc(c.doc)}</span>'
+
+
 def _card(c: Citation, turn: int, kind: str, selected: bool, doc_text: str | None) -> str:
     cls = "qa-card qa-selected" if selected else "qa-card"
     passage = _highlighted(c.passage, c.passage_start, c, pre=True)
@@ -148,7 +171,7 @@ def _card(c: Citation, turn: int, kind: str, selected: bool, doc_text: str | Non
     return (
         f'<div class="{cls}" id="qa-card-{turn}-{kind}{c.n}">'
         f'<div class="qa-card-head"><span class="qa-num">{label}</span> '
-        f'<span class="qa-doc">{esc(c.doc)}</span> '
+        f"{source_label(c)} "
         f'<span class="qa-loc">{esc(location(c, doc_text))}</span></div>'
         f'<div class="qa-passage">{passage}</div>'
         f'<a class="qa-open" href="#qa-doc-{turn}-{kind}{c.n}">Open in document</a>'
@@ -180,12 +203,14 @@ def sources_html(
 
 def document_html(name: str, text: str, c: Citation, mark_id: str = "qa-hit") -> str:
     """The whole document (or a large window of it) with the cited passage marked, ready to scroll to."""
-    lo, hi = 0, len(text)
+    # a text file's front matter is read as line breaks (offsets stay those of the file): not shown
+    lead = min(len(text) - len(text.lstrip("\n")), c.start)
+    lo, hi = lead, len(text)
     if len(text) > DOC_WINDOW:
-        lo = max(0, c.start - DOC_WINDOW // 2)
+        lo = max(lead, c.start - DOC_WINDOW // 2)
         hi = min(len(text), lo + DOC_WINDOW)
     shown = _highlighted(text[lo:hi], lo, c, pre=True, mark_id=mark_id)
-    before = f'<div class="qa-cut">… {lo:,} characters before</div>' if lo else ""
+    before = f'<div class="qa-cut">… {lo - lead:,} characters before</div>' if lo > lead else ""
     after = f'<div class="qa-cut">… {len(text) - hi:,} characters after</div>' if hi < len(text) else ""
     return (
         f'<div class="qa-docview"><div class="qa-doc-title">{esc(name)} '
@@ -198,12 +223,17 @@ def documents_html(docs: Sequence[DocumentInfo]) -> str:
     """The indexed documents and their passage counts."""
     if not docs:
         return '<div class="qa-docs qa-empty">No documents are indexed yet. Upload some below.</div>'
-    rows = "".join(f"<tr><td>{esc(d.name)}</td><td>{d.chunks}</td></tr>" for d in docs)
+    rows = "".join(
+        f"<tr><td>{_link(d.meta.url, d.meta.title) if d.meta.title else ''}</td><td>{esc(d.meta.outlet)}</td>"
+        f"<td>{esc(d.meta.date)}</td><td>{esc(d.name)}</td><td>{d.chunks}</td></tr>"
+        for d in docs
+    )
     total = sum(d.chunks for d in docs)
     return (
-        '<table class="qa-docs"><thead><tr><th>Document</th><th>Passages</th></tr></thead>'
-        f"<tbody>{rows}</tbody><tfoot><tr><td>{count(len(docs), 'document')}</td><td>{total:,}</td></tr></tfoot>"
-        "</table>"
+        '<table class="qa-docs"><thead><tr><th>Title</th><th>Outlet</th><th>Date</th><th>File</th>'
+        "<th>Passages</th></tr></thead>"
+        f"<tbody>{rows}</tbody><tfoot><tr><td colspan=\"4\">{count(len(docs), 'document')}</td>"
+        f"<td>{total:,}</td></tr></tfoot></table>"
     )
 
 

@@ -87,7 +87,9 @@ def test_ask_plain_text_lists_citations(article_service: QAService, capsys: pyte
     assert main(["ask", *_where(article_service), "How many inmates can CECOT hold at most?"]) == 0
     out = capsys.readouterr().out
     assert "40,000" in out
-    assert "[1] el-salvador-deportation-offer.txt, chars " in out
+    # the headline its front matter gives, then the file and the exact offsets (no outlet or date: none is known)
+    assert "[1] El Salvador’s president offered to accept deportees" in out
+    assert "— el-salvador-deportation-offer.txt, chars " in out
 
 
 def test_ask_reads_locations_from_environment(
