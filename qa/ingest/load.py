@@ -43,7 +43,10 @@ def _html_document(markup: str, name: str, sidecar: dict[str, object] | None, li
     text = _html_text(markup, limits.max_depth)  # also refuses markup nested too deep for the extractor
     if sidecar is None:
         return SourceDocument(name=name, text=text, meta=html_meta(markup))
-    return SourceDocument(name=name, text=article_text(markup) or text, meta=SourceMeta.from_dict(sidecar))
+    article = article_text(markup)
+    if not article:  # a page of links and menus: nothing of it is worth quoting
+        raise LoadError(f"{name}: no article text found in the page")
+    return SourceDocument(name=name, text=article, meta=SourceMeta.from_dict(sidecar))
 
 
 def _text_document(path: Path, name: str, suffix: str, limits: ReadLimits) -> SourceDocument:
