@@ -48,6 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
         self.server.hits.append(path)  # type: ignore[attr-defined]
+        self.server.hosts.append(self.headers.get("Host", ""))  # type: ignore[attr-defined]
         if path in PAGES:
             self._send(200, (NEWS / PAGES[path]).read_bytes(), "text/html; charset=utf-8")
         elif path == "/plain":
@@ -96,7 +97,8 @@ class _Server(ThreadingHTTPServer):
 @dataclass
 class NewsServer:
     base: str  # http://127.0.0.1:PORT
-    hits: list[str]
+    hits: list[str]  # the paths asked for
+    hosts: list[str]  # the Host header of each request
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -106,10 +108,12 @@ class NewsServer:
 def news_server() -> Iterator[NewsServer]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.hits = []  # type: ignore[attr-defined]
+    server.hosts = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, name="news-server", daemon=True)
     thread.start()
     try:
-        yield NewsServer(f"http://127.0.0.1:{server.server_address[1]}", server.hits)  # type: ignore[attr-defined]
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        yield NewsServer(base, server.hits, server.hosts)  # type: ignore[attr-defined]
     finally:
         server.shutdown()
         server.server_close()

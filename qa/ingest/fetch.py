@@ -113,9 +113,9 @@ def _refusal(address: IPAddress) -> str | None:
     return None
 
 
-def checked_address(host: str, port: int, limits: FetchLimits) -> IPAddress:
-    """The address to connect to: every address `host` resolves to must be allowed (one bad
-    answer among good ones refuses the host: the connection could go to either)."""
+def checked_addresses(host: str, port: int, limits: FetchLimits) -> list[IPAddress]:
+    """The addresses to connect to, in the resolver's order: every address `host` resolves to
+    must be allowed (one bad answer among good ones refuses the host: either could be used)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -130,7 +130,7 @@ def checked_address(host: str, port: int, limits: FetchLimits) -> IPAddress:
         named = host if host == str(address) else f"{host} resolves to {address},"
         setting = "" if address in _METADATA else "; QA_FETCH_ALLOW_PRIVATE=true allows it for an intranet"
         raise FetchRefused(f"{named} {why}: not fetched{setting}")
-    return addresses[0]
+    return addresses
 
 
 def _pinned(parts: SplitResult, address: IPAddress) -> tuple[str, dict[str, str], dict[str, str]]:
@@ -142,6 +142,19 @@ def _pinned(parts: SplitResult, address: IPAddress) -> tuple[str, dict[str, str]
     host_header = parts.netloc.rpartition("@")[2]
     extensions = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
     return url, {"Host": host_header}, extensions
+
+
+def _send(client: httpx.Client, parts: SplitResult, addresses: list[IPAddress]) -> httpx.Response:
+    """The response's head from the first checked address that takes the connection."""
+    for k, address in enumerate(addresses):
+        target, host, extensions = _pinned(parts, address)
+        request = client.build_request("GET", target, headers=host, extensions=extensions)
+        try:
+            return client.send(request, stream=True)
+        except httpx.ConnectError:
+            if k == len(addresses) - 1:
+                raise
+    raise AssertionError("no address to connect to")
 
 
 def _media_type(response: httpx.Response) -> str:
@@ -190,16 +203,18 @@ def fetch_page(url: str, limits: FetchLimits) -> FetchedPage:
         for _ in range(limits.max_redirects + 1):
             parts = check_url(current)
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-            address = checked_address(parts.hostname or "", port, limits)
-            target, host, extensions = _pinned(parts, address)
+            addresses = checked_addresses(parts.hostname or "", port, limits)
             try:
-                with client.stream("GET", target, headers=host, extensions=extensions) as response:
+                response = _send(client, parts, addresses)
+                try:
                     location = response.headers.get("location")
                     if response.status_code in (301, 302, 303, 307, 308) and location:
                         current = urljoin(current, location.strip())
                         continue
                     media = _accepted(response, current)
                     body = _read(response, current, limits, deadline)
+                finally:
+                    response.close()
             except httpx.TimeoutException as exc:
                 raise FetchRefused(f"{current}: no answer within {limits.timeout:g} s (QA_FETCH_TIMEOUT)") from exc
             except httpx.HTTPError as exc:

@@ -26,6 +26,13 @@ def test_a_page_is_fetched_as_sent(server: NewsServer) -> None:
     assert page.is_html and page.url == page.asked == server.url("/gazette")
 
 
+def test_a_host_name_is_connected_to_at_the_address_checked_and_still_named(server: NewsServer) -> None:
+    by_name = server.url("/ledger").replace("127.0.0.1", "localhost")
+    page = fetch_page(by_name, OPEN)
+    assert page.url == by_name and b"Corran Valley" in page.body
+    assert server.hosts[-1] == by_name.split("/")[2]  # the Host header names the host, not the address
+
+
 def test_a_redirect_is_followed_and_the_final_address_kept(server: NewsServer) -> None:
     page = fetch_page(server.url("/moved"), OPEN)
     assert page.url == server.url("/gazette") and page.asked == server.url("/moved")
