@@ -30,6 +30,7 @@ __all__ = [
     "location",
     "paragraph_at",
     "question_html",
+    "relative_date_note",
     "source_label",
     "sources_html",
 ]
@@ -164,6 +165,23 @@ def source_label(c: Citation) -> str:
     return f'<span class="qa-src">{" · ".join(known)}</span> <span class="qa-doc qa-hint">{esc(c.doc)}</span>'
 
 
+# Words that place an event relative to the day an article was written ("on Monday", "yesterday").
+_RELATIVE_DATE = re.compile(
+    r"\b(?:(?:on |last |next |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|"
+    r"tomorrow|tonight|(?:last|next|this) (?:week|month|year|weekend)|(?:a|one|two|three) (?:days?|weeks?) ago)\b",
+    re.IGNORECASE,
+)
+
+
+def relative_date_note(c: Citation) -> str:
+    """For a quote that dates something relative to its article ("on Monday"), the article's
+    date, so the reader can place it; "" when the quote has none or the date is not known."""
+    found = _RELATIVE_DATE.search(c.quote)
+    if not found or not c.date:
+        return ""
+    return f'<div class="qa-when">“{esc(found.group())}”: relative to the article’s date, {esc(c.date)}</div>'
+
+
 def _card(c: Citation, turn: int, kind: str, selected: bool, doc_text: str | None) -> str:
     cls = "qa-card qa-selected" if selected else "qa-card"
     passage = _highlighted(c.passage, c.passage_start, c, pre=True)
@@ -173,6 +191,7 @@ def _card(c: Citation, turn: int, kind: str, selected: bool, doc_text: str | Non
         f'<div class="qa-card-head"><span class="qa-num">{label}</span> '
         f"{source_label(c)} "
         f'<span class="qa-loc">{esc(location(c, doc_text))}</span></div>'
+        f"{relative_date_note(c)}"
         f'<div class="qa-passage">{passage}</div>'
         f'<a class="qa-open" href="#qa-doc-{turn}-{kind}{c.n}">Open in document</a>'
         "</div>"
@@ -213,7 +232,7 @@ def document_html(name: str, text: str, c: Citation, mark_id: str = "qa-hit") ->
     before = f'<div class="qa-cut">… {lo - lead:,} characters before</div>' if lo > lead else ""
     after = f'<div class="qa-cut">… {len(text) - hi:,} characters after</div>' if hi < len(text) else ""
     return (
-        f'<div class="qa-docview"><div class="qa-doc-title">{esc(name)} '
+        f'<div class="qa-docview"><div class="qa-doc-title">{source_label(c) if c.doc == name else esc(name)} '
         f'<span class="qa-loc">{esc(location(c, text))}</span></div>'
         f'<div class="qa-doc-text">{before}{shown}{after}</div></div>'
     )
