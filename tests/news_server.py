@@ -76,6 +76,19 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"0\r\n\r\n")
             except (BrokenPipeError, ConnectionResetError):
                 pass
+        elif path == "/trickle":  # a byte's worth every 0.4 s: each read is quick, the whole is not
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            try:
+                for _ in range(25):
+                    self.wfile.write(b"3\r\n<p>\r\n")
+                    self.wfile.flush()
+                    time.sleep(0.4)
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
         elif path == "/report.pdf":
             self._send(200, b"%PDF-1.4\n%fake report\n", "application/pdf")
         elif path == "/photo.png":

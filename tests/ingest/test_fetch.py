@@ -67,6 +67,13 @@ def test_a_page_that_does_not_come_in_time_is_refused(server: NewsServer) -> Non
     assert time.monotonic() - started < SLOW_SECONDS
 
 
+def test_a_page_that_trickles_in_is_cut_at_the_deadline(server: NewsServer) -> None:
+    started = time.monotonic()
+    with pytest.raises(FetchRefused, match=r"took more than 2 s to arrive \(QA_FETCH_TIMEOUT\)"):
+        fetch_page(server.url("/trickle"), OPEN)
+    assert time.monotonic() - started < 3.5  # not the 10 s the server would take
+
+
 @pytest.mark.parametrize(
     ("url", "said"),
     [
