@@ -8,10 +8,13 @@ never from a date that merely appears in the article's text.
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import urlsplit
 
 from qa.schema import SourceMeta
+
+log = logging.getLogger(__name__)
 
 # Metadata sits in the head and the byline; a huge page is read this far for it (a 1.2 MB page
 # took 0.3 s, so the whole 50 MB a corpus file may be would take 13 s).
@@ -35,7 +38,13 @@ def html_meta(markup: str, url: str = "") -> SourceMeta:
     the page does not give, and its host name for an outlet the page does not name."""
     from trafilatura import extract_metadata
 
-    found = extract_metadata(markup[:_META_CHARS], default_url=url or None, date_config=_DATE_CONFIG, extensive=False)
+    try:
+        found = extract_metadata(
+            markup[:_META_CHARS], default_url=url or None, date_config=_DATE_CONFIG, extensive=False
+        )
+    except Exception:  # metadata is a courtesy: a page the extractor trips on is still read
+        log.warning("metadata extraction failed", exc_info=True)
+        return SourceMeta(url=web_url(url), outlet=urlsplit(url).hostname or "" if url else "")
     canonical = web_url(_clean(found.url)) or web_url(url)
     outlet = _clean(found.sitename) or (urlsplit(url).hostname or "" if url else "")
     return SourceMeta(

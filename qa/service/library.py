@@ -141,6 +141,9 @@ class Library:
             # the reader's version too (a changed reader gives other text, so other offsets), and
             # the extractor's (changed rules give other statements)
             reader = READER_VERSIONS.get(PurePath(name).suffix.lower(), "")
+            # a page given a sidecar by hand is read as its article from then on: other text
+            side = sidecar_of(self._corpus_path(name))
+            reader += f"+meta-{side.stat().st_mtime_ns}" if side.exists() else ""
             key = (name, stat.st_mtime_ns, stat.st_size, f"{reader}/{EXTRACTOR_VERSION}")
             cached = self._attributions.get(key)
             if cached is None:
