@@ -23,6 +23,21 @@ PLAIN = (
     "The village hall in Brackenmoor will host a repair café every second Saturday, "
     "the parish council announced on Tuesday.\n\nVolunteers fix lamps, bicycles and clothes for free.\n"
 )
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Island News Roundup</title><link>{base}/</link>
+<item><title>Ferry back</title><link>{base}/gazette</link></item>
+<item><title>Apples</title><link>ledger</link></item>
+<item><title>Gone</title><link>{base}/nowhere</link></item>
+<item><title>Metadata</title><link>http://169.254.169.254/latest/meta-data/</link></item>
+<item><title>A report</title><link>{base}/report.pdf</link></item>
+</channel></rss>
+"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Coast and village</title>
+<entry><title>Seabirds</title><link href="{base}/coastline"/><id>1</id><updated>2023-06-21T18:00:00Z</updated></entry>
+<entry><title>Repair cafe</title><link href="{base}/plain"/><id>2</id><updated>2023-06-22T18:00:00Z</updated></entry>
+</feed>
+"""
 SLOW_SECONDS = 4.0
 BIG_BYTES = 3_000_000
 
@@ -42,6 +57,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _base(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
     def _redirect(self, where: str) -> None:
         self._send(302, b"", "text/plain", {"Location": where})
 
@@ -51,6 +69,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.hosts.append(self.headers.get("Host", ""))  # type: ignore[attr-defined]
         if path in PAGES:
             self._send(200, (NEWS / PAGES[path]).read_bytes(), "text/html; charset=utf-8")
+        elif path == "/feed.xml":
+            self._send(200, RSS.format(base=self._base()).encode(), "application/rss+xml")
+        elif path == "/atom.xml":  # a feed served as plain XML
+            self._send(200, ATOM.format(base=self._base()).encode(), "text/xml; charset=utf-8")
+        elif path == "/not-a-feed.xml":
+            self._send(200, b'<?xml version="1.0"?><note><to>Tove</to></note>', "application/xml")
         elif path == "/plain":
             self._send(200, PLAIN.encode(), "text/plain; charset=utf-8")
         elif path == "/moved":

@@ -161,8 +161,8 @@ def _sync(service: QAService, show_bar: bool, list_skipped: bool = True) -> Inge
 
 
 def _add(service: QAService, urls: list[str]) -> int:
-    """`qa add URL...`: each article added (or found already there), or why not; exit 2 when
-    any was refused."""
+    """`qa add URL...`: each article added (or found already there), or why not; a feed's items
+    alike; exit 2 when any was refused."""
     from qa.service import BadRequest
 
     refused = 0
@@ -173,8 +173,12 @@ def _add(service: QAService, urls: list[str]) -> int:
             print(f"qa: not added: {exc}", file=sys.stderr)
             refused += 1
             continue
-        if report.notes:
-            print("\n".join(report.notes))
+        for problem in report.problems:  # a feed's items that were not added
+            print(f"qa: not added: {problem}", file=sys.stderr)
+        refused += bool(report.problems)
+        if report.notes or report.problems:
+            for note in report.notes:
+                print(note)
             continue
         meta = next((d.meta for d in service.documents() if d.name == name), None)
         print(f"{name}: {meta.label(name) if meta else name} ({count(report.added, 'passage')} indexed)")

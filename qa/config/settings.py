@@ -210,6 +210,7 @@ class Settings(BaseSettings):
     )
     fetch_max_mb: float = Field(5.0, gt=0, description="larger pages are not added by URL")
     fetch_max_redirects: int = Field(5, ge=0, le=20, description="redirects followed when a page is added by URL")
+    feed_max_items: int = Field(50, ge=1, description="items of an RSS or Atom feed added by URL that are read")
     watch_seconds: float = Field(
         5.0,
         ge=0,

@@ -31,6 +31,7 @@ from qa.config import Settings
 
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 TEXT_TYPES = ("text/plain",)
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
 _METADATA = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
 )
@@ -74,6 +75,10 @@ class FetchedPage:
     @property
     def is_html(self) -> bool:
         return self.media_type in PAGE_TYPES
+
+    @property
+    def is_feed(self) -> bool:
+        return self.media_type in FEED_TYPES
 
 
 def check_url(url: str) -> SplitResult:
@@ -179,22 +184,25 @@ def _read(response: httpx.Response, url: str, limits: FetchLimits, deadline: flo
     return bytes(body)
 
 
-def _accepted(response: httpx.Response, url: str) -> str:
-    """The page's media type; FetchRefused for an error status or a type that is not a page."""
+def _accepted(response: httpx.Response, url: str, feeds: bool) -> str:
+    """The page's media type; FetchRefused for an error status or a type that is not a page
+    (nor, with `feeds`, an RSS or Atom feed)."""
     if response.status_code >= 400:
         raise FetchRefused(f"{url}: the server answered {response.status_code} {response.reason_phrase}".rstrip())
     if response.status_code != 200:
         raise FetchRefused(f"{url}: the server answered {response.status_code}, not a page")
     media = _media_type(response)
-    if media not in PAGE_TYPES + TEXT_TYPES:
+    if media not in PAGE_TYPES + TEXT_TYPES + (FEED_TYPES if feeds else ()):
         shown = media or "of no declared type"
         hint = " (add a PDF by uploading the file)" if media == "application/pdf" else ""
-        raise FetchRefused(f"{url}: the page is {shown}; only HTML pages and plain text can be added{hint}")
+        kinds = "HTML pages, plain text and RSS or Atom feeds" if feeds else "HTML pages and plain text"
+        raise FetchRefused(f"{url}: the page is {shown}; only {kinds} can be added{hint}")
     return media
 
 
-def fetch_page(url: str, limits: FetchLimits) -> FetchedPage:
-    """Fetch `url` following the rules above; FetchRefused (with the reason) for anything else."""
+def fetch_page(url: str, limits: FetchLimits, feeds: bool = False) -> FetchedPage:
+    """Fetch `url` following the rules above; FetchRefused (with the reason) for anything else.
+    With `feeds`, an RSS or Atom feed (or XML) is taken too."""
     deadline = time.monotonic() + limits.timeout
     current = url.strip()
     timeout = httpx.Timeout(limits.timeout)
@@ -211,7 +219,7 @@ def fetch_page(url: str, limits: FetchLimits) -> FetchedPage:
                     if response.status_code in (301, 302, 303, 307, 308) and location:
                         current = urljoin(current, location.strip())
                         continue
-                    media = _accepted(response, current)
+                    media = _accepted(response, current, feeds)
                     body = _read(response, current, limits, deadline)
                 finally:
                     response.close()

@@ -71,17 +71,32 @@ def _discard(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
+def fetch(library: Library, url: str, feeds: bool = False) -> FetchedPage:
+    """The page at `url` (with `feeds`, or an RSS or Atom feed); BadRequest saying why not."""
+    try:
+        return fetch_page(url, fetch_limits(library.settings), feeds=feeds)
+    except FetchRefused as exc:
+        raise BadRequest(str(exc)) from exc
+
+
 def add_url(library: Library, url: str, progress: Progress | None = None) -> tuple[str, IngestReport]:
     """Fetch the page at `url`, keep it in the corpus with its metadata and index it; returns the
     document's name and what the indexing did. BadRequest (with the reason) when the URL is
-    refused, the page cannot be fetched or read, or indexing it fails."""
-    settings = library.settings
+    refused, the page cannot be fetched or read, or indexing it fails. A feed's items are added
+    each in turn (qa/service/feeds.py)."""
     if progress:
         progress(0.0, f"fetching {url.strip()[:200]}")
-    try:
-        page = fetch_page(url, fetch_limits(settings))
-    except FetchRefused as exc:
-        raise BadRequest(str(exc)) from exc
+    page = fetch(library, url, feeds=True)
+    if page.is_feed:
+        from qa.service.feeds import add_feed
+
+        return add_feed(library, page, progress)
+    return add_page(library, page, progress)
+
+
+def add_page(library: Library, page: FetchedPage, progress: Progress | None = None) -> tuple[str, IngestReport]:
+    """Keep a fetched page in the corpus with its metadata and index it (see `add_url`)."""
+    settings = library.settings
     meta = _metadata(page)
     suffix = ".html" if page.is_html else ".txt"
     name = safe_filename(_slug(meta, page) + suffix)

@@ -109,20 +109,27 @@ class LibraryPanel(PageBase):
                 gr.Warning(f"{url[:200]}: adding failed ({why(exc)})")
                 notes = [f"not added: {url[:200]}: adding failed ({why(exc)})"]
             else:
-                notes, box = result["notes"], ""
+                notes, box = result["notes"] + [f"not added: {p}" for p in result["problems"]], ""
         table, choices = self.documents_panel()
         return notes_md(notes), table, choices, who_choices(choices), box, self.status_line()
 
     def api_add_url(self, url: str, progress: Any = None) -> dict[str, Any]:
         """Add the article at `url` (the page's URL box and `POST /v1/documents`): the document's
-        name, whether it was added (False: it was already there), notes, and its metadata.
-        BadRequest (its message for the user) when the URL or the page is refused."""
+        name (a feed's title), whether anything was added (False: it was already there), notes,
+        the feed items not added and why (`problems`), and the document's metadata. BadRequest
+        (its message for the user) when the URL or the page is refused."""
         name, report = self.service.add_url(url, progress=progress)
-        self._forget(name)
-        added = not report.notes
+        self._forget()
         source = next((d.meta for d in self.service.documents() if d.name == name), None)
-        notes = report.notes or [f"{name} indexed" + (f": {source.label(name)}" if source else "")]
-        return {"name": name, "added": added, "notes": notes, "source": source.to_dict() if source else {}}
+        indexed = [f"{name} indexed" + (f": {source.label(name)}" if source else "")]
+        notes = report.notes or ([] if report.problems else indexed)
+        return {
+            "name": name,
+            "added": report.added > 0,
+            "notes": notes,
+            "problems": report.problems,
+            "source": source.to_dict() if source else {},
+        }
 
     def remove(self, name: str | None, who_picked: str | None = None) -> tuple[Any, ...]:
         """Delete a document from the corpus and its passages from the index; when its statements

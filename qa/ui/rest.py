@@ -11,7 +11,8 @@ same user and password (HTTP Basic).
 
 `POST /v1/documents` with `{"url": "https://..."}` adds the article at that URL, as the page's URL
 box does (the same service call): 200 with the document's name, whether it was added (false: it
-was already there), notes and its metadata; 400 with the reason when the URL or the page is refused.
+was already there), notes, its metadata, and for a feed the items not added and why (`problems`);
+400 with the reason when the URL or the page is refused.
 Like every request that changes something, it is refused when a browser says another site sent it
 (qa/ui/guard.py).
 """

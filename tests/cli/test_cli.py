@@ -274,7 +274,7 @@ def test_add_takes_articles_by_url_and_says_why_one_is_refused(
         "(6 passages indexed)",  # the headline and five paragraphs
         f"{server.url('/gazette')} is already in the corpus as {name}: nothing added",
     ]
-    assert "application/pdf; only HTML pages and plain text can be added" in captured.err
+    assert "application/pdf; only HTML pages, plain text and RSS or Atom feeds can be added" in captured.err
     assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == [name, name + ".meta.json"]
     assert main(["ask", *where, "--json", "How many residents live on Skerry Island?"]) == 0
     cited = json.loads(capsys.readouterr().out)["citations"][0]

@@ -139,3 +139,16 @@ def test_the_page_adds_an_article_by_its_url_and_cites_it(
         link = card.locator("a.qa-src-link")
         expect(link).to_have_attribute("href", "https://harbour-gazette.example/news/2025/03/14/skerry-ferry-resumes")
         expect(link).to_have_attribute("target", "_blank")
+
+
+def test_the_api_adds_a_feeds_items_and_reports_each_one(url_app: Running, server: NewsServer) -> None:
+    response = _add(url_app, {"url": server.url("/atom.xml")})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["name"] == "Coast and village" and body["added"] is True and body["problems"] == []
+    assert [note.split(" indexed: ")[0] for note in body["notes"]] == [
+        "volunteers-count-3-100-seabirds-on-hollin-head.html",
+        "plain.txt",
+    ]
+    listed = {d.name for d in url_app.service.documents()}
+    assert {"volunteers-count-3-100-seabirds-on-hollin-head.html", "plain.txt"} <= listed
