@@ -75,6 +75,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, ATOM.format(base=self._base()).encode(), "text/xml; charset=utf-8")
         elif path == "/not-a-feed.xml":
             self._send(200, b'<?xml version="1.0"?><note><to>Tove</to></note>', "application/xml")
+        elif path == "/gazette-updated":  # edited since, its canonical URL with a tracking parameter
+            page = (NEWS / PAGES["/gazette"]).read_text(encoding="utf-8")
+            page = page.replace("four crossings a day", "five crossings a day").replace(
+                "skerry-ferry-resumes", "skerry-ferry-resumes?utm_source=rss#comments"
+            )
+            self._send(200, page.encode(), "text/html; charset=utf-8")
         elif path == "/plain":
             self._send(200, PLAIN.encode(), "text/plain; charset=utf-8")
         elif path == "/moved":

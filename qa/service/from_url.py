@@ -56,11 +56,23 @@ def _metadata(page: FetchedPage) -> SourceMeta:
     return SourceMeta(outlet=parts.hostname or "", url=page.url)
 
 
+def _comparable(url: str) -> str:
+    """A URL as compared for duplicates: the host's case, a default port, a fragment and tracking
+    parameters (utm_*, ...) say nothing of which article it is (courlan's normalisation)."""
+    from courlan import normalize_url
+
+    try:
+        return normalize_url(url, strict=True) if url else ""
+    except ValueError:
+        return url
+
+
 def _already_added(library: Library, meta: SourceMeta, doc: SourceDocument) -> str | None:
     """The indexed document with the same canonical URL or the same text, if one is."""
     text_sha = hashlib.sha256(doc.text.encode()).hexdigest()
+    url = _comparable(meta.url)
     for name, entry in library.store.read_sources().items():
-        same = (meta.url and entry.get("url") == meta.url) or entry.get("text_sha256") == text_sha
+        same = (url and _comparable(entry.get("url", "")) == url) or entry.get("text_sha256") == text_sha
         if same and (library.settings.corpus_dir / name).is_file():
             return name
     return None

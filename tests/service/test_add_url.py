@@ -148,13 +148,17 @@ def test_an_article_already_added_is_not_added_twice(
 ) -> None:
     service, names = added
     before = _state(service)
-    # the same URL; another URL redirecting to it (same canonical URL); the same text elsewhere
-    for path, original in (("/gazette", "/gazette"), ("/moved", "/gazette"), ("/coastline-again", "/coastline")):
+    # the same URL; another URL redirecting to it (same canonical URL); the same text elsewhere;
+    # an edited copy whose canonical URL differs only by a tracking parameter and a fragment
+    for path, original, final in (
+        ("/gazette", "/gazette", "/gazette"),
+        ("/moved", "/gazette", "/gazette"),
+        ("/coastline-again", "/coastline", "/coastline-again"),
+        ("/gazette-updated", "/gazette", "/gazette-updated"),
+    ):
         name, report = service.add_url(server.url(path))
         assert name == names[original]
-        assert report.notes == [
-            f"{server.url(path if path != '/moved' else '/gazette')} is already in the corpus as {name}: nothing added"
-        ]
+        assert report.notes == [f"{server.url(final)} is already in the corpus as {name}: nothing added"]
     assert _state(service) == before
 
 
