@@ -31,6 +31,7 @@ __all__ = [
     "paragraph_at",
     "question_html",
     "relative_date_note",
+    "said_by",
     "source_label",
     "sources_html",
 ]
@@ -86,11 +87,20 @@ def answer_html(answer: Answer, turn: int) -> str:
             pos = found + len(marker)
         pieces.append(esc(text[pos:]))
         body = "".join(pieces)
-    extra = ""
+    extra = said_by(answer)
     if answer.resolved_question:
         extra = f'<div class="qa-resolved">understood as: {esc(answer.resolved_question)}</div>'
     # One HTML block without blank lines: Markdown leaves its inside alone.
     return f'<div class="qa-a" data-turn="{turn}">{body}{extra}</div>'
+
+
+def said_by(answer: Answer) -> str:
+    """When a reply quotes several articles: which outlet said each quote, and when."""
+    cited = [c for c in answer.citations if not answer.abstained]
+    if len({c.doc for c in cited}) < 2 or not any(c.outlet or c.date for c in cited):
+        return ""
+    who = (f"[{c.n}] {esc(c.outlet or c.title or c.doc)}" + (f", {esc(c.date)}" if c.date else "") for c in cited)
+    return f'<div class="qa-said-by">{" · ".join(who)}</div>'
 
 
 def _find_marker(text: str, marker: str, start: int) -> int:

@@ -137,3 +137,16 @@ def test_the_document_view_skips_front_matter_read_as_line_breaks() -> None:
     shown = document_html("a.txt", text, c)
     assert '<div class="qa-doc-text"><mark class="qa-quote" id="qa-hit">Body sentence here.</mark>' in shown
     assert "characters before" not in shown
+
+
+def test_a_reply_quoting_several_articles_says_which_outlet_said_what_and_when() -> None:
+    one = _citation(1, doc="ferry.html", outlet="The Gazette", date="2025-03-14")
+    two = _citation(2, doc="apples.html", outlet="The <Ledger>", date="2024-10-02")
+    three = _citation(3, doc="notes.txt")
+    reply = answer_html(Answer(question="q", text="a [1] b [2] c [3]", citations=[one, two, three]), 0)
+    assert '<div class="qa-said-by">[1] The Gazette, 2025-03-14 · [2] The &#60;Ledger&#62;, 2024-10-02 · ' in reply
+    assert "[3] notes.txt</div>" in reply
+    # one article, or none with an outlet or date: nothing to tell apart
+    assert "qa-said-by" not in answer_html(Answer(question="q", text="a [1]", citations=[one]), 0)
+    plain = [_citation(1, doc="a.txt"), _citation(2, doc="b.txt")]
+    assert "qa-said-by" not in answer_html(Answer(question="q", text="a [1] b [2]", citations=plain), 0)
