@@ -188,3 +188,22 @@ def test_a_removed_article_takes_its_metadata_along(
     assert sidecar_of(service.removed_dir / name).exists()
     again, report = service.add_url(server.url("/plain"))  # no longer there: added again
     assert again == name and report.notes == []
+
+
+def test_indexing_that_fails_midway_leaves_the_corpus_and_the_index_as_they_were(
+    added: tuple[QAService, dict[str, str]], server: NewsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    service = added[0]
+    service.remove_document(added[1]["/coastline"])  # so that it is new again
+    before = _state(service)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(service.encoder, "prepare", full_disk)  # the failure, injected inside the indexing
+    with pytest.raises(OSError, match="No space left on device"):
+        service.add_url(server.url("/coastline"))
+    assert _state(service) == before
+    monkeypatch.undo()
+    name, report = service.add_url(server.url("/coastline"))  # and it can be added afterwards
+    assert name == added[1]["/coastline"] and report.added > 0
