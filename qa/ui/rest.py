@@ -19,6 +19,7 @@ Like every request that changes something, it is refused when a browser says ano
 
 # No `from __future__ import annotations`: FastAPI reads these annotations at run time.
 import json
+import logging
 from collections.abc import Callable
 from secrets import compare_digest
 from typing import Annotated, Any
@@ -30,6 +31,8 @@ from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ValidationError
 
 from qa.errors import BadRequest
+
+log = logging.getLogger(__name__)
 
 ASK_PATH = "/v1/ask"
 DOCUMENTS_PATH = "/v1/documents"
@@ -117,6 +120,10 @@ def add_rest_api(
             return JSONResponse(add_url(body.url))
         except BadRequest as exc:
             return JSONResponse({"detail": str(exc)}, status_code=400)
+        except Exception as exc:  # the corpus and the index are as they were (Library.add_url)
+            log.exception("adding %s failed", body.url[:200])
+            why = f"adding failed ({type(exc).__name__}); see the server log"
+            return JSONResponse({"detail": why}, status_code=500)
 
     app.add_api_route(
         DOCUMENTS_PATH,
