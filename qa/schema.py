@@ -3,17 +3,51 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+_META_FIELDS = ("title", "outlet", "author", "date", "url")
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """What a reader is told about a document's origin: its headline, the outlet or site that
+    published it, the author, the publication date (ISO, "YYYY-MM-DD") and the canonical URL.
+    Empty when unknown: nothing is guessed."""
+
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        """The known fields only."""
+        return {k: v for k, v in asdict(self).items() if v}
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> SourceMeta:
+        """Back from `to_dict` (a sidecar file, the index's manifest); unknown keys and values that
+        are not text are left out."""
+        if not isinstance(raw, dict):
+            return cls()
+        return cls(**{k: raw[k].strip() for k in _META_FIELDS if isinstance(raw.get(k), str)})
+
+    def label(self, fallback: str) -> str:
+        """ "Outlet · date · title", from what is known; `fallback` (the file name) when nothing is."""
+        parts = [p for p in (self.outlet, self.date, self.title) if p]
+        return " · ".join(parts) if self.title else " · ".join([*parts, fallback])
 
 
 @dataclass(frozen=True)
 class SourceDocument:
-    """A corpus file as text, with the offsets of its pages (PDFs) so chunks know theirs."""
+    """A corpus file as text, with the offsets of its pages (PDFs) so chunks know theirs, and what
+    is known of where it comes from."""
 
     name: str
     text: str
     page_starts: tuple[int, ...] = ()
+    meta: SourceMeta = field(default_factory=SourceMeta)
 
     def page_at(self, offset: int) -> int | None:
         """1-based page holding `offset`, or None for documents without pages."""
@@ -69,9 +103,26 @@ class Citation:
     page: int | None = None
     span_start: int | None = None
     span_end: int | None = None
+    # where the document comes from (SourceMeta's fields; None when unknown)
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None
+    url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def with_source(self, meta: SourceMeta) -> Citation:
+        """This citation with its document's origin."""
+        return replace(
+            self,
+            title=meta.title or None,
+            outlet=meta.outlet or None,
+            author=meta.author or None,
+            date=meta.date or None,
+            url=meta.url or None,
+        )
 
     @classmethod
     def from_dict(cls, raw: Any) -> Citation:
@@ -86,6 +137,8 @@ class Citation:
             raise ValueError("a citation's offsets are whole numbers")
         if not all(isinstance(raw.get(k), str) for k in ("doc", "quote", "passage")):
             raise ValueError("a citation's document, quote and passage are text")
+        if not all(raw.get(k) is None or isinstance(raw.get(k), str) for k in _META_FIELDS):
+            raise ValueError("a citation's title, outlet, author, date and url are text")
         score = raw.get("score")
         if isinstance(score, bool) or not isinstance(score, int | float) or not math.isfinite(score):
             raise ValueError("a citation's score is a number")
@@ -102,6 +155,7 @@ class Citation:
             page=raw.get("page"),
             span_start=raw.get("span_start"),
             span_end=raw.get("span_end"),
+            **{k: raw.get(k) for k in _META_FIELDS},
         )
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 _EPILOG = """\
 examples:
   qa ingest                          index ./corpus (only new or changed files are embedded)
+  qa add https://example.org/news/story   add an article by its URL (kept in ./corpus, indexed)
   qa ask "Who made which offer?"     answer with quoted, cited sentences
   qa ask --json "Who is Bukele?"     the same as JSON, with citation offsets
   qa who --doc article.txt           who said what, with character offsets
@@ -88,6 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ingest)
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    add = sub.add_parser("add", help="add articles by their URLs: fetched, kept in the corpus folder, indexed")
+    _common(add)
+    add.add_argument("urls", nargs="+", metavar="URL", help="an article's http(s) URL")
+
     ask = sub.add_parser("ask", help="answer one question from the indexed documents")
     _common(ask, answers=True)
     ask.add_argument("question", help="the question, in plain language")
@@ -129,7 +134,10 @@ def _print_answer(answer: Any) -> None:
     print(answer.text)
     for c in answer.citations:
         where = f"page {c.page}" if c.page else f"chars {c.start}-{c.end}"
-        print(f"  [{c.n}] {c.doc}, {where}")
+        source = " · ".join(p for p in (c.outlet, c.date, c.title) if p)
+        print(f"  [{c.n}] {source + ' — ' if source else ''}{c.doc}, {where}")
+        if c.url:
+            print(f"      {c.url}")
 
 
 def _summary(report: IngestReport) -> str:
@@ -158,6 +166,31 @@ def _sync(service: QAService, show_bar: bool, list_skipped: bool = True) -> Inge
     return report
 
 
+def _add(service: QAService, urls: list[str]) -> int:
+    """`qa add URL...`: each article added (or found already there), or why not; a feed's items
+    alike; exit 2 when any was refused."""
+    from qa.service import BadRequest
+
+    refused = 0
+    for url in urls:
+        try:
+            name, report = service.add_url(url)
+        except BadRequest as exc:
+            print(f"qa: not added: {exc}", file=sys.stderr)
+            refused += 1
+            continue
+        for problem in report.problems:  # a feed's items that were not added
+            print(f"qa: not added: {problem}", file=sys.stderr)
+        refused += bool(report.problems)
+        if report.notes or report.problems:
+            for note in report.notes:
+                print(note)
+            continue
+        meta = next((d.meta for d in service.documents() if d.name == name), None)
+        print(f"{name}: {meta.label(name) if meta else name} ({count(report.added, 'passage')} indexed)")
+    return 2 if refused else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -180,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             report = _sync(service, show_bar=not args.quiet)
             print(_summary(report))
             return 0
+        if args.command == "add":
+            return _add(service, args.urls)
         if args.command == "ask":
             if not args.no_sync:
                 if settings.corpus_dir.is_dir():

@@ -167,6 +167,18 @@ class Settings(BaseSettings):
         ge=1,
         description="HTML files whose elements nest deeper than this are skipped (real pages nest a few dozen levels)",
     )
+    fetch_allow_private: bool = Field(
+        False,
+        description="pages added by URL may come from loopback and private network addresses (an intranet); "
+        "off, a URL whose host resolves to one, or redirects to one, is refused (cloud metadata addresses "
+        "always are)",
+    )
+    fetch_timeout: float = Field(
+        15.0, gt=0, description="seconds a page added by URL may take to arrive, redirects included"
+    )
+    fetch_max_mb: float = Field(5.0, gt=0, description="larger pages are not added by URL")
+    fetch_max_redirects: int = Field(5, ge=0, le=20, description="redirects followed when a page is added by URL")
+    feed_max_items: int = Field(50, ge=1, description="items of an RSS or Atom feed added by URL that are read")
     watch_seconds: float = Field(
         5.0,
         ge=0,

@@ -145,6 +145,14 @@ class Store:
             return {"config": None, "files": {}}
         return data
 
+    def read_sources(self) -> dict[str, dict[str, str]]:
+        """Each indexed file's metadata (`SourceMeta.to_dict()`) and the hash of its text
+        (`text_sha256`), as the manifest records them."""
+        sources = self.read_manifest().get("sources")
+        if not isinstance(sources, dict):
+            return {}
+        return {k: v for k, v in sources.items() if isinstance(k, str) and isinstance(v, dict)}
+
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Atomic replace, so a crash leaves the old manifest or the new one, never half."""
         tmp = self.manifest_path.with_suffix(".tmp")

@@ -15,8 +15,9 @@ from qa.config import Settings
 from qa.index.store import Store
 from qa.ingest.limits import read_limits
 from qa.ingest.load import READER_VERSIONS, LoadError, check_inside, corpus_files, load_document
+from qa.ingest.meta import SIDECAR_SUFFIX, sidecar_of
 from qa.ingest.split import quote_frame, split_document
-from qa.schema import Chunk, IngestReport
+from qa.schema import Chunk, IngestReport, SourceDocument
 
 Progress = Callable[[float, str], None]
 Pending = tuple[str, str, int, list[Chunk]]  # a file to index: name, digest, size, its chunks
@@ -27,13 +28,20 @@ class CorpusMissing(FileNotFoundError):
 
 
 def _digest(path: Path) -> str:
-    """The file's content hash, plus its reader's version where the reader has changed since."""
+    """The file's content hash, plus its reader's version where the reader has changed since, and
+    its sidecar's hash when it has one (edited metadata is indexed again)."""
     sha = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             sha.update(block)
+    digest = sha.hexdigest()
     reader = READER_VERSIONS.get(path.suffix.lower())
-    return f"{sha.hexdigest()}+{reader}" if reader else sha.hexdigest()
+    if reader:
+        digest += f"+{reader}"
+    side = sidecar_of(path)
+    if side.is_file():
+        digest += f"+meta-{hashlib.sha256(side.read_bytes()).hexdigest()[:16]}"
+    return digest
 
 
 CorpusState = tuple[tuple[str, int, int], ...]  # each corpus file's name, modification time and size
@@ -44,17 +52,22 @@ def corpus_state(corpus: Path) -> CorpusState:
     tells a running app the folder changed since its last sync."""
     state = []
     for path, name in corpus_files(corpus):
-        try:
-            stat = path.stat()
-        except OSError:  # removed while listed
-            continue
-        state.append((name, stat.st_mtime_ns, stat.st_size))
+        for file, key in ((path, name), (sidecar_of(path), name + SIDECAR_SUFFIX)):
+            try:
+                stat = file.stat()
+            except OSError:  # removed while listed, or no sidecar
+                continue
+            state.append((key, stat.st_mtime_ns, stat.st_size))
     return tuple(state)
 
 
 def indexed_contents(store: Store) -> dict[str, str]:
     """The content hash of every indexed file (what `_digest` read, without a reader version) -> its name."""
     return {digest.split("+")[0]: name for name, digest in store.read_manifest().get("files", {}).items()}
+
+
+def _source_entry(doc: SourceDocument) -> dict[str, str]:
+    return {**doc.meta.to_dict(), "text_sha256": hashlib.sha256(doc.text.encode()).hexdigest()}
 
 
 def _config_key(settings: Settings) -> dict[str, object]:
@@ -155,7 +168,8 @@ def sync_corpus(
     known: dict[str, str] = manifest["files"] if manifest.get("config") == config else {}
     if manifest.get("config") not in (None, config):
         report.notes.append("chunking settings or index format changed: re-indexing every file")
-    manifest = {"config": config, "files": dict(known)}
+    sources = {k: v for k, v in store.read_sources().items() if k in known}
+    manifest = {"config": config, "files": dict(known), "sources": sources}
 
     present: dict[str, Path] = {}
     for path, name in corpus_files(corpus):
@@ -184,6 +198,7 @@ def sync_corpus(
         if only is None or name in only:
             report.deleted += store.delete_source(name)
             manifest["files"].pop(name, None)
+            manifest["sources"].pop(name, None)
             store.write_manifest(manifest)
 
     total = sum(size for *_, size in changed)
@@ -209,6 +224,7 @@ def sync_corpus(
         warm = False  # the writer's one-off set-up is submitted
         embedded: tuple[list[Pending], list[Chunk], list[str]] | None = None  # not yet handed over
         reading = ""  # the file being read, for the progress message
+        entries: dict[str, dict[str, str]] = {}  # each file's metadata, recorded with its passages
         done = 0.0  # bytes' worth indexed (the bar counts nothing when it is not shown)
         caller = threading.current_thread()
 
@@ -237,6 +253,7 @@ def sync_corpus(
             report.skipped += skipped
             for name, digest, _, _ in files:
                 manifest["files"][name] = digest
+                manifest["sources"][name] = entries[name]
             store.write_manifest(manifest)
 
         def wait_for_writer() -> None:
@@ -286,6 +303,7 @@ def sync_corpus(
                     moved(size)
                     continue
                 chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
+                entries[name] = _source_entry(doc)
                 group.append((name, digest, size, chunks))
                 waiting += len(chunks) + sum(len(c.sentences) for c in chunks)
                 if waiting >= settings.index_batch_size:

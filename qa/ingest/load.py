@@ -10,13 +10,15 @@ from qa.ingest.decode import decode_text
 from qa.ingest.errors import LoadError
 from qa.ingest.html import TooDeep, html_text
 from qa.ingest.limits import ReadLimits
+from qa.ingest.meta import front_matter, read_sidecar
 from qa.ingest.pdf import TooMuch, pdf_document
-from qa.schema import SourceDocument
+from qa.schema import SourceDocument, SourceMeta
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
 # Bumped when a reader's output changes, so files it read before are indexed again (by sync).
-# (Text files' version 2: UTF-8 with a stray byte is no longer read as cp1252.)
-READER_VERSIONS = {".html": "html-3", ".htm": "html-3", ".md": "md-3", ".txt": "txt-2"}
+# (Text files' version 2: UTF-8 with a stray byte is no longer read as cp1252; html-4, md-4 and
+# txt-3 read metadata, and a text file's front matter is no longer text.)
+READER_VERSIONS = {".html": "html-4", ".htm": "html-4", ".md": "md-4", ".txt": "txt-3"}
 
 
 def _html_text(markup: str, max_depth: int | None = None) -> str:
@@ -32,20 +34,38 @@ def _markdown_text(markup: str, max_depth: int | None = None) -> str:
     return _html_text(MarkdownIt("commonmark").enable("table").render(markup), max_depth)
 
 
+def _html_document(markup: str, name: str, sidecar: dict[str, object] | None, limits: ReadLimits) -> SourceDocument:
+    """A page added by its URL (it has a sidecar) is read as an article: its main text, without
+    the site's navigation, asides and footers, and the metadata the sidecar kept. Any other HTML
+    file is read whole, with the metadata the page states."""
+    from qa.ingest.article import article_text, html_meta
+
+    text = _html_text(markup, limits.max_depth)  # also refuses markup nested too deep for the extractor
+    if sidecar is None:
+        return SourceDocument(name=name, text=text, meta=html_meta(markup))
+    article = article_text(markup)
+    if not article:  # a page of links and menus: nothing of it is worth quoting
+        raise LoadError(f"{name}: no article text found in the page")
+    return SourceDocument(name=name, text=article, meta=SourceMeta.from_dict(sidecar))
+
+
 def _text_document(path: Path, name: str, suffix: str, limits: ReadLimits) -> SourceDocument:
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise LoadError(f"{name}: cannot be read ({exc.strerror or exc})") from exc
     text = decode_text(raw, name)
+    sidecar = read_sidecar(path, name)
     try:
         if suffix in (".html", ".htm"):
-            text = _html_text(text, limits.max_depth)
-        elif suffix == ".md":
+            return _html_document(text, name, sidecar, limits)
+        header, text = front_matter(text)
+        meta = SourceMeta.from_dict(sidecar) if sidecar is not None else header or SourceMeta()
+        if suffix == ".md":
             text = _markdown_text(text, limits.max_depth)
     except TooDeep as exc:
         raise LoadError(f"{name}: {exc} (QA_MAX_HTML_DEPTH)") from exc
-    return SourceDocument(name=name, text=text)
+    return SourceDocument(name=name, text=text, meta=meta)
 
 
 def load_document(

@@ -14,6 +14,7 @@ import numpy as np
 from qa.index.store import Store
 from qa.ingest.load import doc_title
 from qa.retrieve.lexical import Lexical, names, terms
+from qa.schema import SourceMeta
 
 _PAGE = 5000
 
@@ -101,6 +102,11 @@ class Catalog:
     sentence_passage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     # Set for a large index only: approximate nearest sentences, checked exactly afterwards.
     nearest_sentences: NearestSentences | None = None
+    # Where each document comes from (empty for one whose metadata is not known)
+    sources: dict[str, SourceMeta] = field(default_factory=dict)
+
+    def source(self, doc: str) -> SourceMeta:
+        return self.sources.get(doc) or SourceMeta()
 
     @property
     def empty(self) -> bool:
@@ -221,6 +227,8 @@ def load_catalog(store: Store) -> Catalog:
     if len(catalog.sentences) >= store.settings.ann_rows:
         catalog.nearest_sentences = NearestSentences(store.sentences, sentence_index)
     catalog.doc_names = sorted(catalog.doc_passages)
+    sources = store.read_sources()
+    catalog.sources = {name: SourceMeta.from_dict(sources[name]) for name in catalog.doc_names if name in sources}
     doc_number = {name: i for i, name in enumerate(catalog.doc_names)}
     catalog.passage_doc = np.array([doc_number[p.doc] for p in catalog.passages], dtype=np.int64)
     titles = {name: terms(doc_title(name)) for name in catalog.doc_names}

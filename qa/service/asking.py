@@ -29,6 +29,7 @@ from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, Turn
 from qa.service.inputs import BadRequest, clean_history, clean_question
 from qa.service.library import Library
+from qa.service.sources import cite_sources
 
 _ATTRIBUTION_DOCS = 3
 
@@ -87,7 +88,7 @@ class QAService(Library):
                 answer, resolved = retry, bare
         answer.question = text
         answer.resolved_question = resolved if resolved != text else None
-        return answer
+        return cite_sources(answer, catalog)
 
     def _gender_of(self, catalog: Catalog) -> Callable[[str], str | None]:
         """How the indexed documents refer back to a person (`gender_in`), worked out once per

@@ -10,7 +10,6 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from qa.attribute.cache import AttributionCache
@@ -21,15 +20,11 @@ from qa.index.store import Store, reachable
 from qa.index.sync import CorpusState, Progress, corpus_state, indexed_contents, sync_corpus
 from qa.ingest.limits import read_limits
 from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
+from qa.ingest.meta import sidecar_of
 from qa.retrieve.catalog import Catalog, load_catalog
 from qa.schema import IngestReport, SourceDocument
 from qa.service.inputs import BadRequest, safe_filename
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    name: str
-    chunks: int
+from qa.service.sources import DocumentInfo, documents_of
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -42,7 +37,7 @@ def _holds(path: Path, data: bytes) -> bool:
 def _free_name(corpus: Path, name: str) -> Path:
     """`name` in the corpus folder, or "stem (2).txt", "stem (3).txt", ... when it is taken."""
     path, suffix, k = corpus / name, PurePath(name).suffix, 2
-    while path.exists():
+    while path.exists() or sidecar_of(path).exists():  # a sidecar left alone would apply to it
         path = corpus / f"{name[: -len(suffix)]} ({k}){suffix}"
         k += 1
     return path
@@ -122,8 +117,8 @@ class Library:
         return corpus_state(self.settings.corpus_dir) if self.settings.corpus_dir.is_dir() else ()
 
     def documents(self) -> list[DocumentInfo]:
-        catalog = self.catalog
-        return [DocumentInfo(name, len(idx)) for name, idx in sorted(catalog.doc_passages.items())]
+        """The indexed documents, newest first (see `newest_first`)."""
+        return documents_of(self.catalog)
 
     def document(self, name: str) -> SourceDocument:
         """The text a document's offsets refer to (re-read from the corpus)."""
@@ -146,6 +141,9 @@ class Library:
             # the reader's version too (a changed reader gives other text, so other offsets), and
             # the extractor's (changed rules give other statements)
             reader = READER_VERSIONS.get(PurePath(name).suffix.lower(), "")
+            # a page given a sidecar by hand is read as its article from then on: other text
+            side = sidecar_of(self._corpus_path(name))
+            reader += f"+meta-{side.stat().st_mtime_ns}" if side.exists() else ""
             key = (name, stat.st_mtime_ns, stat.st_size, f"{reader}/{EXTRACTOR_VERSION}")
             cached = self._attributions.get(key)
             if cached is None:
@@ -196,6 +194,22 @@ class Library:
         finally:
             staging.unlink(missing_ok=True)  # gone already unless it was a copy or the index failed
 
+    def add_url(self, url: str, progress: Progress | None = None) -> tuple[str, IngestReport]:
+        """Fetch an article by its URL and add it (see qa/service/from_url.py)."""
+        from qa.service.from_url import add_url
+
+        return add_url(self, url, progress)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index for a change of the corpus made by this library (see `_own_change`)."""
+        with self._lock, reachable(self.settings), self._own_change():
+            yield
+
+    def free_name(self, name: str) -> Path:
+        """`name` in the corpus folder, or a numbered name beside it when it is taken."""
+        return _free_name(self.settings.corpus_dir, name)
+
     def remove_document(self, name: str) -> IngestReport:
         """Take a document out of the corpus and the index. The file is moved to `removed_dir`,
         not deleted: a click on the wrong name must not lose someone's only copy."""
@@ -205,8 +219,13 @@ class Library:
                 kept = self.removed_dir / name
                 kept.parent.mkdir(parents=True, exist_ok=True)
                 if kept.exists():  # an older removal of the same name stays too
-                    kept.rename(kept.with_name(f"{kept.stem}.{kept.stat().st_mtime_ns}{kept.suffix}"))
+                    older = kept.with_name(f"{kept.stem}.{kept.stat().st_mtime_ns}{kept.suffix}")
+                    if sidecar_of(kept).exists():
+                        sidecar_of(kept).rename(sidecar_of(older))
+                    kept.rename(older)
                 shutil.move(path, kept)
+                if sidecar_of(path).exists():  # its metadata goes with it
+                    shutil.move(sidecar_of(path), sidecar_of(kept))
             report = sync_corpus(self.settings, self.store, only={name}, show_bar=False)
             self.refresh()
         return report

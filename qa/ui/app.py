@@ -172,7 +172,7 @@ def start(settings: Settings, *, quiet: bool = False) -> Running:
         num_workers=0,  # no separate file-serving processes: every request passes the guards
     )
     bound_connections(demo.server, settings.read_timeout, settings.keep_alive_timeout)
-    add_rest_api(app, chat.api_ask, auth)
+    add_rest_api(app, chat.api_ask, auth, chat.api_add_url)
     thread = threading.Thread(target=_startup, args=(chat, status), name="qa-startup", daemon=True)
     thread.start()
     return Running(demo, chat, status, url, thread)

@@ -91,6 +91,46 @@ class LibraryPanel(PageBase):
         table, choices = self.documents_panel()
         return notes_md(notes), table, choices, who_choices(choices), None, self.status_line()
 
+    def add_url(self, url: str | None, progress: gr.Progress = _PROGRESS) -> tuple[str, str, Any, Any, Any, str]:
+        """Fetch the article at `url` into the corpus and index it, with progress in the page; the
+        box is emptied once it is added (a refused URL stays, to be corrected)."""
+        url = (url or "").strip()
+        box: Any = gr.update()
+        if not url:
+            notes = ["type or paste an article's URL (https://...)"]
+        else:
+            try:
+                result = self.api_add_url(url, lambda f, msg: progress(f, desc=msg))
+            except bad_request() as exc:  # the message names the URL
+                gr.Warning(str(exc))
+                notes = [f"not added: {exc}"]
+            except Exception as exc:
+                log.exception("adding %s failed", url[:200])
+                gr.Warning(f"{url[:200]}: adding failed ({why(exc)})")
+                notes = [f"not added: {url[:200]}: adding failed ({why(exc)})"]
+            else:
+                notes, box = result["notes"] + [f"not added: {p}" for p in result["problems"]], ""
+        table, choices = self.documents_panel()
+        return notes_md(notes), table, choices, who_choices(choices), box, self.status_line()
+
+    def api_add_url(self, url: str, progress: Any = None) -> dict[str, Any]:
+        """Add the article at `url` (the page's URL box and `POST /v1/documents`): the document's
+        name (a feed's title), whether anything was added (False: it was already there), notes,
+        the feed items not added and why (`problems`), and the document's metadata. BadRequest
+        (its message for the user) when the URL or the page is refused."""
+        name, report = self.service.add_url(url, progress=progress)
+        self._forget()
+        source = next((d.meta for d in self.service.documents() if d.name == name), None)
+        indexed = [f"{name} indexed" + (f": {source.label(name)}" if source else "")]
+        notes = report.notes or ([] if report.problems else indexed)
+        return {
+            "name": name,
+            "added": report.added > 0,
+            "notes": notes,
+            "problems": report.problems,
+            "source": source.to_dict() if source else {},
+        }
+
     def remove(self, name: str | None, who_picked: str | None = None) -> tuple[Any, ...]:
         """Delete a document from the corpus and its passages from the index; when its statements
         are the ones shown under "Who said what", that panel is emptied too."""

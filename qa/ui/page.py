@@ -79,6 +79,14 @@ def build(app: ChatApp) -> gr.Blocks:
                     elem_id="qa-upload",
                 )
                 with gr.Column():
+                    url_box = gr.Textbox(
+                        label="Add an article by its URL",
+                        placeholder="https://...",
+                        max_lines=1,
+                        submit_btn="Add",
+                        elem_id="qa-url",
+                    )
+                with gr.Column():
                     to_remove = gr.Dropdown(label="Remove a document", choices=[], elem_id="qa-remove-choice")
                     remove = gr.Button("Remove", variant="stop", size="sm", elem_id="qa-remove", interactive=False)
             docs_note = gr.Markdown(elem_id="qa-docs-note")
@@ -126,6 +134,15 @@ def build(app: ChatApp) -> gr.Blocks:
             [files],
             [docs_note, docs_table, to_remove, who_doc, files, status],
             show_progress_on=[docs_table],  # one progress display, not one on each output
+            concurrency_id="index",
+            concurrency_limit=1,
+            **private,
+        )
+        url_box.submit(
+            app.add_url,
+            [url_box],
+            [docs_note, docs_table, to_remove, who_doc, url_box, status],
+            show_progress_on=[docs_table],
             concurrency_id="index",
             concurrency_limit=1,
             **private,

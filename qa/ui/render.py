@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from qa.schema import Answer, Citation
 from qa.text import count
@@ -29,6 +30,9 @@ __all__ = [
     "location",
     "paragraph_at",
     "question_html",
+    "relative_date_note",
+    "said_by",
+    "source_label",
     "sources_html",
 ]
 
@@ -83,9 +87,9 @@ def answer_html(answer: Answer, turn: int) -> str:
             pos = found + len(marker)
         pieces.append(esc(text[pos:]))
         body = _as_list("".join(pieces))
-    extra = ""
+    extra = said_by(answer)
     if answer.resolved_question:
-        extra = f'<div class="qa-resolved">understood as: {esc(answer.resolved_question)}</div>'
+        extra += f'<div class="qa-resolved">understood as: {esc(answer.resolved_question)}</div>'
     # One HTML block without blank lines: Markdown leaves its inside alone.
     return f'<div class="qa-a" data-turn="{turn}">{body}{extra}</div>'
 
@@ -101,6 +105,15 @@ def _as_list(body: str) -> str:
         return body
     items = "".join(f"<li>{line[len(_ITEM) :]}</li>" for line in lines)
     return f'<ul class="qa-list">{items}</ul>'
+
+
+def said_by(answer: Answer) -> str:
+    """When a reply quotes several articles: which outlet said each quote, and when."""
+    cited = [c for c in answer.citations if not answer.abstained]
+    if len({c.doc for c in cited}) < 2 or not any(c.outlet or c.date for c in cited):
+        return ""
+    who = (f"[{c.n}] {esc(c.outlet or c.title or c.doc)}" + (f", {esc(c.date)}" if c.date else "") for c in cited)
+    return f'<div class="qa-said-by">{" · ".join(who)}</div>'
 
 
 def _find_marker(text: str, marker: str, start: int) -> int:
@@ -154,6 +167,44 @@ def _highlighted(text: str, base: int, c: Citation, pre: bool, mark_id: str | No
     return f'{escape(text[:lo])}<mark class="qa-quote"{ident}>{inner}</mark>{escape(text[hi:])}'
 
 
+def _link(url: str | None, text: str) -> str:
+    """`text` linked to the original (http and https only: a page may state any scheme)."""
+    if not url or urlsplit(url).scheme not in ("http", "https"):
+        return esc(text)
+    attrs = 'class="qa-src-link" target="_blank" rel="noopener noreferrer nofollow"'
+    return f'<a {attrs} href="{esc(url)}">{esc(text)}</a>'
+
+
+def source_label(c: Citation) -> str:
+    """Outlet · date · headline (linked to the original), then the file name; the file name
+    alone when the document's origin is not known."""
+    known = [esc(part) for part in (c.outlet, c.date) if part]
+    if c.title:
+        known.append(f'<span class="qa-src-title">{_link(c.url, c.title)}</span>')
+    elif c.url:
+        known.append(_link(c.url, c.url))
+    if not known:
+        return f'<span class="qa-doc">{esc(c.doc)}</span>'
+    return f'<span class="qa-src">{" · ".join(known)}</span> <span class="qa-doc qa-hint">{esc(c.doc)}</span>'
+
+
+# Words that place an event relative to the day an article was written ("on Monday", "yesterday").
+_RELATIVE_DATE = re.compile(
+    r"\b(?:(?:on |last |next |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|yesterday|today|"
+    r"tomorrow|tonight|(?:last|next|this) (?:week|month|year|weekend)|(?:a|one|two|three) (?:days?|weeks?) ago)\b",
+    re.IGNORECASE,
+)
+
+
+def relative_date_note(c: Citation) -> str:
+    """For a quote that dates something relative to its article ("on Monday"), the article's
+    date, so the reader can place it; "" when the quote has none or the date is not known."""
+    found = _RELATIVE_DATE.search(c.quote)
+    if not found or not c.date:
+        return ""
+    return f'<div class="qa-when">“{esc(found.group())}”: relative to the article’s date, {esc(c.date)}</div>'
+
+
 def _card(c: Citation, turn: int, kind: str, selected: bool, doc_text: str | None) -> str:
     cls = "qa-card qa-selected" if selected else "qa-card"
     passage = _highlighted(c.passage, c.passage_start, c, pre=True)
@@ -161,8 +212,9 @@ def _card(c: Citation, turn: int, kind: str, selected: bool, doc_text: str | Non
     return (
         f'<div class="{cls}" id="qa-card-{turn}-{kind}{c.n}">'
         f'<div class="qa-card-head"><span class="qa-num">{label}</span> '
-        f'<span class="qa-doc">{esc(c.doc)}</span> '
+        f"{source_label(c)} "
         f'<span class="qa-loc">{esc(location(c, doc_text))}</span></div>'
+        f"{relative_date_note(c)}"
         f'<div class="qa-passage">{passage}</div>'
         f'<a class="qa-open" href="#qa-doc-{turn}-{kind}{c.n}">Open in document</a>'
         "</div>"
@@ -193,15 +245,17 @@ def sources_html(
 
 def document_html(name: str, text: str, c: Citation, mark_id: str = "qa-hit") -> str:
     """The whole document (or a large window of it) with the cited passage marked, ready to scroll to."""
-    lo, hi = 0, len(text)
+    # a text file's front matter is read as line breaks (offsets stay those of the file): not shown
+    lead = min(len(text) - len(text.lstrip("\n")), c.start)
+    lo, hi = lead, len(text)
     if len(text) > DOC_WINDOW:
-        lo = max(0, c.start - DOC_WINDOW // 2)
+        lo = max(lead, c.start - DOC_WINDOW // 2)
         hi = min(len(text), lo + DOC_WINDOW)
     shown = _highlighted(text[lo:hi], lo, c, pre=True, mark_id=mark_id)
-    before = f'<div class="qa-cut">… {lo:,} characters before</div>' if lo else ""
+    before = f'<div class="qa-cut">… {lo - lead:,} characters before</div>' if lo > lead else ""
     after = f'<div class="qa-cut">… {len(text) - hi:,} characters after</div>' if hi < len(text) else ""
     return (
-        f'<div class="qa-docview"><div class="qa-doc-title">{esc(name)} '
+        f'<div class="qa-docview"><div class="qa-doc-title">{source_label(c) if c.doc == name else esc(name)} '
         f'<span class="qa-loc">{esc(location(c, text))}</span></div>'
         f'<div class="qa-doc-text">{before}{shown}{after}</div></div>'
     )
@@ -211,12 +265,17 @@ def documents_html(docs: Sequence[DocumentInfo]) -> str:
     """The indexed documents and their passage counts."""
     if not docs:
         return '<div class="qa-docs qa-empty">No documents are indexed yet. Upload some below.</div>'
-    rows = "".join(f"<tr><td>{esc(d.name)}</td><td>{d.chunks}</td></tr>" for d in docs)
+    rows = "".join(
+        f"<tr><td>{_link(d.meta.url, d.meta.title) if d.meta.title else ''}</td><td>{esc(d.meta.outlet)}</td>"
+        f"<td>{esc(d.meta.date)}</td><td>{esc(d.name)}</td><td>{d.chunks}</td></tr>"
+        for d in docs
+    )
     total = sum(d.chunks for d in docs)
     return (
-        '<table class="qa-docs"><thead><tr><th>Document</th><th>Passages</th></tr></thead>'
-        f"<tbody>{rows}</tbody><tfoot><tr><td>{count(len(docs), 'document')}</td><td>{total:,}</td></tr></tfoot>"
-        "</table>"
+        '<table class="qa-docs"><thead><tr><th>Title</th><th>Outlet</th><th>Date</th><th>File</th>'
+        "<th>Passages</th></tr></thead>"
+        f"<tbody>{rows}</tbody><tfoot><tr><td colspan=\"4\">{count(len(docs), 'document')}</td>"
+        f"<td>{total:,}</td></tr></tfoot></table>"
     )
 
 

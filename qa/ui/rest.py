@@ -8,10 +8,18 @@ service's). The body must be JSON (`Content-Type: application/json`, else 415: a
 site can post a form or plain text without asking first, never JSON) and at most
 `qa.ui.limits.QUESTION_BYTES` (413, refused before it is read). With QA_AUTH set it asks for the
 same user and password (HTTP Basic).
+
+`POST /v1/documents` with `{"url": "https://..."}` adds the article at that URL, as the page's URL
+box does (the same service call): 200 with the document's name, whether it was added (false: it
+was already there), notes, its metadata, and for a feed the items not added and why (`problems`);
+400 with the reason when the URL or the page is refused.
+Like every request that changes something, it is refused when a browser says another site sent it
+(qa/ui/guard.py).
 """
 
 # No `from __future__ import annotations`: FastAPI reads these annotations at run time.
 import json
+import logging
 from collections.abc import Callable
 from secrets import compare_digest
 from typing import Annotated, Any
@@ -22,7 +30,12 @@ from fastapi.responses import JSONResponse
 from fastapi.security import HTTPBasic, HTTPBasicCredentials
 from pydantic import BaseModel, ValidationError
 
+from qa.errors import BadRequest
+
+log = logging.getLogger(__name__)
+
 ASK_PATH = "/v1/ask"
+DOCUMENTS_PATH = "/v1/documents"
 _BASIC = HTTPBasic(auto_error=False)
 
 
@@ -33,12 +46,33 @@ class AskRequest(BaseModel):
     history: list[tuple[str, str]] | None = None
 
 
+class AddRequest(BaseModel):
+    """An article to add, by its URL."""
+
+    url: str
+
+
+async def _json(request: Request) -> Any:
+    """The request's JSON: 415 if it is not declared JSON, 400 if it is not JSON."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        raise HTTPException(415, "the request body must be JSON, sent as Content-Type: application/json")
+    try:
+        # Python's reader, not pydantic's: it takes a lone surrogate ("\\ud800"), which the
+        # service then cleans from a question or history as Gradio's /ask does.
+        return json.loads(await request.body())
+    except ValueError:
+        raise HTTPException(400, "the request body is not JSON") from None
+
+
 def add_rest_api(
     app: FastAPI,
     ask: Callable[[str, list[list[str]]], dict[str, Any]],
     auth: tuple[str, str] | None,
+    add_url: Callable[[str], dict[str, Any]] | None = None,
 ) -> None:
-    """Route POST /v1/ask to `ask`; a refused question is a 400 carrying the reason."""
+    """Route POST /v1/ask to `ask`; a refused question is a 400 carrying the reason. With
+    `add_url`, POST /v1/documents adds an article by its URL."""
 
     def allowed(credentials: Annotated[HTTPBasicCredentials | None, Depends(_BASIC)]) -> None:
         if auth is None:
@@ -52,15 +86,7 @@ def add_rest_api(
     async def read_body(request: Request) -> AskRequest:
         """The request: 415 if it is not declared JSON, 400 if it is not JSON, 422 if it is not a
         question with an optional history (its size is bounded by qa.ui.limits before this)."""
-        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if media_type != "application/json":
-            raise HTTPException(415, "the request body must be JSON, sent as Content-Type: application/json")
-        try:
-            # Python's reader, not pydantic's: it takes a lone surrogate ("\\ud800"), which the
-            # service then cleans from a question or history as Gradio's /ask does.
-            raw = json.loads(await request.body())
-        except ValueError:
-            raise HTTPException(400, "the request body is not JSON") from None
+        raw = await _json(request)
         try:
             return AskRequest.model_validate(raw)
         except ValidationError as exc:
@@ -79,4 +105,30 @@ def add_rest_api(
         methods=["POST"],
         summary="Answer one question with citations",
         openapi_extra={"requestBody": {"content": {"application/json": {"schema": AskRequest.model_json_schema()}}}},
+    )
+    if add_url is None:
+        return
+
+    async def read_add(request: Request) -> AddRequest:
+        try:
+            return AddRequest.model_validate(await _json(request))
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_url=False, include_input=False)) from None
+
+    def add_route(body: Annotated[AddRequest, Depends(read_add)], _: Annotated[None, Depends(allowed)]) -> JSONResponse:
+        try:
+            return JSONResponse(add_url(body.url))
+        except BadRequest as exc:
+            return JSONResponse({"detail": str(exc)}, status_code=400)
+        except Exception as exc:  # the corpus and the index are as they were (Library.add_url)
+            log.exception("adding %s failed", body.url[:200])
+            why = f"adding failed ({type(exc).__name__}); see the server log"
+            return JSONResponse({"detail": why}, status_code=500)
+
+    app.add_api_route(
+        DOCUMENTS_PATH,
+        add_route,
+        methods=["POST"],
+        summary="Add an article by its URL",
+        openapi_extra={"requestBody": {"content": {"application/json": {"schema": AddRequest.model_json_schema()}}}},
     )

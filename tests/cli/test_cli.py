@@ -87,7 +87,9 @@ def test_ask_plain_text_lists_citations(article_service: QAService, capsys: pyte
     assert main(["ask", *_where(article_service), "How many inmates can CECOT hold at most?"]) == 0
     out = capsys.readouterr().out
     assert "40,000" in out
-    assert "[1] el-salvador-deportation-offer.txt, chars " in out
+    # the headline its front matter gives, then the file and the exact offsets (no outlet or date: none is known)
+    assert "[1] El Salvador’s president offered to accept deportees" in out
+    assert "— el-salvador-deportation-offer.txt, chars " in out
 
 
 def test_ask_reads_locations_from_environment(
@@ -249,3 +251,31 @@ def test_ctrl_c_is_one_line_not_a_traceback(
     monkeypatch.setattr(QAService, "sync", interrupted)
     assert main(["ingest", "--quiet", "--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "i")]) == 130
     assert capsys.readouterr().err.strip() == "qa: interrupted"
+
+
+def test_add_takes_articles_by_url_and_says_why_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from news_server import news_server
+
+    where = ["--corpus", str(tmp_path / "corpus"), "--index", str(tmp_path / "index")]
+    with news_server() as server:
+        # without the setting the loopback server is refused, and nothing is written
+        assert main(["add", *where, server.url("/gazette")]) == 2
+        err = capsys.readouterr().err
+        assert "qa: not added:" in err and "a loopback address (this machine): not fetched" in err
+        assert not list((tmp_path / "corpus").glob("*"))
+        monkeypatch.setenv("QA_FETCH_ALLOW_PRIVATE", "true")
+        assert main(["add", *where, server.url("/gazette"), server.url("/report.pdf"), server.url("/moved")]) == 2
+        captured = capsys.readouterr()
+    name = "ferry-service-to-skerry-island-resumes-after-storm-repairs.html"
+    assert captured.out.splitlines() == [
+        f"{name}: The Harbour Gazette · 2025-03-14 · Ferry service to Skerry Island resumes after storm repairs "
+        "(6 passages indexed)",  # the headline and five paragraphs
+        f"{server.url('/gazette')} is already in the corpus as {name}: nothing added",
+    ]
+    assert "application/pdf; only HTML pages, plain text and RSS or Atom feeds can be added" in captured.err
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == [name, name + ".meta.json"]
+    assert main(["ask", *where, "--json", "How many residents live on Skerry Island?"]) == 0
+    cited = json.loads(capsys.readouterr().out)["citations"][0]
+    assert (cited["outlet"], cited["date"]) == ("The Harbour Gazette", "2025-03-14")
