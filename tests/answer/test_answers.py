@@ -209,7 +209,9 @@ def test_a_further_quote_that_does_not_fit_whole_is_cut_to_the_room_left(fresh) 
     assert own_length(answer.text) <= service.settings.answer_chars * 1.5
     last = answer.citations[-1]
     assert last.quote in text and len(last.quote) < len(last.passage)  # a cut quote, still verbatim
-    assert last.quote.endswith("once the cable repairs were done")  # cut where its clause ends
+    # cut where a clause or phrase ends (which sentence comes last is the reader's call)
+    after = text[text.index(last.quote) + len(last.quote) :]
+    assert after.startswith((",", " out of the", " after engineers", " in the")), after
     assert "…" in answer.text
 
 
