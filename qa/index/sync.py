@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from qa.config import Settings
 from qa.index.store import Store
+from qa.index.withdraw import purge_withdrawn
 from qa.ingest.limits import read_limits
 from qa.ingest.load import READER_VERSIONS, LoadError, check_inside, corpus_files, load_document
 from qa.ingest.split import quote_frame, split_document
@@ -149,6 +150,7 @@ def sync_corpus(
     if not corpus.is_dir():
         what = "is a file, not a folder" if corpus.exists() else "does not exist"
         raise CorpusMissing(f"corpus folder {corpus} {what}; nothing was changed")
+    purge_withdrawn(store)  # rows of an upload that failed while the store was unreachable
     report = IngestReport()
     manifest = store.read_manifest()
     config = _config_key(settings)
