@@ -15,6 +15,7 @@ import logging
 import os
 from pathlib import Path
 
+from qa.index import resume
 from qa.index.store import Store
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def purge_withdrawn(store: Store) -> int:
         if name in manifest.get("files", {}):
             manifest["files"].pop(name)
             store.write_manifest(manifest)
+        resume.finished(store, [name])  # a note of the pieces it had committed
     _write_note(store, [])
     return len(names)
 
