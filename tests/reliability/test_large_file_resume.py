@@ -3,8 +3,8 @@ of one (SIGKILL, a real subprocess, a real Chroma store) resumes at the first pi
 committed, and the resumed index equals a clean one.
 
 The file is generated: about 2 MB of long sentences, most of them repeated (so embedding it stays
-cheap here) and every tenth paragraph opening with a sentence of its own, so each piece holds texts
-no other piece holds. The resumed run must embed none of the texts only committed pieces hold.
+cheap here) and every twentieth paragraph opening with a sentence of its own, so each piece holds
+texts no other piece holds. The resumed run must embed none of the texts only committed pieces hold.
 """
 
 from __future__ import annotations
@@ -24,9 +24,10 @@ import pytest
 
 from qa.config import Settings
 from qa.index.resume import cut
-from qa.index.sync import chunk_documents
+from qa.index.sync import chunk_documents, sync_corpus
 from qa.ingest.load import load_document
 from qa.ingest.split import split_document
+from qa.schema import IngestReport
 from qa.service import QAService
 
 BIN = Path(sys.executable).parent
@@ -56,8 +57,8 @@ WORDS = [
 
 
 def _paragraph(n: int) -> str:
-    body = " ".join(WORDS[(n // 10 + k) % len(WORDS)] for k in range(140))
-    mark = f"Ledger entry {n} names tram {n * 7 % 9973}. " if n % 10 == 0 else ""
+    body = " ".join(WORDS[(n // 20 % 5 + k) % len(WORDS)] for k in range(140))
+    mark = f"Ledger entry {n} names tram {n * 7 % 9973}. " if n % 20 == 0 else ""
     return f"{mark}The {body}."
 
 
@@ -104,6 +105,12 @@ def _encoded(service: QAService, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return texts
 
 
+def _sync(service: QAService) -> IngestReport:
+    """What `qa ingest` runs, without what follows it (the catalog, who-said-what extraction of a
+    2 MB file): only the index is compared here."""
+    return sync_corpus(service.settings, service.store, show_bar=False)
+
+
 def _piece_texts(corpus: Path, settings: Settings) -> list[set[str]]:
     doc = load_document(corpus / "ledger.txt", name="ledger.txt")
     chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
@@ -143,22 +150,22 @@ def test_ingest_killed_mid_file_resumes_without_embedding_committed_pieces(
     # The clean reference, in this process (the model is loaded once for both runs).
     clean = QAService(_settings(corpus, tmp_path / "clean-index"))
     clean_texts = _encoded(clean, monkeypatch)
-    assert clean.sync(show_bar=False).problems == []
+    assert _sync(clean).problems == []
 
     resumed_texts = _encoded(killed, monkeypatch)
-    report = killed.sync(show_bar=False)
+    report = _sync(killed)
     assert report.problems == [] and report.documents == 2
 
     assert _rows(killed, records) == _rows(clean, records)
     assert killed.store.read_manifest()["files"] == clean.store.read_manifest()["files"]
     assert _note(killed_index) == {}  # nothing left half-done
-    assert killed.sync(show_bar=False).added == 0
+    assert _sync(killed).added == 0
 
     # The committed pieces were not embedded again: none of the texts only they hold.
     committed = set().union(*pieces[:done])
     remaining = set().union(*pieces[done:])
     only_committed = committed - remaining
-    assert len(only_committed) >= 50
+    assert len(only_committed) >= 30
     assert not only_committed & set(resumed_texts)
     assert only_committed <= set(clean_texts)
     assert len(resumed_texts) < len(clean_texts)
