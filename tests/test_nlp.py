@@ -27,6 +27,18 @@ def test_batch_parse_fills_the_cache_with_the_same_analysis() -> None:
         assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in single.ents]
 
 
+def test_tags_alone_match_the_full_parse_and_never_stand_in_for_it() -> None:
+    text = "Leti Volpp told the court in Oakland that the plan of the mayor was unlawful."
+    nlp._cache.pop(text, None)
+    nlp._tag_cache.pop(text, None)
+    tags = nlp.tagged(text)
+    assert not tags.ents  # the tagger alone: no entities
+    full = nlp.parse(text)
+    assert full is not tags and {e.text for e in full.ents} >= {"Leti Volpp", "Oakland"}
+    assert [(t.text, t.tag_) for t in tags] == [(t.text, t.tag_) for t in full]
+    assert nlp.tagged(text) is full  # a full parse, once cached, serves the tags too
+
+
 def test_cache_keeps_the_most_recent_texts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nlp, "_CACHE_SIZE", 2)
     nlp._cache.clear()

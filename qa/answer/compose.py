@@ -10,6 +10,7 @@ from dataclasses import replace
 from qa.answer import order
 from qa.answer.dates import date_missing
 from qa.answer.order import Candidate, coverage
+from qa.answer.phrases import phrase_window
 from qa.answer.places import wants_region
 from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import load_ranker, pool_of, ruled_option
@@ -216,10 +217,11 @@ def compose(
     if support:
         reserve = min(len(catalog.sentences[support.sentence.index].text) + 1, budget // 2)
     lo, hi = _trim(main_text, budget - len(lead) - reserve, focus, query)
+    used = len(lead) + len(_ellipsis(lo, hi, main_text))  # the room is counted as cut to the guide
+    lo, hi = phrase_window(main_text, lo, hi)  # but a quote ends only where a phrase does
     first = _citation(1, main, catalog, lo, hi)
     citations = [_with_span(first, span, lo) if span else first]
     parts = [f"{lead}{_ellipsis(lo, hi, main_text)}"]
-    used = len(parts[0])
     seen = {main.sentence.index}
     followers = [support] if support else []
     followers += [c for c in candidates[1:] if c.score >= main.score - settings.answer.second_margin]
@@ -239,13 +241,15 @@ def compose(
                 continue
         else:
             s_lo, s_hi = 0, len(ref.text)
+        guide = len(_ellipsis(s_lo, s_hi, ref.text))
+        s_lo, s_hi = phrase_window(ref.text, s_lo, s_hi)
         seen.add(cand.sentence.index)
         cited = _citation(len(citations) + 1, cand, catalog, s_lo, s_hi)
         if marked and s_lo <= marked.start and marked.end <= s_hi:
             cited = _with_span(cited, marked, s_lo)
         citations.append(cited)
         parts.append(_ellipsis(s_lo, s_hi, ref.text))
-        used += len(parts[-1]) + 1
+        used += guide + 1
     text = " ".join(f"{part} [{c.n}]" for part, c in zip(parts, citations, strict=True))
     return Answer(
         question=question,

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from qa.answer.question import question_type
 from qa.attribute.people import pronoun_gender
+from qa.chat.expletive import dummy_it
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 from qa.schema import Turn
-
-if TYPE_CHECKING:  # spaCy is imported through qa.nlp only (it keeps torch out)
-    from spacy.tokens import Token
 
 GenderOf = Callable[[str], str | None]  # a name -> "male", "female" or None (unknown)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.IGNORECASE)
@@ -196,22 +193,6 @@ def resolve(question: str, history: Sequence[Turn], gender_of: GenderOf | None =
     return resolved
 
 
-_CLAUSE_OPENERS = frozenset({"to", "for", "that", "whether", "if"})
-
-
-def _expletive(words: list[Token], i: int) -> bool:
-    """An "it" that stands for the clause after it, not for anything said before: "Is it legal
-    for the US to ...?", "Is it true that ...?", "It seems that ...": an adjective (or seem,
-    appear) right after it, then a clause opening."""
-    after = [w for w in words[i + 1 : i + 4] if w.pos_ not in ("ADV", "PART")]
-    if not after:
-        return False
-    lead = after[0]
-    if not (lead.pos_ == "ADJ" or lead.lemma_ in ("seem", "appear")):
-        return False
-    return any(w.lower_ in _CLAUSE_OPENERS for w in words[lead.i + 1 :])
-
-
 def _free_reference(question: str) -> bool:
     """Whether the question points at something it does not name itself, so only the conversation
     can say what ("How big is it?", "What did they offer?", "Why was this prison built?"). Not an
@@ -228,7 +209,7 @@ def _free_reference(question: str) -> bool:
             continue
         if word.lower_ in ("its", "their") and any(w.pos_ in ("NOUN", "PROPN") for w in words[:i]):
             continue
-        if word.lower_ == "it" and _expletive(words, i):
+        if word.lower_ == "it" and dummy_it(words, i):
             continue
         return True
     return False

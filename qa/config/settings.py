@@ -155,7 +155,9 @@ class Settings(BaseSettings):
     w_answer_bm25: float = Field(0.5, description="sentence order inside a passage: cosine + this x BM25")
     answer: AnswerWeights = Field(default_factory=AnswerWeights, description="answer sentence choice")
     max_citations: int = Field(3, ge=1, le=10, description="quoted sentences per answer")
-    answer_chars: int = Field(300, ge=80, description="budget for the answer's own text")
+    answer_chars: int = Field(
+        300, ge=80, description="guide for the answer's own text (a quote is never cut mid-phrase to keep to it)"
+    )
     abstain: AbstainWeights = Field(default_factory=AbstainWeights, description="when to say 'not found'")
     abstain_threshold: float = Field(
         -1.45, description="evidence (a logit) under which the reply is 'not found' (less in a small corpus)"

@@ -82,12 +82,25 @@ def answer_html(answer: Answer, turn: int) -> str:
             pieces.append(" " + _marker_link(turn, c.n))
             pos = found + len(marker)
         pieces.append(esc(text[pos:]))
-        body = "".join(pieces)
+        body = _as_list("".join(pieces))
     extra = ""
     if answer.resolved_question:
         extra = f'<div class="qa-resolved">understood as: {esc(answer.resolved_question)}</div>'
     # One HTML block without blank lines: Markdown leaves its inside alone.
     return f'<div class="qa-a" data-turn="{turn}">{body}{extra}</div>'
+
+
+_ITEM = "• "  # how a reply of several parts starts each line (one cited line per statement)
+
+
+def _as_list(body: str) -> str:
+    """A reply whose lines each start with a bullet, as an HTML list: wrapped lines keep their
+    indent, so each part reads as one item. Any other reply is left as it is."""
+    lines = body.split("<br>")
+    if len(lines) < 2 or not all(line.startswith(_ITEM) for line in lines):
+        return body
+    items = "".join(f"<li>{line[len(_ITEM) :]}</li>" for line in lines)
+    return f'<ul class="qa-list">{items}</ul>'
 
 
 def _find_marker(text: str, marker: str, start: int) -> int:

@@ -392,3 +392,65 @@ def test_a_question_pointing_outside_itself_takes_the_topic_along(question: str)
     history = [Turn("How much will El Salvador be paid?", "a fee")]
     assert resolve(question, history) == f"{question} (will El Salvador be paid)"
     assert resolve(question, []) == question
+
+
+# Neighbours of the issue's examples, written for the general rule (extraposed "it"), not for it.
+_CECOT = [Turn("What is CECOT?", "El Salvador's Terrorism Confinement Center, the country's largest prison.")]
+OWN_SUBJECT = [
+    "Is it legal for El Salvador to jail American citizens?",  # "for ... to ..."
+    "Is it true that Rubio visited Central America?",  # a that-clause
+    "Is it clear whether the courts will allow the deportations?",  # a whether-clause
+    "How likely is it that the deal will survive a court challenge?",  # the predicate first
+    "Was it known that Bukele wanted a fee?",  # a passive
+    "Is it a crime to deport a citizen?",  # a noun phrase, a to-clause with its own object
+    "Does it seem likely that the plan will go ahead?",  # a linking verb
+    "Does it seem that the deal will hold?",
+    "Would it be lawful to send citizens to a foreign prison?",
+    "Was it Rubio who announced the agreement?",  # a cleft
+    # held out while the rule was written, checked after it (15 of 16 then; this one's "reported"
+    # was tagged a past tense, which after "was it" can only be a participle)
+    "Was it reported that Musk supported the idea?",
+    "How hard is it to deport a legal resident?",
+    "Is it certain that the prison will take American inmates?",
+]
+THING_ASKED_ABOUT = [
+    "Is it legal?",  # no clause: "it" is the prison
+    "Is it big enough for 40,000 inmates?",  # "for" without a clause
+    "Is it likely to pass?",  # "likely to" shares the subject
+    "Is it able to hold more prisoners?",
+    "Is it designed to hold gang members?",  # a passive's to-clause shares it too
+    "Is it easy to find?",  # the to-clause's object is "it"
+    "Is it true?",
+    "Is it sure to be approved?",  # held out, as above
+    "Is it large enough to hold them all?",
+    "Is it ready to receive deportees?",
+]
+
+
+@pytest.mark.parametrize("question", OWN_SUBJECT)
+def test_an_extraposed_it_leaves_the_question_as_typed(question: str) -> None:
+    assert resolve(question, _CECOT) == question
+    assert resolve(question, []) == question
+
+
+@pytest.mark.parametrize("question", THING_ASKED_ABOUT)
+def test_an_it_without_a_clause_of_its_own_is_the_thing_asked_about(question: str) -> None:
+    resolved = resolve(question, _CECOT)
+    assert "CECOT" in resolved and resolved != question
+    assert resolve(question, []) == question
+
+
+def test_a_question_with_its_own_subject_is_asked_as_typed_after_another_topic(article_service: QAService) -> None:
+    """Issue 23: after a question about the fee, "Is it legal for the US to deport its own
+    citizens?" was asked as "Is the fee legal for ...?" and missed the law professor's answer."""
+    question = "Is it legal for the US to deport its own citizens?"
+    fee = article_service.ask("How large is the fee?")
+    history = [Turn("How large is the fee?", fee.text, tuple(c.quote for c in fee.citations))]
+    alone, followed = article_service.ask(question), article_service.ask(question, history)
+    assert followed.resolved_question is None
+    assert followed.text == alone.text
+    assert any("absolutely prohibited from deporting US citizens" in c.quote for c in followed.citations)
+    # a question leaning on the conversation is still rewritten
+    leaning = article_service.ask("What is it like?", [Turn("What is CECOT?", "the largest prison")])
+    assert leaning.resolved_question == "What is CECOT like?"
+    assert not leaning.abstained and "largest and newest prison" in leaning.citations[0].quote

@@ -44,6 +44,21 @@ def test_bracketed_number_inside_a_quote_is_not_a_marker() -> None:
     assert "&#91;1&#93;x" in out
 
 
+def test_a_reply_of_several_parts_is_a_list_with_its_markers() -> None:
+    one, two = _citation(1), _citation(2)
+    answer = Answer(
+        question="q", text="• Bob said <b>it</b> [1]\n• Ann said “no” [2] (according to Bob)", citations=[one, two]
+    )
+    out = answer_html(answer, turn=4)
+    assert out.count("<li>") == 2 and '<ul class="qa-list">' in out and "•" not in out
+    items = out.split("<li>")[1:]
+    assert 'href="#qa-cite-4-1"' in items[0] and 'href="#qa-cite-4-2"' in items[1]  # each line its own marker
+    assert "&#60;b&#62;it" in items[0] and "&#40;according to Bob&#41;" in items[1]  # escaped as before
+    # a reply that is not wholly bullet lines stays as it was
+    mixed = Answer(question="q", text="Bob said it [1]\n• a line [2]", citations=[one, two])
+    assert "<ul" not in answer_html(mixed, 0) and "<br>" in answer_html(mixed, 0)
+
+
 def test_abstained_answer_says_not_found() -> None:
     answer = Answer(question="q", text="nothing", abstained=True, passages=[_citation()])
     assert "Not found" in answer_html(answer, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
@@ -29,21 +30,30 @@ def test_who_said_what_rows_open_their_highlighted_source(page: Page) -> None:
     expect(source.locator(".qa-docview")).to_contain_text("U.S. Secretary of State Marco Rubio")
 
 
-def test_who_made_which_offer_answers_with_bukele_and_two_markers(page: Page, ask_in_page: Ask) -> None:
+def test_who_made_which_offer_is_a_list_each_line_opening_its_own_source(page: Page, ask_in_page: Ask) -> None:
     ask_in_page(page, "Who made which offer?")
     answer = page.locator("#qa-chat .qa-a").last
     expect(answer).to_contain_text("Nayib Bukele")
-    # several offers: a list in the page, one line per offer, each naming Bukele and cited
-    lines = [line.strip() for line in answer.inner_text().strip().split("\n") if line.strip()]
-    offers = [line for line in lines if line.startswith("•")]
-    assert len(offers) >= 2 and lines[0] == offers[0], lines
-    assert all(line.startswith("• Nayib Bukele") and "[" in line for line in offers), lines
-    # Every marker is a link, wherever it stands in its line, and [1] selects its source.
-    markers = answer.locator("a.qa-marker")
-    expect(markers.nth(0)).to_have_text("[1]")
-    expect(markers.nth(1)).to_have_text("[2]")
-    markers.nth(0).click()
-    expect(page.locator("#qa-sources .qa-card.qa-selected mark.qa-quote")).to_be_visible()
+    # several offers: a list in the page, one item per offer, each naming Bukele and cited
+    items = answer.locator("ul.qa-list > li")
+    assert items.count() >= 2
+    for i in range(items.count()):
+        item = items.nth(i)
+        text = item.inner_text()
+        assert text.startswith("Nayib Bukele"), text
+        # each line's own marker is a link, and it selects the source that line quotes
+        marker = item.locator("a.qa-marker")
+        expect(marker).to_have_count(1)
+        expect(marker).to_have_text(f"[{i + 1}]")
+        marker.click()
+        selected = page.locator("#qa-sources .qa-card.qa-selected")
+        expect(selected).to_have_attribute("id", re.compile(rf"-c{i + 1}$"))  # this line's source card
+        quote = selected.locator("mark.qa-quote")
+        expect(quote).to_have_count(1)
+        assert quote.inner_text().strip() in text
+    # an item's wrapped lines stay indented under its bullet: items are list items, not text lines
+    first = items.nth(0).bounding_box()
+    assert first is not None and first["x"] > answer.bounding_box()["x"]  # type: ignore[index]
 
 
 def test_a_list_of_the_people_named_marks_each_name_in_its_source(page: Page, ask_in_page: Ask) -> None:
