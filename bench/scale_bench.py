@@ -111,15 +111,26 @@ def worker_build(corpus: Path, index: Path, reuse: Path, level: int) -> dict[str
     settings = Settings(corpus_dir=corpus, index_dir=index, threads=THREADS)
     base = Encoder(settings.model, batch_size=settings.embed_batch_size, threads=THREADS)
     source = Store(Settings(corpus_dir=CORPUS, index_dir=reuse, threads=THREADS), base)
+    from qa.ingest.split import quote_frame
+
     exact: dict[str, np.ndarray] = {}
     by_sentence: dict[str, np.ndarray] = {}
+    passages: dict[tuple[str, int], str] = {}
     for kind in ("chunks", "sentences"):
         got = source.kinds[kind].collection.get(include=["documents", "metadatas", "embeddings"])
         for text, meta, vec in zip(got["documents"], got["metadatas"], got["embeddings"], strict=True):
             v = np.asarray(vec, dtype=np.float32)
-            exact[text] = v
-            if kind == "sentences":
-                by_sentence[text[int(meta.get("text_offset", 0)) :]] = v
+            if kind == "chunks":
+                passages[(meta["source"], int(meta["start"]))] = text
+                exact[text] = v
+                continue
+            # Sentences are stored without text: theirs is cut from their passage (a frame is made from it).
+            passage, offset = passages[(meta["source"], int(meta["chunk_start"]))], int(meta["chunk_start"])
+            sentence = passage[int(meta["start"]) - offset : int(meta["end"]) - offset]
+            if meta.get("view") == "frame":
+                exact[quote_frame(sentence) or sentence] = v
+            else:
+                exact[sentence] = by_sentence[sentence] = v
     paragraphs = {" ".join(p): p for _, doc in generated((level - 1) * 24) for p in doc}
     counts = {"reused": 0, "averaged": 0, "encoded": 0}
 

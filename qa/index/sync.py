@@ -12,7 +12,11 @@ from langchain_core.documents import Document
 from tqdm import tqdm
 
 from qa.config import Settings
+from qa.index import resume
+from qa.index.file_bars import FileBars
+from qa.index.resume import Piece
 from qa.index.store import Store
+from qa.index.withdraw import purge_withdrawn
 from qa.ingest.limits import read_limits
 from qa.ingest.load import READER_VERSIONS, LoadError, check_inside, corpus_files, load_document
 from qa.ingest.meta import SIDECAR_SUFFIX, sidecar_of
@@ -20,7 +24,6 @@ from qa.ingest.split import quote_frame, split_document
 from qa.schema import Chunk, IngestReport, SourceDocument
 
 Progress = Callable[[float, str], None]
-Pending = tuple[str, str, int, list[Chunk]]  # a file to index: name, digest, size, its chunks
 
 
 class CorpusMissing(FileNotFoundError):
@@ -127,12 +130,14 @@ def _index_files(
                 yield item
 
         target = store.kinds[kind]
+        # No cleanup here: a file may span several calls (`resume`); the rows of its previous
+        # version are dropped once its last piece is stored (`resume.committed`).
         result = index(
             ticking(docs),
             target.records,
             target.vectorstore,
             batch_size=batch_size,
-            cleanup="scoped_full",
+            cleanup=None,
             source_id_key="source",
             key_encoder="sha256",
         )
@@ -162,6 +167,7 @@ def sync_corpus(
     if not corpus.is_dir():
         what = "is a file, not a folder" if corpus.exists() else "does not exist"
         raise CorpusMissing(f"corpus folder {corpus} {what}; nothing was changed")
+    purge_withdrawn(store)  # rows of an upload that failed while the store was unreachable
     report = IngestReport()
     manifest = store.read_manifest()
     config = _config_key(settings)
@@ -194,12 +200,14 @@ def sync_corpus(
             continue
         changed.append((name, path, digest, size))
 
-    for name in [n for n in known if n not in present]:
+    started = resume.started_files(store)  # files begun by an interrupted run, indexed in part
+    for name in sorted((set(known) | started) - set(present)):
         if only is None or name in only:
             report.deleted += store.delete_source(name)
             manifest["files"].pop(name, None)
             manifest["sources"].pop(name, None)
             store.write_manifest(manifest)
+            resume.finished(store, [name])
 
     total = sum(size for *_, size in changed)
     encoder = store.encoder
@@ -218,15 +226,16 @@ def sync_corpus(
         tqdm(total=total, unit="B", unit_scale=True, desc="Indexing", disable=not show_bar or not changed) as bar,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-index-writer") as writer,
     ):
-        group: list[Pending] = []
+        group: list[Piece] = []
         waiting = 0  # texts the group will embed
         writing: Future[None] | None = None
         warm = False  # the writer's one-off set-up is submitted
-        embedded: tuple[list[Pending], list[Chunk], list[str]] | None = None  # not yet handed over
+        embedded: tuple[list[Piece], list[Chunk], list[str]] | None = None  # not yet handed over
         reading = ""  # the file being read, for the progress message
         entries: dict[str, dict[str, str]] = {}  # each file's metadata, recorded with its passages
         done = 0.0  # bytes' worth indexed (the bar counts nothing when it is not shown)
         caller = threading.current_thread()
+        bars = FileBars(show_bar)
 
         def moved(n: float) -> None:
             """Advance the bar, and the caller's progress (the page's) by bytes, not files: one large
@@ -237,24 +246,28 @@ def sync_corpus(
             if progress and total and threading.current_thread() is caller:
                 progress(min(1.0, done / total), f"indexing {reading}")
 
-        def store_group(files: list[Pending], chunks: list[Chunk], prepared: list[str]) -> None:
-            """Index the files, then record them in the manifest: a crash before that only means
-            those files are looked at again (the record manager skips what is in)."""
+        def store_group(pieces: list[Piece], chunks: list[Chunk], prepared: list[str]) -> None:
+            """Index the pieces, note them committed, then record completed files in the manifest:
+            a crash before that only means the last pieces are stored again (`resume`)."""
             try:
                 start = done
                 tick = (lambda _: None) if prepared else moved
+                resume.starting(store, pieces)
                 added, skipped = _index_files(store, chunks, tick, settings.index_batch_size)
                 if not prepared:
-                    moved(max(0.0, start + sum(size for _, _, size, _ in files) - done))
+                    moved(max(0.0, start + sum(p.size for p in pieces) - done))
             finally:
                 encoder.release(prepared)
-            report.documents += len(files)
+            complete = resume.committed(store, pieces)
+            bars.committed(pieces)
+            report.documents += len(complete)
             report.added += added
             report.skipped += skipped
-            for name, digest, _, _ in files:
-                manifest["files"][name] = digest
-                manifest["sources"][name] = entries[name]
+            for piece in complete:
+                manifest["files"][piece.name] = piece.run.digest
+                manifest["sources"][piece.name] = entries[piece.name]
             store.write_manifest(manifest)
+            resume.finished(store, [p.name for p in complete])
 
         def wait_for_writer() -> None:
             nonlocal writing
@@ -273,9 +286,9 @@ def sync_corpus(
             nonlocal embedded, writing, warm
             files = list(group)
             group.clear()
-            chunks = [chunk for *_, file_chunks in files for chunk in file_chunks]
+            chunks = [chunk for piece in files for chunk in piece.chunks]
             hand_over()
-            if any(name in known for name, *_ in files):
+            if any(piece.name in known for piece in files):
                 wait_for_writer()
                 store_group(files, chunks, [])
                 return
@@ -284,7 +297,7 @@ def sync_corpus(
                 # beside the first group's embedding, not beside its splitting: both hold the GIL.
                 writing, warm = writer.submit(_open_for_writing, store), True
             prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
-            start, size = done, sum(size for _, _, size, _ in files)
+            start, size = done, sum(piece.size for piece in files)
             per_text = size / max(1, len(set(prepared)))
             encoder.prepare(prepared, tick=lambda n: moved(per_text * n))
             moved(max(0.0, start + size - done))  # texts another group had embedded
@@ -304,16 +317,21 @@ def sync_corpus(
                     continue
                 chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
                 entries[name] = _source_entry(doc)
-                group.append((name, digest, size, chunks))
-                waiting += len(chunks) + sum(len(c.sentences) for c in chunks)
-                if waiting >= settings.index_batch_size:
-                    index_group()
-                    waiting = 0
+                pieces = resume.plan(store, name, digest, size, chunks, settings.index_batch_size)
+                moved(size - sum(piece.size for piece in pieces))  # committed by an interrupted run
+                bars.open(name, pieces[0].pieces, pieces[0].number)
+                for piece in pieces:  # a large file in several groups, each committed on its own
+                    group.append(piece)
+                    waiting += sum(resume.texts_of(chunk) for chunk in piece.chunks)
+                    if waiting >= settings.index_batch_size:
+                        index_group()
+                        waiting = 0
             if group:
                 index_group()
             hand_over()
             wait_for_writer()
         finally:
+            bars.close()
             if embedded is not None:  # stopped before it was handed over: hold nothing
                 encoder.release(embedded[2])
     if progress:

@@ -1,11 +1,13 @@
-"""An in-memory view of the index: passages, their sentences, vectors and BM25, for fast scoring."""
+"""An in-memory view of the index: passages, their sentences, vectors and BM25, for fast scoring.
+
+BM25 is saved beside the index and memory-mapped when the same index is opened again
+(`lexical_cache`)."""
 
 from __future__ import annotations
 
 import logging
-import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +15,9 @@ import numpy as np
 
 from qa.index.store import Store
 from qa.ingest.load import doc_title
-from qa.retrieve.lexical import Lexical, names, terms
+from qa.retrieve.lexical import Lexical, terms
+from qa.retrieve.lexical_cache import fingerprint, open_lexicals
+from qa.retrieve.sentence_terms import SentenceTerms, sentence_terms
 from qa.schema import SourceMeta
 
 _PAGE = 5000
@@ -92,8 +96,8 @@ class Catalog:
     first_sentence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     passage_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     doc_names: list[str] = field(default_factory=list)
-    # Each sentence's content terms, computed once: answer scoring reads them for every question.
-    sentence_terms: list[frozenset[str]] = field(default_factory=list)
+    # Each sentence's content terms (`SentenceTerms`: worked out when first read).
+    sentence_terms: Sequence[frozenset[str]] = field(default_factory=list)
     docs_lexical: Lexical = field(default_factory=lambda: Lexical([]))
     passage_index: dict[str, int] = field(default_factory=dict)
     chunks_lexical: Lexical = field(default_factory=lambda: Lexical([]))
@@ -140,20 +144,6 @@ def _read_all(collection: Any, include: list[str]) -> dict[str, list[Any]]:
         if len(ids) < _PAGE:
             break
     return out
-
-
-_OPENING_PRONOUN = re.compile(r"^(he|she|they|it|his|her|its|their)\b", re.IGNORECASE)
-
-
-def _referents(catalog: Catalog, i: int) -> list[str]:
-    """The names of the sentence before, for a sentence that opens with a pronoun: in "Reed's
-    announcement came during his visit. He was touring Port Alder to press ...", the second
-    sentence is about Reed too, and BM25 and coverage should know it (more replies held the answer:
-    docs/evaluation.md)."""
-    sentence = catalog.sentences[i]
-    if i == 0 or catalog.sentences[i - 1].passage != sentence.passage or not _OPENING_PRONOUN.match(sentence.text):
-        return []
-    return [t for word in names(catalog.sentences[i - 1].text) for t in terms(word)]
 
 
 def load_catalog(store: Store) -> Catalog:
@@ -232,21 +222,35 @@ def load_catalog(store: Store) -> Catalog:
     doc_number = {name: i for i, name in enumerate(catalog.doc_names)}
     catalog.passage_doc = np.array([doc_number[p.doc] for p in catalog.passages], dtype=np.int64)
     titles = {name: terms(doc_title(name)) for name in catalog.doc_names}
-    passage_terms = [terms(p.text) for p in catalog.passages]
-    catalog.chunks_lexical = Lexical(
-        tokenized=[titles[p.doc] + toks for p, toks in zip(catalog.passages, passage_terms, strict=True)]
+    catalog.sentence_terms = SentenceTerms(catalog.sentences)
+    sizes = {"chunks": len(catalog.passages), "sentences": len(catalog.sentences), "docs": len(catalog.doc_names)}
+    lexicals, _ = open_lexicals(
+        store.settings.index_dir / "bm25" / store.settings.collection_name("chunks"),
+        fingerprint(catalog.passages, catalog.sentences, titles),
+        sizes,
+        lambda: _build_lexicals(catalog, titles),
     )
-    # Titles are searched with BM25 but not embedded: "Super Bowl 50: It opened in 1902." matches
-    # the article's name, while a long title embedded with every sentence drowns the sentence.
-    sentence_terms = [terms(s.text) + _referents(catalog, i) for i, s in enumerate(catalog.sentences)]
-    catalog.sentence_terms = [frozenset(t) for t in sentence_terms]
-    catalog.sentences_lexical = Lexical(
-        tokenized=[titles[s.doc] + t for s, t in zip(catalog.sentences, sentence_terms, strict=True)]
-    )
-    catalog.docs_lexical = Lexical(
-        tokenized=[
-            titles[name] + [t for i in catalog.doc_passages[name] for t in passage_terms[i]]
-            for name in catalog.doc_names
-        ]
-    )
+    catalog.chunks_lexical = lexicals["chunks"]
+    catalog.sentences_lexical = lexicals["sentences"]
+    catalog.docs_lexical = lexicals["docs"]
     return catalog
+
+
+def _build_lexicals(catalog: Catalog, titles: dict[str, list[str]]) -> dict[str, Lexical]:
+    """BM25 over passages, sentences and documents, each text searched with its document's title."""
+    passage_terms = [terms(p.text) for p in catalog.passages]
+    # Titles are searched with BM25 but not embedded: a question naming the article matches it,
+    # while a long title embedded with every sentence drowns the sentence.
+    sentences = catalog.sentences
+    return {
+        "chunks": Lexical(
+            tokenized=[titles[p.doc] + toks for p, toks in zip(catalog.passages, passage_terms, strict=True)]
+        ),
+        "sentences": Lexical(tokenized=[titles[s.doc] + sentence_terms(sentences, i) for i, s in enumerate(sentences)]),
+        "docs": Lexical(
+            tokenized=[
+                titles[name] + [t for i in catalog.doc_passages[name] for t in passage_terms[i]]
+                for name in catalog.doc_names
+            ]
+        ),
+    }

@@ -207,19 +207,30 @@ class Lexical:
         if tokenized is None:
             tokenized = [terms(t) for t in texts or []]
         tokenized = [toks or ["\u2205"] for toks in tokenized]
-        self.size = len(tokenized)
-        self.model = bm25s.BM25(k1=1.5, b=0.75)
-        if self.size:
-            self.model.index(tokenized, show_progress=False)
-        vocab = self.model.vocab_dict if self.size else {}
-        self.vocab: dict[str, int] = dict(vocab)
-        df = np.zeros(len(self.vocab), dtype=np.float32)
+        model = bm25s.BM25(k1=1.5, b=0.75)
+        if tokenized:
+            model.index(tokenized, show_progress=False)
+        vocab: dict[str, int] = dict(model.vocab_dict) if tokenized else {}
+        df = np.zeros(len(vocab), dtype=np.float32)  # how many texts hold each term
         for toks in tokenized:
             for tok in set(toks):
-                df[self.vocab[tok]] += 1
-        n = max(1, self.size)
-        self.idf = {tok: float(np.log(1 + (n - df[i] + 0.5) / (df[i] + 0.5))) for tok, i in self.vocab.items()}
-        self.max_idf = float(np.log(1 + (n + 0.5) / 0.5))
+                df[vocab[tok]] += 1
+        self._hold(model, len(tokenized), vocab, df)
+
+    @classmethod
+    def of(cls, model: bm25s.BM25, size: int, df: np.ndarray) -> Lexical:
+        """One built before (saved and loaded again, `lexical_cache`): the same scores and weights."""
+        lexical = cls.__new__(cls)
+        lexical._hold(model, size, dict(model.vocab_dict) if size else {}, df)
+        return lexical
+
+    def _hold(self, model: bm25s.BM25, size: int, vocab: dict[str, int], df: np.ndarray) -> None:
+        self.model = model
+        self.size = size
+        self.vocab = vocab
+        self.df = df
+        self._n = max(1, size)
+        self.max_idf = float(np.log(1 + (self._n + 0.5) / 0.5))
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
         known = [t for t in query_terms if t in self.vocab]
@@ -229,4 +240,8 @@ class Lexical:
 
     def weight(self, term: str) -> float:
         """IDF of a term; unseen terms weigh most, since they are the most specific."""
-        return self.idf.get(term, self.max_idf)
+        i = self.vocab.get(term)
+        if i is None:
+            return self.max_idf
+        df = self.df[i]  # float32, as the scores' own arithmetic
+        return float(np.log(1 + (self._n - df + 0.5) / (df + 0.5)))

@@ -18,6 +18,7 @@ from qa.config import Settings
 from qa.index.embeddings import Encoder
 from qa.index.store import Store, reachable
 from qa.index.sync import CorpusState, Progress, corpus_state, indexed_contents, sync_corpus
+from qa.index.withdraw import purge_withdrawn, withdraw
 from qa.ingest.limits import read_limits
 from qa.ingest.load import READER_VERSIONS, SUPPORTED_SUFFIXES, LoadError, check_inside, load_document
 from qa.ingest.meta import sidecar_of
@@ -79,6 +80,7 @@ class Library:
 
     def refresh(self) -> None:
         with self._lock, reachable(self.settings):
+            purge_withdrawn(self.store)  # a failed upload's rows never reach the catalog
             self._catalog = load_catalog(self.store)
             # statements of documents no longer indexed (removed, or gone from the folder) go too
             self._attributions.keep_only(set(self._catalog.doc_passages))
@@ -184,12 +186,11 @@ class Library:
                     return copy_of, report
                 target = _free_name(corpus, name)
                 staging.replace(target)
-                report = sync_corpus(self.settings, self.store, only={target.name}, progress=progress, show_bar=False)
+                report = self._index_upload(target, progress)
                 if target.name != name:
                     report.notes.append(
                         f"a different {name} is already in the corpus: this one was added as {target.name}"
                     )
-                self.refresh()
             return target.name, report
         finally:
             staging.unlink(missing_ok=True)  # gone already unless it was a copy or the index failed
@@ -209,6 +210,19 @@ class Library:
     def free_name(self, name: str) -> Path:
         """`name` in the corpus folder, or a numbered name beside it when it is taken."""
         return _free_name(self.settings.corpus_dir, name)
+
+    def _index_upload(self, target: Path, progress: Progress | None) -> IngestReport:
+        """Index a file just put in the corpus folder; when that fails in any way, the file and
+        whatever rows of it were stored are taken out again (`withdraw`)."""
+        try:
+            report = sync_corpus(self.settings, self.store, only={target.name}, progress=progress, show_bar=False)
+            if report.problems:  # refused by the reader after all: nothing of it is indexed
+                raise BadRequest("; ".join(report.problems))
+            self.refresh()
+        except BaseException:
+            withdraw(self.store, target)  # the catalog in memory never held it: it is read last
+            raise
+        return report
 
     def remove_document(self, name: str) -> IngestReport:
         """Take a document out of the corpus and the index. The file is moved to `removed_dir`,

@@ -78,8 +78,9 @@ class LibraryPanel(PageBase):
                 continue
             except Exception as exc:
                 log.exception("upload of %s failed", filename)
-                gr.Warning(f"{filename}: indexing failed ({why(exc)})")
-                notes.append(f"not added: {filename}: indexing failed ({why(exc)})")
+                failed = f"{filename}: indexing failed ({why(exc)}); nothing of it was kept, upload it again"
+                gr.Warning(failed)
+                notes.append(f"not added: {failed}")
                 continue
             finally:
                 discard_upload(path)  # the corpus holds the file now, or it was refused
