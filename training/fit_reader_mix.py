@@ -8,8 +8,10 @@ squad-dev articles, the product's own path gives the best `--pool` sentences in 
     learned order's score + weight x reader logit + first_bonus x (first before)
 
 and `weight` and `first_bonus` are the grid point that puts a gold-holding sentence first for the
-most questions (ties: the smaller weights). Questions whose pool holds no gold sentence say
-nothing about the order and are left out. Figures printed are in-sample (CALIBRATE); held-out
+most questions (ties: the smaller weights). Questions whose best `--pool` sentences hold no gold
+sentence say nothing about the order and are left out. Each pool size from 2 to `--pool` is
+tried (the reader's cost grows with it): the smallest whose best count is within `--slack` of
+the largest's is kept. Figures printed are in-sample (CALIBRATE); held-out
 ones come from bench/heldout_bench.py.
 
     .venv/bin/python training/fit_reader_mix.py [--index bench/out/index-1x] [--pool 6]
@@ -64,14 +66,28 @@ def observe(
     return seen
 
 
-def top1(seen: list[tuple[np.ndarray, np.ndarray, np.ndarray]], mix: ReaderMix) -> float:
-    return float(np.mean([gold[int(np.argmax(mix.combine(learned, reader)))] for learned, reader, gold in seen]))
+Seen = list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+
+
+def top1(seen: Seen, mix: ReaderMix) -> float:
+    """The share of questions whose first sentence, in the mixed order of the first `mix.pool`, holds gold."""
+    return float(np.mean([gold[int(np.argmax(mix.combine(lr[: mix.pool], rd[: mix.pool])))] for lr, rd, gold in seen]))
+
+
+def best_mix(seen: Seen, pool: int) -> ReaderMix:
+    grid = [
+        ReaderMix(pool, round(float(w), 2), round(float(b), 2))
+        for w in np.arange(0.0, 4.01, 0.1)
+        for b in np.arange(0.0, 4.01, 0.25)
+    ]
+    return max(grid, key=lambda m: (round(top1(seen, m), 6), -m.weight, -m.first_bonus))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=REPO / "bench" / "out" / "index-1x", help="index of all 24")
-    parser.add_argument("--pool", type=int, default=6, help="sentences the reader reads per question (6)")
+    parser.add_argument("--pool", type=int, default=6, help="most sentences the reader may read per question (6)")
+    parser.add_argument("--slack", type=float, default=0.005, help="share of questions a smaller pool may lose")
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the file alone")
     args = parser.parse_args()
     settings = Settings(corpus_dir=SQUAD / "corpus", index_dir=args.index)
@@ -81,14 +97,13 @@ def main() -> None:
     lines = (SQUAD / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     items = [q for q in map(json.loads, filter(str.strip, lines)) if article_of(q["doc"]) in CALIBRATE]
     seen = observe(service, items, args.pool)
-    grid = [
-        ReaderMix(args.pool, round(float(w), 2), round(float(b), 2))
-        for w in np.arange(0.0, 4.01, 0.1)
-        for b in np.arange(0.0, 4.01, 0.25)
-    ]
-    best = max(grid, key=lambda m: (round(top1(seen, m), 6), -m.weight, -m.first_bonus))
-    before, after = top1(seen, ReaderMix(args.pool, 0.0, 0.0)), top1(seen, best)
-    print(f"{len(seen)} calibration questions with a gold sentence in the pool (in-sample)")
+    mixes = {n: best_mix(seen, n) for n in range(2, args.pool + 1)}
+    rates = {n: top1(seen, m) for n, m in mixes.items()}
+    for n, m in mixes.items():
+        print(f"pool {n}: weight {m.weight}, first bonus {m.first_bonus}: gold first {rates[n]:.4f}")
+    best = mixes[min(n for n in mixes if rates[n] >= max(rates.values()) - args.slack)]
+    before, after = top1(seen, ReaderMix(args.pool, 0.0, 0.0)), rates[best.pool]
+    print(f"{len(seen)} calibration questions with a gold sentence among the first {args.pool} (in-sample)")
     print(
         f"gold first: learned order {before:.4f}; with the reader (weight {best.weight}, "
         f"first bonus {best.first_bonus}) {after:.4f}"
@@ -105,6 +120,7 @@ def main() -> None:
             "articles": sorted(CALIBRATE),
             "questions": len(seen),
             "gold_first_before": round(before, 4),
+            "pools": {str(n): round(r, 4) for n, r in rates.items()},
             "gold_first_after": round(after, 4),
         },
     }
