@@ -76,7 +76,7 @@ class Settings(BaseSettings):
         "by the index writer",
     )
     int8: bool = Field(
-        False,
+        True,
         description="embed with an int8-quantised copy of the ONNX export (made from it once, checked against "
         "the model): faster indexing and questions, vectors close to the model's; an index of its own, like "
         "another model's (needs onnx)",

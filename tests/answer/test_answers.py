@@ -7,12 +7,22 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer.abstain import base_threshold, fitted, known_term, refusal_threshold, unknown_names
+from qa.answer import order
+from qa.answer.abstain import (
+    base_threshold,
+    evidence,
+    fitted,
+    known_term,
+    reader_best,
+    refusal_threshold,
+    unknown_names,
+)
 from qa.answer.compose import NOT_FOUND, _asked_region, _worth_quoting, own_length
 from qa.answer.fitted import ABSTENTION_FILE
+from qa.answer.question import question_type
 from qa.answer.reading import asked_role
 from qa.answer.roles import leader_question, role_countries
-from qa.retrieve.hybrid import make_query
+from qa.retrieve.hybrid import make_query, retrieve
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
 from qa.service import BadRequest, QAService
@@ -281,6 +291,17 @@ def test_the_bar_is_higher_for_a_question_naming_nothing_the_documents_name(arti
     )
 
 
+def _evidence(service: QAService, question: str) -> float:
+    """The evidence logit the reply to `question` is judged by (compose's inputs, recomputed)."""
+    catalog, settings = service.catalog, service.settings
+    query = make_query(question, service.encoder.encode([question])[0])
+    hits, sig = retrieve(query, catalog, settings)
+    found = order.candidates(question, question_type(question), query, hits, catalog, settings)
+    best = max(found, key=lambda c: c.score)
+    cover = order.coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
+    return evidence(best, cover, reader_best(question, found, catalog), sig, catalog, settings)
+
+
 def test_the_bar_is_lower_for_a_corpus_of_a_few_articles(article_service: QAService, tmp_path: Path) -> None:
     # The threshold holds from the fitted size up; one article's worth of sentences or fewer gets
     # the whole relief, sizes between a share by log size. The article has 16 sentences.
@@ -301,7 +322,8 @@ def test_the_bar_is_lower_for_a_corpus_of_a_few_articles(article_service: QAServ
     # and it decides: a question near the bar is answered by the article, refused at the fitted size
     question = "Did anyone in Trump's circle support the plan?"
     assert not article_service.ask(question).abstained
-    strict = settings.model_copy(update={"abstain_threshold": 0.3})
+    # a bar above its evidence by half the relief: cleared with the relief, not without it
+    strict = settings.model_copy(update={"abstain_threshold": _evidence(article_service, question) + relief / 2})
     assert not QAService(strict).ask(question).abstained
     no_relief = strict.model_copy(update={"abstention_file": abstention_file(tmp_path, small_relief=0.0)})
     assert QAService(no_relief).ask(question).abstained

@@ -221,7 +221,7 @@ def test_sigkill_during_ingest_then_rerun_equals_clean_ingest(tmp_path: Path, ki
             assert service.sync(show_bar=False).added == 0
             # A kill during the encoder export leaves no half-written export in use.
             exported = service.encoder._onnx()
-            assert exported is not None and onnx_encoder.matches(exported, service.encoder.model)
+            assert exported is not None and onnx_encoder.matches(exported, service.encoder.model, settings.int8)
             assert service.store.read_manifest()["files"] == reference_service.store.read_manifest()["files"]
             outcomes.append(f"trial {trial}: {outcome}; re-run equals the clean ingest")
     finally:
