@@ -1,7 +1,7 @@
 """Fit qa/answer/abstention.json: when the documents do not answer, the reply is "not found".
 
 Only FIT articles of bench/split.py are read, and the evidence logit is fitted on the questions of
-training/split.py's CALIBRATE articles (07, 08, 11: the learned reader, one of its inputs, was
+bench/split.py's CALIBRATE articles (07, 08, 11: the learned reader, one of its inputs, was
 trained on the other FIT articles, so its logits on them are too sure). The FIT articles are split
 in two halves (00-05, 06-11); each half is indexed alone:
 
@@ -46,7 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 from common import CORPUS, OUT, QUESTIONS
 from sklearn.linear_model import LogisticRegression
-from split import FIT, article_of
+from split import CALIBRATE, FIT, article_of
 from tqdm import tqdm
 
 from qa.answer import order
@@ -58,9 +58,6 @@ from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
 
 HALVES = (frozenset(sorted(FIT)[:6]), frozenset(sorted(FIT)[6:]))
-# The articles whose questions the logit is fitted on: FIT articles the reader was not trained on
-# (training/split.py's CALIBRATE).
-CALIBRATE = frozenset({7, 8, 11})
 SQUAD2 = QUESTIONS.parents[1] / "squad2-dev" / "questions.jsonl"
 BLOCKS = (20, 50, 100, 200, 500, 1000)
 # Rules, not fitted here (see the docstring and the settings' history in docs/evaluation.md).

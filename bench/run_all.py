@@ -108,12 +108,26 @@ def report() -> str:
             f"| model load (not in ingest time) | {o['model_load_s']} s | |",
             "",
         ]
-        rows.append(("pipeline overhead over raw encoding ≤ 15%", f"{ing['overhead']:.1%}",
-                     verdict(ing["overhead"] <= GOALS["overhead"]), f"load {o['load_during_ingest']}"))
-        rows.append(("re-ingest unchanged < 2 s, nothing re-embedded",
-                     f"{o['reingest_s']} s, added {o['reingest_added']}, embedded {o['reingest_embedded_texts']}",
-                     verdict(o["reingest_s"] < GOALS["reingest_s"] and o["reingest_added"] == 0
-                             and o["reingest_embedded_texts"] == 0), f"load {o['reingest_load']}"))
+        rows.append(
+            (
+                "pipeline overhead over raw encoding ≤ 15%",
+                f"{ing['overhead']:.1%}",
+                verdict(ing["overhead"] <= GOALS["overhead"]),
+                f"load {o['load_during_ingest']}",
+            )
+        )
+        rows.append(
+            (
+                "re-ingest unchanged < 2 s, nothing re-embedded",
+                f"{o['reingest_s']} s, added {o['reingest_added']}, embedded {o['reingest_embedded_texts']}",
+                verdict(
+                    o["reingest_s"] < GOALS["reingest_s"]
+                    and o["reingest_added"] == 0
+                    and o["reingest_embedded_texts"] == 0
+                ),
+                f"load {o['reingest_load']}",
+            )
+        )
     if ans:
         lines += ["## Answers (1x)", ""]
         lines += [f"Measured {ans['machine']['date']} at {_at(ans)}. `python bench/answer_bench.py`", ""]
@@ -130,10 +144,22 @@ def report() -> str:
                 f"{i['hit_at_1_retrieved']} / {i['hit_at_4']} / {i['hit_at_5']} (abstained {i['abstained']}) | |",
                 f"| answering process peak RSS | {i['peak_rss_mb']} MB | |",
             ]
-            rows.append(("warm p50 ≤ 25 ms in-process", f"{lat['p50']} ms", verdict(lat["p50"] <= GOALS["p50_ms"]),
-                         f"load {i['load_during']}"))
-            rows.append(("warm p95 ≤ 60 ms in-process", f"{lat['p95']} ms", verdict(lat["p95"] <= GOALS["p95_ms"]),
-                         f"load {i['load_during']}"))
+            rows.append(
+                (
+                    "warm p50 ≤ 25 ms in-process",
+                    f"{lat['p50']} ms",
+                    verdict(lat["p50"] <= GOALS["p50_ms"]),
+                    f"load {i['load_during']}",
+                )
+            )
+            rows.append(
+                (
+                    "warm p95 ≤ 60 ms in-process",
+                    f"{lat['p95']} ms",
+                    verdict(lat["p95"] <= GOALS["p95_ms"]),
+                    f"load {i['load_during']}",
+                )
+            )
         if "api" in ans:
             a = ans["api"]
             lat = a["latency_ms"]
@@ -142,21 +168,37 @@ def report() -> str:
                 f"| through the app's API (`POST /v1/ask`, httpx), {a['questions']} questions | p50 {lat['p50']} ms, "
                 f"p95 {lat['p95']} ms | {a['load_during'][0]} → {a['load_during'][1]} |",
                 *(
-                    [f"| the same questions through `gradio_client` `/ask` (queue + event stream) | "
-                     f"p50 {streamed['p50']} ms, p95 {streamed['p95']} ms | {a['load_during'][-1]} |"]
+                    [
+                        f"| the same questions through `gradio_client` `/ask` (queue + event stream) | "
+                        f"p50 {streamed['p50']} ms, p95 {streamed['p95']} ms | {a['load_during'][-1]} |"
+                    ]
                     if streamed
                     else []
                 ),
                 f"| `python app.py` start to first API answer (existing index) | {a['start_to_first_answer_s']} s | |",
             ]
-            rows.append(("API p50 ≤ 100 ms", f"{lat['p50']} ms", verdict(lat["p50"] <= GOALS["api_p50_ms"]),
-                         f"load {a['load_during']}"))
+            rows.append(
+                (
+                    "API p50 ≤ 100 ms",
+                    f"{lat['p50']} ms",
+                    verdict(lat["p50"] <= GOALS["api_p50_ms"]),
+                    f"load {a['load_during']}",
+                )
+            )
         if "cold" in ans:
             c = ans["cold"]
-            lines += [f"| cold start `{c['command']}` (process start to exit) | median {c['median_s']} s "
-                      f"(runs {c['runs_s']}) | {c['load_before_runs']} |"]
-            rows.append(("cold start to first answer < 8 s", f"{c['median_s']} s",
-                         verdict(c["median_s"] < GOALS["cold_s"]), f"load {c['load_before_runs']}"))
+            lines += [
+                f"| cold start `{c['command']}` (process start to exit) | median {c['median_s']} s "
+                f"(runs {c['runs_s']}) | {c['load_before_runs']} |"
+            ]
+            rows.append(
+                (
+                    "cold start to first answer < 8 s",
+                    f"{c['median_s']} s",
+                    verdict(c["median_s"] < GOALS["cold_s"]),
+                    f"load {c['load_before_runs']}",
+                )
+            )
         lines.append("")
     if tut and ing and ans and "inproc" in ans:
         o, i = ing["ours"], ans["inproc"]
@@ -201,9 +243,13 @@ def report() -> str:
             "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in srows:
-            ingest = (f"{r['ingest']['ingest_s']}" + (" (ingest_bench)" if r["ingest"].get("from") else "")
-                      if r.get("ingest")
-                      else f"~{r['ingest_extrapolated_s']} (extrapolated)" if r.get("ingest_extrapolated_s") else "—")
+            ingest = (
+                f"{r['ingest']['ingest_s']}" + (" (ingest_bench)" if r["ingest"].get("from") else "")
+                if r.get("ingest")
+                else f"~{r['ingest_extrapolated_s']} (extrapolated)"
+                if r.get("ingest_extrapolated_s")
+                else "—"
+            )
             rss_ingest = r["ingest"]["peak_rss_ingest_mb"] if r.get("ingest") else "—"
             a = r["answers"]
             lines.append(
@@ -220,12 +266,22 @@ def report() -> str:
         if base and top is not base:
             ratio = top["answers"]["latency_ms"]["p50"] / base["answers"]["latency_ms"]["p50"]
             ratio95 = top["answers"]["latency_ms"]["p95"] / base["answers"]["latency_ms"]["p95"]
-            lines += ["", f"Answer latency at {top['level']}x / 1x: p50 {ratio:.2f}x, p95 {ratio95:.2f}x.", "",
-                      "![scale](scale.png)", ""]
+            lines += [
+                "",
+                f"Answer latency at {top['level']}x / 1x: p50 {ratio:.2f}x, p95 {ratio95:.2f}x.",
+                "",
+                "![scale](scale.png)",
+                "",
+            ]
             where = "" if top["level"] >= 50 else " (goal is at 50x: not measured)"
-            rows.append((f"answer latency at {top['level']}x ≤ 2x the 1x figure{where}",
-                         f"p50 {ratio:.2f}x, p95 {ratio95:.2f}x",
-                         verdict(ratio <= GOALS["scale_ratio"]), f"load {top['answers']['load_during']}"))
+            rows.append(
+                (
+                    f"answer latency at {top['level']}x ≤ 2x the 1x figure{where}",
+                    f"p50 {ratio:.2f}x, p95 {ratio95:.2f}x",
+                    verdict(ratio <= GOALS["scale_ratio"]),
+                    f"load {top['answers']['load_during']}",
+                )
+            )
     goals = ["## Goals", "", "| goal | measured | verdict | load avg |", "|---|---|---|---|"]
     goals += [f"| {g} | {v} | {ok} | {ld} |" for g, v, ok, ld in rows]
     notes_path = REPO / "bench" / "out" / "notes.md"

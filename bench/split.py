@@ -2,6 +2,9 @@
 
 - `FIT` (articles 00-11): every fitted number of the answer layer (qa/answer/*.json) is fitted on
   these articles' questions only. squad2-dev covers 01, 05, 07 and 08 of them.
+- `READER` / `CALIBRATE` (both inside FIT): the learned reader is trained on READER's questions
+  (training/train_reader.py); what is fitted on the reader's scores (training/fit_reader_mix.py,
+  bench/fit_abstention.py) reads only CALIBRATE's, where the reader's logits are honest.
 - `TEST` (articles 12-23): never fitted on; every quality figure reported as held-out is measured
   on these articles' questions (bench/heldout_bench.py), and the CI gate's questions come from
   them (bench/make_gate.py). squad2-dev covers 13, 16, 20, 21, 22 and 23 of them.
@@ -15,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 FIT = frozenset(range(12))
+READER = frozenset({0, 1, 2, 3, 4, 5, 6, 9, 10})
+CALIBRATE = FIT - READER
 TEST = frozenset(range(12, 24))
 
 

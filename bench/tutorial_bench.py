@@ -43,9 +43,7 @@ def run(corpus: Path, index: Path, n_questions: int) -> dict[str, Any]:
 
     load0 = load()
     t0 = time.perf_counter()
-    docs = [
-        Document(p.read_text(encoding="utf-8"), metadata={"source": p.name}) for p in sorted(corpus.glob("*.txt"))
-    ]
+    docs = [Document(p.read_text(encoding="utf-8"), metadata={"source": p.name}) for p in sorted(corpus.glob("*.txt"))]
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
     chunks = splitter.split_documents(docs)
     client = chromadb.PersistentClient(path=str(index), settings=ChromaSettings(anonymized_telemetry=False))
@@ -64,8 +62,12 @@ def run(corpus: Path, index: Path, n_questions: int) -> dict[str, Any]:
         found = store.similarity_search(item.question, k=4)
         latencies.append((time.perf_counter() - t0) * 1000)
         hits = [
-            covers(item, d.metadata["source"], int(d.metadata["start_index"]),
-                   int(d.metadata["start_index"]) + len(d.page_content))
+            covers(
+                item,
+                d.metadata["source"],
+                int(d.metadata["start_index"]),
+                int(d.metadata["start_index"]) + len(d.page_content),
+            )
             for d in found
         ]
         hit1 += bool(hits and hits[0])

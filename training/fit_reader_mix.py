@@ -1,6 +1,6 @@
 """Fit qa/answer/reader_mix.json: how much the learned reader's logit moves the sentence order.
 
-Reads only the CALIBRATE articles of training/split.py (the reader was not trained on them, so
+Reads only the CALIBRATE articles of bench/split.py (the reader was not trained on them, so
 its logits there are honest). For each of their squad-dev questions, asked of an index of all
 squad-dev articles, the product's own path gives the best `--pool` sentences in the learned order
 (reader off); the reader scores each. The mix (qa/answer/rerank.py) is
@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # the one split: bench/split.py
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from split import CALIBRATE, REPO, SQUAD, article_of
+from common import REPO, SQUAD
+from split import CALIBRATE, article_of
 
 import qa  # noqa: F401  (offline environment first)
 from qa.answer import order

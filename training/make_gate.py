@@ -1,7 +1,7 @@
 """Write the CI gate's question sets (tests/data/squad/) from the held-out articles.
 
 The gate (tests/evaluate/test_gate.py) asks them against an index of the articles in
-tests/data/squad/corpus plus the seed article; only `TEST` articles of training/split.py are
+tests/data/squad/corpus plus the seed article; only `TEST` articles of bench/split.py are
 asked about, so no learned part was fitted on them. Seeded, so the files are the same each time.
 
     .venv/bin/python training/make_gate.py [--answerable 300] [--unanswerable 250]
@@ -15,10 +15,14 @@ import random
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # the one split: bench/split.py
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from split import REPO, SQUAD, SQUAD2, TEST, article_of
+from common import REPO, SQUAD
+from split import TEST, article_of
 
 GATE = REPO / "tests" / "data" / "squad"
+
+SQUAD2 = SQUAD.parent / "squad2-dev"
 
 
 def main() -> None:

@@ -24,8 +24,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # the one split: bench/split.py
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from split import REPO, SQUAD, SQUAD2, article_of, parse_articles
+from common import REPO, SQUAD
+from split import article_of
 
 import qa  # noqa: F401  (offline environment first)
 from qa.answer.order import naming_documents_first, scored
@@ -35,6 +37,17 @@ from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
 
 OUT = REPO / "training" / "out"
+
+SQUAD2 = SQUAD.parent / "squad2-dev"
+
+
+def parse_articles(spec: str) -> frozenset[int]:
+    """ "12-23" or "3,5,7" (or both, comma-separated) as article numbers."""
+    out: set[int] = set()
+    for part in spec.split(","):
+        lo, _, hi = part.partition("-")
+        out.update(range(int(lo), int(hi or lo) + 1))
+    return frozenset(out)
 
 
 def squad_questions() -> list[dict[str, Any]]:

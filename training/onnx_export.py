@@ -6,8 +6,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from split import standard_error
-
 from qa.index.embeddings import model_path
 
 INPUTS = ["input_ids", "attention_mask", "token_type_ids"]
@@ -42,3 +40,9 @@ def export_onnx(model: Any, tokenizer: Any, work: Path, outputs: list[str], per_
 def kept_weights(accuracy: dict[str, float], questions: int) -> str:
     """ "int8" when it scores within one standard error of the float export, else "float"."""
     return "int8" if accuracy["int8"] >= accuracy["float"] - standard_error(accuracy["float"], questions) else "float"
+
+
+def standard_error(rate: float, n: int) -> float:
+    """The sampling error of a rate measured on n questions: an int8 model is kept when it scores
+    within one of the float model's (a smaller gap is noise, not a loss of quality)."""
+    return (rate * (1 - rate) / max(n, 1)) ** 0.5

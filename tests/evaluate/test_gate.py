@@ -1,7 +1,7 @@
 """The quality gate: held-out questions asked of a real index, failing the build when answers regress.
 
 The questions (tests/data/squad, written by training/make_gate.py) are about articles no fitted
-part of the answer layer was fitted on (the TEST articles of training/split.py and bench/split.py);
+part of the answer layer was fitted on (the TEST articles of bench/split.py);
 the index holds those articles, two others and the seed article. The seed article's development
 questions are asked too, with the article alone and with the other articles beside it. The floors
 are the levels the product reached when they were set (docs/evaluation.md), less a small margin
