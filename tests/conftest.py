@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from news_server import NewsServer, news_server
 
 from qa.config import Settings
 from qa.schema import IngestReport
@@ -250,3 +251,10 @@ def kit() -> SimpleNamespace:
 def records() -> Callable[..., list[tuple[str, dict, str]]]:
     """`records(service, "chunks" | "sentences", source=None)`: what the collection holds."""
     return store_records
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[NewsServer]:
+    """Saved news pages served over HTTP on loopback (tests/news_server.py), one server a module."""
+    with news_server() as running:
+        yield running

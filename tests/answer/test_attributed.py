@@ -149,5 +149,5 @@ def test_a_statement_is_cut_only_between_clauses(article_service: QAService) -> 
     # the offer to take criminals in custody is long: quoted to a clause boundary, not mid-phrase
     for c in article_service.ask("Who made which offer?").citations:
         sentence_end = c.passage[c.end - c.passage_start :]
-        assert not sentence_end or sentence_end[0] in " ,;:.”\"" or c.quote.endswith((".", "”"))
+        assert not sentence_end or sentence_end[0] in ' ,;:.”"' or c.quote.endswith((".", "”"))
         assert not c.quote.endswith((" even", " the", " a", " of", " in"))

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
-from news_server import NEWS, SLOW_SECONDS, NewsServer, news_server
+from news_server import NEWS, SLOW_SECONDS, NewsServer
 
 from qa.ingest.fetch import FetchLimits, FetchRefused, fetch_page
 
 OPEN = FetchLimits(allow_private=True, timeout=2.0, max_bytes=1_000_000, max_redirects=3)
 CLOSED = FetchLimits()  # the defaults: private addresses refused
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[NewsServer]:
-    with news_server() as running:
-        yield running
 
 
 def test_a_page_is_fetched_as_sent(server: NewsServer) -> None:

@@ -7,22 +7,15 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from news_server import NewsServer, news_server
+from news_server import NewsServer
 
 from qa.config import Settings
 from qa.ingest.meta import sidecar_of
 from qa.schema import SourceMeta
 from qa.service import BadRequest, QAService
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[NewsServer]:
-    with news_server() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

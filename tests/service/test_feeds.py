@@ -3,22 +3,16 @@ progress item by item and each failure reported with its reason (a real loopback
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from news_server import NewsServer, news_server
+from news_server import NewsServer
 
 from qa.service import BadRequest, QAService
 
 GAZETTE = "ferry-service-to-skerry-island-resumes-after-storm-repairs.html"
 LEDGER = "orchard-growers-report-record-apple-harvest.html"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[NewsServer]:
-    with news_server() as running:
-        yield running
 
 
 def _corpus(service: QAService) -> list[str]:

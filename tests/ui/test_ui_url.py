@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from browser_kit import chat_page, free_port
-from news_server import NewsServer, news_server
+from news_server import NewsServer
 from playwright.sync_api import Browser, Page, expect
 
 from qa.config import Settings
@@ -17,12 +17,6 @@ from qa.ui.rest import DOCUMENTS_PATH
 
 GAZETTE_TITLE = "Ferry service to Skerry Island resumes after storm repairs"
 LEDGER_TITLE = "Orchard growers report record apple harvest"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[NewsServer]:
-    with news_server() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
