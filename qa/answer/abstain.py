@@ -44,9 +44,7 @@ def unknown_names(question: str, catalog: Catalog, asked: list[str] | None = Non
     """Capitalised words of the question (not its first) that no indexed sentence contains: a
     question about "Harvard" put to documents that never name it is likely not answered there."""
     vocab = catalog.sentences_lexical.vocab
-    return [
-        w for w in (named(question) if asked is None else asked) if not all(known_term(x, vocab) for x in terms(w))
-    ]
+    return [w for w in (named(question) if asked is None else asked) if not all(known_term(x, vocab) for x in terms(w))]
 
 
 def base_threshold(catalog: Catalog, settings: Settings) -> float:
@@ -75,7 +73,7 @@ def refusal_threshold(question: str, catalog: Catalog, settings: Settings) -> fl
     return base
 
 
-def reader_best(question: str, candidates: list[Candidate], catalog: Catalog) -> float:
+def reader_best(question: str, candidates: list[Candidate], catalog: Catalog, threads: int = 2) -> float:
     """The learned reader's best logit over the sentences it read (it reads them now when the
     order did not: the abstention needs its say either way)."""
     read = [c.reader for c in candidates if c.reader is not None]
@@ -83,7 +81,7 @@ def reader_best(question: str, candidates: list[Candidate], catalog: Catalog) ->
         return max(read)
     from qa.answer.rerank import load_mix, read_pool  # ONNX Runtime only when used
 
-    return float(read_pool(question, candidates[: load_mix().pool], catalog).max(initial=-1e9))
+    return float(read_pool(question, candidates[: load_mix().pool], catalog, threads).max(initial=-1e9))
 
 
 def evidence_features(

@@ -123,7 +123,8 @@ def compose(
     # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
     best = max(candidates, key=lambda c: c.score)
     best_cover = coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
-    strength = evidence(best, best_cover, reader_best(question, candidates, catalog), sig, catalog, settings)
+    read = reader_best(question, candidates, catalog, settings.threads)
+    strength = evidence(best, best_cover, read, sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     least = fitted(settings).least_coverage
     if (

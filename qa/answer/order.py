@@ -201,7 +201,7 @@ def candidates(
     if settings.answer.reader:
         from qa.answer.rerank import rerank  # the reader loads ONNX Runtime: only when used
 
-        found = rerank(question, found, catalog)
+        found = rerank(question, found, catalog, threads=settings.threads)
     return naming_documents_first(question, found, catalog)
 
 

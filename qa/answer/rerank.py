@@ -46,21 +46,23 @@ def load_mix(path: Path = MIX_FILE) -> ReaderMix:
     return ReaderMix(pool=int(raw["pool"]), weight=float(raw["weight"]), first_bonus=float(raw["first_bonus"]))
 
 
-def read_pool(question: str, pool: list[Candidate], catalog: Catalog) -> np.ndarray:
+def read_pool(question: str, pool: list[Candidate], catalog: Catalog, threads: int = 2) -> np.ndarray:
     """The reader's logit for each pooled sentence, read with the sentence before it."""
     texts = [
         passage_text(catalog.sentences[c.sentence.index].text, context_of(c.sentence.index, catalog)) for c in pool
     ]
-    return load_reader().score(question, texts)
+    return load_reader(threads).score(question, texts)
 
 
-def rerank(question: str, found: list[Candidate], catalog: Catalog, mix: ReaderMix | None = None) -> list[Candidate]:
+def rerank(
+    question: str, found: list[Candidate], catalog: Catalog, mix: ReaderMix | None = None, threads: int = 2
+) -> list[Candidate]:
     """The first `pool` candidates in the mixed order, each with its reader logit; the rest as they were."""
     mix = mix or load_mix()
     pool = found[: mix.pool]
     if len(pool) < 2:
         return found
-    logits = read_pool(question, pool, catalog)
+    logits = read_pool(question, pool, catalog, threads)
     combined = mix.combine(np.array([c.learned for c in pool], dtype=np.float64), logits.astype(np.float64))
     ordered = [replace(pool[i], reader=float(logits[i])) for i in np.argsort(-combined, kind="stable")]
     return ordered + found[mix.pool :]

@@ -213,7 +213,9 @@ class Settings(BaseSettings):
         description="questions and answers of a chat the browser keeps, so reloading the page shows them "
         "again (0: a reload starts a new chat)",
     )
-    threads: int = Field(2, ge=1, description="CPU threads for the encoder (and for scoring a large index)")
+    threads: int = Field(
+        2, ge=1, description="CPU threads for the encoder and the reader, and for scoring a large index"
+    )
     parallel_rows: int = Field(
         20_000,
         ge=1,
