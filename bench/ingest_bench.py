@@ -61,12 +61,12 @@ def worker_ingest(corpus: Path, index: Path, profile: Path | None) -> dict[str, 
     encoded: dict[str, float] = {"texts": 0, "calls": 0, "seconds": 0.0}
     inner = service.encoder.encode
 
-    def counting(texts: list[str]) -> Any:
+    def counting(texts: list[str], **kwargs: Any) -> Any:
         encoded["texts"] += len(texts)
         encoded["calls"] += 1
         started = time.perf_counter()
         try:
-            return inner(texts)
+            return inner(texts, **kwargs)
         finally:
             encoded["seconds"] += time.perf_counter() - started
 
@@ -201,7 +201,7 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False, onnx_only: bool = F
         assert onnx is not None, graph
         onnx.encode(["warm up the session"], threads=THREADS)
         t0 = time.perf_counter()
-        onnx.encode(texts, threads=THREADS, batch_size=settings.embed_batch_size)
+        onnx.encode(texts, threads=THREADS, max_tokens=settings.embed_batch_tokens)
         extra["raw_onnx_encode_s"] = round(time.perf_counter() - t0, 2)
     if pipeline_batches:
         # The same texts encoded one file and kind at a time (how ingest called the model before
