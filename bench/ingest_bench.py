@@ -8,7 +8,7 @@ Each measurement runs in a fresh subprocess so its RSS high-water mark is its ow
      (re-ingest: must embed nothing); then the in-memory catalog load that follows an ingest.
   2. raw: the texts our pipeline embeds (passages and sentences, built with the pipeline's own
      splitter; each distinct text once, as ingest embeds them) encoded in one
-     `SentenceTransformer.encode` call and by ONNX Runtime over the same export, same batch size.
+     `SentenceTransformer.encode` call and by ONNX Runtime over the same export, batched as ingest batches.
 Overhead = ingest seconds / faster raw encode seconds - 1, the median over `--pairs` runs of both
 (alternating which goes first: this machine's speed drifts by several percent between minutes).
 Prints JSON and saves bench/out/ingest.json.
@@ -190,7 +190,7 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False, onnx_only: bool = F
         )
         took = time.perf_counter() - t0
         extra.update(raw_encode_s=round(took, 2), texts_per_s=round(len(texts) / took, 1), dim=int(vectors.shape[1]))
-    # The same texts through the ONNX export ingest embeds with (same batch size, all threads).
+    # The same texts through the ONNX export ingest embeds with (same token budget, all threads).
     import tempfile
 
     from qa.index import onnx_encoder
