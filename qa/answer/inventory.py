@@ -17,6 +17,7 @@ from functools import lru_cache
 from qa.answer.compose import _trim, cite, related_passages
 from qa.answer.places import country_key, is_country
 from qa.answer.roles import is_title
+from qa.answer.words import COUNTRY_WORDS, DATE_WORDS, ORGANISATION_WORDS, PEOPLE_WORDS, PLACE_WORDS
 from qa.attribute.people import titled_name
 from qa.nlp import pipeline
 from qa.retrieve.catalog import Catalog
@@ -35,14 +36,11 @@ class Kind:
 
 _PEOPLE = Kind(frozenset({"PERSON"}), "People named")
 _KINDS: dict[str, Kind] = {
-    **dict.fromkeys(("people", "persons", "person", "individuals", "names"), _PEOPLE),
-    **dict.fromkeys(("countries", "country", "nations"), Kind(frozenset({"GPE"}), "Countries named", True)),
-    **dict.fromkeys(("places", "place", "locations"), Kind(frozenset({"GPE", "LOC", "FAC"}), "Places named")),
-    **dict.fromkeys(
-        ("organizations", "organisations", "organization", "organisation", "institutions", "companies"),
-        Kind(frozenset({"ORG"}), "Organisations named"),
-    ),
-    **dict.fromkeys(("dates",), Kind(frozenset({"DATE"}), "Dates given")),
+    **dict.fromkeys(PEOPLE_WORDS, _PEOPLE),
+    **dict.fromkeys(COUNTRY_WORDS, Kind(frozenset({"GPE"}), "Countries named", True)),
+    **dict.fromkeys(PLACE_WORDS, Kind(frozenset({"GPE", "LOC", "FAC"}), "Places named")),
+    **dict.fromkeys(ORGANISATION_WORDS, Kind(frozenset({"ORG"}), "Organisations named")),
+    **dict.fromkeys(DATE_WORDS, Kind(frozenset({"DATE"}), "Dates given")),
 }
 _KIND = "|".join(sorted(_KINDS, key=len, reverse=True))
 # Only a request for the whole list: nothing may follow the kind and "mentioned" but where

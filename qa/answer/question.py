@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from qa.answer.words import DOCUMENT, LEADS_IN
 from qa.retrieve.lexical import terms
 
 QuestionType = Literal["who", "when", "where", "how many", "what", "other"]
 
-_DOCUMENT = r"(?:this|the)\s+(?:news\s+)?(?:story|article|text|report|piece|document|passage)"
-_SOURCE = rf"(?:according\s+to|in|from|based\s+on)\s+{_DOCUMENT}"
+_SOURCE = rf"(?:according\s+to|in|from|based\s+on)\s+{DOCUMENT}"
 _ABOUT_DOCUMENT = re.compile(
     rf"^\s*{_SOURCE}\s*,\s*"  # "According to the text, how much ...?"
     rf"|(?P<inside>\s*,\s*{_SOURCE}\s*,\s*)"  # "Who, according to the text, caused ...?"
@@ -98,10 +98,6 @@ def question_type(question: str) -> QuestionType:
 _ENDS_QUESTION = re.compile(r"\w+\W*$")
 _RELATIVE = re.compile(r"(?:where|when|who|whom|whose|which)\b")
 _WORD_OR_COMMA = re.compile(r"[\w']+|,")
-_LEADS_IN = frozenset(
-    {"in", "of", "at", "on", "for", "from", "to", "by", "with", "and", "or", "but", "than", "about", "into"}
-    | {"during", "since", "until", "among", "between", "under", "after", "before", ","}
-)
 
 
 def _relative(lowered: str, start: int) -> bool:
@@ -109,4 +105,4 @@ def _relative(lowered: str, start: int) -> bool:
     if not _RELATIVE.match(lowered, start):
         return False
     previous = _WORD_OR_COMMA.findall(lowered, 0, start)
-    return bool(previous) and previous[-1] not in _LEADS_IN
+    return bool(previous) and previous[-1] not in LEADS_IN

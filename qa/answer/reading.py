@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answer.amounts import MONEY_ASKED, counted_unit, how_many_preference
+from qa.answer.amounts import counted_unit, how_many_preference
 from qa.answer.dates import DATE_SHAPES
 from qa.answer.people import follows
 from qa.answer.places import wants_region
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.answer.roles import described_role
 from qa.answer.tokens import Span
+from qa.answer.words import CAPACITY_ASKED, CHANGE, CITY_KINDS, MONEY_ASKED, NOW, PRIZE, TALK
 from qa.attribute.lexicon import SPEECH_FORMS
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
@@ -41,21 +42,6 @@ _GROUPS = re.compile(
 # "Which country ...", "in what city ...": the kind of place asked for, which a country fits or not
 # ("which city-state" is neither).
 _PLACE_KIND = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(country|city|town|village)(?![-\w])", re.IGNORECASE)
-CITY_KINDS = frozenset({"city", "town", "village"})
-
-
-# "How much did the price of oil increase?" may be answered by a share ("less than two percent").
-_CHANGE = re.compile(r"\b(?:increase|rise|rose|grow|grew|fall|fell|drop|decline|change|cut|reduce)")
-
-
-# "a maximum capacity of 2,000 seats" says how many a place can take, which answers "How many
-# can it hold?" or "How big is it?", not how many are there or will be sent.
-_CAPACITY_ASKED = re.compile(
-    r"\b(?:capacity|hold|holds|held|house|fit|accommodate|seat|seats|big|large|size|maximum|max|can|could)\b"
-)
-
-# ... and words that ask how many there are at present instead
-_NOW = re.compile(r"\b(?:currently|current|now|today|at present|presently|at the moment)\b")
 
 
 # Questions whose answer is not the doer: "... tackled by Stewart?", "Who did Abercrombie
@@ -89,9 +75,6 @@ def _is_name(phrase: str) -> bool:
 _PREPOSITION_WHOM = re.compile(
     r"^\s*(\w+) whom\b|\b(by|to|for|with|from|against) whom?\W*$|^\s*who(?:m)?\b.*\b(to|by|for|with|from|against)\W*$"
 )
-
-
-_TALK = frozenset({"talk", "talked", "talking", "speak", "spoke", "spoken", "speaking"})
 
 
 @dataclass(frozen=True)
@@ -142,16 +125,16 @@ def reading(question: str, qtype: QuestionType) -> _Reading:
         terms=frozenset(terms(question)),
         preference=preference,
         unit=counted_unit(question) if qtype == "how many" else None,
-        money=qtype == "how many" and bool(MONEY_ASKED.search(lowered)) and not _CHANGE.search(lowered),
+        money=qtype == "how many" and bool(MONEY_ASKED.search(lowered)) and not CHANGE.search(lowered),
         described=described,
         described_name=named,
         role=described_role(described) if described and not named else None,
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
-        spoken=any(w in SPEECH_FORMS or w in _TALK for w in re.findall(r"[a-z]+", lowered)),
+        spoken=any(w in SPEECH_FORMS or w in TALK for w in re.findall(r"[a-z]+", lowered)),
         duration=qtype == "how many" and bool(re.search(r"\bhow long\b", lowered)),
         won=qtype == "who" and bool(_WON.match(question)),
         owned=owned.group(1) if qtype == "who" and (owned := _WHOSE.match(question)) else None,
-        capacity=(not _NOW.search(lowered) and bool(_CAPACITY_ASKED.search(lowered))) if qtype == "how many" else None,
+        capacity=(not NOW.search(lowered) and bool(CAPACITY_ASKED.search(lowered))) if qtype == "how many" else None,
     )
 
 
@@ -187,11 +170,4 @@ def asked_role(question: str) -> str | None:
 
 def asks_winner(question: str) -> bool:
     """ "Who won the cup final?": a contest someone beat someone in, not a prize ("Who won the MVP?")."""
-    return reading(question, "who").won and not _PRIZE.search(question)
-
-
-# Won by being chosen, not by beating someone (a cup, a title or an election is won by beating someone).
-_PRIZE = re.compile(
-    r"\b(?:mvp|prizes?|awards?|medals?|honou?rs?|scholarships?|grants?|nominations?|contracts?|bids?)\b",
-    re.IGNORECASE,
-)
+    return reading(question, "who").won and not PRIZE.search(question)

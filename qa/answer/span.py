@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.amounts import amounts, capacities, followed_by, qualified
-from qa.answer.dates import TIME_QUALIFIERS, calendar_day, era, when_fallbacks
+from qa.answer.dates import calendar_day, era, when_fallbacks
 from qa.answer.people import (
     agent,
     agent_follows,
@@ -25,10 +25,11 @@ from qa.answer.people import (
 )
 from qa.answer.places import is_country, may_be_town, names_a_kind, origin, place_follows, place_phrases
 from qa.answer.question import ENTITY_LABELS, QuestionType
-from qa.answer.reading import CITY_KINDS, reading
+from qa.answer.reading import reading
 from qa.answer.roles import appositions, descriptions, holds_role, is_role, role_forms, suffixed, titled
 from qa.answer.tokens import POSSESSIVE, Span, after_verbs, noun_tail, option, right_after, token_terms
-from qa.answer.winners import WIN_VERBS, winner_first
+from qa.answer.winners import winner_first
+from qa.answer.words import CITY_KINDS, TIME_QUALIFIERS, WIN_VERBS
 from qa.attribute.people import titled_name
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
