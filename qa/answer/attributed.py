@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.compose import _ellipsis, cite
 from qa.answer.quote import clause_window
+from qa.answer.quoting import cite, ellipsis
 from qa.answer.words import SPEECH, STATEMENTS
 from qa.attribute.model import Attribution
 from qa.retrieve.catalog import Catalog, PassageRef
@@ -95,7 +95,7 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
         p = catalog.passages[_passage_of(catalog, a.doc, a.statement_start) or 0]
         n = len(citations) + 1
         citations.append(cite(n, a.statement_start + lo, a.statement[lo:hi], p, 1.0))
-        quote = _ellipsis(lo, hi, a.statement)
+        quote = ellipsis(lo, hi, a.statement)
         quote = f"“{quote}”" if a.quoted and not re.search('[“”"]', quote) else quote
         via = f" (according to {a.reported_by.split()[-1]})" if a.reported_by else ""  # the surname: short
         lines.append(f"{a.speaker} {_verb_phrase(a, p)} {quote} [{n}]{via}")

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from qa.answer.compose import _trim, cite, related_passages
 from qa.answer.places import country_key, is_country
+from qa.answer.quoting import cite, related_passages, trim
 from qa.answer.roles import is_title
 from qa.answer.words import COUNTRY_WORDS, DATE_WORDS, ORGANISATION_WORDS, PEOPLE_WORDS, PLACE_WORDS
 from qa.attribute.people import titled_name
@@ -159,7 +159,7 @@ def list_names(
         key = _key(name, n.label)
         if key in found:
             continue
-        lo, hi = _trim(ref.text, budget // 2, (n.start, n.start + len(name)))
+        lo, hi = trim(ref.text, budget // 2, (n.start, n.start + len(name)))
         at = ref.start + n.start
         quote = cite(0, ref.start + lo, ref.text[lo:hi], passage, 1.0)
         found[key] = (name, replace(quote, span_start=at, span_end=at + len(name)))

@@ -2,9 +2,10 @@
 
 `reading` gathers what the answer rules need to know about a question: the entity types it prefers,
 the unit or amount it counts, the role, owner, preposition or kind of place it names, and the shape
-of date it wants. It is cached, since the option search runs once per candidate sentence. The
-question-side checks that consult it (a town or place asked for, a role, a winner, an answer after
-the asked preposition) live here too, so the rule modules it draws on never import it back.
+of date it wants. It is cached, since the option search runs once per candidate sentence, and
+held by the question's `Intent` (intent.py). The question-side checks that consult it (a town or
+place asked for, a role, a winner) live here too, so the rule modules it draws on never import it
+back.
 """
 
 from __future__ import annotations
@@ -15,14 +16,11 @@ from functools import lru_cache
 
 from qa.answer.amounts import counted_unit, how_many_preference
 from qa.answer.dates import DATE_SHAPES
-from qa.answer.people import follows
 from qa.answer.places import wants_region
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.answer.roles import described_role
-from qa.answer.tokens import Span
 from qa.answer.words import CAPACITY_ASKED, CHANGE, CITY_KINDS, MONEY_ASKED, NOW, PRIZE, TALK
 from qa.attribute.lexicon import SPEECH_FORMS
-from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 
 _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
@@ -78,7 +76,7 @@ _PREPOSITION_WHOM = re.compile(
 
 
 @dataclass(frozen=True)
-class _Reading:
+class Reading:
     """What a question asks for, read once per question (span_options runs for every candidate)."""
 
     labels: frozenset[str]
@@ -102,7 +100,7 @@ class _Reading:
 
 
 @lru_cache(maxsize=1024)
-def reading(question: str, qtype: QuestionType) -> _Reading:
+def reading(question: str, qtype: QuestionType) -> Reading:
     lowered = question.lower()
     preference = _PREFERENCE[qtype]
     if qtype == "who" and _GROUPS.search(lowered):
@@ -116,7 +114,7 @@ def reading(question: str, qtype: QuestionType) -> _Reading:
     named = described is not None and _is_name(described)
     asked = _PREPOSITION_WHOM.search(lowered) if qtype == "who" else None
     shape = next((form for asks, form in DATE_SHAPES if asks.search(lowered)), None) if qtype == "when" else None
-    return _Reading(
+    return Reading(
         shape=shape,
         asks_from=bool(_FROM.search(lowered)),
         asks_doer=qtype == "who" and not _NOT_ACTIVE.search(question),
@@ -154,13 +152,6 @@ def place_missing(question: str, short: str | None) -> bool:
     if short is None:
         return reading(question, "where").place_kind in CITY_KINDS
     return bool(_WHERE_IS_NAMED.match(question)) and not any(w[:1].isupper() for w in short.split())
-
-
-def answers_preposition(question: str, sentence: str, span: Span) -> bool:
-    """ "Who did Lee say it to?" and the span is what "told" or "to" takes: the rules know the
-    answer's place in the sentence, which the learned ranker's features do not see."""
-    asked = reading(question, "who")
-    return asked.preposition is not None and follows(asked.preposition, parse(sentence), span, asked.spoken)
 
 
 def asked_role(question: str) -> str | None:

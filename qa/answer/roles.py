@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from qa.answer.places import country_key, is_country
 from qa.answer.tokens import POSSESSIVE, Span, token_at
-from qa.answer.words import HEAD_ROLES, LEADING_VERBS, NAME_SUFFIXES, ROLE_HOLDING, TITLES
+from qa.answer.words import HEAD_ROLES, NAME_SUFFIXES, ROLE_HOLDING, TITLES
 from qa.attribute.lexicon import SPEECH_FORMS
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
@@ -59,21 +59,6 @@ _ROLE_OF = re.compile(
     r"^(?:the |a |an |(?:[A-Z][\w.]*\s){0,3}[A-Z][\w.]*(?:'s|’s) )([a-z][a-z -]*?)"
     r"(?: (?:of|for|in|at|on|from|with|during|under|to|since|after|before|who|that) |$)"
 )
-
-
-_LEADS = re.compile(rf"who\s+{LEADING_VERBS}\s+(.+)", re.IGNORECASE)
-
-
-def leader_question(question: str) -> str:
-    """ "Who leads/runs/rules Chile?" put as "Who is the leader of Chile?", which asks
-    for whoever holds a leader's role there (a president, a king). Only for a country: a body
-    ("Who runs the University of Chicago?") is run by anyone or anything."""
-    asked = question.strip()
-    place = asked.rstrip("?.! ")
-    match = _LEADS.fullmatch(place)
-    if not match or not is_country(match.group(1)):
-        return question
-    return f"Who is the leader of {match.group(1)}{asked[len(place) :].strip() or '?'}"
 
 
 def described_role(described: str) -> str | None:

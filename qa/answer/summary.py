@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.compose import _ellipsis, _trim, cite, related_passages
+from qa.answer.quoting import cite, ellipsis, related_passages, trim
 from qa.answer.words import SUMMARISED
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit
@@ -43,9 +43,9 @@ def summarize(question: str, hits: list[PassageHit], catalog: Catalog, budget: i
     for ref, passage in catalog.document_sentences(catalog.passages[hits[0].index].doc):
         if room < least:
             break
-        lo, hi = _trim(ref.text, room - 2, None)
+        lo, hi = trim(ref.text, room - 2, None)
         citations.append(cite(len(citations) + 1, ref.start + lo, ref.text[lo:hi], passage, 1.0))
-        quote = _ellipsis(lo, hi, ref.text)
+        quote = ellipsis(lo, hi, ref.text)
         parts.append(f"{quote} [{len(citations)}]")
         room -= len(quote) + 1
     if not citations:
