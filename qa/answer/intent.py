@@ -42,11 +42,6 @@ class Intent:
     speaker: str | None  # "What did Reed say about it?": the person whose words are asked for
     said: bool  # asks who said or offered what, or what a named person said (attributed.py)
 
-    @property
-    def typed_answer(self) -> bool:
-        """Whether the reply leads with a short answer (a name, a date, a place, a number)."""
-        return self.qtype in TYPED
-
 
 @lru_cache(maxsize=1024)
 def read(question: str, typed: str | None = None, qtype: QuestionType | None = None) -> Intent:

@@ -7,7 +7,7 @@ and grows by whole neighbouring segments while they fit. When even the segment h
 longer than the room, that segment is quoted whole: the room is a guide, and a quote cut
 mid-phrase ("said “the plan is the most costly…”") misleads more than a long one.
 
-Used for who-said-what statements. The composed reply (compose._trim) cuts a word-aligned window
+Used for who-said-what statements. The composed reply (quoting.trim) cuts a word-aligned window
 around the answer and widens it to the nearest phrase boundaries (qa/answer/phrases.py): choosing
 its window by whole clauses instead held the answer in fewer replies and let replies grow much
 longer (docs/evaluation.md).

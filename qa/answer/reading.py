@@ -77,7 +77,8 @@ _PREPOSITION_WHOM = re.compile(
 
 @dataclass(frozen=True)
 class Reading:
-    """What a question asks for, read once per question (span_options runs for every candidate)."""
+    """What a typed question's short answer must be, read once per question (options are sought in
+    every candidate sentence)."""
 
     labels: frozenset[str]
     terms: frozenset[str]

@@ -1,8 +1,10 @@
 """The short answer (a name, a date, a number, a place) inside a quoted sentence.
 
-`span_options` gathers every candidate in a sentence and `nearest` picks the rules' choice; the
-rules for each kind of answer live beside this module (places, amounts, dates, roles, winners,
-people), the question's reading in reading.py and the `Span` record in tokens.py.
+`options_in` gathers every candidate in a sentence for a question's intent (intent.py), in named
+steps: the fitting entities, the phrases that answer when none does, the narrowing to what the
+question asks, the options standing where its relation puts the answer; `nearest` picks the rules'
+choice. The rules for each kind of answer live beside this module (places, amounts, dates, roles,
+winners, people), the question's reading in reading.py and the `Span` record in tokens.py.
 """
 
 from __future__ import annotations
