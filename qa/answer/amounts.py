@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.answer.tokens import Span, token_at
-from qa.answer.words import CURRENCY, MONEY_ASKED, QUALIFIER_PAIRS, QUALIFIERS
+from qa.answer.words import CURRENCY, DURATION_WORDS, MONEY_ASKED, QUALIFIER_PAIRS, QUALIFIERS, SIZE_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -44,10 +44,10 @@ def followed_by(doc: Doc, end: int, unit: str) -> bool:
 
 # What a how-many question measures decides which kind of number answers it first.
 _MEASURES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
-    (re.compile(r"\bhow (?:long|old)\b"), ("DATE", "TIME", "QUANTITY", "CARDINAL")),
+    (re.compile(rf"\bhow (?:{DURATION_WORDS})\b"), ("DATE", "TIME", "QUANTITY", "CARDINAL")),
     (re.compile(r"\bpercent|\bpercentage\b"), ("PERCENT", "CARDINAL")),
     (MONEY_ASKED, ("MONEY", "CARDINAL")),
-    (re.compile(r"\bhow (?:far|high|tall|large|big|deep|wide|heavy)\b"), ("QUANTITY", "CARDINAL")),
+    (re.compile(rf"\bhow (?:{SIZE_WORDS})\b"), ("QUANTITY", "CARDINAL")),
 ]
 
 

@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.answer.tokens import Span, option
-from qa.answer.words import DAY_NAMES, ERAS, MONTHS, WEEKDAYS
+from qa.answer.words import CALENDAR_WORDS, DAY_NAMES, ERAS, MONTHS, TIME_OPENERS, WEEKDAYS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -26,7 +26,7 @@ YEARS = re.compile(
 )
 _TIME_CLAUSE = re.compile(
     # a period inside the sentence ("the U.S. Secretary") does not end the clause
-    r"\b(?:when|while|after|before|until|once|during|since)\b(?:[^,;:.()\"“”]|\.(?=\s?\w)){3,80}",
+    rf"\b(?:{TIME_OPENERS})\b(?:[^,;:.()\"“”]|\.(?=\s?\w)){{3,80}}",
     re.IGNORECASE,
 )
 
@@ -66,9 +66,7 @@ _WHEN_ASKED = re.compile(
 )
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day|year|month|century|decade)\b")
 _CALENDAR = re.compile(
-    rf"\d|\b(?:{MONTHS}|(?:{WEEKDAYS})s?|centur(?:y|ies)|decades?|years?|days?|eve|night|today|yesterday|"
-    r"tomorrow|weekends?|mornings?|evenings?|afternoons?|"
-    r"christmas|easter|spring|summer|autumn|winter)\b",
+    rf"\d|\b(?:{MONTHS}|(?:{WEEKDAYS})s?|{CALENDAR_WORDS})\b",
     re.IGNORECASE,
 )
 

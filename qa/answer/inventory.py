@@ -17,7 +17,7 @@ from functools import lru_cache
 from qa.answer.places import country_key, is_country
 from qa.answer.quoting import cite, related_passages, trim
 from qa.answer.roles import is_title
-from qa.answer.words import COUNTRY_WORDS, DATE_WORDS, ORGANISATION_WORDS, PEOPLE_WORDS, PLACE_WORDS
+from qa.answer.words import COUNTRY_WORDS, DATE_WORDS, MENTIONED, ORGANISATION_WORDS, PEOPLE_WORDS, PLACE_WORDS
 from qa.attribute.people import titled_name
 from qa.nlp import pipeline
 from qa.retrieve.catalog import Catalog
@@ -51,7 +51,7 @@ _WHERE = (
     r"(?:\s+(?:by\s+name|here|so\s+far|in\s+(?:it|them|there)|in\s+(?:the|this|these|that|those)(?:\s+[\w’'-]+){1,5}))?"
 )
 _END = rf"{_WHERE}\s*[?.!]*\s*$"
-_SAID = r"(?:mentioned|named|cited|referred\s+to|listed)"
+_SAID = rf"(?:{MENTIONED})"
 _BE = r"(?:is|are|was|were|get|gets|got|has\s+been|have\s+been)"
 _OPEN = r"^\s*(?:and\s+|so\s+|also\s+|ok(?:ay)?,?\s+)?(?:(?:can|could|would|will)\s+you\s+|please\s+)?"
 _INVENTORY = re.compile(

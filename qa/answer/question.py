@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from qa.answer.words import DOCUMENT, LEADS_IN
+from qa.answer.words import (
+    COUNT_NOUNS,
+    DOCUMENT,
+    HOW_MUCH,
+    LEADS_IN,
+    MEASURE_NOUNS,
+    PERSON_NOUNS,
+    PLACE_NOUNS,
+    TIME_NOUNS,
+)
 from qa.retrieve.lexical import terms
 
 QuestionType = Literal["who", "when", "where", "how many", "what", "other"]
@@ -36,27 +45,24 @@ _PATTERNS: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "how many",
         re.compile(
-            r"\bhow (many|much|long|far|old|large|big|tall|high|often)\b"
+            rf"\bhow ({HOW_MUCH})\b"
             + "|"
-            + _WHICH.format("number|percentage|percent|amount")
+            + _WHICH.format(COUNT_NOUNS)
             + r"|\bwhat (?:is|was|are|were) (?:the|its|their) (?:\w+ )?"
-            + r"(?:capacity|population|number|size|length|height|cost|price)\b"
+            + rf"(?:{MEASURE_NOUNS})\b"
         ),
     ),
     (
         "when",
-        re.compile(r"\bwhen\b|" + _WHICH.format("year|date|day|month|time|century|decade|period|era")),
+        re.compile(r"\bwhen\b|" + _WHICH.format(TIME_NOUNS)),
     ),
     (
         "where",
-        re.compile(r"\bwhere\b|" + _WHICH.format("city|country|state|place|region|location|town|continent|island")),
+        re.compile(r"\bwhere\b|" + _WHICH.format(PLACE_NOUNS)),
     ),
     (
         "who",
-        re.compile(
-            r"\bwho(m|se)?\b|"
-            + _WHICH.format("person|people|man|woman|groups?|teams?|compan(?:y|ies)|organi[sz]ations?|player|president")
-        ),
+        re.compile(r"\bwho(m|se)?\b|" + _WHICH.format(PERSON_NOUNS)),
     ),
     ("what", re.compile(r"\bwhat\b|\bwhich\b")),
 ]

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 
-# A boundary: after a clause mark, or before a word that opens a new clause (not "and" / "or",
-# which as often join two names, nor "that" / "which", which often open a clause the noun needs).
+from qa.answer.words import CLAUSE_OPENERS
+
+# A boundary: after a clause mark, or before a word that opens a new clause (words.CLAUSE_OPENERS).
 _AFTER_MARK = re.compile(r"[,;:)](?=\s)|\s[—–-]{1,2}(?=\s)|\s(?=\()")
 _BEFORE_OPENER = re.compile(
-    r"\s(?=(?:but|while|whereas|although|because)\s)",
+    rf"\s(?=(?:{CLAUSE_OPENERS})\s)",
     re.IGNORECASE,
 )
 

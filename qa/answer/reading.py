@@ -19,7 +19,7 @@ from qa.answer.dates import DATE_SHAPES
 from qa.answer.places import wants_region
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.answer.roles import described_role
-from qa.answer.words import CAPACITY_ASKED, CHANGE, CITY_KINDS, MONEY_ASKED, NOW, PRIZE, TALK
+from qa.answer.words import CAPACITY_ASKED, CHANGE, CITY_KINDS, GROUP_NOUNS, MONEY_ASKED, NOW, PRIZE, TALK
 from qa.attribute.lexicon import SPEECH_FORMS
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 
@@ -32,9 +32,7 @@ _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
 
 
 # "Which team ...", "what company ...": the question asks for a group, not a person.
-_GROUPS = re.compile(
-    r"\b(?:what|which) (?:\w+ )?(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)"
-)
+_GROUPS = re.compile(rf"\b(?:what|which) (?:\w+ )?({GROUP_NOUNS})")
 
 
 # "Which country ...", "in what city ...": the kind of place asked for, which a country fits or not

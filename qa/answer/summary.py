@@ -10,16 +10,16 @@ from __future__ import annotations
 import re
 
 from qa.answer.quoting import cite, ellipsis, related_passages, trim
-from qa.answer.words import SUMMARISED
+from qa.answer.words import SUMMARISED, SUMMARY_NOUNS, SUMMARY_VERBS
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit
 from qa.schema import Answer, Citation
 
 _END = r"\s*[?.!]*\s*$"  # the request is the whole question: "the news about Reed" asks about him
 _SUMMARY = re.compile(
-    rf"^\s*(?:please\s+|can you\s+|could you\s+)?(?:summari[sz]e|sum up|recap)\b"
+    rf"^\s*(?:please\s+|can you\s+|could you\s+)?(?:{SUMMARY_VERBS})\b"
     rf"|^\s*(?:give me\s+|i want\s+)?(?:a |an |the )?(?:quick |short |brief )?"
-    rf"(?:summary|overview|gist|tl;?dr|main points|key points)(?: of {SUMMARISED})?{_END}"
+    rf"(?:{SUMMARY_NOUNS})(?: of {SUMMARISED})?{_END}"
     rf"|^\s*what are the (?:main|key) points(?: of {SUMMARISED})?{_END}"
     rf"|^\s*what(?:'s|’s| is| are)\s+{SUMMARISED}\s+(?:about|saying){_END}"
     rf"|^\s*what\s+(?:does|do)\s+{SUMMARISED}\s+say{_END}",

@@ -40,6 +40,8 @@ TELL = frozenset({"tell", "tells", "told", "telling"})
 # a question whose verb is one of these asks who was spoken to ("Who did she talk to?")
 TALK = frozenset({"talk", "talked", "talking", "speak", "spoke", "spoken", "speaking"})
 DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+# "Which team ...", "what company ...": the question asks for a group, not a person.
+GROUP_NOUNS = r"team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country"
 
 # --- contests (winners.py) ---
 
@@ -95,6 +97,9 @@ CURRENCY = frozenset(
 # "since the 1950s", "until 1796" (how long), "more than 300".
 QUALIFIERS = frozenset({"over", "about", "around", "nearly", "almost", "approximately", "roughly", "since", "until"})
 QUALIFIER_PAIRS = frozenset({("more", "than"), ("less", "than"), ("fewer", "than"), ("at", "least"), ("up", "to")})
+# "how long" / "how old" ask for a length of time, "how far" ... "how heavy" for a size
+DURATION_WORDS = "long|old"
+SIZE_WORDS = "far|high|tall|large|big|deep|wide|heavy"
 # "How much did the price of oil increase?" may be answered by a share ("less than two percent").
 CHANGE = re.compile(r"\b(?:increase|rise|rose|grow|grew|fall|fell|drop|decline|change|cut|reduce)")
 # "a maximum capacity of 2,000 seats" says how many a place can take, which answers "How many
@@ -114,8 +119,24 @@ ERAS = frozenset({"BC", "BCE", "AD", "CE", "B.C.", "A.D.", "B.C.E.", "C.E."})  #
 MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DAY_NAMES = frozenset(WEEKDAYS.split("|"))
+# Words beside the months and weekdays that say when: an answer to "what date" holds one or a digit
+CALENDAR_WORDS = (
+    r"centur(?:y|ies)|decades?|years?|days?|eve|night|today|yesterday|"
+    r"tomorrow|weekends?|mornings?|evenings?|afternoons?|"
+    r"christmas|easter|spring|summer|autumn|winter"
+)
+# Words that open a time clause ("while a child was in school"): a when-answer with no date
+TIME_OPENERS = "when|while|after|before|until|once|during|since"
 
 # --- the question's wording (question.py, summary.py) ---
+
+# The words after "how", and the nouns after "what" / "which", that ask for each answer type.
+HOW_MUCH = "many|much|long|far|old|large|big|tall|high|often"
+COUNT_NOUNS = "number|percentage|percent|amount"
+MEASURE_NOUNS = "capacity|population|number|size|length|height|cost|price"  # "what is its capacity"
+TIME_NOUNS = "year|date|day|month|time|century|decade|period|era"
+PLACE_NOUNS = "city|country|state|place|region|location|town|continent|island"
+PERSON_NOUNS = "person|people|man|woman|groups?|teams?|compan(?:y|ies)|organi[sz]ations?|player|president"
 
 # Words a relative clause's question word may follow and still ask ("in which", "of whom").
 LEADS_IN = frozenset(
@@ -126,6 +147,8 @@ LEADS_IN = frozenset(
 DOCUMENT = r"(?:this|the)\s+(?:news\s+)?(?:story|article|text|report|piece|document|passage)"
 # ... and what a request for a summary calls it: "summarize the article", "what is the story about?"
 SUMMARISED = r"(?:the |this |that )?(?:article|document|text|story|report|piece|news|file)s?"
+SUMMARY_VERBS = r"summari[sz]e|sum up|recap"
+SUMMARY_NOUNS = r"summary|overview|gist|tl;?dr|main points|key points"
 
 # --- who said what (attributed.py) ---
 
@@ -142,7 +165,12 @@ COUNTRY_WORDS = ("countries", "country", "nations")
 PLACE_WORDS = ("places", "place", "locations")
 ORGANISATION_WORDS = ("organizations", "organisations", "organization", "organisation", "institutions", "companies")
 DATE_WORDS = ("dates",)
+# what a question asking for the list says the names are: "Which countries are mentioned?"
+MENTIONED = r"mentioned|named|cited|referred\s+to|listed"
 
 # --- quotes (phrases.py) ---
 
 BINDING = frozenset({"of", "’s", "'s"})  # "the capacity of the prison": one phrase
+# Words that open a clause of their own, where a quote may be cut (quote.py): not "and" / "or",
+# which as often join two names, nor "that" / "which", which often open a clause the noun needs.
+CLAUSE_OPENERS = "but|while|whereas|although|because"
