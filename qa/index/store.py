@@ -104,6 +104,14 @@ class Collections:
         return records
 
 
+def _search_breadth(collection: Collection, ef: int) -> None:
+    """Set the HNSW search breadth (ef_search) of a collection made with another one (an index made
+    before the setting existed, or with another value); a collection keeps the value it is given."""
+    hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+    if hnsw.get("ef_search") != ef:
+        collection.modify(configuration={"hnsw": {"ef_search": ef}})
+
+
 class Store:
     """Everything persistent: collections tied to the model name, records, and a file manifest."""
 
@@ -120,9 +128,10 @@ class Store:
                 collection = self.client.get_or_create_collection(
                     name,
                     embedding_function=encoder.chroma_function(),  # type: ignore[arg-type]
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": {"space": "cosine", "ef_search": settings.ann_ef}},
                     metadata={"model": settings.model, "kind": kind},
                 )
+                _search_breadth(collection, settings.ann_ef)
             except Exception as exc:
                 raise StoreUnavailable(f"cannot open the Chroma collection {name}: {exc}") from exc
             self.kinds[kind] = Collections(kind, name, collection, self)
