@@ -9,7 +9,7 @@ vectors (`NearestSentences`), whatever the size of the index.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,26 +40,25 @@ class Nearest:
 class NearestSentences:
     """Chroma's HNSW index over the sentence vectors: the n nearest sentences to a question.
 
-    Results are found in the catalog by their passage and offsets (a quoting sentence's frame
-    stands for its sentence); see `hybrid.signals` for how ranking stays exact.
+    Results are found in the catalog by their ids (a quoting sentence's frame stands for its
+    sentence); see `hybrid.signals` for how ranking stays exact.
     """
 
-    def __init__(self, collection: Any, catalog: Catalog) -> None:
+    def __init__(self, collection: Any, rows_of: Callable[[list[str]], list[int]]) -> None:
         self._collection = collection
-        self._catalog = catalog
+        self._rows_of = rows_of
 
     def __call__(self, vector: np.ndarray, n: int) -> Nearest | None:
         """The n nearest sentences; None when Chroma cannot answer."""
         try:
-            found = self._collection.query(query_embeddings=[vector], n_results=n, include=["distances", "metadatas"])
+            found = self._collection.query(query_embeddings=[vector], n_results=n, include=["distances"])
         except Exception as exc:  # a stopped Chroma server: the exact scan answers from the saved vectors
             log.warning("nearest-sentence search failed (%s); scanning every sentence", exc)
             return None
-        metas, distances = found["metadatas"][0], found["distances"][0]
-        rows = (self._catalog.sentence_row(m) for m in metas)
-        known = [r for r in rows if r is not None]  # not one indexed after this catalog
+        ids, distances = found["ids"][0], found["distances"][0]
+        known = self._rows_of(ids)  # not one indexed after this catalog
         # Cosine space: distance = 1 - cosine. Fewer than n back means every sentence came back.
-        ceiling = 1.0 - float(distances[-1]) if len(metas) >= n else -1.0
+        ceiling = 1.0 - float(distances[-1]) if len(ids) >= n else -1.0
         return Nearest(np.array(known, dtype=np.int64), ceiling)
 
 
@@ -89,9 +88,6 @@ class Catalog:
     # Sentences are stored passage by passage: passage i owns sentences [first[i], first[i+1]).
     first_sentence: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     passage_doc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    passage_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    sentence_start: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    sentence_end: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     doc_names: list[str] = field(default_factory=list)
     # Each sentence's content terms (`SentenceTerms`: worked out when first read).
     sentence_terms: Sequence[frozenset[str]] = field(default_factory=list)
@@ -100,6 +96,9 @@ class Catalog:
     sentences_lexical: Lexical = field(default_factory=lambda: Lexical([]))
     doc_passages: dict[str, list[int]] = field(default_factory=dict)
     sentence_passage: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # The sentences stored ids stand for (a quoting sentence's frame: its sentence); ids of rows
+    # stored after this catalog was opened are left out.
+    rows_of_ids: Callable[[list[str]], list[int]] = field(default=lambda ids: [])
     # Approximate nearest sentences (Chroma's HNSW), checked exactly afterwards; None when empty.
     nearest_sentences: NearestSentences | None = None
     # Where each document comes from (empty for one whose metadata is not known)
@@ -123,30 +122,6 @@ class Catalog:
                     seen.add(ref.start)
                     yield ref, self.passages[p]
 
-    def passage_at(self, doc: str, start: int) -> int | None:
-        """The passage of `doc` that starts at `start`."""
-        rows = self.doc_passages.get(doc)
-        if not rows:
-            return None
-        lo, hi = rows[0], rows[-1] + 1  # a document's passages are contiguous, by start
-        at = lo + int(np.searchsorted(self.passage_start[lo:hi], start))
-        return at if at < hi and int(self.passage_start[at]) == start else None
-
-    def sentence_row(self, meta: dict[str, Any]) -> int | None:
-        """The sentence a stored sentence record (or one of its views) stands for, from its metadata."""
-        passage = self.passage_at(str(meta["source"]), int(meta["chunk_start"]))
-        if passage is None:
-            return None
-        lo = int(self.first_sentence[passage])
-        hi = int(self.first_sentence[passage + 1]) if passage + 1 < len(self.first_sentence) else len(self.sentences)
-        start, end = int(meta["start"]), int(meta["end"])
-        at = lo + int(np.searchsorted(self.sentence_start[lo:hi], start))
-        while at < hi and int(self.sentence_start[at]) == start:
-            if int(self.sentence_end[at]) == end:
-                return at
-            at += 1
-        return None
-
 
 def load_catalog(store: Store) -> Catalog:
     """Open the saved catalog of this state of the index (saved first if it is not yet)."""
@@ -156,12 +131,9 @@ def load_catalog(store: Store) -> Catalog:
     sentences = SentenceRecords(saved.sentences, passages)
     catalog = Catalog(passages=passages, sentences=sentences, doc_names=doc_names)
     catalog.passage_doc = np.ascontiguousarray(saved.passages[:, 0])
-    catalog.passage_start = np.ascontiguousarray(saved.passages[:, 1])
     catalog.passage_vectors = saved.passage_vectors
     catalog.sentence_vectors = saved.sentence_vectors
     catalog.sentence_passage = np.ascontiguousarray(saved.sentences[:, 0])
-    catalog.sentence_start = np.ascontiguousarray(saved.sentences[:, 1])
-    catalog.sentence_end = np.ascontiguousarray(saved.sentences[:, 2])
     catalog.first_sentence = np.searchsorted(catalog.sentence_passage, np.arange(len(passages)))
     catalog.passage_sentences = PassageSentences(catalog.first_sentence, len(sentences))
     bounds = np.searchsorted(catalog.passage_doc, np.arange(len(doc_names) + 1))
@@ -169,8 +141,9 @@ def load_catalog(store: Store) -> Catalog:
     catalog.view_sentence = saved.view_sentence
     catalog.view_vectors = saved.view_vectors
     catalog.view_first = np.searchsorted(catalog.view_sentence, np.arange(len(sentences) + 1))
+    catalog.rows_of_ids = saved.rows_of
     if len(sentences):
-        catalog.nearest_sentences = NearestSentences(store.sentences, catalog)
+        catalog.nearest_sentences = NearestSentences(store.sentences, saved.rows_of)
     sources = store.read_sources()
     catalog.sources = {name: SourceMeta.from_dict(sources[name]) for name in doc_names if name in sources}
     titles = {name: terms(doc_title(name)) for name in doc_names}

@@ -35,7 +35,7 @@ import numpy as np
 from qa.index.store import Store
 from qa.retrieve.records import Texts
 
-FORMAT = 1
+FORMAT = 2
 _RECORD = "catalog.json"
 _PAGE = 5000
 _BLOCK = 65536  # vector rows copied at a time when the sentences are put in catalog order
@@ -57,6 +57,17 @@ class Saved:
     sentence_vectors: np.ndarray
     view_sentence: np.ndarray  # the sentence each further view belongs to, sorted
     view_vectors: np.ndarray
+    sentence_ids: np.ndarray  # every stored sentence and view id, sorted (bytes)
+    sentence_id_rows: np.ndarray  # the sentence each of them stands for
+
+    def rows_of(self, ids: list[str]) -> list[int]:
+        """The sentences the given stored ids stand for; ids not in this state are left out."""
+        if not ids or not len(self.sentence_ids):
+            return []
+        wanted = np.array([i.encode() for i in ids], dtype=self.sentence_ids.dtype)
+        at = np.minimum(np.searchsorted(self.sentence_ids, wanted), len(self.sentence_ids) - 1)
+        found = self.sentence_ids[at] == wanted
+        return [int(r) for r in self.sentence_id_rows[at[found]]]
 
 
 def catalog_key(store: Store) -> str:
@@ -146,19 +157,18 @@ def _write(store: Store, folder: Path, key: str) -> None:
     order = sorted(range(len(ids)), key=where.__getitem__)
     doc_names = sorted({str(m["source"]) for m in metas})
     number = {name: i for i, name in enumerate(doc_names)}
-    passages = np.array(
-        [
-            (number[str(m["source"])], int(m["start"]), int(m["end"]), -1 if m.get("page") is None else int(m["page"]))
-            for m in (metas[i] for i in order)
-        ],
-        dtype=np.int64,
-    ).reshape(-1, 4)
+    rows = [
+        (number[str(m["source"])], int(m["start"]), int(m["end"]), -1 if m.get("page") is None else int(m["page"]))
+        for m in (metas[i] for i in order)
+    ]
+    passages = np.array(rows, dtype=np.int64) if rows else np.zeros((0, 4), np.int64)
     np.save(folder / "passages.npy", passages)
     _write_texts(folder / "passage_text", [texts[i] for i in order])
     _write_texts(folder / "passage_ids", [ids[i] for i in order])
     # The width comes from the stored vectors: asking the encoder would load the model at start-up.
     dim = len(vectors[0]) if vectors else 0
-    np.save(folder / "passage_vectors.npy", np.asarray([vectors[i] for i in order], np.float32).reshape(-1, dim))
+    kept = np.asarray([vectors[i] for i in order], np.float32) if order else np.zeros((0, dim), np.float32)
+    np.save(folder / "passage_vectors.npy", kept)
     by_start = {where[i]: row for row, i in enumerate(order)}
     del ids, metas, texts, vectors, where
     sentence_rows = _write_sentences(store, folder, by_start, dim)
@@ -183,6 +193,7 @@ def _write_sentences(store: Store, folder: Path, by_start: dict[tuple[str, int],
     """Sentences and their views, read page by page (their vectors go to disk as they come, so a
     million of them never sit in memory), then put in catalog order. Returns the sentence count."""
     keys: list[tuple[int, int, int, int]] = []  # passage, start, end, 1 for a view
+    ids: list[str] = []
     raw_path = folder / "vectors.raw"
     with raw_path.open("wb") as raw:
         for page in _pages(store.sentences, ["metadatas", "embeddings"]) if by_start else ():
@@ -194,6 +205,7 @@ def _write_sentences(store: Store, folder: Path, by_start: dict[tuple[str, int],
                     continue  # a sentence whose passage is gone (interrupted run); never shown
                 keys.append((passage, int(meta["start"]), int(meta["end"]), 1 if meta.get("view") else 0))
                 kept.append(j)
+                ids.append(page["ids"][j])
             raw.write(page_vectors[kept].tobytes())
     table = np.array(keys, dtype=np.int64).reshape(-1, 4)
     raw_vectors = np.memmap(raw_path, dtype=np.float32, mode="r", shape=(len(table), dim)) if len(table) else None
@@ -210,6 +222,16 @@ def _write_sentences(store: Store, folder: Path, by_start: dict[tuple[str, int],
     views, owners = views[by_owner], owners[by_owner]
     np.save(folder / "sentences.npy", sentences)
     np.save(folder / "view_sentence.npy", owners)
+    # Each stored id and the sentence it stands for (a view: its sentence), sorted by id, so the
+    # HNSW search's ids are found without asking Chroma for their metadata (slow) or holding a dict.
+    stands_for = np.full(len(table), -1, dtype=np.int64)
+    stands_for[own] = np.arange(len(own))
+    stands_for[views] = owners
+    named = np.flatnonzero(stands_for >= 0)
+    id_bytes = np.array([ids[i].encode() for i in named], dtype=f"S{max((len(i) for i in ids), default=1)}")
+    by_id = np.argsort(id_bytes, kind="stable")
+    np.save(folder / "sentence_ids.npy", id_bytes[by_id])
+    np.save(folder / "sentence_id_rows.npy", stands_for[named][by_id])
     for name, rows in (("sentence_vectors.npy", own), ("view_vectors.npy", views)):
         out = np.lib.format.open_memmap(folder / name, mode="w+", dtype=np.float32, shape=(len(rows), dim))
         for a in range(0, len(rows), _BLOCK):
@@ -254,6 +276,8 @@ def _open(folder: Path, key: str) -> Saved | None:
             sentence_vectors=_array(folder / "sentence_vectors.npy"),
             view_sentence=np.load(folder / "view_sentence.npy"),
             view_vectors=_array(folder / "view_vectors.npy"),
+            sentence_ids=_array(folder / "sentence_ids.npy"),
+            sentence_id_rows=_array(folder / "sentence_id_rows.npy"),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("the catalog saved in %s cannot be read (%s): read again from the index", folder, exc)

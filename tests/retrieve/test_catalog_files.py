@@ -94,9 +94,8 @@ def test_records_equal_what_chroma_stores_and_are_read_on_demand(corpus_root: Pa
         assert np.array_equal(catalog.passage_vectors[row], np.asarray(vector, dtype=np.float32))
     sentences = service.store.sentences.get(include=["metadatas", "embeddings"])
     own = 0
-    for meta, vector in zip(sentences["metadatas"], sentences["embeddings"], strict=True):
-        row = catalog.sentence_row(meta)
-        assert row is not None
+    for key, meta, vector in zip(sentences["ids"], sentences["metadatas"], sentences["embeddings"], strict=True):
+        [row] = catalog.rows_of_ids([key])  # how an HNSW result is found
         ref = catalog.sentences[row]
         assert (ref.doc, ref.start, ref.end) == (meta["source"], meta["start"], meta["end"])
         if not meta.get("view"):
@@ -104,7 +103,10 @@ def test_records_equal_what_chroma_stores_and_are_read_on_demand(corpus_root: Pa
             assert np.array_equal(catalog.sentence_vectors[row], np.asarray(vector, dtype=np.float32))
             passage = catalog.passages[ref.passage]
             assert ref.text == passage.text[ref.start - passage.start : ref.end - passage.start]
+        else:
+            assert row in catalog.view_sentence
     assert own == len(catalog.sentences)
+    assert catalog.rows_of_ids(["no-such-id", *sentences["ids"][:3]]) == catalog.rows_of_ids(sentences["ids"][:3])
     assert [s for s in catalog.sentences] == [catalog.sentences[i] for i in range(len(catalog.sentences))]
 
 
