@@ -128,7 +128,7 @@ def _searches() -> ThreadPoolExecutor:
 
 def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
     q = list(query.terms)
-    # A large index: Chroma's HNSW search (which releases the GIL) runs on the other core while
+    # Chroma's HNSW search (which releases the GIL) runs on the other core while
     # this one computes the other signals, which takes less time than one after the other
     # (docs/evaluation.md).
     search = (
@@ -178,7 +178,7 @@ def _bounded(
     sentence_lexical: np.ndarray,
     nearest: Nearest,
 ) -> Signals:
-    """Passage scores of a large index without a cosine for every sentence, same top passages.
+    """Passage scores without a cosine for every sentence, the same top passages.
 
     The HNSW index names the nearest sentences and a ceiling no other sentence's cosine exceeds.
     Passages holding those sentences, and the best by the other signals, are scored exactly; every
