@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import mmap
 import os
 import secrets
 import shutil
@@ -245,16 +244,9 @@ def _write_sentences(store: Store, folder: Path, by_start: dict[tuple[str, int],
     return len(sentences)
 
 
-def _array(path: Path, scattered: bool = False) -> np.ndarray:
-    """A saved array, mapped. `scattered`: read a few rows at a time anywhere in it (the vectors
-    of a question's candidate sentences), so the kernel is told not to read ahead around each: it
-    would bring most of the file into the process for a few hundred rows."""
+def _array(path: Path) -> np.ndarray:
     array = np.load(path, mmap_mode="r")
-    if array.size == 0:
-        return np.asarray(array)
-    if scattered and isinstance(array, np.memmap) and hasattr(mmap, "MADV_RANDOM"):
-        array._mmap.madvise(mmap.MADV_RANDOM)  # type: ignore[attr-defined]
-    return array
+    return np.asarray(array) if array.size == 0 else array
 
 
 def _open(folder: Path, key: str) -> Saved | None:
@@ -281,9 +273,9 @@ def _open(folder: Path, key: str) -> Saved | None:
             passage_ids=texts("passage_ids"),
             passage_vectors=_array(folder / "passage_vectors.npy"),
             sentences=_array(folder / "sentences.npy"),
-            sentence_vectors=_array(folder / "sentence_vectors.npy", scattered=True),
+            sentence_vectors=_array(folder / "sentence_vectors.npy"),
             view_sentence=np.load(folder / "view_sentence.npy"),
-            view_vectors=_array(folder / "view_vectors.npy", scattered=True),
+            view_vectors=_array(folder / "view_vectors.npy"),
             sentence_ids=_array(folder / "sentence_ids.npy"),
             sentence_id_rows=_array(folder / "sentence_id_rows.npy"),
         )

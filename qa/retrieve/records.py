@@ -8,6 +8,7 @@ kept (an LRU), since one answer reads the same sentences many times.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,6 +125,34 @@ class SentenceRecords(_Records[SentenceRef]):
                 start, end = int(table[i, 1]), int(table[i, 2])
                 yield SentenceRef(name, start, end, text[start - first : end - first], p)
                 i += 1
+
+
+def read_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`vectors[rows]` for rows given in ascending runs (a question's candidate sentences: whole
+    passages). From a mapped file each run is read with one `pread` instead of through the
+    mapping, whose page faults map the pages around each row too: a few hundred rows a question
+    brought most of a large file into the process's memory."""
+    if not isinstance(vectors, np.memmap) or vectors.filename is None or not len(rows):
+        return np.asarray(vectors[rows])
+    out = np.empty((len(rows), vectors.shape[1]), dtype=vectors.dtype)
+    width = vectors.shape[1] * vectors.dtype.itemsize
+    breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+    starts = np.concatenate([[0], breaks])
+    ends = np.concatenate([breaks, [len(rows)]])
+    path = str(vectors.filename)
+    fd = _descriptor(path, os.stat(path).st_ino)
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        data = os.pread(fd, (b - a) * width, vectors.offset + int(rows[a]) * width)
+        if len(data) != (b - a) * width:
+            raise OSError(f"short read from {path}")
+        out[a:b] = np.frombuffer(data, dtype=vectors.dtype).reshape(b - a, -1)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _descriptor(path: str, inode: int) -> int:
+    """One read-only descriptor per saved vector file (a path and its inode), kept open."""
+    return os.open(path, os.O_RDONLY)
 
 
 class PassageSentences(Sequence[list[int]]):

@@ -15,7 +15,7 @@ import pytest
 
 from qa.retrieve import catalog_files
 from qa.retrieve.catalog import Catalog
-from qa.retrieve.records import PassageRecords, SentenceRecords
+from qa.retrieve.records import PassageRecords, SentenceRecords, read_rows
 from qa.service import QAService
 
 SQUAD = Path(__file__).resolve().parents[1] / "data" / "squad" / "corpus"
@@ -167,3 +167,17 @@ def test_the_saved_catalog_follows_the_index(corpus_root: Path, tmp_path: Path, 
     service.remove_document(name)
     assert "orchard.md" not in service.catalog.doc_names
     assert len(_saved(root)) == 1
+
+
+def test_vector_rows_are_read_exactly_as_indexed(corpus_root: Path, kit) -> None:  # type: ignore[no-untyped-def]
+    catalog = QAService(kit.make_settings(corpus_root)).catalog
+    vectors = catalog.sentence_vectors
+    rng = np.random.default_rng(0)
+    for rows in (
+        np.arange(5, 40),
+        np.sort(rng.choice(len(vectors), 50, replace=False)),
+        rng.choice(len(vectors), 50),  # any order, repeats
+        np.array([len(vectors) - 1]),
+        np.zeros(0, dtype=np.int64),
+    ):
+        assert np.array_equal(read_rows(vectors, rows), np.asarray(vectors)[rows])
