@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
 import bm25s
 import numpy as np
 import Stemmer
+
+# bm25s sets its own logger to DEBUG on import: its "Building index" notes reached the terminal.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # A word; dotted initials ("U.S.", "U.K.") are one, as "US" is (else both letters would be dropped).
 # Only the first letter of a run may start one (and the run is taken whole), so "a.a.a.a…" is linear.

@@ -279,3 +279,20 @@ def test_add_takes_articles_by_url_and_says_why_one_is_refused(
     assert main(["ask", *where, "--json", "How many residents live on Skerry Island?"]) == 0
     cited = json.loads(capsys.readouterr().out)["citations"][0]
     assert (cited["outlet"], cited["date"]) == ("The Harbour Gazette", "2025-03-14")
+
+
+def test_a_first_ask_prints_no_library_debug_notes(tmp_path: Path, kit) -> None:
+    """bm25s sets its logger to DEBUG on import; a fresh index used to print its build notes."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(kit.TXT)
+    where = ["--corpus", str(corpus), "--index", str(tmp_path / "index")]
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "ask", *where, "Who catalogued the seashells?"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+    assert "DEBUG" not in done.stdout + done.stderr

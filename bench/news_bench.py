@@ -1,0 +1,64 @@
+"""Quality on the project's own news questions (tests/data/news-qa), alone and beside other articles.
+
+Four short news articles written for this repository (invented outlets, people and events) and
+40 questions about them: 20 development questions (`dev.jsonl`, looked at while working) and 20
+kept unseen (`unseen.jsonl`: only their totals are printed and kept, never their answers, so they
+stay a held-out check). About a fifth of each set cannot be answered from the articles. They are
+asked of three corpora: the four articles with the seed article; those with the 24 squad-dev
+articles beside them; and, for the dev set only, the answers written to bench/out for reading.
+
+    .venv/bin/python bench/news_bench.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from common import CORPUS, OUT, REPO, save
+
+from qa.config import Settings
+from qa.evaluate.run import evaluate, load_items
+from qa.service import QAService
+
+NEWS = REPO / "tests" / "data" / "news-qa"
+ARTICLE = REPO / "corpus" / "el-salvador-deportation-offer.txt"
+KEPT = ("questions", "right", "answer_accuracy", "abstention_accuracy", "refused_answerable", "short_answer_right")
+
+
+def service_for(name: str, files: list[Path]) -> QAService:
+    corpus = OUT / f"corpus-news-{name}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    for path in files:
+        shutil.copy(path, corpus / path.name)
+    service = QAService(Settings(corpus_dir=corpus, index_dir=OUT / f"index-news-{name}"))
+    service.sync(show_bar=False)
+    return service
+
+
+def ask(service: QAService, part: str, name: str) -> dict[str, Any]:
+    """One question set; the unseen set's answers are not written anywhere."""
+    out = OUT / f"news-{part}-{name}.jsonl" if part == "dev" else None
+    summary = evaluate(service, load_items(NEWS / f"{part}.jsonl"), out)
+    return {k: summary.get(k) for k in KEPT}
+
+
+def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+    news = sorted((NEWS / "corpus").glob("*.txt"))
+    corpora = {"news": [*news, ARTICLE], "beside-squad": [*news, ARTICLE, *sorted(CORPUS.glob("*.txt"))]}
+    result: dict[str, Any] = {}
+    for name, files in corpora.items():
+        service = service_for(name, files)
+        for part in ("dev", "unseen"):
+            result[f"{part}, {name}"] = ask(service, part, name)
+    save("news", result)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
