@@ -140,7 +140,10 @@ def read_rows(vectors: np.ndarray, rows: np.ndarray) -> np.ndarray:
     starts = np.concatenate([[0], breaks])
     ends = np.concatenate([breaks, [len(rows)]])
     path = str(vectors.filename)
-    fd = _descriptor(path, os.stat(path).st_ino)
+    try:
+        fd = _descriptor(path, os.stat(path).st_ino)
+    except FileNotFoundError:  # a newer state replaced this one's folder: the mapping still reads it
+        return np.asarray(vectors[rows])
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
         data = os.pread(fd, (b - a) * width, vectors.offset + int(rows[a]) * width)
         if len(data) != (b - a) * width:

@@ -181,3 +181,20 @@ def test_vector_rows_are_read_exactly_as_indexed(corpus_root: Path, kit) -> None
         np.zeros(0, dtype=np.int64),
     ):
         assert np.array_equal(read_rows(vectors, rows), np.asarray(vectors)[rows])
+
+
+def test_a_catalog_in_use_still_reads_its_vectors_once_its_folder_is_replaced(
+    corpus_root: Path, tmp_path: Path, kit
+) -> None:  # type: ignore[no-untyped-def]
+    """Questions asked while an upload is indexed are answered from the catalog opened before it,
+    whose folder the new state's saving removes."""
+    root = _copy(corpus_root, tmp_path)
+    service = QAService(kit.make_settings(root))
+    old = service.catalog
+    before = service.ask(QUESTIONS[0]).text
+    [folder] = _saved(root)
+    shutil.rmtree(folder)
+    rows = np.arange(0, 10)
+    assert np.array_equal(read_rows(old.sentence_vectors, rows), np.asarray(old.sentence_vectors)[rows])
+    service._catalog = old
+    assert service.ask(QUESTIONS[0]).text == before
