@@ -60,9 +60,9 @@ def service_for(corpus: Path, index: Path) -> Any:
 
 def _stage_timers(service: Any) -> dict[str, list[float]]:
     """Wrap the steps of QAService.ask (in this process only) to collect per-step CPU ms."""
-    import qa.service as module
+    import qa.service.asking as module
 
-    spent: dict[str, list[float]] = {"encode": [], "retrieve": [], "attribution": [], "compose": []}
+    spent: dict[str, list[float]] = {"encode": [], "retrieve": [], "special replies": [], "compose": []}
 
     def timing(name: str, fn: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -77,8 +77,7 @@ def _stage_timers(service: Any) -> dict[str, list[float]]:
     service.encoder.encode = timing("encode", service.encoder.encode)
     module.retrieve = timing("retrieve", module.retrieve)  # type: ignore[attr-defined]
     module.compose = timing("compose", module.compose)  # type: ignore[attr-defined]
-    if hasattr(service, "_attributed"):
-        service._attributed = timing("attribution", service._attributed)
+    module.special_reply = timing("special replies", module.special_reply)  # type: ignore[attr-defined]
     return spent
 
 

@@ -34,7 +34,8 @@ from scipy.optimize import minimize
 from split import FIT
 from tqdm import tqdm
 
-from qa.answer.compose import _rule_choice
+from qa.answer.chooser import rule_choice
+from qa.answer.intent import read
 from qa.answer.order import ORDER_FILE, candidates, first, load_order, order_features, scored, sentence_rows
 from qa.answer.question import TYPED, QuestionType, question_type
 from qa.answer.rank import WEIGHTS_FILE, feature_names, load_ranker, option_matrix, pick, pool_of, ruled_option
@@ -85,11 +86,12 @@ def collect_options(service: QAService, pool: int) -> list[Example]:
             continue
         question = item["question"]
         found = candidates(question, qtype, query, hits, catalog, settings)
-        main, span, _ = _rule_choice(question, qtype, found, catalog, settings)
+        intent = read(question, qtype=qtype)
+        main, span, _ = rule_choice(intent, found, catalog, settings)
         pooled = pool_of(found, catalog, pool)
         texts = [p.text for p in pooled]
         ruled = ruled_option(found[:pool], main, span)
-        options, rows = option_matrix(question, qtype, pooled, ruled, catalog.sentences_lexical.weight, pool)
+        options, rows = option_matrix(intent, pooled, ruled, catalog.sentences_lexical.weight, pool)
         right = np.array([holds(texts[o.pooled][o.span.start : o.span.end], item) for o in options])
         main_text = catalog.sentences[main.sentence.index].text
         rules_right = span is not None and holds(main_text[span.start : span.end], item)

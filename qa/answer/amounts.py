@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.answer.tokens import Span, token_at
+from qa.answer.words import CURRENCY, DURATION_WORDS, MONEY_ASKED, QUALIFIER_PAIRS, QUALIFIERS, SIZE_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -41,39 +42,20 @@ def followed_by(doc: Doc, end: int, unit: str) -> bool:
     return False
 
 
-# "How much is the fee?": an amount of money, so a count of something else ("2,000 seats") is
-# no answer (none found: the documents don't say).
-MONEY_ASKED = re.compile(
-    r"\bhow much\b.*\b(?:money|cost|pay|paid|earn|spen[dt]|raise|worth|price|revenue|budget|fund|fee|charge|salar|wage)"
-)
-
-
-_CURRENCY = frozenset(
-    {"usd", "eur", "gbp", "chf", "rs", "cents", "yen", "yuan", "lira", "lire", "dinars"}  # signs: is_currency
-    | {"dollar", "dollars", "euro", "euros", "pound", "pounds", "franc", "francs", "mark", "marks", "rupees"}
-    | {"pesos", "rubles", "roubles", "shillings", "guilders", "crowns", "kronor", "krona", "pence", "florins", "ducats"}
-)
-
 # What a how-many question measures decides which kind of number answers it first.
 _MEASURES: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
-    (re.compile(r"\bhow (?:long|old)\b"), ("DATE", "TIME", "QUANTITY", "CARDINAL")),
+    (re.compile(rf"\bhow (?:{DURATION_WORDS})\b"), ("DATE", "TIME", "QUANTITY", "CARDINAL")),
     (re.compile(r"\bpercent|\bpercentage\b"), ("PERCENT", "CARDINAL")),
     (MONEY_ASKED, ("MONEY", "CARDINAL")),
-    (re.compile(r"\bhow (?:far|high|tall|large|big|deep|wide|heavy)\b"), ("QUANTITY", "CARDINAL")),
+    (re.compile(rf"\bhow (?:{SIZE_WORDS})\b"), ("QUANTITY", "CARDINAL")),
 ]
-
-
-# Words that say how exact a number is, or from or to when a time runs: "over 90 destinations",
-# "since the 1950s", "until 1796" (how long), "more than 300".
-_QUALIFIERS = frozenset({"over", "about", "around", "nearly", "almost", "approximately", "roughly", "since", "until"})
-_QUALIFIER_PAIRS = frozenset({("more", "than"), ("less", "than"), ("fewer", "than"), ("at", "least"), ("up", "to")})
 
 
 def qualified(
     doc: Doc,
     start: int,
-    words: frozenset[str] = _QUALIFIERS,
-    pairs: frozenset[tuple[str, str]] = _QUALIFIER_PAIRS,
+    words: frozenset[str] = QUALIFIERS,
+    pairs: frozenset[tuple[str, str]] = QUALIFIER_PAIRS,
 ) -> int:
     """The start of a number moved back over the word (or two) that qualifies it."""
     if start >= 2 and (doc[start - 2].lower_, doc[start - 1].lower_) in pairs:
@@ -105,7 +87,7 @@ def amounts(doc: Doc, options: list[Span]) -> list[Span]:
         if found is None:
             return False
         near = doc[max(found.start - 1, 0) : found.end + 1]  # "CHF 300", "300 dollars"
-        return any(t.ent_type_ == "MONEY" or t.is_currency or t.lower_ in _CURRENCY for t in near)
+        return any(t.ent_type_ == "MONEY" or t.is_currency or t.lower_ in CURRENCY for t in near)
 
     return [o for o in options if money(o)]
 

@@ -5,34 +5,30 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.compose import _ellipsis, cite
 from qa.answer.quote import clause_window
+from qa.answer.quoting import cite, ellipsis
+from qa.answer.words import SPEECH, STATEMENTS
 from qa.attribute.model import Attribution
 from qa.retrieve.catalog import Catalog, PassageRef
 from qa.schema import Answer, Citation
 
 _MAX_STATEMENTS = 4
 _MIN_STATEMENT = 45
-_SPEECH = (
-    r"(say|said|says|offer\w*|announc\w*|confirm\w*|state[sd]?|told|tell\w*|claim\w*|propos\w*|promis\w*"
-    r"|agree[sd]?|prais\w*|add(?:ed|s)?|den(?:y|ied|ies)|warn\w*|argu\w*|insist\w*|pledg\w*|comment\w*)"
-)
 _ASKS_WHO = re.compile(r"^\s*(?:and\s+)?who\b", re.IGNORECASE)
-_STATEMENTS = r"(offers?|statements?|proposals?|promises?|claims?|pledges?|announcements?)"
 # Asked about a speaker ("who offered ...?", "what did Reed say?") or about statements
 # ("which offers were made?"); "what is the prison called?" is about a name, not a speaker, and
 # "who criticized the proposal?" about critics: the speech verb must be the question's own verb.
 _ATTRIBUTION_QUESTION = re.compile(
-    rf"^\s*(?:and\s+)?who\s+(?:(?:also|first|else|then|earlier|later|already|ever|once|just|has|have|had|did|would|will|\w+ly)\s+){{0,2}}{_SPEECH}\b"
+    rf"^\s*(?:and\s+)?who\s+(?:(?:also|first|else|then|earlier|later|already|ever|once|just|has|have|had|did|would|will|\w+ly)\s+){{0,2}}{SPEECH}\b"
     # "Who spoke?" alone ("Who spoke with Lee?" asks for whoever he spoke with), and the passive
     # "who was quoted", who spoke ("who quoted Lee" is who relayed him, "who was announced as
     # the contractor" not who announced)
     rf"|^\s*(?:and\s+)?who\s+spoke\s*[?.!]*\s*$"
     rf"|^\s*(?:and\s+)?(?:who|(?:which|what)\s+(?:people|persons|sources|speakers))\s+(?:is|are|was|were)\s+quoted\b"
-    rf"|^\s*(?:and\s+)?who,\s+according\s+to\s+[^,]{{1,60}},\s+{_SPEECH}\b"
-    rf"|^\s*(?:and\s+)?who\s+(?:made|gave|issued|put forward)\s+(?:the|an?|that|this)\s+{_STATEMENTS}\b"
-    rf"|\b(which|what)\s+{_STATEMENTS}\b"
-    rf"|^\s*what\s+(?:else\s+)?(did|does|do|has|have)\s+(?:(?-i:[A-Z])[\w.’'-]*\s+)+{_SPEECH}\b",
+    rf"|^\s*(?:and\s+)?who,\s+according\s+to\s+[^,]{{1,60}},\s+{SPEECH}\b"
+    rf"|^\s*(?:and\s+)?who\s+(?:made|gave|issued|put forward)\s+(?:the|an?|that|this)\s+{STATEMENTS}\b"
+    rf"|\b(which|what)\s+{STATEMENTS}\b"
+    rf"|^\s*what\s+(?:else\s+)?(did|does|do|has|have)\s+(?:(?-i:[A-Z])[\w.’'-]*\s+)+{SPEECH}\b",
     re.IGNORECASE,
 )
 
@@ -99,7 +95,7 @@ def _attributed_reply(question: str, chosen: Sequence[Attribution], catalog: Cat
         p = catalog.passages[_passage_of(catalog, a.doc, a.statement_start) or 0]
         n = len(citations) + 1
         citations.append(cite(n, a.statement_start + lo, a.statement[lo:hi], p, 1.0))
-        quote = _ellipsis(lo, hi, a.statement)
+        quote = ellipsis(lo, hi, a.statement)
         quote = f"“{quote}”" if a.quoted and not re.search('[“”"]', quote) else quote
         via = f" (according to {a.reported_by.split()[-1]})" if a.reported_by else ""  # the surname: short
         lines.append(f"{a.speaker} {_verb_phrase(a, p)} {quote} [{n}]{via}")

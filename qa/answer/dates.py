@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from qa.answer.tokens import Span, option
+from qa.answer.words import CALENDAR_WORDS, DAY_NAMES, ERAS, MONTHS, TIME_OPENERS, WEEKDAYS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -25,45 +26,36 @@ YEARS = re.compile(
 )
 _TIME_CLAUSE = re.compile(
     # a period inside the sentence ("the U.S. Secretary") does not end the clause
-    r"\b(?:when|while|after|before|until|once|during|since)\b(?:[^,;:.()\"“”]|\.(?=\s?\w)){3,80}",
+    rf"\b(?:{TIME_OPENERS})\b(?:[^,;:.()\"“”]|\.(?=\s?\w)){{3,80}}",
     re.IGNORECASE,
 )
 
 _PHRASE_START = re.compile(r" (?:with|for|of|at|in|to|from|by|on|as|and) ")
 
 
-# The word that places a date: "after their second year", "before 1900", "about 1200"
-# (not "since" or "until": "until 1798" reads as a wrong answer to "When was it first measured?").
-TIME_QUALIFIERS = frozenset({"after", "before", "about", "around", "circa", "c."})
-_ERAS = frozenset({"BC", "BCE", "AD", "CE", "B.C.", "A.D.", "B.C.E.", "C.E."})  # in capitals: "2015 ad spending"
-
-
 def era(doc: Doc, end: int) -> int:
     """A date's end moved over the era after it: "the 2nd century BCE"."""
-    return end + 1 if end < len(doc) and doc[end].text in _ERAS else end
+    return end + 1 if end < len(doc) and doc[end].text in ERAS else end
 
 
 def calendar_day(doc: Doc, start: int, end: int) -> int:
     """Where a date naming its weekday starts: the tagger takes "the coming fiscal year late
     Tuesday, March 11, 2025" as one date, which answers "When did the council approve it?" as
     "Tuesday, March 11, 2025"."""
-    day = next((i for i in range(start + 1, end) if doc[i].lower_ in _DAY_NAMES), None)
+    day = next((i for i in range(start + 1, end) if doc[i].lower_ in DAY_NAMES), None)
     if day is None or any(t.like_num for t in doc[start:day]):
         return start
     return day
 
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
-_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_DAY_NAMES = frozenset(_WEEKDAYS.split("|"))
 # "In what year ...?" wants a year, "what month" a month, "what day of the week" a weekday: dates
 # of another shape in the sentence come after those that fit.
 DATE_SHAPES = [
     (re.compile(r"\b(?:what|which) year\b"), re.compile(r"\b\d{3,4}s?\b")),
-    (re.compile(r"\b(?:what|which) month\b"), re.compile(rf"\b(?:{_MONTHS})\b", re.IGNORECASE)),
+    (re.compile(r"\b(?:what|which) month\b"), re.compile(rf"\b(?:{MONTHS})\b", re.IGNORECASE)),
     (
         re.compile(r"\bday of the week\b|\b(?:what|which) day\b"),
-        re.compile(rf"\b(?:{_WEEKDAYS})\b|\b\d{{1,2}}\b", re.IGNORECASE),
+        re.compile(rf"\b(?:{WEEKDAYS})\b|\b\d{{1,2}}\b", re.IGNORECASE),
     ),
     (re.compile(r"\b(?:what|which) century\b"), re.compile(r"\bcentury\b|\b\d{1,2}(?:st|nd|rd|th)\b|\b\d{3,4}s?\b")),
 ]
@@ -74,9 +66,7 @@ _WHEN_ASKED = re.compile(
 )
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day|year|month|century|decade)\b")
 _CALENDAR = re.compile(
-    rf"\d|\b(?:{_MONTHS}|(?:{_WEEKDAYS})s?|centur(?:y|ies)|decades?|years?|days?|eve|night|today|yesterday|"
-    r"tomorrow|weekends?|mornings?|evenings?|afternoons?|"
-    r"christmas|easter|spring|summer|autumn|winter)\b",
+    rf"\d|\b(?:{MONTHS}|(?:{WEEKDAYS})s?|{CALENDAR_WORDS})\b",
     re.IGNORECASE,
 )
 

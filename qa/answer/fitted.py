@@ -3,7 +3,7 @@
 - `sentence_blend.json` (bench/fit_blend.py): the pointwise logistic blend that scores every
   retrieved sentence as the answer (qa/answer/order.py's `scored`).
 - `abstention.json` (bench/fit_abstention.py): the evidence logit that says whether the
-  documents answer at all, the refusal threshold and the size corrections (qa/answer/compose.py).
+  documents answer at all, the refusal threshold and the size corrections (qa/answer/refuse.py).
 
 Both are fitted on the FIT articles of bench/split.py only, so figures on its TEST articles are
 held out. A file whose features do not match this code's is an error, never a silent mix-up.

@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from qa.answer.compose import _trim, cite, related_passages
 from qa.answer.places import country_key, is_country
+from qa.answer.quoting import cite, related_passages, trim
 from qa.answer.roles import is_title
+from qa.answer.words import COUNTRY_WORDS, DATE_WORDS, MENTIONED, ORGANISATION_WORDS, PEOPLE_WORDS, PLACE_WORDS
 from qa.attribute.people import titled_name
 from qa.nlp import pipeline
 from qa.retrieve.catalog import Catalog
@@ -35,14 +36,11 @@ class Kind:
 
 _PEOPLE = Kind(frozenset({"PERSON"}), "People named")
 _KINDS: dict[str, Kind] = {
-    **dict.fromkeys(("people", "persons", "person", "individuals", "names"), _PEOPLE),
-    **dict.fromkeys(("countries", "country", "nations"), Kind(frozenset({"GPE"}), "Countries named", True)),
-    **dict.fromkeys(("places", "place", "locations"), Kind(frozenset({"GPE", "LOC", "FAC"}), "Places named")),
-    **dict.fromkeys(
-        ("organizations", "organisations", "organization", "organisation", "institutions", "companies"),
-        Kind(frozenset({"ORG"}), "Organisations named"),
-    ),
-    **dict.fromkeys(("dates",), Kind(frozenset({"DATE"}), "Dates given")),
+    **dict.fromkeys(PEOPLE_WORDS, _PEOPLE),
+    **dict.fromkeys(COUNTRY_WORDS, Kind(frozenset({"GPE"}), "Countries named", True)),
+    **dict.fromkeys(PLACE_WORDS, Kind(frozenset({"GPE", "LOC", "FAC"}), "Places named")),
+    **dict.fromkeys(ORGANISATION_WORDS, Kind(frozenset({"ORG"}), "Organisations named")),
+    **dict.fromkeys(DATE_WORDS, Kind(frozenset({"DATE"}), "Dates given")),
 }
 _KIND = "|".join(sorted(_KINDS, key=len, reverse=True))
 # Only a request for the whole list: nothing may follow the kind and "mentioned" but where
@@ -53,7 +51,7 @@ _WHERE = (
     r"(?:\s+(?:by\s+name|here|so\s+far|in\s+(?:it|them|there)|in\s+(?:the|this|these|that|those)(?:\s+[\w’'-]+){1,5}))?"
 )
 _END = rf"{_WHERE}\s*[?.!]*\s*$"
-_SAID = r"(?:mentioned|named|cited|referred\s+to|listed)"
+_SAID = rf"(?:{MENTIONED})"
 _BE = r"(?:is|are|was|were|get|gets|got|has\s+been|have\s+been)"
 _OPEN = r"^\s*(?:and\s+|so\s+|also\s+|ok(?:ay)?,?\s+)?(?:(?:can|could|would|will)\s+you\s+|please\s+)?"
 _INVENTORY = re.compile(
@@ -161,7 +159,7 @@ def list_names(
         key = _key(name, n.label)
         if key in found:
             continue
-        lo, hi = _trim(ref.text, budget // 2, (n.start, n.start + len(name)))
+        lo, hi = trim(ref.text, budget // 2, (n.start, n.start + len(name)))
         at = ref.start + n.start
         quote = cite(0, ref.start + lo, ref.text[lo:hi], passage, 1.0)
         found[key] = (name, replace(quote, span_start=at, span_end=at + len(name)))

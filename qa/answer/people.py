@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.tokens import NOUNS, NP_POS, PHRASE_POS, POSSESSIVE, Span, option, phrase_end, token_at
+from qa.answer.words import DEMONSTRATIVES, TELL
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 
 if TYPE_CHECKING:
@@ -73,23 +74,17 @@ def agent_follows(verb: Token, word: Token) -> bool:
     return verb.tag_ == "VBN" and word.lower_ == "by"
 
 
-_TELL = frozenset({"tell", "tells", "told", "telling"})
-
-
 def follows(preposition: str, doc: Doc, span: Span, spoken: bool = False) -> bool:
     """The span stands right after the preposition (a determiner or two may come between); when
     the question asks who was spoken to, "told CNN" says it to CNN."""
     at = token_at(doc, span.start)
     told = spoken and preposition == "to"
-    return any(t.lower_ == preposition or (told and t.lower_ in _TELL) for t in doc[max(0, at - 2) : at])
+    return any(t.lower_ == preposition or (told and t.lower_ in TELL) for t in doc[max(0, at - 2) : at])
 
 
 def objects_of(preposition: str, doc: Doc, options: list[Span], spoken: bool) -> list[Span]:
     """ "With whom was it signed?": a span right after "with" is the answer, whatever its type."""
     return [replace(o, gap=0, rank=0, spread=0.0) if follows(preposition, doc, o, spoken) else o for o in options]
-
-
-_DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 
 
 def no_one(doc: Doc, span: Span) -> bool:
@@ -102,7 +97,7 @@ def no_one(doc: Doc, span: Span) -> bool:
     one = tokens[0]
     if len(tokens) == 1 and one.pos_ in ("ADV", "ADJ", "VERB", "AUX", "PRON", "ADP"):
         return not (one.pos_ == "ADJ" and one.ent_type_ == "NORP")  # "Sunni", "Muslim": a people
-    return tokens[0].lower_ in _DEMONSTRATIVES
+    return tokens[0].lower_ in DEMONSTRATIVES
 
 
 def person_asked(ent: EntitySpan, question: str) -> bool:

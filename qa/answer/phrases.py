@@ -16,6 +16,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from qa.answer.quote import boundaries
+from qa.answer.words import BINDING
 from qa.nlp import tagged
 
 # Words that open a phrase or clause of their own: prepositions and subordinators (IN), "to",
@@ -26,14 +27,13 @@ _OPENERS = ("IN", "TO", "WDT", "WP", "WP$", "WRB")
 # adverb or a closing quote or bracket (not a verb or participle: "agreed | to", "compared | to"
 # split a verb from its complement, nor an article or adjective: "the | for", "free | of").
 _ENDS = ("NN", "NNS", "NNP", "NNPS", "CD", "PRP", "RB", "RBR", "''", "-RRB-", "POS")
-_BINDING = frozenset({"of", "’s", "'s"})  # "the capacity of the prison": one phrase
 
 
 def phrase_boundaries(text: str) -> list[int]:
     """Offsets where a phrase or clause of `text` may begin (0 and len(text) included)."""
     cuts = set(boundaries(text))
     for before, word in pairwise(tagged(text)):
-        if word.tag_ in _OPENERS and word.lower_ not in _BINDING and before.tag_ in _ENDS:
+        if word.tag_ in _OPENERS and word.lower_ not in BINDING and before.tag_ in _ENDS:
             cuts.add(word.idx)
     return sorted(cuts)
 

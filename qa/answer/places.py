@@ -14,30 +14,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qa.answer.tokens import PHRASE_POS, POSSESSIVE, Span, option, phrase_end
+from qa.answer.words import COUNTRY_ALIASES, NOT_TOWARDS, PLACE_PREPOSITIONS, REGIONS
 from qa.attribute.lexicon import HUMAN_NOUNS, SPEECH_FORMS
-from qa.attribute.lexicon import words as word_set
 from qa.attribute.people import clean_name
 from qa.retrieve.lexical import terms
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as EntitySpan
-
-
-_REGIONS = re.compile(r"\b(region|continent|area|ocean|sea|river|mountains?|desert|valley)\b")
-
-
-# Short and former names in common use that ISO 3166 does not list, with the country they name
-# (None: a country of its own, listed apart: England beside the UK, Prussia beside Germany).
-_COUNTRY_ALIASES: dict[str, str | None] = {
-    **dict.fromkeys(("US", "America"), "US"),
-    **dict.fromkeys(("Britain", "Great Britain", "UK", "U.K."), "GB"),
-    **dict.fromkeys(("Soviet Union", "USSR"), "SU"),
-    **{"Russia": "RU", "Turkey": "TR", "Burma": "MM", "Holland": "NL", "Ivory Coast": "CI"},
-    **{"Macedonia": "MK", "Vatican": "VA", "Palestine": "PS"},
-    **dict.fromkeys(("England", "Scotland", "Wales", "Northern Ireland", "Czechoslovakia", "Yugoslavia")),
-    **dict.fromkeys(("East Germany", "West Germany", "Prussia", "Persia")),
-}
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +48,8 @@ def country_key(text: str) -> str | None:
     "America" -> "US"); None when it names none. A code counts only dotted or of three capitals
     ("LA" is Los Angeles far more often than Laos)."""
     name = clean_name(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
-    if name in _COUNTRY_ALIASES:
-        return _COUNTRY_ALIASES[name] or name.lower()
+    if name in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[name] or name.lower()
     names, codes = _countries()
     if key := names.get(name.lower()):
         return key
@@ -87,12 +71,12 @@ def may_be_town(ent: EntitySpan) -> bool:
 
 def wants_region(question: str) -> bool:
     """ "Which region ...", "what river ...": the question names the kind of place it wants."""
-    return bool(_REGIONS.search(question.lower()))
+    return bool(REGIONS.search(question.lower()))
 
 
 def place_follows(verb: Token, word: Token) -> bool:
     """ "The Broncos practiced at ...": the question's verb, then a place preposition."""
-    return verb.pos_ == "VERB" and word.pos_ == "ADP" and word.lower_ in _PLACE_PREPOSITIONS
+    return verb.pos_ == "VERB" and word.pos_ == "ADP" and word.lower_ in PLACE_PREPOSITIONS
 
 
 def names_a_kind(doc: Doc, ent: EntitySpan, end: int) -> bool:
@@ -111,12 +95,6 @@ def origin(doc: Doc, start: int) -> bool:
     return before >= 0 and doc[before].lower_ == "from"
 
 
-_PLACE_PREPOSITIONS = frozenset(
-    {"in", "at", "on", "near", "inside", "within", "across", "through", "throughout", "into", "onto"}
-    | {"outside", "along", "beside", "from", "to"}
-)
-
-
 def _adds_words(phrase: EntitySpan, q_terms: frozenset[str]) -> bool:
     """Whether a phrase says more than the question: a word it lacks, or a name too short to be a
     term ("on X")."""
@@ -125,13 +103,6 @@ def _adds_words(phrase: EntitySpan, q_terms: frozenset[str]) -> bool:
 
 
 _NO_PLACE = frozenset({"PERSON", "DATE", "TIME"})
-
-
-# "according to the customs", "prior to the game", "born to the consorts", "open to the public":
-# a "to" after these words is no way to a place.
-_NOT_TOWARDS = word_set(
-    "according prior due owing thanks born similar compared open addition related relative subject contrary"
-)
 
 
 def _heard_by(doc: Doc, i: int) -> bool:
@@ -156,9 +127,9 @@ def place_phrases(q_terms: frozenset[str], doc: Doc, anchors: dict[int, str], ra
     """ "on the sidelines", "in a modern context": where-answers that name no place entity."""
     out: list[Span] = []
     for token in doc:
-        if token.pos_ != "ADP" or token.lower_ not in _PLACE_PREPOSITIONS or _heard_by(doc, token.i):
+        if token.pos_ != "ADP" or token.lower_ not in PLACE_PREPOSITIONS or _heard_by(doc, token.i):
             continue
-        if token.lower_ == "to" and token.i > 0 and doc[token.i - 1].lower_ in _NOT_TOWARDS:
+        if token.lower_ == "to" and token.i > 0 and doc[token.i - 1].lower_ in NOT_TOWARDS:
             continue
         # over "of" too: "in the arid plains of Central Asia", "within the borders of Warsaw"
         end = phrase_end(

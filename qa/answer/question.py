@@ -5,12 +5,21 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from qa.answer.words import (
+    COUNT_NOUNS,
+    DOCUMENT,
+    HOW_MUCH,
+    LEADS_IN,
+    MEASURE_NOUNS,
+    PERSON_NOUNS,
+    PLACE_NOUNS,
+    TIME_NOUNS,
+)
 from qa.retrieve.lexical import terms
 
 QuestionType = Literal["who", "when", "where", "how many", "what", "other"]
 
-_DOCUMENT = r"(?:this|the)\s+(?:news\s+)?(?:story|article|text|report|piece|document|passage)"
-_SOURCE = rf"(?:according\s+to|in|from|based\s+on)\s+{_DOCUMENT}"
+_SOURCE = rf"(?:according\s+to|in|from|based\s+on)\s+{DOCUMENT}"
 _ABOUT_DOCUMENT = re.compile(
     rf"^\s*{_SOURCE}\s*,\s*"  # "According to the text, how much ...?"
     rf"|(?P<inside>\s*,\s*{_SOURCE}\s*,\s*)"  # "Who, according to the text, caused ...?"
@@ -36,27 +45,24 @@ _PATTERNS: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "how many",
         re.compile(
-            r"\bhow (many|much|long|far|old|large|big|tall|high|often)\b"
+            rf"\bhow ({HOW_MUCH})\b"
             + "|"
-            + _WHICH.format("number|percentage|percent|amount")
+            + _WHICH.format(COUNT_NOUNS)
             + r"|\bwhat (?:is|was|are|were) (?:the|its|their) (?:\w+ )?"
-            + r"(?:capacity|population|number|size|length|height|cost|price)\b"
+            + rf"(?:{MEASURE_NOUNS})\b"
         ),
     ),
     (
         "when",
-        re.compile(r"\bwhen\b|" + _WHICH.format("year|date|day|month|time|century|decade|period|era")),
+        re.compile(r"\bwhen\b|" + _WHICH.format(TIME_NOUNS)),
     ),
     (
         "where",
-        re.compile(r"\bwhere\b|" + _WHICH.format("city|country|state|place|region|location|town|continent|island")),
+        re.compile(r"\bwhere\b|" + _WHICH.format(PLACE_NOUNS)),
     ),
     (
         "who",
-        re.compile(
-            r"\bwho(m|se)?\b|"
-            + _WHICH.format("person|people|man|woman|groups?|teams?|compan(?:y|ies)|organi[sz]ations?|player|president")
-        ),
+        re.compile(r"\bwho(m|se)?\b|" + _WHICH.format(PERSON_NOUNS)),
     ),
     ("what", re.compile(r"\bwhat\b|\bwhich\b")),
 ]
@@ -98,10 +104,6 @@ def question_type(question: str) -> QuestionType:
 _ENDS_QUESTION = re.compile(r"\w+\W*$")
 _RELATIVE = re.compile(r"(?:where|when|who|whom|whose|which)\b")
 _WORD_OR_COMMA = re.compile(r"[\w']+|,")
-_LEADS_IN = frozenset(
-    {"in", "of", "at", "on", "for", "from", "to", "by", "with", "and", "or", "but", "than", "about", "into"}
-    | {"during", "since", "until", "among", "between", "under", "after", "before", ","}
-)
 
 
 def _relative(lowered: str, start: int) -> bool:
@@ -109,4 +111,4 @@ def _relative(lowered: str, start: int) -> bool:
     if not _RELATIVE.match(lowered, start):
         return False
     previous = _WORD_OR_COMMA.findall(lowered, 0, start)
-    return bool(previous) and previous[-1] not in _LEADS_IN
+    return bool(previous) and previous[-1] not in LEADS_IN

@@ -7,7 +7,7 @@ and grows by whole neighbouring segments while they fit. When even the segment h
 longer than the room, that segment is quoted whole: the room is a guide, and a quote cut
 mid-phrase ("said “the plan is the most costly…”") misleads more than a long one.
 
-Used for who-said-what statements. The composed reply (compose._trim) cuts a word-aligned window
+Used for who-said-what statements. The composed reply (quoting.trim) cuts a word-aligned window
 around the answer and widens it to the nearest phrase boundaries (qa/answer/phrases.py): choosing
 its window by whole clauses instead held the answer in fewer replies and let replies grow much
 longer (docs/evaluation.md).
@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 
-# A boundary: after a clause mark, or before a word that opens a new clause (not "and" / "or",
-# which as often join two names, nor "that" / "which", which often open a clause the noun needs).
+from qa.answer.words import CLAUSE_OPENERS
+
+# A boundary: after a clause mark, or before a word that opens a new clause (words.CLAUSE_OPENERS).
 _AFTER_MARK = re.compile(r"[,;:)](?=\s)|\s[—–-]{1,2}(?=\s)|\s(?=\()")
 _BEFORE_OPENER = re.compile(
-    r"\s(?=(?:but|while|whereas|although|because)\s)",
+    rf"\s(?=(?:{CLAUSE_OPENERS})\s)",
     re.IGNORECASE,
 )
 

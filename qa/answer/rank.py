@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from qa.answer.intent import Intent
 from qa.answer.order import Candidate, prefer
-from qa.answer.question import QuestionType
-from qa.answer.span import rule_key, span_options
+from qa.answer.span import options_in, rule_key
 from qa.answer.tokens import Span, token_terms
 from qa.nlp import parse
 from qa.retrieve.lexical import terms
@@ -122,9 +122,35 @@ def _same(a: Span, b: Span) -> bool:
     return (a.start, a.end) == (b.start, b.end)
 
 
+@dataclass(frozen=True)
+class _Context:
+    """What every option's row is read against: the question's terms, and the pool's best scores."""
+
+    asked: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+    weight: Callable[[str], float]
+    total: float  # the question's terms' summed weight
+    best: float  # the pool's best blended score
+    best_learned: float  # ... and its best learned one
+    size: int
+    rule_pick: Option | None
+    repeats: Counter[str]  # how often each option's words are options in the pool
+
+
+@dataclass(frozen=True)
+class _Found:
+    """One option of the pool, with its sentence as the features read it."""
+
+    pooled: int
+    span: Span
+    tokens: _Tokens
+    words: tuple[str | None, ...]
+    order: int  # its place among its sentence's options in the rules' order
+    share: float  # the share of the question's terms its sentence holds
+
+
 def option_matrix(
-    question: str,
-    qtype: QuestionType,
+    intent: Intent,
     pool: list[Pooled],
     rule_pick: Option | None,
     weight: Callable[[str], float],
@@ -132,90 +158,112 @@ def option_matrix(
 ) -> tuple[list[Option], np.ndarray]:
     """Every option of the first `size` pooled sentences and its feature row (`feature_names(size)`)."""
     pool = pool[:size]
-    q_terms = terms(question)
+    q_terms = terms(intent.question)
     asked = frozenset(q_terms)
-    bigrams = frozenset(pairwise(q_terms))
-    total = sum(weight(t) for t in asked) or 1.0
-    options: list[Option] = []
-    rows: list[list[float]] = []
-    found: list[tuple[int, Span, _Tokens, tuple[str | None, ...], int]] = []
-    share: list[float] = []  # per sentence: the share of the question's terms it holds
+    found = _options_of(intent, pool, asked)
+    context = _Context(
+        asked=asked,
+        bigrams=frozenset(pairwise(q_terms)),
+        weight=weight,
+        total=sum(weight(t) for t in asked) or 1.0,
+        best=pool[0].score if pool else 0.0,
+        best_learned=max((p.learned for p in pool), default=0.0),
+        size=size,
+        rule_pick=rule_pick,
+        repeats=Counter(pool[f.pooled].text[f.span.start : f.span.end].lower() for f in found),
+    )
+    options = [Option(f.pooled, f.span) for f in found]
+    rows = [_row(f, pool[f.pooled], context) for f in found]
+    return options, np.array(rows, dtype=np.float64).reshape(len(rows), len(feature_names(size)))
+
+
+def _options_of(intent: Intent, pool: list[Pooled], asked: frozenset[str]) -> list[_Found]:
+    """Every option of every pooled sentence (noun phrases and bare numbers included)."""
+    found: list[_Found] = []
     for i, pooled in enumerate(pool):
-        spans = span_options(question, qtype, pooled.text, every=True)
+        spans = options_in(intent, pooled.text, every=True)
         ranked = sorted(spans, key=rule_key)
         tokens, words = _tokens(pooled.text), token_terms(pooled.text)
-        found += [(i, span, tokens, words, ranked.index(span)) for span in spans]
-        share.append(len(asked.intersection(words)) / max(len(asked), 1))
-    repeats = Counter(pool[i].text[s.start : s.end].lower() for i, s, *_ in found)
-    best = pool[0].score if pool else 0.0
-    best_learned = max((p.learned for p in pool), default=0.0)
-    for i, span, tok, words, order in found:
-        pooled = pool[i]
-        text = pooled.text[span.start : span.end]
-        count = len(words)
-        a = max(bisect_right(tok.starts, span.start) - 1, 0)  # the tokens the span touches
-        b = max(bisect_left(tok.starts, span.end), a + 1)
-        entity = tok.entity[a] if a < count else ""
-        prev = a - 1 if a > 0 else None
-        nxt = b if b < count else None
-        n = b - a
-        row = [
-            min(rule_key(span)[1], 20) / 10,
-            min(span.gap, 20) / 10,
-            min(span.spread, 20) / 10,
-            float(min(span.rank, 4)),
-            float(span.unit),
-            float(rule_pick is not None and rule_pick.pooled == i and _same(rule_pick.span, span)),
-            best - pooled.score,
-            pooled.dense,
-            pooled.lexical / 10,
-            best_learned - pooled.learned,
-            float(pooled.learned == best_learned),
-            *(float(i == k) for k in range(size)),
-            float(order == 0),
-            min(order, 5) / 5,
-            *(float(entity == e) for e in _ENTITIES),
-            float(entity == ""),
-            min(n, 12) / 12,
-            math.log(1 + len(text)),
-            *(float(prev is not None and tok.lower[prev] == p) for p in _PREPOSITIONS),
-            float(prev is None),
-            float(prev is not None and tok.text[prev] == "("),
-            float(prev is not None and tok.text[prev] == ","),
-            float(prev is not None and tok.pos[prev] in ("VERB", "AUX")),
-            float(prev is not None and tok.pos[prev] == "DET"),
-            float(nxt is None or tok.text[nxt] == "."),
-            float(nxt is not None and tok.text[nxt] == ","),
-            float(nxt is not None and tok.text[nxt] == ")"),
-            float(nxt is not None and tok.pos[nxt] in ("VERB", "AUX")),
-            float(nxt is not None and tok.lower[nxt] in ("'s", "’s")),
-            float(nxt is not None and tok.pos[nxt] == "ADP"),
-            share[i],
-            sum(t[:1].isupper() for t in tok.text[a:b]) / n,
-            float(any(c.isdigit() for c in text)),
-            float(any(w in asked for w in words[a:b])),
-            min(repeats[text.lower()], 5) / 5,
-            min(len(pooled.text), 400) / 400,
-        ]
-        for k in _WINDOWS:
-            left = {w for w in words[max(0, a - k) : a] if w in asked}
-            right = {w for w in words[b : b + k] if w in asked}
-            row += [sum(map(weight, left)) / total, sum(map(weight, right)) / total]
-            row.append(sum(map(weight, left | right)) / total)
-        anchors = [j for j, w in enumerate(words) if w in asked and not a <= j < b]
-        if anchors:
-            near = min(anchors, key=lambda j: a - j if j < a else j - b)
-            lo, hi = (near, a) if near < a else (b, near)
-            row += [float(any(t in _PUNCTUATION for t in tok.text[lo:hi])), float(near < a)]
-        else:
-            row += [1.0, 0.0]
-        before = [w for w in words[max(0, a - 4) : a] if w]
-        after = [w for w in words[b : b + 4] if w]
-        row.append(float(any(g in bigrams for g in pairwise(before))))
-        row.append(float(any(g in bigrams for g in pairwise(after))))
-        options.append(Option(i, span))
-        rows.append(row)
-    return options, np.array(rows, dtype=np.float64).reshape(len(rows), len(feature_names(size)))
+        share = len(asked.intersection(words)) / max(len(asked), 1)
+        found += [_Found(i, span, tokens, words, ranked.index(span), share) for span in spans]
+    return found
+
+
+def _row(f: _Found, pooled: Pooled, c: _Context) -> list[float]:
+    """The option's feature row: the rules' view of it, its sentence's scores, its own words, and
+    the words around it (`feature_names`' order)."""
+    span, tok, words, i = f.span, f.tokens, f.words, f.pooled
+    text = pooled.text[span.start : span.end]
+    count = len(words)
+    a = max(bisect_right(tok.starts, span.start) - 1, 0)  # the tokens the span touches
+    b = max(bisect_left(tok.starts, span.end), a + 1)
+    entity = tok.entity[a] if a < count else ""
+    prev = a - 1 if a > 0 else None
+    nxt = b if b < count else None
+    n = b - a
+    return [
+        min(rule_key(span)[1], 20) / 10,
+        min(span.gap, 20) / 10,
+        min(span.spread, 20) / 10,
+        float(min(span.rank, 4)),
+        float(span.unit),
+        float(c.rule_pick is not None and c.rule_pick.pooled == i and _same(c.rule_pick.span, span)),
+        c.best - pooled.score,
+        pooled.dense,
+        pooled.lexical / 10,
+        c.best_learned - pooled.learned,
+        float(pooled.learned == c.best_learned),
+        *(float(i == k) for k in range(c.size)),
+        float(f.order == 0),
+        min(f.order, 5) / 5,
+        *(float(entity == e) for e in _ENTITIES),
+        float(entity == ""),
+        min(n, 12) / 12,
+        math.log(1 + len(text)),
+        *(float(prev is not None and tok.lower[prev] == p) for p in _PREPOSITIONS),
+        float(prev is None),
+        float(prev is not None and tok.text[prev] == "("),
+        float(prev is not None and tok.text[prev] == ","),
+        float(prev is not None and tok.pos[prev] in ("VERB", "AUX")),
+        float(prev is not None and tok.pos[prev] == "DET"),
+        float(nxt is None or tok.text[nxt] == "."),
+        float(nxt is not None and tok.text[nxt] == ","),
+        float(nxt is not None and tok.text[nxt] == ")"),
+        float(nxt is not None and tok.pos[nxt] in ("VERB", "AUX")),
+        float(nxt is not None and tok.lower[nxt] in ("'s", "’s")),
+        float(nxt is not None and tok.pos[nxt] == "ADP"),
+        f.share,
+        sum(t[:1].isupper() for t in tok.text[a:b]) / n,
+        float(any(ch.isdigit() for ch in text)),
+        float(any(w in c.asked for w in words[a:b])),
+        min(c.repeats[text.lower()], 5) / 5,
+        min(len(pooled.text), 400) / 400,
+        *_around(tok, words, a, b, c),
+    ]
+
+
+def _around(tok: _Tokens, words: tuple[str | None, ...], a: int, b: int, c: _Context) -> list[float]:
+    """The question's words around tokens a..b: their weight within each window left, right and
+    both; punctuation between the option and the nearest one, and on which side it stands; the
+    question's word pairs just before or after."""
+    row: list[float] = []
+    for k in _WINDOWS:
+        left = {w for w in words[max(0, a - k) : a] if w in c.asked}
+        right = {w for w in words[b : b + k] if w in c.asked}
+        row += [sum(map(c.weight, left)) / c.total, sum(map(c.weight, right)) / c.total]
+        row.append(sum(map(c.weight, left | right)) / c.total)
+    anchors = [j for j, w in enumerate(words) if w in c.asked and not a <= j < b]
+    if anchors:
+        near = min(anchors, key=lambda j: a - j if j < a else j - b)
+        lo, hi = (near, a) if near < a else (b, near)
+        row += [float(any(t in _PUNCTUATION for t in tok.text[lo:hi])), float(near < a)]
+    else:
+        row += [1.0, 0.0]
+    before = [w for w in words[max(0, a - 4) : a] if w]
+    after = [w for w in words[b : b + 4] if w]
+    row.append(float(any(g in c.bigrams for g in pairwise(before))))
+    row.append(float(any(g in c.bigrams for g in pairwise(after))))
+    return row
 
 
 RULE_PICK = feature_names(0).index("rule_pick")
@@ -237,18 +285,13 @@ class SpanRanker:
     weights: dict[str, np.ndarray]
 
     def choose(
-        self,
-        question: str,
-        qtype: QuestionType,
-        pool: list[Pooled],
-        rule_pick: Option | None,
-        weight: Callable[[str], float],
+        self, intent: Intent, pool: list[Pooled], rule_pick: Option | None, weight: Callable[[str], float]
     ) -> Option | None:
         """The chosen option of the pool's first `self.pool` sentences; None when there is none."""
-        options, rows = option_matrix(question, qtype, pool, rule_pick, weight, self.pool)
+        options, rows = option_matrix(intent, pool, rule_pick, weight, self.pool)
         if not options:
             return None
-        return options[pick(rows, self.weights[qtype], self.margin)]
+        return options[pick(rows, self.weights[intent.qtype], self.margin)]
 
 
 @lru_cache(maxsize=4)

@@ -2,9 +2,10 @@
 
 `reading` gathers what the answer rules need to know about a question: the entity types it prefers,
 the unit or amount it counts, the role, owner, preposition or kind of place it names, and the shape
-of date it wants. It is cached, since the option search runs once per candidate sentence. The
-question-side checks that consult it (a town or place asked for, a role, a winner, an answer after
-the asked preposition) live here too, so the rule modules it draws on never import it back.
+of date it wants. It is cached, since the option search runs once per candidate sentence, and
+held by the question's `Intent` (intent.py). The question-side checks that consult it (a town or
+place asked for, a role, a winner) live here too, so the rule modules it draws on never import it
+back.
 """
 
 from __future__ import annotations
@@ -13,15 +14,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answer.amounts import MONEY_ASKED, counted_unit, how_many_preference
+from qa.answer.amounts import counted_unit, how_many_preference
 from qa.answer.dates import DATE_SHAPES
-from qa.answer.people import follows
 from qa.answer.places import wants_region
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.answer.roles import described_role
-from qa.answer.tokens import Span
+from qa.answer.words import CAPACITY_ASKED, CHANGE, CITY_KINDS, GROUP_NOUNS, MONEY_ASKED, NOW, PRIZE, TALK
 from qa.attribute.lexicon import SPEECH_FORMS
-from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 
 _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
@@ -33,29 +32,12 @@ _PREFERENCE: dict[QuestionType, tuple[str, ...]] = {
 
 
 # "Which team ...", "what company ...": the question asks for a group, not a person.
-_GROUPS = re.compile(
-    r"\b(?:what|which) (?:\w+ )?(team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country)"
-)
+_GROUPS = re.compile(rf"\b(?:what|which) (?:\w+ )?({GROUP_NOUNS})")
 
 
 # "Which country ...", "in what city ...": the kind of place asked for, which a country fits or not
 # ("which city-state" is neither).
 _PLACE_KIND = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(country|city|town|village)(?![-\w])", re.IGNORECASE)
-CITY_KINDS = frozenset({"city", "town", "village"})
-
-
-# "How much did the price of oil increase?" may be answered by a share ("less than two percent").
-_CHANGE = re.compile(r"\b(?:increase|rise|rose|grow|grew|fall|fell|drop|decline|change|cut|reduce)")
-
-
-# "a maximum capacity of 2,000 seats" says how many a place can take, which answers "How many
-# can it hold?" or "How big is it?", not how many are there or will be sent.
-_CAPACITY_ASKED = re.compile(
-    r"\b(?:capacity|hold|holds|held|house|fit|accommodate|seat|seats|big|large|size|maximum|max|can|could)\b"
-)
-
-# ... and words that ask how many there are at present instead
-_NOW = re.compile(r"\b(?:currently|current|now|today|at present|presently|at the moment)\b")
 
 
 # Questions whose answer is not the doer: "... tackled by Stewart?", "Who did Abercrombie
@@ -91,12 +73,10 @@ _PREPOSITION_WHOM = re.compile(
 )
 
 
-_TALK = frozenset({"talk", "talked", "talking", "speak", "spoke", "spoken", "speaking"})
-
-
 @dataclass(frozen=True)
-class _Reading:
-    """What a question asks for, read once per question (span_options runs for every candidate)."""
+class Reading:
+    """What a typed question's short answer must be, read once per question (options are sought in
+    every candidate sentence)."""
 
     labels: frozenset[str]
     terms: frozenset[str]
@@ -119,7 +99,7 @@ class _Reading:
 
 
 @lru_cache(maxsize=1024)
-def reading(question: str, qtype: QuestionType) -> _Reading:
+def reading(question: str, qtype: QuestionType) -> Reading:
     lowered = question.lower()
     preference = _PREFERENCE[qtype]
     if qtype == "who" and _GROUPS.search(lowered):
@@ -133,7 +113,7 @@ def reading(question: str, qtype: QuestionType) -> _Reading:
     named = described is not None and _is_name(described)
     asked = _PREPOSITION_WHOM.search(lowered) if qtype == "who" else None
     shape = next((form for asks, form in DATE_SHAPES if asks.search(lowered)), None) if qtype == "when" else None
-    return _Reading(
+    return Reading(
         shape=shape,
         asks_from=bool(_FROM.search(lowered)),
         asks_doer=qtype == "who" and not _NOT_ACTIVE.search(question),
@@ -142,16 +122,16 @@ def reading(question: str, qtype: QuestionType) -> _Reading:
         terms=frozenset(terms(question)),
         preference=preference,
         unit=counted_unit(question) if qtype == "how many" else None,
-        money=qtype == "how many" and bool(MONEY_ASKED.search(lowered)) and not _CHANGE.search(lowered),
+        money=qtype == "how many" and bool(MONEY_ASKED.search(lowered)) and not CHANGE.search(lowered),
         described=described,
         described_name=named,
         role=described_role(described) if described and not named else None,
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
-        spoken=any(w in SPEECH_FORMS or w in _TALK for w in re.findall(r"[a-z]+", lowered)),
+        spoken=any(w in SPEECH_FORMS or w in TALK for w in re.findall(r"[a-z]+", lowered)),
         duration=qtype == "how many" and bool(re.search(r"\bhow long\b", lowered)),
         won=qtype == "who" and bool(_WON.match(question)),
         owned=owned.group(1) if qtype == "who" and (owned := _WHOSE.match(question)) else None,
-        capacity=(not _NOW.search(lowered) and bool(_CAPACITY_ASKED.search(lowered))) if qtype == "how many" else None,
+        capacity=(not NOW.search(lowered) and bool(CAPACITY_ASKED.search(lowered))) if qtype == "how many" else None,
     )
 
 
@@ -173,13 +153,6 @@ def place_missing(question: str, short: str | None) -> bool:
     return bool(_WHERE_IS_NAMED.match(question)) and not any(w[:1].isupper() for w in short.split())
 
 
-def answers_preposition(question: str, sentence: str, span: Span) -> bool:
-    """ "Who did Lee say it to?" and the span is what "told" or "to" takes: the rules know the
-    answer's place in the sentence, which the learned ranker's features do not see."""
-    asked = reading(question, "who")
-    return asked.preposition is not None and follows(asked.preposition, parse(sentence), span, asked.spoken)
-
-
 def asked_role(question: str) -> str | None:
     """The role "Who is the foreign minister?" asks the holder of ("minister"), or None."""
     return reading(question, "who").role
@@ -187,11 +160,4 @@ def asked_role(question: str) -> str | None:
 
 def asks_winner(question: str) -> bool:
     """ "Who won the cup final?": a contest someone beat someone in, not a prize ("Who won the MVP?")."""
-    return reading(question, "who").won and not _PRIZE.search(question)
-
-
-# Won by being chosen, not by beating someone (a cup, a title or an election is won by beating someone).
-_PRIZE = re.compile(
-    r"\b(?:mvp|prizes?|awards?|medals?|honou?rs?|scholarships?|grants?|nominations?|contracts?|bids?)\b",
-    re.IGNORECASE,
-)
+    return reading(question, "who").won and not PRIZE.search(question)

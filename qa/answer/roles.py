@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from qa.answer.places import country_key, is_country
 from qa.answer.tokens import POSSESSIVE, Span, token_at
+from qa.answer.words import HEAD_ROLES, NAME_SUFFIXES, ROLE_HOLDING, TITLES
 from qa.attribute.lexicon import SPEECH_FORMS
-from qa.attribute.lexicon import words as word_set
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 
@@ -24,20 +24,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 
-# A person's title or rank, capitalised right before the name: "King George III", "Major General
-# James Abercrombie", "Sayyid Abul Ala Maududi".
-_TITLES = word_set(
-    "president prime minister secretary senator governor mayor chancellor premier ambassador judge justice "
-    "general professor doctor chief ceo chairman commander king queen prince princess emperor empress sultan "
-    "shah tsar czar pope saint st. sir lord lady dame duke duchess count baron sayyid sheikh imam rabbi bishop "
-    "archbishop cardinal reverend major lieutenant colonel captain admiral sergeant marshal dr. mr. mrs. ms. miss"
-)
-_SUFFIXES = frozenset({"jr.", "sr.", "jr", "sr"})
-
-
 def is_title(word: str) -> bool:
     """A person's title or rank ("President", "Secretary", "Dr.")."""
-    return word.lower() in _TITLES
+    return word.lower() in TITLES
 
 
 def titled(doc: Doc, start: int, asked: frozenset[str], limit: int = 3) -> int:
@@ -48,7 +37,7 @@ def titled(doc: Doc, start: int, asked: frozenset[str], limit: int = 3) -> int:
         start > 0
         and first - start < limit
         and doc[start - 1].text[:1].isupper()
-        and doc[start - 1].lower_ in _TITLES
+        and doc[start - 1].lower_ in TITLES
         and not set(terms(doc[start - 1].text)) & asked
     ):
         start -= 1
@@ -57,9 +46,9 @@ def titled(doc: Doc, start: int, asked: frozenset[str], limit: int = 3) -> int:
 
 def suffixed(doc: Doc, end: int) -> int:
     """A person's end moved over ", Jr." or "Sr."."""
-    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in _SUFFIXES:
+    if end + 1 < len(doc) and doc[end].text == "," and doc[end + 1].lower_ in NAME_SUFFIXES:
         return end + 2
-    return end + 1 if end < len(doc) and doc[end].lower_ in _SUFFIXES else end
+    return end + 1 if end < len(doc) and doc[end].lower_ in NAME_SUFFIXES else end
 
 
 _APPOSITION_END = re.compile(r",|\)|;| who | which | whose | that ")
@@ -70,21 +59,6 @@ _ROLE_OF = re.compile(
     r"^(?:the |a |an |(?:[A-Z][\w.]*\s){0,3}[A-Z][\w.]*(?:'s|’s) )([a-z][a-z -]*?)"
     r"(?: (?:of|for|in|at|on|from|with|during|under|to|since|after|before|who|that) |$)"
 )
-
-
-_LEADS = re.compile(r"who\s+(?:leads|runs|rules|governs|heads)\s+(.+)", re.IGNORECASE)
-
-
-def leader_question(question: str) -> str:
-    """ "Who leads/runs/rules Chile?" put as "Who is the leader of Chile?", which asks
-    for whoever holds a leader's role there (a president, a king). Only for a country: a body
-    ("Who runs the University of Chicago?") is run by anyone or anything."""
-    asked = question.strip()
-    place = asked.rstrip("?.! ")
-    match = _LEADS.fullmatch(place)
-    if not match or not is_country(match.group(1)):
-        return question
-    return f"Who is the leader of {match.group(1)}{asked[len(place) :].strip() or '?'}"
 
 
 def described_role(described: str) -> str | None:
@@ -104,15 +78,6 @@ def described_role(described: str) -> str | None:
 
 _PLACES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _CLOSING_QUOTES = frozenset({"”", '"', "''"})
-# "Who is the leader of Chile?": a head of state, government or body holds the general role
-_HEAD_ROLES = dict.fromkeys(
-    ("leader", "head", "ruler"),
-    word_set(
-        "president premier king queen emperor empress monarch sultan chancellor chairman chairwoman chief ceo "
-        "governor mayor"
-    ),
-)
-_HOLDING = frozenset({"as"})  # "elected as president": the one preposition that gives the role
 
 
 _NOUN_PHRASE = frozenset({"DET", "ADJ", "PROPN", "PART", "NOUN", "NUM"})
@@ -176,7 +141,7 @@ def holds_role(doc: Doc, option: Span, held: list[int], question_terms: frozense
         if any(t.text in _CLOSING_QUOTES for t in between):
             continue  # the role is in a quotation, the option outside it: its speaker, not its holder
         governing = _governing_preposition(doc, i)
-        if governing is not None and governing.lower_ not in _HOLDING and span.end <= governing.i:
+        if governing is not None and governing.lower_ not in ROLE_HOLDING and span.end <= governing.i:
             continue  # "an agreement with Chile's foreign minister", "served under the president"
         return True
     return not held
@@ -243,7 +208,7 @@ def mentions_role(sentence: str, role: str) -> bool:
 @lru_cache(maxsize=64)
 def role_forms(role: str) -> frozenset[str]:
     """The words that name a role: itself, or for "leader" a head's title too."""
-    return _HEAD_ROLES.get(role, frozenset()) | {role}
+    return HEAD_ROLES.get(role, frozenset()) | {role}
 
 
 def role_countries(question: str, role: str) -> set[str]:

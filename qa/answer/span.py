@@ -1,8 +1,10 @@
 """The short answer (a name, a date, a number, a place) inside a quoted sentence.
 
-`span_options` gathers every candidate in a sentence and `nearest` picks the rules' choice; the
-rules for each kind of answer live beside this module (places, amounts, dates, roles, winners,
-people), the question's reading in reading.py and the `Span` record in tokens.py.
+`options_in` gathers every candidate in a sentence for a question's intent (intent.py), in named
+steps: the fitting entities, the phrases that answer when none does, the narrowing to what the
+question asks, the options standing where its relation puts the answer; `nearest` picks the rules'
+choice. The rules for each kind of answer live beside this module (places, amounts, dates, roles,
+winners, people), the question's reading in reading.py and the `Span` record in tokens.py.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.amounts import amounts, capacities, followed_by, qualified
-from qa.answer.dates import TIME_QUALIFIERS, calendar_day, era, when_fallbacks
+from qa.answer.dates import calendar_day, era, when_fallbacks
+from qa.answer.intent import Intent, read
 from qa.answer.people import (
     agent,
     agent_follows,
@@ -25,10 +28,11 @@ from qa.answer.people import (
 )
 from qa.answer.places import is_country, may_be_town, names_a_kind, origin, place_follows, place_phrases
 from qa.answer.question import ENTITY_LABELS, QuestionType
-from qa.answer.reading import CITY_KINDS, reading
+from qa.answer.reading import Reading
 from qa.answer.roles import appositions, descriptions, holds_role, is_role, role_forms, suffixed, titled
 from qa.answer.tokens import POSSESSIVE, Span, after_verbs, noun_tail, option, right_after, token_terms
-from qa.answer.winners import WIN_VERBS, winner_first
+from qa.answer.winners import winner_first
+from qa.answer.words import CITY_KINDS, TIME_QUALIFIERS, WIN_VERBS
 from qa.attribute.people import titled_name
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
@@ -46,15 +50,35 @@ _TAILS: dict[QuestionType, int] = {"who": 3, "where": 3, "how many": 1}
 
 
 def span_options(question: str, qtype: QuestionType, sentence: str, every: bool = False) -> list[Span]:
+    """`options_in` for a question given as text, read as of type `qtype`."""
+    return options_in(read(question, qtype=qtype), sentence, every)
+
+
+def options_in(intent: Intent, sentence: str, every: bool = False) -> list[Span]:
     """Every possible short answer in `sentence` that the question does not already name: entities of
     a fitting type with the words that complete them, then the phrases that answer when no entity
     does (years, time clauses, place phrases, noun phrases, bare numbers). With `every`, noun
-    phrases and bare numbers are options beside the entities too (the learned ranker weighs them)."""
-    if qtype not in ENTITY_LABELS:
+    phrases and bare numbers are options beside the entities too (the learned ranker weighs them).
+    Then the options are narrowed to what the question asks (an amount of money, the holder of a
+    role, ...), and an option standing where the question's relation puts the answer comes first."""
+    asked = intent.reading
+    if intent.qtype not in ENTITY_LABELS or asked is None:
         return []
-    asked = reading(question, qtype)
     doc = parse(sentence)
     anchors = {i: w for i, w in enumerate(token_terms(sentence)) if w in asked.terms}
+    options = _entity_options(intent, asked, doc, anchors)
+    options = _phrase_options(intent, asked, sentence, doc, anchors, options)
+    phrases = noun_phrases(asked.terms, doc, anchors, len(asked.preference)) if intent.qtype == "who" else []
+    options = _fallback_options(intent, asked, doc, anchors, options, phrases, every)
+    options = _narrowed(asked, doc, anchors, options)
+    return _related_first(asked, doc, anchors, options, phrases)
+
+
+def _entity_options(intent: Intent, asked: Reading, doc: Doc, anchors: dict[int, str]) -> list[Span]:
+    """The entities of a fitting type the question does not name, each with the words that complete
+    it (the nouns after it, a list or nesting of such entities, a title, a qualifier, an era), ranked
+    by the type's place in the question's preference."""
+    qtype, question = intent.qtype, intent.question
     preference, unit, fallback = asked.preference, asked.unit, len(asked.preference)
     options: list[Span] = []
     named = {
@@ -104,9 +128,18 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             start = calendar_day(doc, start, end)
             start, end = qualified(doc, start, TIME_QUALIFIERS, frozenset()), era(doc, end)
         options.append(option(doc, anchors, start, end, rank, has_unit))
-    if qtype == "when":
-        options += when_fallbacks(question, doc, anchors, fallback, options)
-    if qtype == "where":
+    return options
+
+
+def _phrase_options(
+    intent: Intent, asked: Reading, sentence: str, doc: Doc, anchors: dict[int, str], options: list[Span]
+) -> list[Span]:
+    """When: years and time clauses outside the entities; where: place phrases, what follows the
+    question's verb first; and for "which city" or "which country" the places of that kind."""
+    fallback = len(asked.preference)
+    if intent.qtype == "when":
+        options += when_fallbacks(intent.question, doc, anchors, fallback, options)
+    if intent.qtype == "where":
         options += place_phrases(asked.terms, doc, anchors, fallback)
         if places := after_verbs(doc, anchors, place_follows, skip=("ADV", "PRON")):
             # "Where did the Broncos practice?": what follows "practiced at" first
@@ -117,7 +150,21 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
     elif asked.place_kind and any(countries := [is_country(sentence[o.start : o.end]) for o in options]):
         # "Which country ...?": a country before any other place (ISO 3166 misses some names)
         options = [o if country else replace(o, rank=o.rank + 2) for o, country in zip(options, countries, strict=True)]
-    phrases = noun_phrases(asked.terms, doc, anchors, fallback) if qtype == "who" else []
+    return options
+
+
+def _fallback_options(
+    intent: Intent,
+    asked: Reading,
+    doc: Doc,
+    anchors: dict[int, str],
+    options: list[Span],
+    phrases: list[Span],
+    every: bool,
+) -> list[Span]:
+    """Who: noun phrases naming someone by what they do, when no entity answers (or `every`), and
+    never an option that is no one; how many: bare numbers the tagger left out."""
+    qtype, unit, fallback = intent.qtype, asked.unit, len(asked.preference)
     if qtype == "who" and (every or not options):
         options += [p for p in phrases if p not in options]
     if qtype == "who":
@@ -128,6 +175,12 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
             if token.like_num and token.i not in taken and (tt := terms(token.text)) and tt[0] not in asked.terms:
                 has_unit = bool(unit) and followed_by(doc, token.i + 1, unit or "")
                 options.append(option(doc, anchors, qualified(doc, token.i), token.i + 1, fallback, has_unit))
+    return options
+
+
+def _narrowed(asked: Reading, doc: Doc, anchors: dict[int, str], options: list[Span]) -> list[Span]:
+    """The options narrowed to what the question asks: a capacity or not, an amount of money, a
+    description of the person named, the holder of the role named, the winner of a contest."""
     if asked.capacity is False:
         options = capacities(doc, options)  # "How many fans are there now?" asks no capacity
     elif asked.capacity:
@@ -143,7 +196,7 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         forms = role_forms(asked.role)
         held = [t.i for t in doc if is_role(t.lower_, forms)]
         # "Its first curator, Agnes Whitcombe, ...": the name in apposition, whatever the tagger calls it
-        appositive = [option(doc, anchors, a, b, fallback) for a, b in appositions(doc, held)]
+        appositive = [option(doc, anchors, a, b, len(asked.preference)) for a, b in appositions(doc, held)]
         options += [o for o in appositive if not any((o.start, o.end) == (p.start, p.end) for p in options)]
         set_off = {(o.start, o.end) for o in appositive}
         options = [o for o in options if holds_role(doc, o, held, asked.terms, (o.start, o.end) in set_off)]
@@ -151,6 +204,14 @@ def span_options(question: str, qtype: QuestionType, sentence: str, every: bool 
         # "Who won Super Bowl 50?": "... champion Denver Broncos defeated the ... Carolina Panthers":
         # the one right before the verb won; the one after it lost
         options = [winner_first(doc, o, beat) for o in options]
+    return options
+
+
+def _related_first(
+    asked: Reading, doc: Doc, anchors: dict[int, str], options: list[Span], phrases: list[Span]
+) -> list[Span]:
+    """First the options standing where the question's relation puts the answer: the owner of
+    "whose X", what the asked preposition takes ("with whom"), the doer after a passive's "by"."""
     if asked.owned and (owners := owners_of(doc, anchors, asked.owned)):
         # "Whose boats ...?": who the sentence says owns them ("carry them on his boats": his)
         owners = [replace(o, gap=0, spread=0.0) for o in owners]  # what is asked, wherever it stands
@@ -197,6 +258,11 @@ def _chain(doc: Doc, end: int, starts: dict[int, EntitySpan], joins: frozenset[s
 def short_answer_span(question: str, qtype: QuestionType, sentence: str) -> Span | None:
     """The entity of the wanted type nearest the question's own words, or None when none fits."""
     return nearest(span_options(question, qtype, sentence))
+
+
+def rules_pick(intent: Intent, sentence: str) -> Span | None:
+    """The rules' short answer in `sentence` for the question (`short_answer_span` of an intent)."""
+    return nearest(options_in(intent, sentence))
 
 
 def rule_key(span: Span) -> tuple[int, float]:

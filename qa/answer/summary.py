@@ -9,20 +9,20 @@ from __future__ import annotations
 
 import re
 
-from qa.answer.compose import _ellipsis, _trim, cite, related_passages
+from qa.answer.quoting import cite, ellipsis, related_passages, trim
+from qa.answer.words import SUMMARISED, SUMMARY_NOUNS, SUMMARY_VERBS
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit
 from qa.schema import Answer, Citation
 
-_ABOUT = r"(?:the |this |that )?(?:article|document|text|story|report|piece|news|file)s?"
 _END = r"\s*[?.!]*\s*$"  # the request is the whole question: "the news about Reed" asks about him
 _SUMMARY = re.compile(
-    rf"^\s*(?:please\s+|can you\s+|could you\s+)?(?:summari[sz]e|sum up|recap)\b"
+    rf"^\s*(?:please\s+|can you\s+|could you\s+)?(?:{SUMMARY_VERBS})\b"
     rf"|^\s*(?:give me\s+|i want\s+)?(?:a |an |the )?(?:quick |short |brief )?"
-    rf"(?:summary|overview|gist|tl;?dr|main points|key points)(?: of {_ABOUT})?{_END}"
-    rf"|^\s*what are the (?:main|key) points(?: of {_ABOUT})?{_END}"
-    rf"|^\s*what(?:'s|’s| is| are)\s+{_ABOUT}\s+(?:about|saying){_END}"
-    rf"|^\s*what\s+(?:does|do)\s+{_ABOUT}\s+say{_END}",
+    rf"(?:{SUMMARY_NOUNS})(?: of {SUMMARISED})?{_END}"
+    rf"|^\s*what are the (?:main|key) points(?: of {SUMMARISED})?{_END}"
+    rf"|^\s*what(?:'s|’s| is| are)\s+{SUMMARISED}\s+(?:about|saying){_END}"
+    rf"|^\s*what\s+(?:does|do)\s+{SUMMARISED}\s+say{_END}",
     re.IGNORECASE,
 )
 
@@ -43,9 +43,9 @@ def summarize(question: str, hits: list[PassageHit], catalog: Catalog, budget: i
     for ref, passage in catalog.document_sentences(catalog.passages[hits[0].index].doc):
         if room < least:
             break
-        lo, hi = _trim(ref.text, room - 2, None)
+        lo, hi = trim(ref.text, room - 2, None)
         citations.append(cite(len(citations) + 1, ref.start + lo, ref.text[lo:hi], passage, 1.0))
-        quote = _ellipsis(lo, hi, ref.text)
+        quote = ellipsis(lo, hi, ref.text)
         parts.append(f"{quote} [{len(citations)}]")
         room -= len(quote) + 1
     if not citations:

@@ -12,16 +12,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qa.answer.tokens import Span
+from qa.answer.words import BEATING
 from qa.nlp import parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-
-# Verbs of beating someone: these mean nothing else; the others ("topped 70 percent") also do, so
-# they re-weigh options in a sentence already chosen but never choose the sentence (tells_winner).
-_BEATING = frozenset({"defeated", "defeats", "beat", "beats", "routed", "overcame"})
-WIN_VERBS = _BEATING | {"edged", "topped", "downed"}
 
 
 def winner_first(doc: Doc, option: Span, beat: int) -> Span:
@@ -37,6 +32,6 @@ def tells_winner(sentence: str) -> bool:
     Northgate United 3-1", "They then beat the Patriots"), used as a verb. Not "Turnout topped 70
     percent" (topping is also exceeding), nor "officers on the downtown beat"; and a sentence that
     only says "won" may be about anything ("nobody remembers the team that almost won")."""
-    if not any(w in _BEATING for w in re.findall(r"[a-z]+", sentence.lower())):
+    if not any(w in BEATING for w in re.findall(r"[a-z]+", sentence.lower())):
         return False  # most sentences: no parse
-    return any(t.lower_ in _BEATING and t.pos_ == "VERB" for t in parse(sentence))
+    return any(t.lower_ in BEATING and t.pos_ == "VERB" for t in parse(sentence))

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from qa.answer.compose import own_length
 from qa.answer.question import TYPED, question_type
+from qa.answer.quoting import own_length
 from qa.schema import Answer, Turn
 from qa.service import QAService
 

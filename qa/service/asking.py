@@ -1,61 +1,32 @@
 """The asking use case: a question (with the conversation so far) in, a cited answer out. The
-reply is chosen here among the special replies (a summary, a list of names, who said what) and
-the composed answer of qa/answer."""
+question is read once into an intent (qa/answer/intent.py); the reply is the first special reply
+that answers it (qa/service/replies.py: a summary, a list of names, who said what), else the
+composed answer of qa/answer."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from qa.answer.attributed import compose_attributed, sentence_text, wants_attribution
-from qa.answer.compose import NOT_FOUND, compose, related_passages
-from qa.answer.inventory import inventory_kind, list_names
-from qa.answer.question import without_document_words
-from qa.answer.roles import leader_question
-from qa.answer.summary import summarize, wants_summary
-from qa.attribute.model import Attribution
-from qa.attribute.people import acts_in, gender_in
-from qa.attribute.questions import (
-    answer_attribution_question,
-    asked_speaker,
-    is_attribution_question,
-    named_speakers,
-)
+from qa.answer.compose import NOT_FOUND, compose
+from qa.answer.intent import read, rewritten
+from qa.attribute.people import gender_in
 from qa.chat.followup import already_quoted, resolve, without_topic
 from qa.config import Settings
-from qa.ingest.load import LoadError
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import PassageHit, make_query, retrieve
 from qa.schema import Answer, Turn
-from qa.service.inputs import BadRequest, clean_history, clean_question
+from qa.service.inputs import clean_history, clean_question
 from qa.service.library import Library
+from qa.service.replies import Asked, quoted_in, special_reply
 from qa.service.sources import cite_sources
-
-_ATTRIBUTION_DOCS = 3
-
-
-@dataclass(frozen=True)
-class Asked:
-    """One question as the replies read it: as typed, as resolved against the conversation, the
-    passages retrieved for it, and what the conversation already quoted (asked "what else")."""
-
-    typed: str
-    resolved: str
-    hits: list[PassageHit]
-    catalog: Catalog
-    seen: tuple[str, ...] = ()
-
-
-def _quoted_in(text: str, quotes: tuple[str, ...]) -> bool:
-    """Whether a sentence or statement was quoted (whole, or cut: a quote may be part of it)."""
-    return any(q and (q in text or text in q) for q in quotes)
 
 
 def _unseen(hits: list[PassageHit], seen: tuple[str, ...], catalog: Catalog) -> list[PassageHit]:
     """The retrieved passages without the sentences already quoted."""
     out = []
     for hit in hits:
-        kept = tuple(s for s in hit.sentences if not _quoted_in(catalog.sentences[s.index].text, seen))
+        kept = tuple(s for s in hit.sentences if not quoted_in(catalog.sentences[s.index].text, seen))
         if kept:
             out.append(replace(hit, sentences=kept))
     return out
@@ -75,8 +46,8 @@ class QAService(Library):
         text = clean_question(question, self.settings.max_question_chars)
         history = clean_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         catalog = self.catalog
-        # "in this story" says nothing about the answer (and its "this" is no pronoun to resolve)
-        resolved = leader_question(resolve(without_document_words(text), history, self._gender_of(catalog)))
+        gender_of = self._gender_of(catalog)
+        resolved = rewritten(text, lambda question: resolve(question, history, gender_of))
         if catalog.empty:
             return Answer(question=text, text=NOT_FOUND, abstained=True, error="the index is empty")
         seen = already_quoted(text, history)
@@ -107,69 +78,14 @@ class QAService(Library):
     def _answer(self, text: str, resolved: str, catalog: Catalog, seen: tuple[str, ...] = ()) -> Answer:
         """The answer to the resolved question (`text` as typed, for who-said-what's wording),
         quoting nothing of `seen` (what the conversation quoted, when asked what else)."""
+        intent = read(resolved, text)
         vector = self.encoder.encode([resolved])[0]
         query = make_query(resolved, vector)
         hits, sig = retrieve(query, catalog, self.settings)
         if seen:
             hits = _unseen(hits, seen, catalog)
-        asked = Asked(text, resolved, hits, catalog, seen)
-        # Replies of their own, tried in this order; the first that answers wins.
-        for reply in (self._summary, self._listed, self._attributed):
-            if (answer := reply(asked)) is not None:
-                return answer
+        special = special_reply(Asked(intent, hits, catalog, seen), self)
+        if special is not None:
+            return special
         # Answer spans are found with the resolved question ("he" -> the person it means).
-        return compose(resolved, query, hits, sig, catalog, self.settings)
-
-    def _listed(self, asked: Asked) -> Answer | None:
-        """ "Which countries are mentioned?": every name of that kind in the best-matching document
-        ("Which people are mentioned in it?" is about the documents, whatever came before)."""
-        kind = inventory_kind(asked.typed) or inventory_kind(asked.resolved)
-        if not kind:
-            return None
-        s = self.settings
-        return list_names(asked.resolved, kind, asked.hits, asked.catalog, s.answer_chars, s.inventory_sentences)
-
-    def _summary(self, asked: Asked) -> Answer | None:
-        """ "Summarize the article": the opening sentences of the document the request matches best."""
-        if not wants_summary(asked.resolved):
-            return None
-        s = self.settings
-        return summarize(asked.resolved, asked.hits, asked.catalog, s.answer_chars, s.answer.min_quote_chars)
-
-    def _attributed(self, asked: Asked) -> Answer | None:
-        """Who-said-what questions are answered from the statements extracted from the documents
-        the retrieved passages come from; None when the question is not one or nothing matches."""
-        question, resolved, hits, catalog, seen = asked.typed, asked.resolved, asked.hits, asked.catalog, asked.seen
-        if not is_attribution_question(resolved):
-            return None
-        speaker = asked_speaker(resolved)  # "What did Reed say about the offer?"
-        if not (speaker or wants_attribution(resolved)):
-            return None
-        docs = list(dict.fromkeys(catalog.passages[h.index].doc for h in hits[:_ATTRIBUTION_DOCS]))
-        found: list[Attribution] = []
-        for name in docs:
-            try:
-                found.extend(self.attributions(name))
-            except (BadRequest, LoadError):
-                continue
-        if speaker and not named_speakers(speaker.split(), found):
-            texts = [ref.text for d in docs for ref, _ in catalog.document_sentences(d)]
-            if not acts_in(texts, speaker):
-                # the person asked about never speaks or acts in the documents: not found, rather
-                # than the statements of others that share the question's words
-                passages = related_passages(hits, catalog)
-                return Answer(question=question, text=NOT_FOUND, abstained=True, passages=passages)
-        if not wants_attribution(resolved):
-            return None
-        unseen = [a for a in found if not _quoted_in(a.statement, seen)]
-        if speaker and named_speakers(speaker.split(), found) and not named_speakers(speaker.split(), unseen):
-            # "What else did she say?" when the last reply quoted all she said: nothing else
-            return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
-        matches = answer_attribution_question(resolved, unseen, lambda a: sentence_text(catalog, a))
-        if not matches:
-            return None
-        answer = compose_attributed(question, matches, catalog, self.settings.answer_chars)
-        if answer is not None:
-            # The retrieved passages, as every other answer lists them (related reading in the API).
-            answer.passages = related_passages(hits, catalog)
-        return answer
+        return compose(intent, query, hits, sig, catalog, self.settings)

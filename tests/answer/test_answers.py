@@ -17,11 +17,13 @@ from qa.answer.abstain import (
     refusal_threshold,
     unknown_names,
 )
-from qa.answer.compose import NOT_FOUND, _asked_region, _worth_quoting, own_length
+from qa.answer.compose import NOT_FOUND
 from qa.answer.fitted import ABSTENTION_FILE
+from qa.answer.intent import leader_question
 from qa.answer.question import question_type
+from qa.answer.quoting import asked_region, own_length, worth_quoting
 from qa.answer.reading import asked_role
-from qa.answer.roles import leader_question, role_countries
+from qa.answer.roles import role_countries
 from qa.retrieve.hybrid import make_query, retrieve
 from qa.retrieve.lexical import terms
 from qa.schema import Answer, Citation
@@ -357,14 +359,14 @@ def test_long_quote_is_cut_around_the_question_words(article_service: QAService)
     question = "How big is the prison?"
     query = make_query(question, article_service.encoder.encode([question])[0])
     text = "At first we say nothing at all here, and only at the very end the prison is named."
-    start, end = _asked_region(text, query, 80) or (0, 0)
+    start, end = asked_region(text, query, 80) or (0, 0)
     assert text[start:end] == "prison"
-    assert _asked_region("Nothing asked about here.", query, 80) is None
+    assert asked_region("Nothing asked about here.", query, 80) is None
     # words spread wider than the room: the stretch holding the most different ones
     spread = "The prison was built fast. " + "Nothing more to say here. " * 6 + "How big is it? The prison is big."
-    start, end = _asked_region(spread, query, 40) or (0, 0)
+    start, end = asked_region(spread, query, 40) or (0, 0)
     assert spread[start:end] == "big is it? The prison is big"
-    start, end = _asked_region(spread, query, 500) or (0, 0)
+    start, end = asked_region(spread, query, 500) or (0, 0)
     assert spread[start:end] == spread[4 : len(spread) - 1]  # all of them fit: first to last
     answer = article_service.ask(question)
     cut = [c for c in answer.citations if f"…{c.quote}" in answer.text]  # quotes that start mid-sentence
@@ -377,9 +379,9 @@ def test_a_cut_further_quote_must_keep_the_question_words(article_service: QASer
     settings = article_service.settings
     question = "How big is the prison?"
     query = make_query(question, article_service.encoder.encode([question])[0])
-    assert _worth_quoting("…the country’s largest and newest prison, with a maximum…", query, settings)
-    assert not _worth_quoting("…came during his visit to Central America…", query, settings)  # none of its words
-    assert not _worth_quoting("…the prison…", query, settings)  # too short to say anything
+    assert worth_quoting("…the country’s largest and newest prison, with a maximum…", query, settings)
+    assert not worth_quoting("…came during his visit to Central America…", query, settings)  # none of its words
+    assert not worth_quoting("…the prison…", query, settings)  # too short to say anything
 
 
 def test_a_date_or_a_name_the_article_never_gives_is_not_found(article_service: QAService) -> None:

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from qa.answer.compose import own_length
 from qa.answer.inventory import inventory_kind
+from qa.answer.quoting import own_length
 from qa.schema import Turn
 from qa.service import QAService
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qa.answer.intent import read
 from qa.answer.order import ORDER_FILE, load_order
 from qa.answer.question import TYPED
 from qa.answer.rank import RULE_PICK, WEIGHTS_FILE, Option, Pooled, feature_names, load_ranker, option_matrix, pick
@@ -50,7 +51,7 @@ def test_weights_for_other_features_are_refused(tmp_path: Path, shipped: Path, l
 def test_option_rows_describe_each_option() -> None:
     question = "When did the stadium open?"
     ruled = Option(0, span_options(question, "when", POOL[0].text)[0])
-    options, rows = option_matrix(question, "when", POOL, ruled, lambda term: 1.0, 3)
+    options, rows = option_matrix(read(question), POOL, ruled, lambda term: 1.0, 3)
     names = feature_names(3)
     assert rows.shape == (len(options), len(names))
     texts = [POOL[o.pooled].text[o.span.start : o.span.end] for o in options]
@@ -67,9 +68,10 @@ def test_option_rows_describe_each_option() -> None:
 
 
 def test_nothing_to_choose_gives_an_empty_matrix() -> None:
-    options, rows = option_matrix("How many seats are there?", "how many", POOL[2:], None, lambda t: 1.0, 3)
+    asked = read("How many seats are there?")
+    options, rows = option_matrix(asked, POOL[2:], None, lambda t: 1.0, 3)
     assert options == [] and rows.shape == (0, len(feature_names(3)))
-    assert load_ranker().choose("How many seats are there?", "how many", POOL[2:], None, lambda t: 1.0) is None
+    assert load_ranker().choose(asked, POOL[2:], None, lambda t: 1.0) is None
 
 
 def test_rules_pick_stands_unless_clearly_beaten() -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from qa.answer.compose import own_length
+from qa.answer.quoting import own_length
 from qa.answer.summary import wants_summary
 from qa.service import QAService
 
