@@ -8,7 +8,7 @@ Each measurement runs in a fresh subprocess so its RSS high-water mark is its ow
      (re-ingest: must embed nothing); then the in-memory catalog load that follows an ingest.
   2. raw: the texts our pipeline embeds (passages and sentences, built with the pipeline's own
      splitter; each distinct text once, as ingest embeds them) encoded in one
-     `SentenceTransformer.encode` call and by ONNX Runtime over the same export, same batch size.
+     `SentenceTransformer.encode` call and by ONNX Runtime over the same export, batched as ingest batches.
 Overhead = ingest seconds / faster raw encode seconds - 1, the median over `--pairs` runs of both
 (alternating which goes first: this machine's speed drifts by several percent between minutes).
 Prints JSON and saves bench/out/ingest.json.
@@ -61,12 +61,12 @@ def worker_ingest(corpus: Path, index: Path, profile: Path | None) -> dict[str, 
     encoded: dict[str, float] = {"texts": 0, "calls": 0, "seconds": 0.0}
     inner = service.encoder.encode
 
-    def counting(texts: list[str]) -> Any:
+    def counting(texts: list[str], **kwargs: Any) -> Any:
         encoded["texts"] += len(texts)
         encoded["calls"] += 1
         started = time.perf_counter()
         try:
-            return inner(texts)
+            return inner(texts, **kwargs)
         finally:
             encoded["seconds"] += time.perf_counter() - started
 
@@ -190,7 +190,7 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False, onnx_only: bool = F
         )
         took = time.perf_counter() - t0
         extra.update(raw_encode_s=round(took, 2), texts_per_s=round(len(texts) / took, 1), dim=int(vectors.shape[1]))
-    # The same texts through the ONNX export ingest embeds with (same batch size, all threads).
+    # The same texts through the ONNX export ingest embeds with (same token budget, all threads).
     import tempfile
 
     from qa.index import onnx_encoder
@@ -201,7 +201,7 @@ def worker_raw(corpus: Path, pipeline_batches: bool = False, onnx_only: bool = F
         assert onnx is not None, graph
         onnx.encode(["warm up the session"], threads=THREADS)
         t0 = time.perf_counter()
-        onnx.encode(texts, threads=THREADS, batch_size=settings.embed_batch_size)
+        onnx.encode(texts, threads=THREADS, max_tokens=settings.embed_batch_tokens)
         extra["raw_onnx_encode_s"] = round(time.perf_counter() - t0, 2)
     if pipeline_batches:
         # The same texts encoded one file and kind at a time (how ingest called the model before

@@ -175,10 +175,10 @@ def count_encodes(monkeypatch: pytest.MonkeyPatch) -> Callable[[QAService], Enco
         counter = EncodeCounter()
         real = service.encoder.encode
 
-        def counting(texts: list[str]):  # type: ignore[no-untyped-def]
+        def counting(texts: list[str], **kwargs: Any):  # type: ignore[no-untyped-def]
             counter.calls += 1
             counter.texts += len(texts)
-            return real(texts)
+            return real(texts, **kwargs)
 
         monkeypatch.setattr(service.encoder, "encode", counting)
         return counter

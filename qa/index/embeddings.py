@@ -73,11 +73,18 @@ class Encoder(Embeddings):
     """
 
     def __init__(
-        self, model: str, batch_size: int = 64, threads: int = 2, onnx_dir: Path | None = None, int8: bool = False
+        self,
+        model: str,
+        batch_size: int = 64,
+        threads: int = 2,
+        onnx_dir: Path | None = None,
+        int8: bool = False,
+        batch_tokens: int = 4096,
     ) -> None:
         self.model_name = model
         self.int8 = int8 and onnx_dir is not None  # an int8 copy of the export embeds everything
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # texts per batch of the torch model
+        self.batch_tokens = batch_tokens  # padded tokens per batch of the ONNX export
         self.threads = threads
         self.onnx_dir = onnx_dir
         self._export_failed = False
@@ -132,12 +139,13 @@ class Encoder(Embeddings):
     def model(self) -> SentenceTransformer:
         return _load(self.model_name)
 
-    def encode(self, texts: list[str]) -> np.ndarray:
+    def encode(self, texts: list[str], tick: Callable[[int], object] | None = None) -> np.ndarray:
         """Batches use every thread; a single question uses one, because on 2 busy cores torch's
-        threads spin against each other and one query took 230 ms on two threads, 22 ms on one."""
+        threads spin against each other and one query took 230 ms on two threads, 22 ms on one.
+        `tick(n)` follows each batch of n texts the export embeds (the torch model: all of them)."""
         threads = self.threads if len(texts) >= _PARALLEL_FROM else 1
         if texts and (exported := self._onnx()) is not None:
-            return exported.encode(texts, threads=threads, batch_size=self.batch_size)
+            return exported.encode(texts, threads=threads, max_tokens=self.batch_tokens, tick=tick)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         _use_threads(threads)
@@ -148,6 +156,8 @@ class Encoder(Embeddings):
             convert_to_numpy=True,
             show_progress_bar=False,
         )
+        if tick is not None:
+            tick(len(texts))
         return cast(np.ndarray, vectors).astype(np.float32, copy=False)
 
     @property
@@ -159,26 +169,39 @@ class Encoder(Embeddings):
 
         Indexing embeds the next group while the previous one is written (see `sync_corpus`), so
         the store's write path runs beside the model instead of after it. Each `prepare` holds its
-        texts until the matching `release`; `tick(n)` reports progress as slices are done.
+        texts until the matching `release`; `tick(n)` reports progress as batches are done.
         """
         with self._ready_lock:  # a text another group still holds is not embedded again
             for text in (shared := set(texts) & self._ready.keys()):
                 self._ready[text][1] += 1
         unique = sorted(set(texts) - shared, key=lambda t: (len(t), t))  # batches pad less
+        if not unique:
+            return
+        if self._onnx() is not None:
+            # One call: the export tokenizes the texts once and packs its batches by token count.
+            try:
+                vectors = self.encode(unique, tick=tick)
+            except BaseException:
+                self.release(list(shared))  # stopped part-way (Ctrl-C): hold nothing
+                raise
+            self._hold(unique, vectors)
+            return
         step = self.batch_size * 4
         try:
             for i in range(0, len(unique), step):
                 part = unique[i : i + step]
-                vectors = self.encode(part)
-                with self._ready_lock:
-                    for text, vector in zip(part, vectors, strict=True):
-                        held = self._ready.setdefault(text, [vector, 0])
-                        held[1] += 1
+                self._hold(part, self.encode(part))
                 if tick is not None:
                     tick(len(part))
         except BaseException:
             self.release([*shared, *unique[:i]])  # stopped part-way (Ctrl-C): hold nothing
             raise
+
+    def _hold(self, texts: list[str], vectors: np.ndarray) -> None:
+        with self._ready_lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                held = self._ready.setdefault(text, [vector, 0])
+                held[1] += 1
 
     def release(self, texts: list[str]) -> None:
         """Drop what one `prepare` held (texts LangChain skipped as already indexed included)."""

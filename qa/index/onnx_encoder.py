@@ -13,6 +13,7 @@ import logging
 import os
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -148,35 +149,65 @@ class OnnxEncoder:
                 )
             return self._sessions[threads]
 
-    def encode(self, texts: list[str], threads: int = 1, batch_size: int = 16) -> np.ndarray:
-        """Batches of similar length (sorted, as sentence-transformers does) so they pad less."""
-        if len(texts) <= batch_size:
-            return self._run(texts, threads)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.empty((len(texts), 0), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            vectors = self._run([texts[i] for i in rows], threads)
-            if out.shape[1] == 0:
+    def encode(
+        self,
+        texts: list[str],
+        threads: int = 1,
+        max_tokens: int = 4096,
+        tick: Callable[[int], object] | None = None,
+    ) -> np.ndarray:
+        """Texts tokenized once, then run in batches of similar token counts (`token_batches`);
+        rows come back in the caller's order. `tick(n)` follows each batch of n texts."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        encoded = self.tokenizer.encode_batch(texts)  # padded on the right to the longest text
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
+        lengths = mask.sum(axis=1)
+        out = np.empty((0, 0), dtype=np.float32)
+        for rows in token_batches(lengths, max_tokens):
+            width = max(1, int(lengths[rows].max()))  # the batch's own padding: a prefix of the call's
+            vectors = self._run(ids[rows, :width], mask[rows, :width], types[rows, :width], threads)
+            if out.size == 0:
                 out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
             out[rows] = vectors
+            if tick is not None:
+                tick(len(rows))
         return out
 
-    def _run(self, texts: list[str], threads: int) -> np.ndarray:
-        encoded = self.tokenizer.encode_batch(texts)
-        columns = {
-            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
-        }
+    def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray, threads: int) -> np.ndarray:
+        columns = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         hidden = self.session(threads).run(None, {name: columns[name] for name in self.info.inputs})[0]
         if self.info.pooling == "cls":
             vectors = hidden[:, 0]
         else:
-            mask = columns["attention_mask"][..., None].astype(np.float32)
-            vectors = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+            weights = mask[..., None].astype(np.float32)
+            vectors = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
         return cast(np.ndarray, (vectors / norms).astype(np.float32, copy=False))
+
+
+def token_batches(lengths: np.ndarray, max_tokens: int) -> list[np.ndarray]:
+    """Row numbers in batches of similar token counts, shortest first, each batch at most
+    `max_tokens` once padded to its longest text (one text at least).
+
+    A fixed number of texts per batch either runs short sentences a few at a time (each call has a
+    fixed cost) or pads long passages into too much memory; a token budget packs many short texts
+    together and keeps the longest few per batch. Ties keep the caller's order, so a text's batch
+    (which, for an int8 encoder, nudges its vector) depends only on the texts given.
+    """
+    order = np.argsort(lengths, kind="stable")
+    batches: list[np.ndarray] = []
+    start = 0
+    for end in range(1, len(order) + 1):
+        # sorted: the text at `end - 1` is the longest of order[start:end]
+        if end - start > 1 and (end - start) * int(lengths[order[end - 1]]) > max_tokens:
+            batches.append(order[start : end - 1])
+            start = end - 1
+    if start < len(order):
+        batches.append(order[start:])
+    return batches
 
 
 def quantize(graph: Path, folder: Path, slug: str) -> Path:

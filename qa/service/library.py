@@ -55,6 +55,7 @@ class Library:
             threads=self.settings.threads,
             onnx_dir=(self.settings.encoder_dir or self.settings.index_dir / "encoder") if self.settings.onnx else None,
             int8=self.settings.int8,
+            batch_tokens=self.settings.embed_batch_tokens,
         )
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()  # one writer of the index at a time

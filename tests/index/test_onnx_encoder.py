@@ -72,6 +72,43 @@ def test_documents_are_embedded_by_the_export_as_the_torch_model_does(float_arti
     assert np.abs(np.array(stored["embeddings"]) - torch_vectors).max() < 1e-4
 
 
+def test_batches_are_packed_by_token_count_and_rows_keep_their_order(
+    float_article: QAService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short sentences went 16 to a batch like full-length passages, each run paying its fixed
+    cost: they now share batches up to the token budget, and long texts keep within it."""
+    encoder = float_article.encoder
+    exported = encoder._onnx()
+    assert exported is not None and encoder.batch_tokens == Settings().embed_batch_tokens == 4096
+    shapes: list[tuple[int, int]] = []
+    real = exported._run
+
+    def run(ids: np.ndarray, mask: np.ndarray, types: np.ndarray, threads: int) -> np.ndarray:
+        shapes.append(ids.shape)
+        return real(ids, mask, types, threads)
+
+    monkeypatch.setattr(exported, "_run", run)
+    short = [f"Ferry {n} sails at dawn." for n in range(64)]
+    long = [f"{n} " + " ".join(["harbour"] * 300) for n in range(20)]  # past the 256-token limit
+    texts = [t for pair in zip(short, long, strict=False) for t in pair] + short[len(long) :]
+    ticks: list[int] = []
+    got = encoder.encode(texts, tick=ticks.append)
+    assert [rows for rows, _ in shapes] == ticks == [64, 16, 4]
+    assert all(rows * width <= 4096 for rows, width in shapes) and shapes[1][1] == 256
+    expected = encoder.model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    assert np.abs(got - expected).max() < 1e-4  # each row is its own text's vector
+
+
+def test_token_batches_hold_every_row_once_within_the_budget() -> None:
+    lengths = np.array([5, 300, 7, 5, 40, 300, 9, 2000, 7])
+    batches = onnx_encoder.token_batches(lengths, max_tokens=600)
+    assert sorted(int(i) for b in batches for i in b) == list(range(len(lengths)))
+    widths = [int(lengths[b].max()) for b in batches]
+    assert widths == sorted(widths)  # shortest first
+    assert all(len(b) * w <= 600 or len(b) == 1 for b, w in zip(batches, widths, strict=True))
+    assert [list(b) for b in batches] == [[0, 3, 2, 8, 6, 4], [1, 5], [7]]  # ties in the caller's order
+
+
 def test_indexing_new_files_with_the_export_never_imports_torch(fresh, kit) -> None:
     service: QAService = fresh()
     (service.settings.corpus_dir / "harbour.txt").write_text(kit.TXT)

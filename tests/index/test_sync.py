@@ -354,7 +354,7 @@ def test_questions_are_answered_from_the_last_index_while_a_sync_runs(
 
 def test_progress_moves_within_one_large_file(fresh: Callable[..., QAService]) -> None:
     """The page's progress went file by file, so one large upload showed 0% until it was done."""
-    service = fresh(embed_batch_size=4)  # the encoder reports every 16 texts
+    service = fresh(embed_batch_tokens=64)  # the encoder reports every batch: a few sentences
     text = "\n\n".join(f"Pier {n} of the harbour was rebuilt in {1900 + n} by crew {n}." for n in range(120))
     (service.settings.corpus_dir / "piers.txt").write_text(text)
     calls: list[tuple[float, str]] = []

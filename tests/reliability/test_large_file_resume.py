@@ -97,9 +97,9 @@ def _encoded(service: QAService, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     texts: list[str] = []
     real = service.encoder.encode
 
-    def encode(batch: list[str]):  # type: ignore[no-untyped-def]
+    def encode(batch: list[str], **kwargs: Any):  # type: ignore[no-untyped-def]
         texts.extend(batch)
-        return real(batch)
+        return real(batch, **kwargs)
 
     monkeypatch.setattr(service.encoder, "encode", encode)
     return texts
