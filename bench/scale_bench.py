@@ -98,7 +98,7 @@ def make_corpus(level: int) -> Path:
     return target
 
 
-def worker_build(corpus: Path, index: Path, reuse: Path, level: int) -> dict[str, Any]:
+def worker_build(corpus: Path, index: Path, reuse: Path, level: int, resume: bool = False) -> dict[str, Any]:
     """Index `corpus` with vectors reused from the 1x index `reuse` (see the module docstring)."""
     import numpy as np
 
@@ -162,7 +162,8 @@ def worker_build(corpus: Path, index: Path, reuse: Path, level: int) -> dict[str
 
     encoder = Reuse(settings.model, batch_size=settings.embed_batch_size, threads=THREADS)
     encoder.encode(["warm up the model"])
-    shutil.rmtree(index, ignore_errors=True)
+    if not resume:  # else an interrupted build goes on where it stopped (files and pieces committed)
+        shutil.rmtree(index, ignore_errors=True)
     store = Store(settings, encoder)
     load0 = load()
     with RssSampler(every=2.0) as sampler:
@@ -285,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--level", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--resume", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.levels == "plot":  # redraw bench/scale.png from bench/out/scale.json
         rows = json.loads((OUT / "scale.json").read_text())["rows"]
@@ -292,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         plot(rows, REPO / "bench" / "scale.png")
         return 0
     if args.worker == "build":
-        print(json.dumps(worker_build(args.corpus, args.index, args.reuse, args.level)))
+        print(json.dumps(worker_build(args.corpus, args.index, args.reuse, args.level, args.resume)))
         return 0
     if not (args.reuse / "chroma.sqlite3").exists():
         raise SystemExit(f"no 1x index at {args.reuse}: run bench/ingest_bench.py first")

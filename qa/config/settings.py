@@ -231,11 +231,11 @@ class Settings(BaseSettings):
         "(below it the vectors sit in cache and one thread is as fast; above it memory reads bound it)",
     )
 
-    ann_rows: int = Field(
-        100_000,
+    ann_ef: int = Field(
+        400,
         ge=1,
-        description="sentences from which a question's dense candidates come from Chroma's HNSW index "
-        "(then scored exactly) instead of a scan of every sentence vector",
+        description="breadth of the search in Chroma's HNSW index (its ef_search): higher finds the true "
+        "nearest sentences more often, at some cost in time; set on the collections when the index is opened",
     )
     ann_candidates: int = Field(100, ge=1, description="nearest sentences asked of the HNSW index")
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
+from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
 from qa.config.settings import encoder_key, model_name_key
@@ -229,8 +230,12 @@ class Encoder(Embeddings):
         return ChromaFunction(self)
 
 
+@register_embedding_function
 class ChromaFunction(EmbeddingFunction[Documents]):
-    """Hands Chroma our encoder so it never falls back to its own (downloading) default."""
+    """Hands Chroma our encoder so it never falls back to its own (downloading) default.
+
+    Registered with Chroma by name, so a collection's stored configuration can be read back (and
+    changed: `Store` sets the HNSW search breadth on collections made before it was chosen)."""
 
     def __init__(self, encoder: Encoder) -> None:
         self._encoder = encoder

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from langchain_classic.indexes import SQLRecordManager
 
 KINDS = ("chunks", "sentences")
+
+log = logging.getLogger(__name__)
 
 
 class StoreUnavailable(RuntimeError):
@@ -104,6 +107,20 @@ class Collections:
         return records
 
 
+def _search_breadth(collection: Collection, ef: int) -> None:
+    """Set the HNSW search breadth (ef_search) of a collection made with another one (an index made
+    before the setting existed, or with another value); a collection keeps the value it is given."""
+    hnsw = (collection.configuration_json or {}).get("hnsw") or {}
+    if hnsw.get("ef_search") == ef:
+        return
+    try:
+        collection.modify(configuration={"hnsw": {"ef_search": ef}})
+    except Exception as exc:  # another process writing the index: opening it must not fail for this
+        log.warning(
+            "could not set the HNSW search breadth of %s to %d (%s); set at the next open", collection.name, ef, exc
+        )
+
+
 class Store:
     """Everything persistent: collections tied to the model name, records, and a file manifest."""
 
@@ -120,9 +137,10 @@ class Store:
                 collection = self.client.get_or_create_collection(
                     name,
                     embedding_function=encoder.chroma_function(),  # type: ignore[arg-type]
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": {"space": "cosine", "ef_search": settings.ann_ef}},
                     metadata={"model": settings.model, "kind": kind},
                 )
+                _search_breadth(collection, settings.ann_ef)
             except Exception as exc:
                 raise StoreUnavailable(f"cannot open the Chroma collection {name}: {exc}") from exc
             self.kinds[kind] = Collections(kind, name, collection, self)

@@ -17,6 +17,7 @@ from threadpoolctl import ThreadpoolController
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog, Nearest
 from qa.retrieve.lexical import terms
+from qa.retrieve.records import read_rows
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _nearer_views(cosines: np.ndarray, rows: np.ndarray | None, vector: np.ndarr
     counts = catalog.view_first[rows + 1] - starts
     views, _ = _ranges(starts, counts)
     if views.size:
-        np.maximum.at(cosines, np.repeat(np.arange(len(rows)), counts), catalog.view_vectors[views] @ vector)
+        np.maximum.at(cosines, np.repeat(np.arange(len(rows)), counts), read_rows(catalog.view_vectors, views) @ vector)
 
 
 @lru_cache(maxsize=1)
@@ -128,7 +129,7 @@ def _searches() -> ThreadPoolExecutor:
 
 def signals(query: Query, catalog: Catalog, settings: Settings) -> Signals:
     q = list(query.terms)
-    # A large index: Chroma's HNSW search (which releases the GIL) runs on the other core while
+    # Chroma's HNSW search (which releases the GIL) runs on the other core while
     # this one computes the other signals, which takes less time than one after the other
     # (docs/evaluation.md).
     search = (
@@ -161,7 +162,7 @@ def _best_sentences(
     ends = np.append(catalog.first_sentence, len(catalog.sentences))[passages + 1]
     counts = ends - starts
     rows, offsets = _ranges(starts, counts)
-    cosines = catalog.sentence_vectors[rows] @ vector
+    cosines = read_rows(catalog.sentence_vectors, rows) @ vector
     _nearer_views(cosines, rows, vector, catalog)
     best = np.zeros(len(passages), dtype=np.float32)
     has = counts > 0
@@ -178,7 +179,7 @@ def _bounded(
     sentence_lexical: np.ndarray,
     nearest: Nearest,
 ) -> Signals:
-    """Passage scores of a large index without a cosine for every sentence, same top passages.
+    """Passage scores without a cosine for every sentence, the same top passages.
 
     The HNSW index names the nearest sentences and a ceiling no other sentence's cosine exceeds.
     Passages holding those sentences, and the best by the other signals, are scored exactly; every

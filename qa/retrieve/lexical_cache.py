@@ -23,19 +23,15 @@ import secrets
 import shutil
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
 
 from qa.retrieve import lexical, sentence_terms
 from qa.retrieve.lexical import Lexical, names, terms
-
-if TYPE_CHECKING:
-    from qa.retrieve.catalog import PassageRef, SentenceRef
 
 log = logging.getLogger(__name__)
 
@@ -67,15 +63,13 @@ def _code_key() -> bytes:
     return json.dumps(parts).encode()
 
 
-def fingerprint(passages: Sequence[PassageRef], sentences: Sequence[SentenceRef], titles: dict[str, list[str]]) -> str:
-    """A digest of everything the BM25 indexes are built from, and of the code that builds them."""
+def fingerprint(contents: str, titles: dict[str, list[str]]) -> str:
+    """A digest of everything the BM25 indexes are built from (`contents`: the saved catalog's
+    digest of its passages' texts, offsets and documents and its sentences' offsets), and of the
+    code that builds them."""
     digest = hashlib.blake2b(_code_key(), digest_size=20)
     digest.update(json.dumps(sorted(titles.items())).encode())
-    for p in passages:
-        digest.update(f"\x00{p.doc}\x01{p.start}\x01{p.end}\x01".encode())
-        digest.update(p.text.encode("utf-8", "surrogatepass"))
-    offsets = np.array([(s.passage, s.start, s.end) for s in sentences], dtype=np.int64).reshape(-1, 3)
-    digest.update(offsets.tobytes())
+    digest.update(contents.encode())
     return digest.hexdigest()
 
 

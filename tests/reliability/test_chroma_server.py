@@ -94,15 +94,13 @@ def test_server_lost_mid_use_then_back(
     indexed = {d.name for d in service.documents()}  # the article start_app adds, ferry.txt, harbour.txt
     assert {"ferry.txt", "harbour.txt"} < indexed
 
-    # Treated as a large index, the nearest sentences come from the server's HNSW index.
-    monkeypatch.setattr(service.settings, "ann_rows", 1)
-    service.refresh()
+    # The nearest sentences come from the server's HNSW index.
     assert service.catalog.nearest_sentences is not None
     assert "seven" in client.predict("When does the Quorvath ferry leave?", api_name="/ask")["answer"]
 
     chroma_server.stop()
     try:
-        # Answers come from the in-memory catalog (the HNSW search failing, every sentence is
+        # Answers come from the saved catalog (the HNSW search failing, every sentence vector is
         # scanned instead), so asking still works.
         assert "seven" in client.predict("When does the Quorvath ferry leave?", api_name="/ask")["answer"]
         # Anything that writes says what is wrong and what to do, instead of a traceback.

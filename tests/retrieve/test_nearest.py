@@ -1,7 +1,9 @@
-"""A large index takes its dense candidates from Chroma's HNSW index, and ranks exactly as a scan."""
+"""Dense candidates come from Chroma's HNSW index at every size, and rank exactly as a scan of every
+sentence vector (the path taken only when Chroma cannot answer)."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -39,8 +41,8 @@ ARTICLES = ("05-1973-oil-crisis.txt", "17-Jacksonville-Florida.txt", "03-Victori
 
 
 @pytest.fixture(scope="module")
-def scanned(tmp_path_factory: pytest.TempPathFactory, kit) -> QAService:  # type: ignore[no-untyped-def]
-    """The article and four squad-dev articles (about 800 sentences), every sentence scanned."""
+def searched(tmp_path_factory: pytest.TempPathFactory, kit) -> QAService:  # type: ignore[no-untyped-def]
+    """The article and four squad-dev articles (about 800 sentences): HNSW candidates, small as it is."""
     base = tmp_path_factory.mktemp("nearest")
     (base / "corpus").mkdir()
     shutil.copy(kit.ARTICLE, base / "corpus")
@@ -48,17 +50,30 @@ def scanned(tmp_path_factory: pytest.TempPathFactory, kit) -> QAService:  # type
         shutil.copy(SQUAD / name, base / "corpus")
     service = QAService(kit.make_settings(base))
     assert service.sync(show_bar=False).documents == 5
-    assert service.catalog.nearest_sentences is None  # small: every sentence is scanned
+    assert service.catalog.nearest_sentences is not None
     return service
 
 
 @pytest.fixture(scope="module")
-def searched(scanned: QAService) -> QAService:
-    """The same index, read through a service that treats it as large (HNSW candidates)."""
-    settings = scanned.settings
-    service = QAService(Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, ann_rows=1))
-    assert service.catalog.nearest_sentences is not None
+def scanned(searched: QAService) -> QAService:
+    """The same index, every sentence vector scanned (as when the HNSW search fails)."""
+    settings = searched.settings
+    service = QAService(Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir))
+    service._catalog = dataclasses.replace(service.catalog, nearest_sentences=None)
     return service
+
+
+def test_collections_search_broadly(searched: QAService) -> None:
+    """The HNSW search breadth is the setting's, also on a collection made with another one."""
+    for kind in ("chunks", "sentences"):
+        collection = searched.store.kinds[kind].collection
+        assert collection.configuration_json["hnsw"]["ef_search"] == searched.settings.ann_ef
+    collection = searched.store.sentences
+    collection.modify(configuration={"hnsw": {"ef_search": 10}})
+    settings = searched.settings
+    reopened = QAService(Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir, ann_ef=321))
+    assert reopened.store.sentences.configuration_json["hnsw"]["ef_search"] == 321
+    QAService(Settings(corpus_dir=settings.corpus_dir, index_dir=settings.index_dir))  # back to the default
 
 
 @pytest.mark.parametrize(("k", "candidates"), [(1, 2), (2, 5), (5, 20), (5, 10_000)])
