@@ -20,11 +20,7 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import secrets
-import shutil
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +30,7 @@ import numpy as np
 
 from qa.index.store import Store
 from qa.retrieve.records import Texts
+from qa.retrieve.saved_state import publish
 
 FORMAT = 2
 _RECORD = "catalog.json"
@@ -90,18 +87,7 @@ def open_catalog_files(store: Store) -> Saved:
     if target.is_dir() and (saved := _open(target, key)) is not None:
         return saved
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".tmp-{secrets.token_hex(4)}"
-        _write(store, tmp, key)
-        if target.exists():  # damaged or incomplete: replaced
-            shutil.rmtree(target, ignore_errors=True)
-        try:
-            os.rename(tmp, target)
-        except OSError:  # another process saved the same state meanwhile
-            shutil.rmtree(tmp, ignore_errors=True)
-        for other in folder.iterdir():  # other states', and what crashed runs left (not a running one's)
-            if other.name != key and (not other.name.startswith(".tmp-") or _stale(other)):
-                shutil.rmtree(other, ignore_errors=True)
+        target = publish(folder, key, lambda tmp: _write(store, tmp, key))
     except OSError as exc:
         log.warning("the catalog could not be saved in %s (%s); using a temporary copy", folder, exc)
         target = Path(tempfile.mkdtemp(prefix="qa-catalog-")) / key
@@ -110,13 +96,6 @@ def open_catalog_files(store: Store) -> Saved:
     if saved is None:
         raise OSError(f"the catalog saved in {target} cannot be read back")
     return saved
-
-
-def _stale(path: Path) -> bool:
-    try:
-        return time.time() - path.stat().st_mtime > 3600
-    except OSError:
-        return False
 
 
 def _pages(collection: Any, include: list[str]) -> Iterator[dict[str, Any]]:

@@ -18,10 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import secrets
-import shutil
-import time
 import zlib
 from collections.abc import Callable
 from importlib.metadata import version
@@ -32,6 +28,7 @@ import numpy as np
 
 from qa.retrieve import lexical, sentence_terms
 from qa.retrieve.lexical import Lexical, names, terms
+from qa.retrieve.saved_state import publish
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +124,6 @@ def _load(folder: Path, print_: str, sizes: dict[str, int]) -> dict[str, Lexical
         return None
 
 
-def _stale(path: Path) -> bool:
-    try:
-        return time.time() - path.stat().st_mtime > 3600
-    except OSError:
-        return False
-
-
 def open_lexicals(
     folder: Path, print_: str, sizes: dict[str, int], build: Callable[[], dict[str, Lexical]]
 ) -> tuple[dict[str, Lexical], bool]:
@@ -147,18 +137,7 @@ def open_lexicals(
             return loaded, True
     built = build()
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".tmp-{secrets.token_hex(4)}"
-        _save(tmp, built, print_)
-        if target.exists():  # damaged or incomplete: replaced by the new one
-            shutil.rmtree(target, ignore_errors=True)
-        try:
-            os.rename(tmp, target)
-        except OSError:  # another process saved the same state meanwhile
-            shutil.rmtree(tmp, ignore_errors=True)
-        for other in folder.iterdir():  # other states', and what crashed runs left (not a running one's)
-            if other.name != print_ and (not other.name.startswith(".tmp-") or _stale(other)):
-                shutil.rmtree(other, ignore_errors=True)
+        publish(folder, print_, lambda tmp: _save(tmp, built, print_))
     except OSError as exc:
         log.warning("BM25 could not be saved in %s (%s); it is built again at the next start", folder, exc)
     return built, False
