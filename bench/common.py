@@ -6,6 +6,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import threading
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 REPO = Path(__file__).resolve().parents[1]
 SQUAD = Path(os.environ.get("QA_BENCH_DATA", REPO.parent / "shared" / "bench" / "squad-dev"))
@@ -25,6 +26,9 @@ THREADS = 2
 
 os.environ.setdefault("QA_THREADS", str(THREADS))
 import qa  # noqa: E402, F401  (offline, telemetry off, before any library reads the environment)
+
+if TYPE_CHECKING:
+    from qa.config import Settings
 
 
 def bench_env(**extra: str) -> dict[str, str]:
@@ -186,6 +190,19 @@ def run_json(cmd: list[str], env: dict[str, str] | None = None, timeout: float |
         raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode}")
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     return dict(json.loads(lines[-1]))
+
+
+def corpus_settings(name: str, files: list[Path]) -> Settings:
+    """Settings for a corpus of exactly `files` (copied afresh to bench/out/corpus-NAME) and its
+    index bench/out/index-NAME, kept between runs (a sync brings it up to date)."""
+    from qa.config import Settings
+
+    corpus = OUT / f"corpus-{name}"
+    shutil.rmtree(corpus, ignore_errors=True)
+    corpus.mkdir(parents=True)
+    for path in files:
+        shutil.copy(path, corpus / path.name)
+    return Settings(corpus_dir=corpus, index_dir=OUT / f"index-{name}")
 
 
 def save(name: str, data: dict[str, Any]) -> Path:

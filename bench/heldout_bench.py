@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 from pathlib import Path
 from typing import Any
 
-from common import CORPUS, OUT, REPO, SQUAD, save
+from common import CORPUS, OUT, REPO, SQUAD, corpus_settings, save
 from split import TEST, article_of
 
 from qa.config import Settings
@@ -45,12 +44,7 @@ def held_out(source: Path, target: Path, n: int | None, seed: int) -> Path:
 
 def dev_questions(corpus_files: list[Path], name: str) -> dict[str, Any]:
     """The seed article's dev questions, asked of one index holding `corpus_files`."""
-    corpus = OUT / f"corpus-{name}"
-    corpus.mkdir(parents=True, exist_ok=True)
-    for path in corpus_files:
-        if not (corpus / path.name).exists():
-            shutil.copy(path, corpus / path.name)
-    service = QAService(Settings(corpus_dir=corpus, index_dir=OUT / f"index-{name}"))
+    service = QAService(corpus_settings(name, corpus_files))
     service.sync(show_bar=False)
     summary = evaluate(service, load_items(DEV), OUT / f"article-dev-{name}.jsonl")
     return {k: summary[k] for k in ("questions", "right")}

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
-from common import CORPUS, OUT, REPO, save
+from common import CORPUS, OUT, REPO, corpus_settings, save
 
-from qa.config import Settings
 from qa.evaluate.run import evaluate, load_items
 from qa.service import QAService
 
@@ -30,12 +28,7 @@ KEPT = ("questions", "right", "answer_accuracy", "abstention_accuracy", "refused
 
 
 def service_for(name: str, files: list[Path]) -> QAService:
-    corpus = OUT / f"corpus-news-{name}"
-    shutil.rmtree(corpus, ignore_errors=True)
-    corpus.mkdir(parents=True)
-    for path in files:
-        shutil.copy(path, corpus / path.name)
-    service = QAService(Settings(corpus_dir=corpus, index_dir=OUT / f"index-news-{name}"))
+    service = QAService(corpus_settings(f"news-{name}", files))
     service.sync(show_bar=False)
     return service
 

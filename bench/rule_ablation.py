@@ -21,13 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from common import CORPUS, OUT, REPO, SQUAD, save
+from common import CORPUS, OUT, REPO, SQUAD, corpus_settings, save
 from split import TEST, article_of
 
 from qa.answer import chooser, intent, reading, refuse, span
@@ -108,12 +107,7 @@ def _open(name: str, files: list[Path] | None, settings: dict[str, Any]) -> QASe
     if files is None:
         base = Settings(corpus_dir=CORPUS, index_dir=OUT / "index-1x")
     else:
-        corpus = OUT / f"corpus-ablation-{name}"
-        shutil.rmtree(corpus, ignore_errors=True)
-        corpus.mkdir(parents=True)
-        for path in files:
-            shutil.copy(path, corpus / path.name)
-        base = Settings(corpus_dir=corpus, index_dir=OUT / f"index-ablation-{name}")
+        base = corpus_settings(f"ablation-{name}", files)
     answer = base.answer.model_copy(update=settings)
     made = QAService(base.model_copy(update={"answer": answer}))
     made.sync(show_bar=False)

@@ -123,6 +123,15 @@ def indexed(service: QAService, files: dict[str, str], article: bool = False) ->
     return service
 
 
+def beside_article(base: Path, documents: Path) -> QAService:
+    """A service over the files of `documents` and the article, indexed in `base`."""
+    shutil.copytree(documents, base / "corpus")
+    shutil.copy(ARTICLE, base / "corpus" / ARTICLE_NAME)
+    service = QAService(make_settings(base))
+    service.sync(show_bar=False)
+    return service
+
+
 @pytest.fixture(scope="session")
 def article_service(tmp_path_factory: pytest.TempPathFactory) -> QAService:
     """The article indexed once; tests must only read from it."""
@@ -244,6 +253,7 @@ def kit() -> SimpleNamespace:
         records=store_records,
         write_mixed_corpus=write_mixed_corpus,
         indexed=indexed,
+        beside_article=beside_article,
     )
 
 

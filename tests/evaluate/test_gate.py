@@ -12,7 +12,6 @@ the build red.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +32,7 @@ def floors() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def gate_service(tmp_path_factory: pytest.TempPathFactory, kit: Any) -> QAService:
-    base = tmp_path_factory.mktemp("gate")
-    corpus = base / "corpus"
-    shutil.copytree(GATE / "corpus", corpus)
-    shutil.copy(kit.ARTICLE, corpus / kit.ARTICLE_NAME)
-    service = QAService(kit.make_settings(base))
-    service.sync(show_bar=False)
-    return service
+    return kit.beside_article(tmp_path_factory.mktemp("gate"), GATE / "corpus")
 
 
 @pytest.fixture(scope="module")

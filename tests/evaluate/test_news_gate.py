@@ -7,7 +7,6 @@ held-out check. The floors are in news_floors.json (the levels measured when set
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +21,7 @@ FLOORS = json.loads(Path(__file__).with_name("news_floors.json").read_text(encod
 
 @pytest.fixture(scope="module")
 def news_service(tmp_path_factory: pytest.TempPathFactory, kit: Any) -> QAService:
-    base = tmp_path_factory.mktemp("news")
-    corpus = base / "corpus"
-    shutil.copytree(NEWS / "corpus", corpus)
-    shutil.copy(kit.ARTICLE, corpus / kit.ARTICLE_NAME)
-    service = QAService(kit.make_settings(base))
-    service.sync(show_bar=False)
-    return service
+    return kit.beside_article(tmp_path_factory.mktemp("news"), NEWS / "corpus")
 
 
 @pytest.mark.parametrize("part", ["dev", "unseen"])
