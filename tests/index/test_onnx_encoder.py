@@ -246,12 +246,15 @@ def test_an_int8_encoder_indexes_apart_and_answers_like_the_model(fresh, kit) ->
     # its vectors have an index of their own: never mixed with the float model's
     assert service.settings.collection_name("chunks") != article_service.settings.collection_name("chunks")
     graph = _export_files(service)[-1]
-    assert graph.suffix == ".onnx" and graph.stat().st_size < _export_files(article_service)[-1].stat().st_size / 2
-    # the integer kernels are the ones in the graph (ONNX Runtime runs them with VNNI where it can)
+    # the layers' weights are int8; the token embeddings (a table look-up) stay float
+    assert graph.suffix == ".onnx" and graph.stat().st_size < _export_files(article_service)[-1].stat().st_size * 0.7
+    # the integer kernels are the ones in the graph (ONNX Runtime runs them with VNNI where it can),
+    # attention fused into one int8 kernel, and none of the masking steps that made a quarter of its time
     import onnx
 
     ops = {node.op_type for node in onnx.load(str(graph)).graph.node}
-    assert {"MatMulInteger", "DynamicQuantizeLinear"} <= ops
+    assert {"MatMulInteger", "DynamicQuantizeLinear", "QAttention", "SkipLayerNormalization"} <= ops
+    assert not ops & {"Where", "IsNaN", "Softmax"}
     int8 = service.encoder.encode(QUESTIONS[:2])
     model = article_service.encoder.model.encode(QUESTIONS[:2], normalize_embeddings=True, convert_to_numpy=True)
     assert 0.98 <= float((int8 * model).sum(axis=1).min()) < 0.99999
