@@ -36,6 +36,8 @@ def shared_encoder_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with several indexes can have: an export per index was 90 MB in each of some sixty folders."""
     folder = tmp_path_factory.mktemp("encoder")
     os.environ["QA_ENCODER_DIR"] = str(folder)
+    # Exports made once per machine go to the suite's own cache, not the user's.
+    os.environ["QA_ENCODER_CACHE"] = str(tmp_path_factory.mktemp("encoder-cache"))
     return folder
 
 

@@ -86,6 +86,11 @@ class Settings(BaseSettings):
         description="where the ONNX export (about 90 MB) is kept; indexes of one model can share a "
         "folder (default: <index_dir>/encoder)",
     )
+    encoder_cache: Path | None = Field(
+        Path("~/.cache/qa/encoders"),
+        description="where ONNX exports are made once per machine and copied from into each index's encoder "
+        "folder, so a new index needs neither torch nor the 4-5 s export (none: no cache, each index makes its own)",
+    )
     embed_batch_size: int = Field(
         16,
         ge=1,

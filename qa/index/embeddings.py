@@ -18,7 +18,7 @@ from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
 from qa.config.settings import encoder_key, model_name_key
-from qa.index import onnx_encoder
+from qa.index import encoder_cache, onnx_encoder
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -80,6 +80,7 @@ class Encoder(Embeddings):
         onnx_dir: Path | None = None,
         int8: bool = False,
         batch_tokens: int = 4096,
+        cache_dir: Path | None = None,
     ) -> None:
         self.model_name = model
         self.int8 = int8 and onnx_dir is not None  # an int8 copy of the export embeds everything
@@ -87,6 +88,7 @@ class Encoder(Embeddings):
         self.batch_tokens = batch_tokens  # padded tokens per batch of the ONNX export
         self.threads = threads
         self.onnx_dir = onnx_dir
+        self.cache_dir = cache_dir  # exports made once per machine (`encoder_cache`)
         self._export_failed = False
         # Vectors embedded ahead of the LangChain call that asks for them: text -> [vector, holders].
         self._ready: dict[str, list[Any]] = {}
@@ -109,23 +111,21 @@ class Encoder(Embeddings):
     def prepare_export(self) -> bool:
         """Export the model unless a usable export is there; True when one is.
 
-        Costs the torch model's load once per index; a failed or inexact export is removed and
-        texts keep being embedded by the torch model."""
+        The export is copied from the machine's cache (`encoder_cache`) when it holds one, and
+        made there first when not: torch is loaded and the export made once per machine, not once
+        per index. A failed or inexact export is removed and texts keep being embedded by the
+        torch model."""
         if self.onnx_dir is None or self._export_failed:
             return False
         if self._onnx() is not None:
             return True
         try:
-            float_slug = model_name_key(self.model_name)
-            graph = onnx_encoder.export_paths(self.onnx_dir, float_slug)[0]
-            if not (self.int8 and graph.is_file()):  # an int8 copy is made from the float export
-                graph = onnx_encoder.export(self.model, self.model_name, self.onnx_dir, float_slug)
-            if self.int8:
-                onnx_encoder.quantize(graph, self.onnx_dir, self._slug)
-            exported = self._onnx()
-            if exported is not None and onnx_encoder.matches(exported, self.model, quantized=self.int8):
+            if self.cache_dir is not None and self._from_cache(self.cache_dir, self.onnx_dir):
                 return True
-            problem = "its embeddings differ from the model's"
+            self._make_export(self.onnx_dir)
+            if self._onnx() is not None:
+                return True
+            problem = "it cannot be loaded"
         except Exception as exc:  # export is an optimisation: never fail indexing over it
             problem = str(exc)
         log.warning("texts stay on the torch model: ONNX export failed (%s)", problem)
@@ -134,6 +134,35 @@ class Encoder(Embeddings):
             with contextlib.suppress(OSError):  # nothing there, or not even a folder
                 path.unlink()
         return False
+
+    def _from_cache(self, cache: Path, target: Path) -> bool:
+        """Copy the export from the cache into `target`, making the cache's entry first if need
+        be; False (logged) when the cache cannot be used, so the export is made in `target`."""
+        names = [path.name for path in onnx_encoder.export_paths(target, self._slug)]
+        try:
+            key = encoder_cache.entry_key(self._slug, self.model_name, self._model_dir, self.int8)
+            if not encoder_cache.fetch(cache, key, names, target):
+                encoder_cache.build(cache, key, self._make_export)
+                if not encoder_cache.fetch(cache, key, names, target):
+                    return False
+        except OSError as exc:
+            log.warning("encoder cache %s not used (%s)", cache, exc)
+            return False
+        return self._onnx() is not None
+
+    def _make_export(self, folder: Path) -> list[str]:
+        """Export the model into `folder` (and its int8 copy when chosen), checked against the
+        model; the names of the files this encoder loads. Raises when the check fails."""
+        float_slug = model_name_key(self.model_name)
+        graph = onnx_encoder.export_paths(folder, float_slug)[0]
+        if not (self.int8 and graph.is_file()):  # an int8 copy is made from the float export
+            graph = onnx_encoder.export(self.model, self.model_name, folder, float_slug)
+        if self.int8:
+            onnx_encoder.quantize(graph, folder, self._slug)
+        exported = onnx_encoder.load(folder, self._slug, self.model_name, self._model_dir)
+        if exported is None or not onnx_encoder.matches(exported, self.model, quantized=self.int8):
+            raise RuntimeError("its embeddings differ from the model's")
+        return [path.name for path in onnx_encoder.export_paths(folder, self._slug)]
 
     @property
     def model(self) -> SentenceTransformer:

@@ -56,6 +56,7 @@ class Library:
             onnx_dir=(self.settings.encoder_dir or self.settings.index_dir / "encoder") if self.settings.onnx else None,
             int8=self.settings.int8,
             batch_tokens=self.settings.embed_batch_tokens,
+            cache_dir=self.settings.encoder_cache.expanduser() if self.settings.encoder_cache else None,
         )
         self.store = Store(self.settings, self.encoder)
         self._lock = threading.RLock()  # one writer of the index at a time
