@@ -153,7 +153,7 @@ class OnnxEncoder:
         self.info = info
         self.tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tokenizer.enable_truncation(info.max_seq_length)
-        self.tokenizer.enable_padding(pad_id=info.pad_id)  # to the longest text of each call
+        self.tokenizer.no_padding()  # each batch is padded to its own longest text (`_inputs`)
         self._sessions: dict[int, Any] = {}
         self._lock = threading.Lock()
         self.session(1)  # fails here, not on a question, if the graph is damaged
@@ -185,15 +185,11 @@ class OnnxEncoder:
         rows come back in the caller's order. `tick(n)` follows each batch of n texts."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        encoded = self.tokenizer.encode_batch(texts)  # padded on the right to the longest text
-        ids = np.array([e.ids for e in encoded], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-        types = np.array([e.type_ids for e in encoded], dtype=np.int64)
-        lengths = mask.sum(axis=1)
+        encoded = self.tokenizer.encode_batch(texts)
+        lengths = np.fromiter((len(e.ids) for e in encoded), dtype=np.int64, count=len(encoded))
         out = np.empty((0, 0), dtype=np.float32)
         for rows in token_batches(lengths, max_tokens):
-            width = max(1, int(lengths[rows].max()))  # the batch's own padding: a prefix of the call's
-            vectors = self._run(ids[rows, :width], mask[rows, :width], types[rows, :width], threads)
+            vectors = self._run(*self._inputs([encoded[i] for i in rows], lengths[rows]), threads)
             if out.size == 0:
                 out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
             out[rows] = vectors
@@ -201,14 +197,31 @@ class OnnxEncoder:
                 tick(len(rows))
         return out
 
+    def _inputs(self, encoded: list[Any], lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One batch's ids, attention mask and token types, padded on the right to its longest text.
+
+        Built per batch from the unpadded encodings: padding a whole call to its longest text
+        first turned a few hundred thousand tokens into millions of Python integers to convert."""
+        shape = (len(encoded), max(1, int(lengths.max())))
+        ids = np.full(shape, self.info.pad_id, dtype=np.int64)
+        mask = np.zeros(shape, dtype=np.int64)
+        types = np.zeros(shape, dtype=np.int64)
+        for row, (e, n) in enumerate(zip(encoded, lengths.tolist(), strict=True)):
+            ids[row, :n] = e.ids
+            mask[row, :n] = e.attention_mask
+            types[row, :n] = e.type_ids
+        return ids, mask, types
+
     def _run(self, ids: np.ndarray, mask: np.ndarray, types: np.ndarray, threads: int) -> np.ndarray:
         columns = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         hidden = self.session(threads).run(None, {name: columns[name] for name in self.info.inputs})[0]
         if self.info.pooling == "cls":
             vectors = hidden[:, 0]
         else:
-            weights = mask[..., None].astype(np.float32)
-            vectors = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            weights = mask.astype(np.float32)
+            # a product per text (batch, 1, tokens) @ (batch, tokens, width): no (batch, tokens, width) temporary
+            summed = np.matmul(weights[:, None, :], hidden)[:, 0]
+            vectors = summed / np.clip(weights.sum(axis=1, keepdims=True), 1e-9, None)
         norms = np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
         return cast(np.ndarray, (vectors / norms).astype(np.float32, copy=False))
 
