@@ -183,6 +183,31 @@ def worker_build(corpus: Path, index: Path, reuse: Path, level: int, resume: boo
     }
 
 
+def worker_attributions(corpus: Path, index: Path) -> dict[str, Any]:
+    """Who said what in every corpus file, kept beside the index as `Library.attributions` keeps it
+    (same keys, same extractor), without opening the index: it can run while the index is built,
+    so the first open of the built index finds them done, as after `qa ingest`."""
+    import qa  # noqa: F401
+    from qa.attribute.cache import AttributionCache
+    from qa.attribute.extract import extract_attributions
+    from qa.config import Settings
+    from qa.ingest.load import corpus_files, load_document
+    from qa.service.library import attribution_key
+
+    settings = Settings(corpus_dir=corpus, index_dir=index, threads=THREADS)
+    cache = AttributionCache(index / f"attributions-{settings.collection_name('chunks')}.json")
+    done = extracted = 0
+    t0 = time.perf_counter()
+    with cache.batch():
+        for path, name in corpus_files(corpus):
+            key = attribution_key(path, name)
+            if cache.get(key) is None:
+                cache.put(key, extract_attributions(load_document(path, name=name)))
+                extracted += 1
+            done += 1
+    return {"files": done, "extracted": extracted, "took_s": round(time.perf_counter() - t0, 1)}
+
+
 def ingest_level(corpus: Path, index: Path) -> dict[str, Any]:
     shutil.rmtree(index, ignore_errors=True)
     cmd = [sys.executable, str(REPO / "bench" / "ingest_bench.py"), "--worker", "ingest"]
@@ -282,7 +307,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="re-measure answers on the levels' existing indexes (after a change to answering), no rebuild",
     )
-    parser.add_argument("--worker", choices=["build"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["build", "attributions"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--level", type=int, help=argparse.SUPPRESS)
@@ -295,6 +320,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.worker == "build":
         print(json.dumps(worker_build(args.corpus, args.index, args.reuse, args.level, args.resume)))
+        return 0
+    if args.worker == "attributions":
+        print(json.dumps(worker_attributions(args.corpus, args.index)))
         return 0
     if not (args.reuse / "chroma.sqlite3").exists():
         raise SystemExit(f"no 1x index at {args.reuse}: run bench/ingest_bench.py first")
