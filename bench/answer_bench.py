@@ -38,6 +38,7 @@ from common import (
     covers,
     load,
     machine,
+    memory_mb,
     peak_rss_mb,
     percentiles,
     questions,
@@ -133,6 +134,8 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None, s
         "hit_at_5": round(hit5 / k, 4),
         "abstained": round(abstained / k, 4),
         "peak_rss_mb": peak_rss_mb(),
+        "memory_mb": memory_mb(),
+        "chroma": os.environ.get("QA_CHROMA_URL") or "embedded",
     }
 
 
