@@ -95,6 +95,11 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
         axes[2].plot(x, [r["p50"] for r in part], "o" + style, label=f"p50{tag}")
         axes[2].plot(x, [r["p95"] for r in part], "v" + style, label=f"p95{tag}")
         axes[2].plot(x, [r["cpu_p50"] for r in part], "x:", label=f"CPU p50{tag}")
+        for r in part:  # wall times depend on the load of the minute: say it at each point
+            if r["load"] and r["p95"] is not None:
+                axes[2].annotate(
+                    f"load {r['load'][0]:g}", (r["x"], r["p95"]), fontsize=7, xytext=(4, 4), textcoords="offset points"
+                )
     axes[0].axhline(15, color="grey", ls="--", lw=1, label="goal 15 s")
     axes[0].set(title="Start on an existing index", xlabel="corpus size (x squad-dev)", ylabel="seconds")
     axes[1].axhline(2500, color="grey", ls="--", lw=1, label="goal 2.5 GB")
