@@ -3,8 +3,8 @@ a sentence it needs beside it.
 
 The candidates come in the learned order (order.py, rerank.py). For a typed question the rules
 (span.py) pick a short answer among the best sentences, and the learned ranker (rank.py) weighs
-that pick against every other option of them; a question about a role's holder or a contest's
-winner is answered from the best sentences that mention the role or tell who beat whom. Compose
+that pick against every other option of them; a question about a role's holder is answered from
+the best sentences that mention the role. Compose
 (compose.py) only quotes and cites the `Choice`, after the abstention decision (refuse.py).
 """
 
@@ -20,7 +20,6 @@ from qa.answer.rank import load_ranker, pool_of, ruled_option
 from qa.answer.roles import mentions_role, role_countries
 from qa.answer.span import RANK_COST, nearest, options_in, rules_pick
 from qa.answer.tokens import Span
-from qa.answer.winners import tells_winner
 from qa.config import Settings
 from qa.nlp import parse, parse_all
 from qa.retrieve.catalog import Catalog
@@ -69,8 +68,7 @@ def choose(intent: Intent, candidates: list[Candidate], catalog: Catalog, settin
 
 def pool_for(intent: Intent, candidates: list[Candidate], catalog: Catalog) -> list[Candidate]:
     """The candidates to choose from: for a role's holder, the best sentences that mention the role
-    (one further down naming a holder, when those do not); for a contest's winner, those that
-    tell who beat whom; else all of them."""
+    (one further down naming a holder, when those do not); else all of them."""
     role = intent.role
     if role:
         # a role's holder is named where the role is, when a sentence of the pool mentions it
@@ -89,9 +87,6 @@ def pool_for(intent: Intent, candidates: list[Candidate], catalog: Catalog) -> l
             )
             mentioning += [found] if (found := next(further, None)) else []
         return mentioning or candidates
-    if intent.winner:
-        # who won is told where someone beat someone, when a sentence of the pool says so
-        return _pool_saying(candidates, catalog, tells_winner) or candidates
     return candidates
 
 

@@ -19,7 +19,7 @@ from qa.answer.attributed import wants_attribution
 from qa.answer.inventory import Kind, inventory_kind
 from qa.answer.places import is_country, wants_region
 from qa.answer.question import TYPED, QuestionType, question_type, without_document_words
-from qa.answer.reading import Reading, asked_role, asks_winner, reading
+from qa.answer.reading import Reading, asked_role, reading
 from qa.answer.summary import wants_summary
 from qa.answer.words import LEADING_VERBS
 from qa.attribute.questions import asked_speaker, is_attribution_question
@@ -34,7 +34,6 @@ class Intent:
     qtype: QuestionType  # the kind of answer wanted (question.py)
     reading: Reading | None  # a typed question (who/when/where/how many): what its short answer must be
     role: str | None  # who: the role asked the holder of ("Who is the foreign minister?": "minister")
-    winner: bool  # who: who won a contest, beating someone ("Who won the final?")
     region: bool  # where: the kind of place named ("Which region ...?"), a place of that kind wanted
     summary: bool  # "Summarize the article": the document's opening (summary.py)
     inventory: Kind | None  # "Which countries are mentioned?": every name of a kind (inventory.py)
@@ -55,7 +54,6 @@ def read(question: str, typed: str | None = None, qtype: QuestionType | None = N
         qtype=kind,
         reading=reading(question, kind) if kind in TYPED else None,
         role=asked_role(question) if kind == "who" else None,
-        winner=kind == "who" and asks_winner(question),
         region=kind == "where" and wants_region(question),
         summary=wants_summary(question),
         inventory=inventory_kind(as_typed) or inventory_kind(question),

@@ -24,36 +24,6 @@ if TYPE_CHECKING:
 _OWNER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 
 
-def owners_of(doc: Doc, anchors: dict[int, str], noun: str) -> list[Span]:
-    """Who owns `noun` in the sentence: the name before "'s noun", or, for "his/her/their noun",
-    the first person (or body) the sentence names before it."""
-    wanted = set(terms(noun))
-    found: list[Span] = []
-    for t in doc:
-        if not (set(terms(t.text)) & wanted) or t.i == 0:
-            continue
-        j = t.i - 1
-        while j > 0 and doc[j].pos_ == "ADJ":
-            j -= 1  # "Napoleon's grand army"
-        before = doc[j]
-        if before.lower_ in POSSESSIVE and j > 0:
-            owner = next((e for e in doc.ents if e.end == j and e.label_ in _OWNER_LABELS), None)
-            if owner is not None:
-                found.append(option(doc, anchors, owner.start, owner.end, 0))
-        elif before.tag_ == "PRP$" and before.lower_ != "its":
-            # the name the sentence opens with, its subject ("Lee also added ... his boats"), else
-            # the first person, else the first body
-            people = [(e.start, e.end) for e in doc.ents if e.end <= j and e.label_ == "PERSON"]
-            opening = 0
-            while opening < j and doc[opening].pos_ == "PROPN":
-                opening += 1
-            bodies = [(e.start, e.end) for e in doc.ents if e.end <= j and e.label_ in _OWNER_LABELS]
-            bounds = next(iter(([(0, opening)] if opening else []) or people or bodies), None)
-            if bounds is not None:
-                found.append(option(doc, anchors, bounds[0], bounds[1], 0))
-    return found
-
-
 def agent(doc: Doc, start: int) -> Span | None:
     """The doer named from `start` (after "by"): the person it names ("Mayor Jane Smith" -> "Jane
     Smith"), else the whole noun phrase ("the courts of member states"), never a date after it."""

@@ -1,11 +1,10 @@
 """What a question asks for, read once per question.
 
 `reading` gathers what the answer rules need to know about a question: the entity types it prefers,
-the unit or amount it counts, the role, owner, preposition or kind of place it names, and the shape
+the unit or amount it counts, the role, preposition or kind of place it names, and the shape
 of date it wants. It is cached, since the option search runs once per candidate sentence, and
-held by the question's `Intent` (intent.py). The question-side checks that consult it (a town or
-place asked for, a role, a winner) live here too, so the rule modules it draws on never import it
-back.
+held by the question's `Intent` (intent.py). The question-side check that consults it (the role
+asked) lives here too, so the rule modules it draws on never import it back.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from qa.answer.dates import DATE_SHAPES
 from qa.answer.places import wants_region
 from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.answer.roles import described_role
-from qa.answer.words import CAPACITY_ASKED, CHANGE, CITY_KINDS, GROUP_NOUNS, MONEY_ASKED, NOW, PRIZE, TALK
+from qa.answer.words import CAPACITY_ASKED, CHANGE, GROUP_NOUNS, MONEY_ASKED, NOW, TALK
 from qa.attribute.lexicon import SPEECH_FORMS
 from qa.retrieve.lexical import NAME_PARTICLES, terms
 
@@ -43,12 +42,6 @@ _PLACE_KIND = re.compile(r"\b(?:what|which)\s+(?:[a-z]+\s+)?(country|city|town|v
 # Questions whose answer is not the doer: "... tackled by Stewart?", "Who did Abercrombie
 # replace?", "Who was assigned to ...?" (the passive's agent answers only "who <verb>ed ...?").
 _NOT_ACTIVE = re.compile(r"\bby\b|^\s*who(?:m)?\s+(?:did|does|do|was|were|is|are)\b", re.IGNORECASE)
-
-
-_WON = re.compile(r"^\s*(?:and\s+)?who\s+(?:won|wins|win)\b", re.IGNORECASE)
-
-
-_WHOSE = re.compile(r"^\s*(?:and\s+)?whose\s+([\w-]+)", re.IGNORECASE)
 
 
 _FROM = re.compile(r"\bfrom\b")
@@ -86,14 +79,12 @@ class Reading:
     described: str | None  # who is X: the X
     described_name: bool  # ... and X is a name ("Who is Reed?"): only a description answers it
     role: str | None  # who is the president of X: "president" (someone the sentence calls so answers)
-    won: bool  # who won: the side before "beat" / "defeated"
-    owned: str | None  # whose X: the X
-    capacity: bool | None  # how many: a capacity asked (True), how many there are now (False), or either
     preposition: str | None  # with whom / by who / who ... to: the preposition
     spoken: bool  # the question's verb is one of speech ("Who did she say it to?": "told CNN" answers)
     shape: re.Pattern[str] | None  # when: what a fitting date holds ("what year": a year)
     asks_from: bool  # where: "... come from?" (else a place things come from is no answer)
     asks_doer: bool  # who: "Who <verb>ed ...?" (so a passive sentence's agent answers)
+    capacity: bool | None  # how many: a capacity asked (True), how many there are now (False), or either
     place_kind: str | None  # where: "which country", "what city" (a country is no city)
     duration: bool  # how long: a length of time or of road, never a bare count ("two leaders")
 
@@ -129,8 +120,6 @@ def reading(question: str, qtype: QuestionType) -> Reading:
         preposition=next((g for g in asked.groups() if g), None) if asked else None,
         spoken=any(w in SPEECH_FORMS or w in TALK for w in re.findall(r"[a-z]+", lowered)),
         duration=qtype == "how many" and bool(re.search(r"\bhow long\b", lowered)),
-        won=qtype == "who" and bool(_WON.match(question)),
-        owned=owned.group(1) if qtype == "who" and (owned := _WHOSE.match(question)) else None,
         capacity=(not NOW.search(lowered) and bool(CAPACITY_ASKED.search(lowered))) if qtype == "how many" else None,
     )
 
@@ -143,21 +132,6 @@ _WHERE_IS_NAMED = re.compile(
 )
 
 
-def place_missing(question: str, short: str | None) -> bool:
-    """A question asking which city, town or village with no such place to answer it ("In which
-    town is the Alder Dam?" when the text names only the country), or where a named thing is with
-    no place name to answer it ("Where is Alder College?": not "in public law"): the documents
-    don't say."""
-    if short is None:
-        return reading(question, "where").place_kind in CITY_KINDS
-    return bool(_WHERE_IS_NAMED.match(question)) and not any(w[:1].isupper() for w in short.split())
-
-
 def asked_role(question: str) -> str | None:
     """The role "Who is the foreign minister?" asks the holder of ("minister"), or None."""
     return reading(question, "who").role
-
-
-def asks_winner(question: str) -> bool:
-    """ "Who won the cup final?": a contest someone beat someone in, not a prize ("Who won the MVP?")."""
-    return reading(question, "who").won and not PRIZE.search(question)

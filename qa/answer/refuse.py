@@ -2,21 +2,16 @@
 
 The evidence logit (abstain.py, fitted numbers in abstention.json) must clear its bar, and the
 chosen answer must be of the kind the question asks: a question's terms in the sentences
-looked at, a number for "how many", a role's holder named, of the country asked about, a date
-for a date, a town for "which town".
+looked at, a number for "how many", a role's holder named, a date for a date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from qa.answer.abstain import evidence, fitted, reader_best, refusal_threshold
-from qa.answer.chooser import TYPED_POOL, Choice
+from qa.answer.chooser import Choice
 from qa.answer.dates import date_missing
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate, coverage
-from qa.answer.reading import place_missing
-from qa.answer.roles import role_of_another_country
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import Query, Signals
@@ -47,15 +42,5 @@ def refused(
         # neither sentence holds the question's terms (the lead's looked at only then)
         or (best_cover < least and coverage(query, catalog.sentence_terms[main.sentence.index], catalog) < least)
         or (span is None and (qtype in _SPAN_REQUIRED or role))
-        or (role and role_of_another_country(question, role, _texts_of(main, candidates, catalog)))
         or (qtype == "when" and date_missing(question, spanned))
-        or (qtype == "where" and place_missing(question, spanned))
     )
-
-
-def _texts_of(cand: Candidate, candidates: list[Candidate], catalog: Catalog) -> Iterator[str]:
-    """The best retrieved sentences of the candidate's document (what was read for the question:
-    a long document is not parsed whole, each sentence costing a parse)."""
-    doc = catalog.passages[cand.passage.index].doc
-    best = candidates[: 2 * TYPED_POOL]
-    return (catalog.sentences[c.sentence.index].text for c in best if catalog.passages[c.passage.index].doc == doc)

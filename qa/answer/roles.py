@@ -9,7 +9,6 @@ the documents. Questions about office holders share these word lists and tag-rea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -214,23 +213,6 @@ def role_forms(role: str) -> frozenset[str]:
 def role_countries(question: str, role: str) -> set[str]:
     """The countries the question asks the role of ("the president of the United States": US)."""
     return _tied_countries(parse(question), role_forms(role))
-
-
-def role_of_another_country(question: str, role: str, sentences: Iterable[str]) -> bool:
-    """Whether the question asks for the role of a country ("the president of the United States")
-    while the documents' sentences give that role to other countries only: a text that says just
-    "Chile's president" does not say who the U.S. president is (the president it names is not
-    the answer). False when the question ties the role to no country ("the leader of the
-    Islamist regime in Sudan"), or the sentences tie it to none."""
-    forms = role_forms(role)
-    asked = role_countries(question, role)
-    if not asked:
-        return False
-    tied: set[str] = set()
-    for sentence in sentences:
-        if mentions_role(sentence, role):
-            tied |= _tied_countries(parse(sentence), forms)
-    return bool(tied) and not tied & asked
 
 
 def _tied_countries(doc: Doc, forms: frozenset[str]) -> set[str]:

@@ -4,7 +4,7 @@
 steps: the fitting entities, the phrases that answer when none does, the narrowing to what the
 question asks, the options standing where its relation puts the answer; `nearest` picks the rules'
 choice. The rules for each kind of answer live beside this module (places, amounts, dates, roles,
-winners, people), the question's reading in reading.py and the `Span` record in tokens.py.
+people), the question's reading in reading.py and the `Span` record in tokens.py.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from qa.answer.people import (
     no_one,
     noun_phrases,
     objects_of,
-    owners_of,
     person_asked,
     possessed,
 )
@@ -31,8 +30,7 @@ from qa.answer.question import ENTITY_LABELS, QuestionType
 from qa.answer.reading import Reading
 from qa.answer.roles import appositions, descriptions, holds_role, is_role, role_forms, suffixed, titled
 from qa.answer.tokens import POSSESSIVE, Span, after_verbs, noun_tail, option, right_after, token_terms
-from qa.answer.winners import winner_first
-from qa.answer.words import CITY_KINDS, TIME_QUALIFIERS, WIN_VERBS
+from qa.answer.words import CITY_KINDS, TIME_QUALIFIERS
 from qa.attribute.people import titled_name
 from qa.nlp import parse
 from qa.retrieve.lexical import NAME_PARTICLES, terms
@@ -180,7 +178,7 @@ def _fallback_options(
 
 def _narrowed(asked: Reading, doc: Doc, anchors: dict[int, str], options: list[Span]) -> list[Span]:
     """The options narrowed to what the question asks: a capacity or not, an amount of money, a
-    description of the person named, the holder of the role named, the winner of a contest."""
+    description of the person named, the holder of the role named."""
     if asked.capacity is False:
         options = capacities(doc, options)  # "How many fans are there now?" asks no capacity
     elif asked.capacity:
@@ -200,22 +198,14 @@ def _narrowed(asked: Reading, doc: Doc, anchors: dict[int, str], options: list[S
         options += [o for o in appositive if not any((o.start, o.end) == (p.start, p.end) for p in options)]
         set_off = {(o.start, o.end) for o in appositive}
         options = [o for o in options if holds_role(doc, o, held, asked.terms, (o.start, o.end) in set_off)]
-    if asked.won and (beat := next((t.i for t in doc if t.lower_ in WIN_VERBS), None)) is not None:
-        # "Who won Super Bowl 50?": "... champion Denver Broncos defeated the ... Carolina Panthers":
-        # the one right before the verb won; the one after it lost
-        options = [winner_first(doc, o, beat) for o in options]
     return options
 
 
 def _related_first(
     asked: Reading, doc: Doc, anchors: dict[int, str], options: list[Span], phrases: list[Span]
 ) -> list[Span]:
-    """First the options standing where the question's relation puts the answer: the owner of
-    "whose X", what the asked preposition takes ("with whom"), the doer after a passive's "by"."""
-    if asked.owned and (owners := owners_of(doc, anchors, asked.owned)):
-        # "Whose boats ...?": who the sentence says owns them ("carry them on his boats": his)
-        owners = [replace(o, gap=0, spread=0.0) for o in owners]  # what is asked, wherever it stands
-        return owners + [o for o in options if (o.start, o.end) not in {(w.start, w.end) for w in owners}]
+    """First the options standing where the question's relation puts the answer: what the asked
+    preposition takes ("with whom"), the doer after a passive's "by"."""
     if asked.preposition:
         # a name the tagger missed after the preposition ("to Reed") is a candidate too
         after = [p for p in phrases if follows(asked.preposition, doc, p, asked.spoken)]

@@ -2,7 +2,7 @@
 
 A parsed sentence's run of tokens becomes an option here: trimmed to whole words, measured by its
 distance from the question's words, and ended where its noun phrase ends. The rule modules for
-places, amounts, dates, roles, winners and people all build options through these helpers, and
+places, amounts, dates, roles and people all build options through these helpers, and
 span.py gathers them, so they live in a module of their own that imports none of the others.
 """
 

@@ -43,18 +43,6 @@ DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
 # "Which team ...", "what company ...": the question asks for a group, not a person.
 GROUP_NOUNS = r"team|group|company|companies|organi[sz]ation|band|party|club|firm|agency|country"
 
-# --- contests (winners.py) ---
-
-# Verbs of beating someone: these mean nothing else; the others ("topped 70 percent") also do, so
-# they re-weigh options in a sentence already chosen but never choose the sentence (tells_winner).
-BEATING = frozenset({"defeated", "defeats", "beat", "beats", "routed", "overcame"})
-WIN_VERBS = BEATING | {"edged", "topped", "downed"}
-# Won by being chosen, not by beating someone (a cup, a title or an election is won by beating someone).
-PRIZE = re.compile(
-    r"\b(?:mvp|prizes?|awards?|medals?|honou?rs?|scholarships?|grants?|nominations?|contracts?|bids?)\b",
-    re.IGNORECASE,
-)
-
 # --- places (places.py, reading.py) ---
 
 # "Which region ...", "what river ...": words naming a kind of place that is no country or city

@@ -7,10 +7,7 @@ import pytest
 import qa  # noqa: F401  (offline environment first)
 from qa.answer.dates import date_missing
 from qa.answer.places import is_country
-from qa.answer.reading import asks_winner, place_missing
-from qa.answer.roles import role_of_another_country
 from qa.answer.span import short_answer_span, span_options
-from qa.answer.winners import tells_winner
 
 SEASON = "In 2015 Newton threw for one touchdown in the opener and 3,837 yards over the season."
 BRONCOS = "Peyton Manning led the Denver Broncos to a win over the New England Patriots."
@@ -784,13 +781,10 @@ def test_which_country_wants_a_country_before_a_nearer_place() -> None:
 
 
 def test_a_town_is_never_a_country_nor_a_building() -> None:
-    # The article names the prison's country and its own name, never its town: no short answer,
-    # and the reply is "not found" (place_missing).
+    # The article names the prison's country and its own name, never its town: no short answer.
     sentence = "El Salvador’s Terrorism Confinement Center, known as CECOT, is the country’s largest and newest prison."
     question = "In which town is CECOT located?"
     assert span_options(question, "where", sentence, every=True) == []
-    assert place_missing(question, None)
-    assert not place_missing("Where is CECOT?", None)  # any place answers "where"
     assert _short(question, "where", "CECOT stands near Tecoluca, in El Salvador.") == "Tecoluca"
 
 
@@ -812,64 +806,15 @@ def test_a_capacity_answers_only_what_can_be_held(question: str, short: str | No
     assert _short(question, "how many", sentence) == short
 
 
-@pytest.mark.parametrize(
-    ("question", "sentence", "owner"),
-    [
-        # Review of 2026-11-29: answered "MS-13", which the tagger calls a person
-        (
-            "Whose jails would the criminals be sent to?",
-            "Bukele also added that El Salvador would accept any criminal, be they MS-13 or Tren de Aragua, "
-            "and house them in his jails.",
-            "Bukele",
-        ),
-        ("Whose army liberated Warsaw in 1806?", "In 1806 Napoleon's army liberated Warsaw.", "Napoleon"),
-    ],
-)
-def test_whose_asks_for_the_owner(question: str, sentence: str, owner: str) -> None:
-    assert _short(question, "who", sentence) == owner
+def test_whose_is_answered_by_the_owner_the_sentence_names() -> None:
+    sentence = "In 1806 Napoleon's army liberated Warsaw."
+    assert _short("Whose army liberated Warsaw in 1806?", "who", sentence) == "Napoleon"
 
 
 def test_a_titled_name_read_as_an_organisation_answers_who_with_the_others() -> None:
     """Browser review of 2026-11-29: "Who voted against the budget?" named only Tom Becker."""
     sentence = "Councilmembers Priya Raman and Tom Becker voted against it, saying it relied on a tax increase."
     assert _short("Who voted against the budget?", "who", sentence) == "Councilmembers Priya Raman and Tom Becker"
-
-
-@pytest.mark.parametrize(
-    ("question", "sentence", "winner"),
-    [
-        # Review of 2026-11-29: the beaten side, or a coach quoted about winning, answered
-        ("Who won the cup final?", "Harbor City FC beat Northgate United 3-1 in the cup final.", "Harbor City FC"),
-        (
-            "Who won Super Bowl 50?",
-            "The AFC champion Denver Broncos defeated the NFC champion Carolina Panthers 24–10.",
-            "Denver",
-        ),
-    ],
-)
-def test_who_won_is_who_beat_the_other(question: str, sentence: str, winner: str) -> None:
-    assert _short(question, "who", sentence) == winner
-
-
-def test_who_won_a_contest_is_told_by_who_beat_whom() -> None:
-    assert asks_winner("Who won the cup final?") and asks_winner("Who won Super Bowl XLIX?")
-    assert asks_winner("Who won the championship?") and asks_winner("Who won the election?")
-    # a prize is won without beating anyone in the sentence that says so
-    assert not asks_winner("Who won the Super Bowl MVP?") and not asks_winner("Who won the Nobel Prize in 1905?")
-    assert not asks_winner("Who scored the winning goal?")
-    assert tells_winner("Harbor City FC beat Northgate United 3-1.")
-    assert not tells_winner('"Nobody remembers the team that almost won," said coach Maria Lindqvist.')
-    # a verb of beating with a name on either side, not the words alone (code review)
-    assert not tells_winner("Turnout topped 70 percent for the first time.")
-    assert not tells_winner("Officers on the downtown beat said the night was calm.")
-
-
-def test_where_a_named_thing_is_needs_a_place_name() -> None:
-    """Review of 2026-11-29: "Where is UC Berkeley?" led with "in immigration law"."""
-    assert place_missing("Where is UC Berkeley?", "in immigration law and citizenship theory")
-    assert not place_missing("Where is the Congress Hall located?", "the Palace of Culture and Science")
-    # a where-question about something else keeps its phrase answers ("on the sidelines")
-    assert not place_missing("Where was Tracy Wolfson announcing from during the game?", "on the sidelines")
 
 
 def test_a_date_naming_its_weekday_starts_there() -> None:
@@ -977,27 +922,3 @@ def test_who_holds_a_role_is_someone_the_sentence_gives_it(
     if first is not None:
         assert options[:1] == [first]
     assert never == "" or not any(never in option for option in options), options
-
-
-def test_a_role_the_documents_give_another_country_is_not_the_asked_country_s() -> None:
-    """ "Who is the president of the United States?" was answered "Nayib Bukele": the article gives
-    a president only to El Salvador."""
-    article = [
-        "U.S. Secretary of State Marco Rubio said El Salvador’s president offered to accept deportees.",
-        "President Nayib Bukele agreed, Rubio said.",
-    ]
-    assert role_of_another_country("Who is the president of the United States?", "president", article)
-    assert not role_of_another_country("Who is the president of El Salvador?", "president", article)
-    assert not role_of_another_country("Who is the president?", "president", article)  # no country asked
-    # the role asked is a regime's, only located in a country (squad-dev: Hassan al-Turabi, Sudan)
-    assert not role_of_another_country("Who was the leader of the Islamist regime in Sudan?", "leader", article)
-    # the secretary is the U.S.'s: asked of the U.S. by any of its names, it stands
-    assert not role_of_another_country("Who is the US secretary?", "secretary", article)
-    assert role_of_another_country("Who is the secretary of Mexico?", "secretary", article)
-    # "president of the United States" ties it too; a text tying the role to no country says nothing
-    assert not role_of_another_country(
-        "Who is the president of the United States?",
-        "president",
-        [*article, "He met the president of the United States."],
-    )
-    assert not role_of_another_country("Who is the president of Mexico?", "president", article[1:])
