@@ -17,6 +17,7 @@ Prints JSON and saves bench/out/answers.json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import statistics
@@ -38,6 +39,7 @@ from common import (
     covers,
     load,
     machine,
+    memory_mb,
     peak_rss_mb,
     percentiles,
     questions,
@@ -98,6 +100,7 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None, s
     latencies: list[float] = []
     cpu: list[float] = []
     cited1 = retrieved1 = hit4 = hit5 = abstained = 0
+    digests: list[str] = []  # of each whole reply (text, citations, passages): compare two runs
     load0 = load()
     for item in items:
         if profiler is not None:
@@ -108,6 +111,7 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None, s
         cpu.append((time.process_time() - c0) * 1000)
         if profiler is not None:
             profiler.stop()
+        digests.append(hashlib.sha256(json.dumps(answer.to_dict(), sort_keys=True).encode()).hexdigest()[:16])
         passages = [covers(item, p.doc, p.passage_start, p.passage_end) for p in answer.passages]
         first = answer.citations[0] if answer.citations else None
         cited1 += bool(first and covers(item, first.doc, first.passage_start, first.passage_end))
@@ -133,6 +137,9 @@ def in_process(corpus: Path, index: Path, n: int, profile: Path | None = None, s
         "hit_at_5": round(hit5 / k, 4),
         "abstained": round(abstained / k, 4),
         "peak_rss_mb": peak_rss_mb(),
+        "memory_mb": memory_mb(),
+        "answer_digests": digests,
+        "chroma": os.environ.get("QA_CHROMA_URL") or "embedded",
     }
 
 

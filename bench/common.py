@@ -107,6 +107,21 @@ def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def memory_mb(pid: int | str = "self") -> dict[str, float]:
+    """A process's memory now (MB): VmHWM (peak RSS), VmRSS, and RSS split into anonymous memory
+    (heap, Chroma's in-process HNSW index) and file pages (mapped catalog, BM25, libraries; the
+    kernel can drop these under pressure and read them again)."""
+    out: dict[str, float] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key = line.split(":")[0]
+            if key in ("VmHWM", "VmRSS", "RssAnon", "RssFile"):
+                out[key] = round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return out
+
+
 def current_rss_mb() -> float:
     try:
         for line in Path("/proc/self/status").read_text().splitlines():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--save", type=Path, help="also write the line to this file")
     args = parser.parse_args()
 
     import qa
@@ -30,18 +32,21 @@ def main() -> None:
     catalog = QAService(Settings(corpus_dir=args.corpus, index_dir=args.index, threads=2)).catalog
     took = time.perf_counter() - started
     data = catalog.sentences_lexical.model.scores["data"]
-    print(
-        json.dumps(
-            {
-                "code": str(Path(qa.__file__).parents[1]),
-                "open_s": round(took, 2),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-                "passages": len(catalog.passages),
-                "sentences": len(catalog.sentences),
-                "bm25": "mapped" if type(data).__name__ == "memmap" else "built",
-            }
-        )
+    line = json.dumps(
+        {
+            "code": str(Path(qa.__file__).parents[1]),
+            "open_s": round(took, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "passages": len(catalog.passages),
+            "sentences": len(catalog.sentences),
+            "bm25": "mapped" if type(data).__name__ == "memmap" else "built",
+            "chroma": os.environ.get("QA_CHROMA_URL") or "embedded",
+            "load": [round(x, 2) for x in os.getloadavg()],
+        }
     )
+    if args.save:
+        args.save.write_text(line + "\n")
+    print(line)
 
 
 if __name__ == "__main__":

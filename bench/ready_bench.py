@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import OUT, REPO, bench_env, load, percentiles, questions
+from common import OUT, REPO, bench_env, load, memory_mb, percentiles, questions
 
 sys.path.insert(0, str(REPO / "tests"))
 from browser_kit import free_port
@@ -73,6 +73,8 @@ def measure(corpus: Path, index: Path, n: int) -> dict[str, Any]:
             "first_answer_s": round(first, 2),
             "peak_rss_ready_mb": rss_ready,
             "peak_rss_after_mb": _hwm_mb(proc.pid),
+            "memory_after_mb": memory_mb(proc.pid),
+            "chroma": env.get("QA_CHROMA_URL") or "embedded",
             "api_latency_ms": percentiles(latencies),
             "load_during": [load0, load()],
         }
@@ -89,8 +91,12 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--index", type=Path, required=True)
     parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--save", help="also write the line to bench/out/<name>.json")
     args = parser.parse_args()
-    print(json.dumps(measure(args.corpus, args.index, args.questions)))
+    line = json.dumps(measure(args.corpus, args.index, args.questions))
+    if args.save:
+        (OUT / f"{args.save}.json").write_text(line + "\n")
+    print(line)
 
 
 if __name__ == "__main__":

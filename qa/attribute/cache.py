@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from qa.attribute.model import Attribution
 
 # (document name, modification time in ns, size, reader/extractor version)
 Key = tuple[str, int, int, str]
+_BATCH_SECONDS = 5.0  # within `batch()`, how often what was put is saved
 
 
 class AttributionCache:
@@ -21,6 +25,9 @@ class AttributionCache:
         self.path = path
         self._lock = threading.Lock()  # filled while answering too, from several threads
         self._entries = self._load()
+        self._batches = 0  # callers inside `batch()`
+        self._unsaved = False
+        self._saved_at = time.monotonic()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -34,7 +41,24 @@ class AttributionCache:
             for old in [k for k in self._entries if k[0] == key[0]]:
                 del self._entries[old]
             self._entries[key] = items
-            self._save()
+            self._unsaved = True
+            if not self._batches or time.monotonic() - self._saved_at >= _BATCH_SECONDS:
+                self._save()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Within it, what is put is saved every few seconds and once at the end, not after each
+        file: the whole cache is written each time, so saving per file made the first extraction
+        of a large corpus quadratic. A crash loses only the last seconds' statements (found again)."""
+        with self._lock:
+            self._batches += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._batches -= 1
+                if self._unsaved:
+                    self._save()
 
     def keep_only(self, names: set[str]) -> None:
         """Drop the statements of every document not in `names` (the indexed ones): a removed
@@ -67,3 +91,5 @@ class AttributionCache:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data))
         os.replace(tmp, self.path)
+        self._unsaved = False
+        self._saved_at = time.monotonic()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePath
 
-from qa.attribute.cache import AttributionCache
+from qa.attribute.cache import AttributionCache, Key
 from qa.attribute.model import Attribution
 from qa.config import Settings
 from qa.index.embeddings import Encoder
@@ -42,6 +42,20 @@ def _free_name(corpus: Path, name: str) -> Path:
         path = corpus / f"{name[: -len(suffix)]} ({k}){suffix}"
         k += 1
     return path
+
+
+def attribution_key(path: Path, name: str) -> Key:
+    """The version of a corpus file its statements are kept for: its time and size, its reader's
+    version (a changed reader gives other text, so other offsets), a hand-made sidecar's time (the
+    page is read as its article from then on) and the extractor's version (other rules, other
+    statements). Raises OSError when the file cannot be read."""
+    from qa.attribute.extract import EXTRACTOR_VERSION
+
+    stat = path.stat()
+    reader = READER_VERSIONS.get(PurePath(name).suffix.lower(), "")
+    side = sidecar_of(path)
+    reader += f"+meta-{side.stat().st_mtime_ns}" if side.exists() else ""
+    return (name, stat.st_mtime_ns, stat.st_size, f"{reader}/{EXTRACTOR_VERSION}")
 
 
 class Library:
@@ -131,29 +145,23 @@ class Library:
 
     def attributions(self, doc: str | None = None) -> list[Attribution]:
         """Who said what in the indexed documents (or one); extracted once per version of a file."""
-        from qa.attribute.extract import EXTRACTOR_VERSION, extract_attributions
+        from qa.attribute.extract import extract_attributions
 
         indexed = [d.name for d in self.documents()]
         if doc is not None and doc not in indexed:
             raise BadRequest(f"{doc}: not an indexed document")
         found: list[Attribution] = []
-        for name in [doc] if doc is not None else indexed:
-            try:
-                stat = self._corpus_path(name).stat()
-            except OSError as exc:
-                raise BadRequest(f"{name}: {exc.strerror or exc}") from exc
-            # the reader's version too (a changed reader gives other text, so other offsets), and
-            # the extractor's (changed rules give other statements)
-            reader = READER_VERSIONS.get(PurePath(name).suffix.lower(), "")
-            # a page given a sidecar by hand is read as its article from then on: other text
-            side = sidecar_of(self._corpus_path(name))
-            reader += f"+meta-{side.stat().st_mtime_ns}" if side.exists() else ""
-            key = (name, stat.st_mtime_ns, stat.st_size, f"{reader}/{EXTRACTOR_VERSION}")
-            cached = self._attributions.get(key)
-            if cached is None:
-                cached = extract_attributions(self.document(name))
-                self._attributions.put(key, cached)
-            found.extend(cached)
+        with self._attributions.batch():
+            for name in [doc] if doc is not None else indexed:
+                try:
+                    key = attribution_key(self._corpus_path(name), name)
+                except OSError as exc:
+                    raise BadRequest(f"{name}: {exc.strerror or exc}") from exc
+                cached = self._attributions.get(key)
+                if cached is None:
+                    cached = extract_attributions(self.document(name))
+                    self._attributions.put(key, cached)
+                found.extend(cached)
         return found
 
     def add_document(self, filename: str, data: bytes, progress: Progress | None = None) -> tuple[str, IngestReport]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -77,3 +78,24 @@ def test_statements_are_found_again_when_the_reader_changes(
     for a in found:
         assert text[a.statement_start : a.statement_end] == a.statement
         assert text[a.speaker_start : a.speaker_end] == a.speaker_mention
+
+
+def test_a_corpus_of_many_files_saves_the_statements_in_batches(
+    fresh: Callable[..., QAService], spy: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The whole cache is written at each save: one save per file made the first extraction of a
+    # large corpus quadratic (thousands of files, each save writing megabytes).
+    service = fresh()
+    text = ARTICLE.read_text()
+    for i in range(12):
+        (service.settings.corpus_dir / f"copy-{i:02d}.txt").write_text(f"Edition {i}.\n\n{text}")
+    saves = spy(os, "replace", lambda src, dst: Path(dst).name)
+    service.sync(show_bar=False)
+    cache_saves = [name for name in saves if name.startswith("attributions-")]
+    assert 1 <= len(cache_saves) <= 3, cache_saves
+
+    again = QAService(service.settings)
+    extracted = spy(extract_module, "extract_attributions", lambda doc: doc.name)
+    assert again.attributions() == service.attributions()
+    assert extracted == [], "every file's statements were saved"
+    assert {"Marco Rubio", "Nayib Bukele"} <= {a.speaker for a in again.attributions("copy-11.txt")}
