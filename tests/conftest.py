@@ -27,6 +27,9 @@ for _field in Settings.model_fields:
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "corpus" / "el-salvador-deportation-offer.txt"
+SQUAD_CORPUS = (
+    Path(__file__).resolve().parent / "data" / "squad" / "corpus"
+)  # squad-dev articles kept in the repository
 ARTICLE_NAME = ARTICLE.name
 
 
@@ -125,9 +128,15 @@ def indexed(service: QAService, files: dict[str, str], article: bool = False) ->
     return service
 
 
-def beside_article(base: Path, documents: Path) -> QAService:
-    """A service over the files of `documents` and the article, indexed in `base`."""
-    shutil.copytree(documents, base / "corpus")
+def beside_article(base: Path, documents: Path | list[Path]) -> QAService:
+    """A service over the article and `documents` (a folder's files, or the files listed),
+    indexed in `base`."""
+    if isinstance(documents, Path):
+        shutil.copytree(documents, base / "corpus")
+    else:
+        (base / "corpus").mkdir()
+        for path in documents:
+            shutil.copy(path, base / "corpus")
     shutil.copy(ARTICLE, base / "corpus" / ARTICLE_NAME)
     service = QAService(make_settings(base))
     service.sync(show_bar=False)
@@ -243,6 +252,7 @@ def kit() -> SimpleNamespace:
     return SimpleNamespace(
         ARTICLE=ARTICLE,
         ARTICLE_NAME=ARTICLE_NAME,
+        SQUAD_CORPUS=SQUAD_CORPUS,
         TXT=TXT,
         MD=MD,
         HTML=HTML,

@@ -18,7 +18,6 @@ from qa.retrieve.catalog import Catalog
 from qa.retrieve.records import PassageRecords, SentenceRecords, read_rows
 from qa.service import QAService
 
-SQUAD = Path(__file__).resolve().parents[1] / "data" / "squad" / "corpus"
 ARTICLES = ("05-1973-oil-crisis.txt", "17-Jacksonville-Florida.txt")
 QUESTIONS = [
     "When did the 1973 oil crisis begin?",
@@ -34,11 +33,7 @@ QUESTIONS = [
 @pytest.fixture(scope="module")
 def corpus_root(tmp_path_factory: pytest.TempPathFactory, kit) -> Path:  # type: ignore[no-untyped-def]
     base = tmp_path_factory.mktemp("catalog-files")
-    (base / "corpus").mkdir()
-    shutil.copy(kit.ARTICLE, base / "corpus")
-    for name in ARTICLES:
-        shutil.copy(SQUAD / name, base / "corpus")
-    service = QAService(kit.make_settings(base))
+    service = kit.beside_article(base, [kit.SQUAD_CORPUS / name for name in ARTICLES])
     assert service.sync(show_bar=False).documents == 3
     return base
 

@@ -20,7 +20,6 @@ from qa.retrieve.catalog import Catalog
 from qa.retrieve.lexical import terms
 from qa.service import QAService
 
-SQUAD = Path(__file__).resolve().parents[1] / "data" / "squad" / "corpus"
 ARTICLES = ("05-1973-oil-crisis.txt", "17-Jacksonville-Florida.txt", "03-Victoria-Australia.txt")
 QUESTIONS = [
     ("When did the 1973 oil crisis begin?", ["October 1973"]),
@@ -43,11 +42,7 @@ KINDS = ("chunks", "sentences", "docs")
 def corpus_root(tmp_path_factory: pytest.TempPathFactory, kit) -> Path:  # type: ignore[no-untyped-def]
     """Three squad-dev articles and the news article, indexed once (their BM25 saved then)."""
     base = tmp_path_factory.mktemp("lexical-cache")
-    (base / "corpus").mkdir()
-    shutil.copy(kit.ARTICLE, base / "corpus")
-    for name in ARTICLES:
-        shutil.copy(SQUAD / name, base / "corpus")
-    service = QAService(kit.make_settings(base))
+    service = kit.beside_article(base, [kit.SQUAD_CORPUS / name for name in ARTICLES])
     assert service.sync(show_bar=False).documents == 4
     return base
 

@@ -4,8 +4,6 @@ sentence vector (the path taken only when Chroma cannot answer)."""
 from __future__ import annotations
 
 import dataclasses
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -36,19 +34,13 @@ QUESTIONS = [
     "What does a construction project manager do?",
     "Who designs buildings?",
 ]
-SQUAD = Path(__file__).resolve().parents[1] / "data" / "squad" / "corpus"  # in the repository (tests/data)
 ARTICLES = ("05-1973-oil-crisis.txt", "17-Jacksonville-Florida.txt", "03-Victoria-Australia.txt", "15-Construction.txt")
 
 
 @pytest.fixture(scope="module")
 def searched(tmp_path_factory: pytest.TempPathFactory, kit) -> QAService:  # type: ignore[no-untyped-def]
     """The article and four squad-dev articles (about 800 sentences): HNSW candidates, small as it is."""
-    base = tmp_path_factory.mktemp("nearest")
-    (base / "corpus").mkdir()
-    shutil.copy(kit.ARTICLE, base / "corpus")
-    for name in ARTICLES:
-        shutil.copy(SQUAD / name, base / "corpus")
-    service = QAService(kit.make_settings(base))
+    service = kit.beside_article(tmp_path_factory.mktemp("nearest"), [kit.SQUAD_CORPUS / name for name in ARTICLES])
     assert service.sync(show_bar=False).documents == 5
     assert service.catalog.nearest_sentences is not None
     return service
