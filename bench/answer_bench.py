@@ -44,6 +44,7 @@ from common import (
     percentiles,
     questions,
     save,
+    stop,
 )
 
 COLD_QUESTION = "Which NFL team represented the AFC at Super Bowl 50?"
@@ -200,11 +201,7 @@ def through_api(corpus: Path, index: Path, n: int) -> dict[str, Any]:
             "questions": len(items),
         }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         log.close()
 
 

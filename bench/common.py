@@ -198,6 +198,15 @@ def dir_size_mb(path: Path) -> float:
     return round(total / 1e6, 1)
 
 
+def stop(proc: subprocess.Popen[Any], timeout: float = 20) -> None:
+    """End a server the bench started: asked to stop, killed if it has not within `timeout`."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def run_json(cmd: list[str], env: dict[str, str] | None = None, timeout: float | None = None) -> dict[str, Any]:
     """Run a worker that prints one JSON object on its last stdout line; stderr passes through."""
     proc = subprocess.run(cmd, cwd=REPO, env=env or bench_env(), stdout=subprocess.PIPE, text=True, timeout=timeout)

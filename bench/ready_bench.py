@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import OUT, REPO, bench_env, load, memory_mb, percentiles, questions
+from common import OUT, REPO, bench_env, load, memory_mb, percentiles, questions, stop
 
 sys.path.insert(0, str(REPO / "tests"))
 from browser_kit import free_port
@@ -79,11 +79,7 @@ def measure(corpus: Path, index: Path, n: int) -> dict[str, Any]:
             "load_during": [load0, load()],
         }
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc, timeout=30)
 
 
 def main() -> None:
