@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 from common import CORPUS, OUT, SQUAD, save
 from sklearn.metrics import roc_auc_score
+from small_corpus_refusal import watched
 from split import CALIBRATE, TEST, article_of
 from tqdm import tqdm
 
-from qa.answer import refuse
 from qa.config import Settings
 from qa.evaluate.run import load_items
 from qa.service import QAService
@@ -33,37 +33,16 @@ SQUAD2 = SQUAD.parent / "squad2-dev" / "questions.jsonl"
 
 def observe(service: QAService, items: list[Any]) -> list[dict[str, Any]]:
     """One row per question: answerable, refused, evidence margin, reader's best logit."""
-    evidence, bar, reader = refuse.evidence, refuse.refusal_threshold, refuse.reader_best
-    seen: dict[str, float] = {}
-
-    def evidence_seen(*args: Any) -> float:
-        seen["evidence"] = evidence(*args)
-        return seen["evidence"]
-
-    def bar_seen(*args: Any) -> float:
-        seen["bar"] = bar(*args)
-        return seen["bar"]
-
-    def reader_seen(*args: Any) -> float:
-        seen["reader"] = reader(*args)
-        return seen["reader"]
-
-    refuse.evidence, refuse.refusal_threshold, refuse.reader_best = evidence_seen, bar_seen, reader_seen  # type: ignore[assignment]
     rows = []
-    try:
-        for item in tqdm(items, desc="Asking", unit="q"):
-            seen.clear()
+    for item in tqdm(items, desc="Asking", unit="q"):
+        seen: list[dict[str, float]] = []
+        with watched(seen):
             answer = service.ask(item.question)
-            rows.append(
-                {
-                    "answerable": item.answerable,
-                    "refused": answer.abstained,
-                    "margin": seen["evidence"] - seen["bar"] if "bar" in seen else None,
-                    "reader": seen.get("reader"),
-                }
-            )
-    finally:
-        refuse.evidence, refuse.refusal_threshold, refuse.reader_best = evidence, bar, reader  # type: ignore[assignment]
+        last = seen[-1] if seen else {}
+        margin = last["evidence"] - last["bar"] if "bar" in last else None
+        rows.append(
+            {"answerable": item.answerable, "refused": answer.abstained, "margin": margin, "reader": last.get("reader")}
+        )
     return rows
 
 

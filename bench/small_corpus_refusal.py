@@ -35,24 +35,28 @@ OFFSETS = (-0.5, 0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
 @contextmanager
 def watched(seen: list[dict[str, float]]) -> Iterator[None]:
-    """Record the evidence logit and the bar of every refusal decision taken meanwhile."""
-    evidence, bar = refuse.evidence, refuse.refusal_threshold
+    """Record, for every refusal decision taken meanwhile, its evidence logit, the bar it had to
+    clear and the reader's best logit (one dict per decision, appended to `seen`)."""
+    kept = {name: getattr(refuse, name) for name in ("evidence", "refusal_threshold", "reader_best")}
+    keys = {"evidence": "evidence", "refusal_threshold": "bar", "reader_best": "reader"}
 
-    def evidence_seen(*args: Any) -> float:
-        value = evidence(*args)
-        seen.append({"evidence": value})
-        return value
+    def recording(name: str) -> Any:
+        def call(*args: Any) -> float:
+            value = float(kept[name](*args))
+            if name == "reader_best" or not seen:
+                seen.append({})  # refuse.refused reads the reader first: a new decision
+            seen[-1][keys[name]] = value
+            return value
 
-    def bar_seen(*args: Any) -> float:
-        value = bar(*args)
-        seen[-1]["bar"] = value
-        return value
+        return call
 
-    refuse.evidence, refuse.refusal_threshold = evidence_seen, bar_seen  # type: ignore[assignment]
+    for name in kept:
+        setattr(refuse, name, recording(name))
     try:
         yield
     finally:
-        refuse.evidence, refuse.refusal_threshold = evidence, bar  # type: ignore[assignment]
+        for name, original in kept.items():
+            setattr(refuse, name, original)
 
 
 def ask_alone(doc: str, items: list[Any]) -> list[dict[str, Any]]:
