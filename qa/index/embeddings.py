@@ -79,7 +79,7 @@ class Encoder(Embeddings):
         threads: int = 2,
         onnx_dir: Path | None = None,
         int8: bool = False,
-        batch_tokens: int = 4096,
+        batch_tokens: int = 512,
         cache_dir: Path | None = None,
     ) -> None:
         self.model_name = model
