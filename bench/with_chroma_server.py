@@ -7,7 +7,8 @@ Starts `chroma run --path INDEX --host 127.0.0.1 --port <free port>` (the folder
 uses), waits for its heartbeat, runs each command given after `--` (several: separate them with
 `---`) with QA_CHROMA_URL pointing at it, its output passed through, then saves
 bench/out/<save>.json: the server's peak RSS (VmHWM: every page it touched, the HNSW index it
-loads included) and RSS at the end, the load, and the commands. With QA_CHROMA_URL the answering
+loads included) and RSS at the end, the CPU seconds it spent during each command, the load, and
+the commands. With QA_CHROMA_URL the answering
 process holds no HNSW index: the server does, so both figures belong next to each other.
 """
 
@@ -47,6 +48,12 @@ def _memory_mb(pid: int) -> dict[str, float]:
     return {k: round(v, 1) for k, v in total.items()}
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, its threads included."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True, help="the index folder (its chroma.sqlite3)")
@@ -77,9 +84,15 @@ def main() -> int:
     try:
         env = {**os.environ, "QA_CHROMA_URL": server.url}
         for command in commands:
+            cpu0 = _cpu_s(server.proc.pid)
             proc = subprocess.run(command, cwd=REPO, env=env)
             result["runs"].append(
-                {"command": " ".join(command), "exit": proc.returncode, "server_mb": _memory_mb(server.proc.pid)}
+                {
+                    "command": " ".join(command),
+                    "exit": proc.returncode,
+                    "server_mb": _memory_mb(server.proc.pid),
+                    "server_cpu_s": round(_cpu_s(server.proc.pid) - cpu0, 2),
+                }
             )
             if proc.returncode != 0:
                 break
