@@ -8,8 +8,8 @@ uses), waits for its heartbeat, runs each command given after `--` (several: sep
 `---`) with QA_CHROMA_URL pointing at it, its output passed through, then saves
 bench/out/<save>.json: the server's peak RSS (VmHWM: every page it touched, the HNSW index it
 loads included) and RSS at the end, the CPU seconds it spent during each command, the load, and
-the commands. With QA_CHROMA_URL the answering
-process holds no HNSW index: the server does, so both figures belong next to each other.
+the commands. With QA_CHROMA_URL the answering process holds no HNSW index: the server does, so
+both figures belong next to each other.
 """
 
 from __future__ import annotations
