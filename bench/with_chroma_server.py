@@ -7,7 +7,8 @@ Starts `chroma run --path INDEX --host 127.0.0.1 --port <free port>` (the folder
 uses), waits for its heartbeat, runs each command given after `--` (several: separate them with
 `---`) with QA_CHROMA_URL pointing at it, its output passed through, then saves
 bench/out/<save>.json: the server's peak RSS (VmHWM: every page it touched, the HNSW index it
-loads included) and RSS at the end, the CPU seconds it spent during each command, the load, and
+loads included) and RSS at the end, the CPU seconds it spent during each command and its share of
+a core while idle afterwards (`--idle` seconds), the load, and
 the commands. With QA_CHROMA_URL the answering process holds no HNSW index: the server does, so
 both figures belong next to each other.
 """
@@ -58,6 +59,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True, help="the index folder (its chroma.sqlite3)")
     parser.add_argument("--save", required=True, help="bench/out/<name>.json for the server's figures")
+    parser.add_argument(
+        "--idle", type=float, default=10.0, help="seconds after the commands to measure the idle server's CPU"
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- command [--- command ...]")
     args = parser.parse_args()
     words = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -96,6 +100,11 @@ def main() -> int:
             )
             if proc.returncode != 0:
                 break
+        # A server that keeps working when nothing is asked (a background task, spinning threads)
+        # takes a core from the app on a small machine.
+        cpu0 = _cpu_s(server.proc.pid)
+        time.sleep(args.idle)
+        result["server_idle_cpu_share"] = round((_cpu_s(server.proc.pid) - cpu0) / max(args.idle, 1e-9), 3)
         result["server_peak_rss_mb"] = _memory_mb(server.proc.pid)["VmHWM"]
         result["load_after"] = load()
     finally:
