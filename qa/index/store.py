@@ -113,9 +113,9 @@ class Collections:
 # a write grows with the index: at a million sentence vectors it is ~1.8 GB, so the default had
 # an ingest into a large index rewrite that every few files. Vectors not yet written are safe in
 # Chroma's log and are put back into the HNSW index by each process that opens the collection,
-# so a larger value costs that much more work at start (at most this many vectors per
-# collection): 5,000 is about two seconds of CPU at a million vectors, against a rewrite every
-# five times fewer vectors (bench/RESULTS.md).
+# so a larger value costs more work at start (at most this many vectors per collection; at a
+# million vectors, a first read that put back 26,867 took 15.8 s with loading and writing the
+# index, so 5,000 is an estimated 1-2 s), against a rewrite five times less often (bench/RESULTS.md).
 HNSW_SYNC_THRESHOLD = 5_000
 
 
