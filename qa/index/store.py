@@ -110,7 +110,7 @@ class Collections:
 
 # Chroma writes a collection's whole HNSW index (vectors, graph, id map) to disk each time
 # `sync_threshold` vectors have been added since the last write (its default: 1,000). The cost of
-# a write grows with the index: at a million sentence vectors it is ~1.8 GB, so the default had
+# a write grows with the index: at a million sentence vectors it is ~1.9 GB, so the default had
 # an ingest into a large index rewrite that every few files. Vectors not yet written are safe in
 # Chroma's log and are put back into the HNSW index by each process that opens the collection,
 # so a larger value costs more work at start (at most this many vectors per collection; at a
