@@ -61,7 +61,7 @@ def test_vectors_are_written_every_few_thousand_and_reach_a_new_process(fresh: C
     assert not _written(index, _segment_folder(index, sentences))
 
     # Another process opening the index finds every vector: the last one added is its own nearest.
-    probe = f"""
+    probe = """
 import numpy as np, sys
 from qa.config import Settings
 from qa.service import QAService
