@@ -46,7 +46,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
     sentences: list[Sentence] = []
     for (line_start, line), parsed in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
-        for begin, end in _opening_quotes_moved(line, [(s.start_char, s.end_char) for s in parsed.sents]):
+        for begin, end in _quotations_kept_whole(line, [(s.start_char, s.end_char) for s in parsed.sents]):
             raw = line[begin:end]
             # A mark the line before lost to a line break (".“It’s not rooted …") is not this
             # sentence's start: a quote of it would open on a stray full stop.
@@ -60,7 +60,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     return sentences
 
 
-def _opening_quotes_moved(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _quotations_kept_whole(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentence bounds with the quotation marks the sentencizer misplaces put right:
     - a mark that opens the next sentence (a curly or angle opening mark, or a straight quote after
       a space) is given to it: the sentencizer ends a sentence after any mark that follows a full
