@@ -1,10 +1,10 @@
 """Quality on the project's own news questions (tests/data/news-qa), alone and beside other articles.
 
-Four short news articles written for this repository (invented outlets, people and events) and
-40 questions about them: 20 development questions (`dev.jsonl`, looked at while working) and 20
+Seven short news articles written for this repository (invented outlets, people and events) and
+75 questions about them: 20 development questions (`dev.jsonl`, looked at while working) and 55
 kept unseen (`unseen.jsonl`: only their totals are printed and kept, never their answers, so they
 stay a held-out check). About a fifth of each set cannot be answered from the articles. They are
-asked of three corpora: the four articles with the seed article; those with the 24 squad-dev
+asked of three corpora: the seven articles with the seed article; those with the 24 squad-dev
 articles beside them; and, for the dev set only, the answers written to bench/out for reading.
 
     .venv/bin/python bench/news_bench.py

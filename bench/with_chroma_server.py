@@ -7,8 +7,10 @@ Starts `chroma run --path INDEX --host 127.0.0.1 --port <free port>` (the folder
 uses), waits for its heartbeat, runs each command given after `--` (several: separate them with
 `---`) with QA_CHROMA_URL pointing at it, its output passed through, then saves
 bench/out/<save>.json: the server's peak RSS (VmHWM: every page it touched, the HNSW index it
-loads included) and RSS at the end, the load, and the commands. With QA_CHROMA_URL the answering
-process holds no HNSW index: the server does, so both figures belong next to each other.
+loads included) and RSS at the end, the CPU seconds it spent during each command and its share of
+a core while idle afterwards (`--idle` seconds), the load, and
+the commands. With QA_CHROMA_URL the answering process holds no HNSW index: the server does, so
+both figures belong next to each other.
 """
 
 from __future__ import annotations
@@ -47,10 +49,19 @@ def _memory_mb(pid: int) -> dict[str, float]:
     return {k: round(v, 1) for k, v in total.items()}
 
 
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far, its threads included."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True, help="the index folder (its chroma.sqlite3)")
     parser.add_argument("--save", required=True, help="bench/out/<name>.json for the server's figures")
+    parser.add_argument(
+        "--idle", type=float, default=10.0, help="seconds after the commands to measure the idle server's CPU"
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- command [--- command ...]")
     args = parser.parse_args()
     words = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -77,12 +88,23 @@ def main() -> int:
     try:
         env = {**os.environ, "QA_CHROMA_URL": server.url}
         for command in commands:
+            cpu0 = _cpu_s(server.proc.pid)
             proc = subprocess.run(command, cwd=REPO, env=env)
             result["runs"].append(
-                {"command": " ".join(command), "exit": proc.returncode, "server_mb": _memory_mb(server.proc.pid)}
+                {
+                    "command": " ".join(command),
+                    "exit": proc.returncode,
+                    "server_mb": _memory_mb(server.proc.pid),
+                    "server_cpu_s": round(_cpu_s(server.proc.pid) - cpu0, 2),
+                }
             )
             if proc.returncode != 0:
                 break
+        # A server that keeps working when nothing is asked (a background task, spinning threads)
+        # takes a core from the app on a small machine.
+        cpu0 = _cpu_s(server.proc.pid)
+        time.sleep(args.idle)
+        result["server_idle_cpu_share"] = round((_cpu_s(server.proc.pid) - cpu0) / max(args.idle, 1e-9), 3)
         result["server_peak_rss_mb"] = _memory_mb(server.proc.pid)["VmHWM"]
         result["load_after"] = load()
     finally:

@@ -13,6 +13,10 @@ for _name, _value in {
     "TOKENIZERS_PARALLELISM": "false",
     # numpy's BLAS threads would fight torch's for the cores; our matrix products are small.
     "OPENBLAS_NUM_THREADS": "1",
+    # When a large index's scoring does use two (`hybrid._dense`), the second one sleeps once done
+    # instead of spinning for ~0.1 s (OpenBLAS's default): that core is the reader's, or a Chroma
+    # server's beside the app (bench/RESULTS.md).
+    "OPENBLAS_THREAD_TIMEOUT": "4",
     "MKL_NUM_THREADS": "1",
 }.items():
     os.environ.setdefault(_name, _value)

@@ -58,6 +58,10 @@ class Reader:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Its threads sleep while they wait for work instead of spinning: on a machine whose cores
+        # are busy (a Chroma server beside the app, other work) the spinning cost about 30 ms of
+        # CPU a question and slowed the answer it was meant to speed up (bench/RESULTS.md).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()  # the tokenizer's padding state is shared

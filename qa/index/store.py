@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import chromadb
 import httpx
 from chromadb.api import ClientAPI
+from chromadb.api.collection_configuration import UpdateHNSWConfiguration
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 
@@ -107,17 +108,36 @@ class Collections:
         return records
 
 
-def _search_breadth(collection: Collection, ef: int) -> None:
-    """Set the HNSW search breadth (ef_search) of a collection made with another one (an index made
-    before the setting existed, or with another value); a collection keeps the value it is given."""
+# Chroma writes a collection's whole HNSW index (vectors, graph, id map) to disk each time
+# `sync_threshold` vectors have been added since the last write (its default: 1,000). The cost of
+# a write grows with the index: at a million sentence vectors it is ~1.9 GB, so the default had
+# an ingest into a large index rewrite that every few files. Vectors not yet written are safe in
+# Chroma's log and are put back into the HNSW index by each process that opens the collection,
+# so a larger value costs more work at start (at most this many vectors per collection; at a
+# million vectors, a first read that put back 26,867 took 15.8 s with loading and writing the
+# index, so 5,000 is an estimated 1-2 s), against a rewrite five times less often (bench/RESULTS.md).
+HNSW_SYNC_THRESHOLD = 5_000
+
+
+def _hnsw_settings(collection: Collection, ef: int) -> None:
+    """Set the HNSW search breadth (ef_search) and write interval (`HNSW_SYNC_THRESHOLD`) of a
+    collection made with other values (an index made before they were chosen). Chroma reads them
+    when it first loads the collection's HNSW index in a process, which the app does only after
+    opening the store: a process, or a Chroma server, that has it loaded keeps the old values
+    until it is started again."""
     hnsw = (collection.configuration_json or {}).get("hnsw") or {}
-    if hnsw.get("ef_search") == ef:
+    changes = UpdateHNSWConfiguration()
+    if hnsw.get("ef_search") != ef:
+        changes["ef_search"] = ef
+    if hnsw.get("sync_threshold") != HNSW_SYNC_THRESHOLD:
+        changes["sync_threshold"] = HNSW_SYNC_THRESHOLD
+    if not changes:
         return
     try:
-        collection.modify(configuration={"hnsw": {"ef_search": ef}})
+        collection.modify(configuration={"hnsw": changes})
     except Exception as exc:  # another process writing the index: opening it must not fail for this
         log.warning(
-            "could not set the HNSW search breadth of %s to %d (%s); set at the next open", collection.name, ef, exc
+            "could not set %s on the HNSW index of %s (%s); set at the next open", changes, collection.name, exc
         )
 
 
@@ -137,10 +157,16 @@ class Store:
                 collection = self.client.get_or_create_collection(
                     name,
                     embedding_function=encoder.chroma_function(),  # type: ignore[arg-type]
-                    configuration={"hnsw": {"space": "cosine", "ef_search": settings.ann_ef}},
+                    configuration={
+                        "hnsw": {
+                            "space": "cosine",
+                            "ef_search": settings.ann_ef,
+                            "sync_threshold": HNSW_SYNC_THRESHOLD,
+                        }
+                    },
                     metadata={"model": settings.model, "kind": kind},
                 )
-                _search_breadth(collection, settings.ann_ef)
+                _hnsw_settings(collection, settings.ann_ef)
             except Exception as exc:
                 raise StoreUnavailable(f"cannot open the Chroma collection {name}: {exc}") from exc
             self.kinds[kind] = Collections(kind, name, collection, self)

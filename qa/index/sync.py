@@ -75,9 +75,9 @@ def _source_entry(doc: SourceDocument) -> dict[str, str]:
 
 def _config_key(settings: Settings) -> dict[str, object]:
     # "v" counts changes to what is stored (4: quotation frames, 5: no sentence opens on a stray
-    # full stop, 6: a straight quote opening a sentence is that sentence's); an index of another
-    # is rebuilt.
-    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 6}
+    # full stop, 6: a straight quote opening a sentence is that sentence's, 7: so is any opening
+    # mark, and a quoted question goes on to its speaker); an index of another is rebuilt.
+    return {"chunk_size": settings.chunk_size, "chunk_overlap": settings.chunk_overlap, "v": 7}
 
 
 def chunk_documents(chunks: Iterable[Chunk]) -> Iterator[tuple[str, Document]]:

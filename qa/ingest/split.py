@@ -22,6 +22,9 @@ _BLOCK = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+")
 # A quotation of at least a few words, in curly or straight double quotes.
 _QUOTATION = re.compile(r"“[^“”]{15,}”|\"[^\"]{15,}\"")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:])")
+# Marks that open a quotation (a straight quote opens one after a space).
+_OPENING_MARKS = frozenset('"“‘«')
+_QUOTED_ASKING_END = re.compile(r"[?!][”’»\"]$")
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +46,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group().strip()]
     sentences: list[Sentence] = []
     for (line_start, line), parsed in zip(lines, nlp.pipe(line for _, line in lines), strict=True):
-        for begin, end in _opening_quotes_moved(line, [(s.start_char, s.end_char) for s in parsed.sents]):
+        for begin, end in _quotations_kept_whole(line, [(s.start_char, s.end_char) for s in parsed.sents]):
             raw = line[begin:end]
             # A mark the line before lost to a line break (".“It’s not rooted …") is not this
             # sentence's start: a quote of it would open on a stray full stop.
@@ -57,19 +60,35 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     return sentences
 
 
-def _opening_quotes_moved(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Sentence bounds with a straight quote that opens the next sentence given to it: the
-    sentencizer takes any '"' after a full stop as closing ('... on Friday. "Nobody likes ...'),
-    which left one quote ending on a stray mark and the next opening mid-quotation."""
+def _quotations_kept_whole(line: str, bounds: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence bounds with the quotation marks the sentencizer misplaces put right:
+    - a mark that opens the next sentence (a curly or angle opening mark, or a straight quote after
+      a space) is given to it: the sentencizer ends a sentence after any mark that follows a full
+      stop ('... on Friday. “Nobody likes ...'), which left one quote ending on a stray mark and
+      the next opening mid-quotation;
+    - a quoted question or exclamation and the words that say who said it are one sentence
+      ('“Is it late?” she asked.'): the sentencizer ends one after '?”', which left the speaker
+      in a sentence of their own."""
     out = list(bounds)
     for k in range(len(out) - 1):
         begin, end = out[k]
         body = line[begin:end].rstrip()
-        if len(body) >= 2 and body[-1] == '"' and body[-2].isspace():
+        if len(body) >= 2 and body[-1] in _OPENING_MARKS and body[-2].isspace():
             at = begin + len(body) - 1
             out[k] = (begin, at)
             out[k + 1] = (at, out[k + 1][1])
-    return out
+    merged: list[tuple[int, int]] = []
+    for begin, end in out:
+        if merged and _continues(line[merged[-1][0] : merged[-1][1]], line[begin:end]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _continues(before: str, sentence: str) -> bool:
+    """The sentence goes on from a quoted question or exclamation: it opens in lower case."""
+    return bool(_QUOTED_ASKING_END.search(before.rstrip())) and sentence.lstrip()[:1].islower()
 
 
 def quote_frame(sentence: str) -> str | None:

@@ -10,7 +10,7 @@ import numpy as np
 from qa.answer import order
 from qa.answer.abstain import reader_best
 from qa.answer.question import question_type
-from qa.answer.reader import MODEL_DIR, load_reader
+from qa.answer.reader import MODEL_DIR, Reader, load_reader
 from qa.answer.rerank import MIX_FILE, ReaderMix, load_mix, rerank
 from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
@@ -27,6 +27,20 @@ def test_the_reader_prefers_the_sentence_that_answers() -> None:
     )
     assert scores.shape == (3,)
     assert int(scores.argmax()) == 1
+
+
+def test_the_readers_threads_sleep_between_questions() -> None:
+    """With two threads, ONNX Runtime's second thread spun for ~20 ms after each run (and ~20 ms of
+    CPU a run) by default, time a busy machine's other work (a Chroma server) needed."""
+    import time
+
+    reader = Reader(threads=2)
+    passages = ["The prison has a maximum capacity of 40,000 inmates."] * 12
+    for _ in range(3):
+        reader.score("How many inmates can the prison hold?", passages)
+    cpu = time.process_time()
+    time.sleep(0.3)
+    assert time.process_time() - cpu < 0.005
 
 
 def test_the_packaged_reader_is_small_and_int8() -> None:

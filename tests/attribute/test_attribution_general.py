@@ -162,3 +162,15 @@ def test_a_titled_name_the_tagger_misses_speaks_and_is_she_later() -> None:
     assert ("Priya Raman", "the wrong priority at the wrong time") in found
     assert ("Priya Raman", "We are putting three million dollars into cells") in found
     assert not [s for s, _ in found if s.startswith("Councilmembers")]
+
+
+def test_a_quote_opening_mid_paragraph_is_given_to_the_speaker_named_after_it() -> None:
+    # The sentence splitter used to give the opening mark to the sentence before, so this quote
+    # was not a sentence of its own and nobody was said to have said it.
+    text = (
+        "The council met on Monday. “We will rebuild the bridge by spring.” Dana Whitfield, the mayor, "
+        "told reporters. Residents were unsure."
+    )
+    found = extract_attributions(SourceDocument("council.txt", text))
+    assert [(a.speaker, a.statement) for a in found] == [("Dana Whitfield", "We will rebuild the bridge by spring")]
+    assert text[found[0].sentence_start :].startswith("“We will rebuild")

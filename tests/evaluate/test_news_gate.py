@@ -1,5 +1,5 @@
-"""The project's own news questions (tests/data/news-qa): six invented articles and the seed
-article in one corpus, 20 development questions and 45 kept unseen. The unseen set's answers are
+"""The project's own news questions (tests/data/news-qa): seven invented articles and the
+seed article in one corpus, 20 development questions and 55 kept unseen. The unseen set's answers are
 never printed, here or by bench/news_bench.py: a failure names only the counts, so the set stays a
 held-out check. The floors are in news_floors.json (the levels measured when set, less one question).
 """

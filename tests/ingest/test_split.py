@@ -128,8 +128,26 @@ def test_sentences_split_at_sentence_ends_and_line_breaks() -> None:
                 '"So do we," she said.',
             ],
         ),
+        # News text in curly quotes: an opening mark after a full stop, and a quoted question
+        # with its speaker after it.
+        (
+            "The mayor spoke on Monday. “We will rebuild the bridge,” she said. "
+            "Residents were unsure. “Is it too late?” one asked. ‘Not yet,’ she replied. "
+            "Le maire a répondu. «Nous verrons», a-t-il dit. “Never!” Then she left.\n",
+            [
+                "The mayor spoke on Monday.",
+                "“We will rebuild the bridge,” she said.",
+                "Residents were unsure.",
+                "“Is it too late?” one asked.",
+                "‘Not yet,’ she replied.",
+                "Le maire a répondu.",
+                "«Nous verrons», a-t-il dit.",
+                "“Never!”",
+                "Then she left.",
+            ],
+        ),
     ],
-    ids=["stray-full-stop", "straight-quotes"],
+    ids=["stray-full-stop", "straight-quotes", "curly-quotes"],
 )
 def test_a_sentence_opens_on_its_own_marks(text: str, expected: list[str]) -> None:
     sentences = split_sentences(text)
