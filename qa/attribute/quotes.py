@@ -11,15 +11,15 @@ from functools import lru_cache
 
 from qa.schema import Sentence
 
-QUOTE_SPAN = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
-EDGE = ' \t\n\r“”"«»,.;:—–-'
+_QUOTE_SPAN = re.compile(r"“[^”\n]+”|\"[^\"\n]+\"|«[^»\n]+»")
+_EDGE = ' \t\n\r“”"«»,.;:—–-'
 
 
 def trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets without edge punctuation and quote marks; the statement stays verbatim inside."""
-    while start < end and text[start] in EDGE:
+    while start < end and text[start] in _EDGE:
         start += 1
-    while end > start and text[end - 1] in EDGE:
+    while end > start and text[end - 1] in _EDGE:
         end -= 1
     return start, end
 
@@ -34,7 +34,8 @@ def extend_back(start: int, sentence: Sentence, quotes: list[tuple[int, int]]) -
 
 @lru_cache(maxsize=64)
 def quotes_of(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in QUOTE_SPAN.finditer(text)]
+    """The (start, end) of every quotation in the text, marks included; cached, so read-only."""
+    return [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(text)]
 
 
 def in_quote(text: str, start: int, end: int) -> bool:
@@ -54,5 +55,5 @@ def pure_quotes(
             continue
         before = text[sentences[first].start : q0]
         after = text[q1 : sentences[last].end]
-        if not before.strip(EDGE) and not after.strip(EDGE):
+        if not before.strip(_EDGE) and not after.strip(_EDGE):
             yield q0, q1, first, last
