@@ -58,6 +58,10 @@ class AnswerWeights(BaseModel):
     keep_gap: int = 0
 
 
+# Padded tokens per embedding batch (the setting's default, and the encoder's when called alone).
+EMBED_BATCH_TOKENS = 512
+
+
 class Settings(BaseSettings):
     """Everything tunable lives here so no module hides its own constants."""
 
@@ -99,7 +103,7 @@ class Settings(BaseSettings):
         "24.3 s of 128)",
     )
     embed_batch_tokens: int = Field(
-        512,
+        EMBED_BATCH_TOKENS,
         ge=1,
         description="padded tokens per embedding batch of the ONNX export: texts are sorted by token count, so "
         "short sentences go many to a batch and full-length passages two; a batch this small keeps the "

@@ -17,7 +17,7 @@ from chromadb.api.types import Embeddings as ChromaEmbeddings
 from chromadb.utils.embedding_functions import register_embedding_function
 from langchain_core.embeddings import Embeddings
 
-from qa.config.settings import encoder_key, model_name_key
+from qa.config.settings import EMBED_BATCH_TOKENS, encoder_key, model_name_key
 from qa.index import encoder_cache, onnx_encoder
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ class Encoder(Embeddings):
         threads: int = 2,
         onnx_dir: Path | None = None,
         int8: bool = False,
-        batch_tokens: int = 512,
+        batch_tokens: int = EMBED_BATCH_TOKENS,
         cache_dir: Path | None = None,
     ) -> None:
         self.model_name = model

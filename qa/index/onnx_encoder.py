@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
+from qa.config.settings import EMBED_BATCH_TOKENS
+
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
@@ -178,7 +180,7 @@ class OnnxEncoder:
         self,
         texts: list[str],
         threads: int = 1,
-        max_tokens: int = 512,
+        max_tokens: int = EMBED_BATCH_TOKENS,
         tick: Callable[[int], object] | None = None,
     ) -> np.ndarray:
         """Texts tokenized once, then run in batches of similar token counts (`token_batches`);
