@@ -83,7 +83,7 @@ def extract_attributions(doc: SourceDocument) -> list[Attribution]:
     people = People(doc.text, more=more)
     for sd in list(parsed.values()):
         people.add_doc(sd)
-    quotes = quotes_of(doc.text)  # found once: the statements' trimming reads the same list
+    quotes = quotes_of(doc.text)
 
     frames = [f for i in cue for f in _frames(sentences[i], parsed[i], quotes)]
     out: list[Attribution] = []
@@ -95,7 +95,7 @@ def extract_attributions(doc: SourceDocument) -> list[Attribution]:
             if parent is None:
                 pending.append(frame)
             continue
-        made = _attribution(doc, frame, people, parent)
+        made = _attribution(doc, frame, people, parent, quotes)
         if made is not None:
             out.append(made)
             by_verb[(frame.sentence.start, frame.verb.i)] = made
@@ -312,7 +312,9 @@ def _subtree_text(token: Token) -> str:
     return sd[token.left_edge.i : token.right_edge.i + 1].text
 
 
-def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Attribution | None) -> Attribution | None:
+def _attribution(
+    doc: SourceDocument, frame: _Frame, people: People, parent: Attribution | None, quotes: list[tuple[int, int]]
+) -> Attribution | None:
     who = _speaker(frame, people, parent)
     if who is None or frame.content is None:
         return None
@@ -320,7 +322,7 @@ def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Att
     if parent is not None and name == parent.speaker:
         return None  # "Reed said he agreed": the speaker repeating himself adds nothing
     start, end = trim_edges(doc.text, *frame.content)
-    start = extend_back(start, frame.sentence, quotes_of(doc.text))
+    start = extend_back(start, frame.sentence, quotes)
     start, end = trim_edges(doc.text, start, end)
     if end - start < 2:
         return None
@@ -338,7 +340,7 @@ def _attribution(doc: SourceDocument, frame: _Frame, people: People, parent: Att
         sentence_start=min(frame.sentence.start, start),
         sentence_end=max(frame.sentence.end, end),
         verb_lemma=frame.said_verb.lemma_.lower(),
-        quoted=in_quote(doc.text, start, end),
+        quoted=in_quote(quotes, start, end),
         reported_by=parent.speaker if parent else None,
     )
 
@@ -362,7 +364,7 @@ def _loose_quotes(
         nxt = sentences[last + 1] if last + 1 < len(sentences) else None
         if nxt is not None and nxt.start in waiting:
             frame = replace(waiting.pop(nxt.start), content=(start, end))
-            got = _attribution(doc, frame, people, None)
+            got = _attribution(doc, frame, people, None, quotes)
             if got is not None:
                 yield replace(got, sentence_start=sentences[first].start, sentence_end=nxt.end)
                 continue

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from qa.schema import Sentence
 
@@ -32,15 +31,14 @@ def extend_back(start: int, sentence: Sentence, quotes: list[tuple[int, int]]) -
     return start
 
 
-@lru_cache(maxsize=64)
 def quotes_of(text: str) -> list[tuple[int, int]]:
-    """The (start, end) of every quotation in the text, marks included; cached, so read-only."""
+    """The (start, end) of every quotation in the text, marks included."""
     return [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(text)]
 
 
-def in_quote(text: str, start: int, end: int) -> bool:
+def in_quote(quotes: list[tuple[int, int]], start: int, end: int) -> bool:
     """Whether the statement is mostly quoted words rather than a paraphrase."""
-    covered = sum(max(0, min(end, q1) - max(start, q0)) for q0, q1 in quotes_of(text))
+    covered = sum(max(0, min(end, q1) - max(start, q0)) for q0, q1 in quotes)
     return covered * 2 >= end - start
 
 

@@ -31,9 +31,9 @@ def test_trimmed_statement_loses_its_marks_and_edge_punctuation_but_nothing_insi
 
 def test_a_statement_mostly_inside_quote_marks_is_a_quote_and_a_paraphrase_is_not() -> None:
     quoted = TEXT.index("We will")
-    assert in_quote(TEXT, quoted, quoted + len("We will rebuild the bridge by spring"))
+    assert in_quote(quotes_of(TEXT), quoted, quoted + len("We will rebuild the bridge by spring"))
     paraphrase = TEXT.index("She said")
-    assert not in_quote(TEXT, paraphrase, TEXT.index(" soon."))
+    assert not in_quote(quotes_of(TEXT), paraphrase, TEXT.index(" soon."))
 
 
 def test_only_a_quote_that_is_a_whole_sentence_stands_alone() -> None:
