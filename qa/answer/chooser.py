@@ -4,7 +4,8 @@ a sentence it needs beside it.
 The candidates come in the learned order (order.py, rerank.py). For a typed question the rules
 (span.py) pick a short answer among the best sentences, and the learned ranker (rank.py) weighs
 that pick against every other option of them; a question about a role's holder is answered from
-the best sentences that mention the role. Compose
+the best sentences that mention the role. Any other question gets the learned extractor's short
+answer in the chosen sentence when it is sure enough (extracted.py). Compose
 (compose.py) only quotes and cites the `Choice`, after the abstention decision (refuse.py).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from qa.answer.extracted import learned_span
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
 from qa.answer.people import follows
@@ -64,6 +66,15 @@ def choose(intent: Intent, candidates: list[Candidate], catalog: Catalog, settin
     ):
         return Choice(main, span, full[0], full[1])
     return choice
+
+
+def with_learned_short(choice: Choice, intent: Intent, catalog: Catalog, settings: Settings) -> Choice:
+    """The choice with the learned extractor's short answer in its sentence when the rules gave
+    none and it is sure enough (extracted.py); asked only of a reply that is given."""
+    if choice.span is not None or choice.support is not None or not settings.answer.learned_short:
+        return choice
+    span = learned_span(intent.question, choice.main.sentence.index, catalog, settings.threads)
+    return choice if span is None else replace(choice, span=span)
 
 
 def pool_for(intent: Intent, candidates: list[Candidate], catalog: Catalog) -> list[Candidate]:

@@ -9,7 +9,7 @@ room at phrase boundaries, then the sentences nearly as good, while room remains
 from __future__ import annotations
 
 from qa.answer import order
-from qa.answer.chooser import Choice, choose
+from qa.answer.chooser import Choice, choose, with_learned_short
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
 from qa.answer.phrases import phrase_window
@@ -39,6 +39,7 @@ def compose(
     choice = choose(intent, candidates, catalog, settings)
     if refused(intent, choice, candidates, query, sig, catalog, settings):
         return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
+    choice = with_learned_short(choice, intent, catalog, settings)
     citations, parts = _quotes(choice, candidates, query, catalog, settings)
     text = " ".join(f"{part} [{c.n}]" for part, c in zip(parts, citations, strict=True))
     return Answer(

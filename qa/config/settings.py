@@ -47,6 +47,10 @@ class AnswerWeights(BaseModel):
     # fit, typed short answers hold a gold answer 0.660 of the time (two splits), against 0.614 by
     # the rules of span.py alone (what this switch off gives).
     learned_spans: bool = True
+    # A short answer for the questions the rules give none for (what, which, why, how ...): the
+    # learned extractor's span in the chosen sentence, when it clears its fitted bar
+    # (qa/answer/extractor_gate.json). Off, those questions are answered by the quote alone.
+    learned_short: bool = True
     # The best twelve sentences are put in the order of qa/answer/sentence_order.json
     # (bench/train_rankers.py), but for the first place, which another takes only by a clear margin;
     # off, they stay in the order of the blend above. Squad-dev "reply holds the answer" 0.818 -> 0.836.

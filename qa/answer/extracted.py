@@ -1,0 +1,58 @@
+"""A short answer for the questions the rules give none for, by the learned span extractor.
+
+The rules and the learned ranker (span.py, rank.py) pick the short answer of who / when / where /
+how-many questions. For every other question ("What did the council approve?", "Why was the
+vote delayed?") the extractor (extract.py) reads the chosen sentence with the sentence before it
+and points at the words that answer. It leads the reply only when the span's share of the
+extractor's belief (its start's softmax times its end's, over the sentence's words) clears the bar
+in `extractor_gate.json`, fitted on articles neither the extractor nor any reported figure reads
+(training/fit_extractor_gate.py): below it, a short answer is wrong more often than right, and
+the quote alone is the reply.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from qa.answer.extract import Extracted, load_extractor
+from qa.answer.reader import context_of
+from qa.answer.tokens import Span
+from qa.retrieve.catalog import Catalog
+
+GATE_FILE = Path(__file__).with_name("extractor_gate.json")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The share a learned short answer must reach, and the longest one given (in characters)."""
+
+    min_share: float
+    max_chars: int
+
+
+@lru_cache(maxsize=1)
+def load_gate(path: Path = GATE_FILE) -> Gate:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Gate(min_share=float(data["min_share"]), max_chars=int(data["max_chars"]))
+
+
+def extract_in(question: str, sentence: int, catalog: Catalog, threads: int) -> Extracted:
+    """The extractor's best span of one sentence of the catalog, read with the sentence before it."""
+    text = catalog.sentences[sentence].text
+    return load_extractor(threads).extract(question, [(text, context_of(sentence, catalog))])[0]
+
+
+def learned_span(question: str, sentence: int, catalog: Catalog, threads: int, gate: Gate | None = None) -> Span | None:
+    """The learned short answer inside the sentence, or None when the extractor is not sure enough,
+    finds only the whole sentence, or gives more words than a short answer holds."""
+    bar = gate or load_gate()
+    found = extract_in(question, sentence, catalog, threads)
+    text = catalog.sentences[sentence].text
+    if not found.text or found.prob < bar.min_share or len(found.text) > bar.max_chars:
+        return None
+    if len(found.text) >= len(text.rstrip(" .!?")) - 1:
+        return None  # the whole sentence is a quote, not a short answer
+    return Span(start=found.start, end=found.end, gap=0, rank=0)

@@ -1,0 +1,66 @@
+"""The learned span extractor: the real ONNX model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from qa.answer.extract import MODEL_DIR, _widen, best_span, load_extractor
+
+
+def test_the_extractor_points_at_the_answer_inside_the_sentence() -> None:
+    sentence = "The bridge over the river was designed by the engineer Marta Kovacs and opened in 1931."
+    found = load_extractor().extract(
+        "What was the bridge designed by?", [(sentence, "The town grew quickly after the war.")]
+    )[0]
+    assert sentence[found.start : found.end] == found.text
+    assert "Marta Kovacs" in found.text
+    assert len(found.text.split()) <= 6
+
+
+def test_the_span_never_comes_from_the_context() -> None:
+    sentence = "Construction took three years."
+    context = "The bridge over the river was designed by the engineer Marta Kovacs."
+    found = load_extractor().extract("Who designed the bridge?", [(sentence, context)])[0]
+    assert found.end <= len(sentence)
+    assert "Kovacs" not in found.text
+
+
+def test_a_sentence_that_answers_is_surer_than_one_that_does_not() -> None:
+    question = "What does the factory produce?"
+    answering, unrelated = load_extractor().extract(
+        question,
+        [
+            ("The factory produces electric buses for cities across the region.", ""),
+            ("The mayor spoke about the new park on Sunday.", ""),
+        ],
+    )
+    assert answering.gap > unrelated.gap
+    assert answering.prob > unrelated.prob
+    assert "electric buses" in answering.text
+
+
+def test_best_span_keeps_order_and_length() -> None:
+    start = np.array([9.0, 0.0, 5.0, 0.0, 1.0])
+    end = np.array([9.0, 4.0, 0.0, 0.0, 6.0])
+    allowed = np.array([False, True, True, True, True])
+    # [CLS] (token 0) is never a span; an end before its start never counts
+    assert best_span(start, end, allowed, longest=5) == (2, 4, 11.0)
+    assert best_span(start, end, allowed, longest=2) == (4, 4, 7.0)  # 2..4 is three tokens long
+    assert best_span(start, end, np.zeros(5, dtype=bool), longest=3)[2] == -np.inf
+
+
+def test_spans_are_whole_words_without_edge_punctuation() -> None:
+    text = 'He said "the harbour, mostly" was closed.'
+    lo = text.index("arbour")
+    assert text[slice(*_widen(text, lo, lo + 4))] == "harbour"
+    lo, hi = _widen(text, text.index('"'), text.index(",") + 1)
+    assert text[lo:hi] == "the harbour"
+
+
+def test_the_model_is_fitted_data_measured_where_it_was_not_trained() -> None:
+    meta = json.loads((MODEL_DIR / "extractor.json").read_text(encoding="utf-8"))
+    assert (MODEL_DIR / "model.onnx").stat().st_size < 25 * 1024 * 1024
+    assert set(meta["trained_on"]).isdisjoint(meta["measured_on"])
+    assert meta["written_paragraphs"]["held_out"] > 0
