@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer.reader import passage_text
+from qa.answer.reader import cpu_session, passage_text
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "extractor"
 _EDGE = " \t\n,;:.!?\"'()[]{}\u201c\u201d\u2018\u2019"
@@ -73,7 +73,6 @@ class Extractor:
     """The ONNX extractor and its tokenizer; thread-safe (onnxruntime sessions are)."""
 
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta = json.loads((model_dir / "extractor.json").read_text(encoding="utf-8"))
@@ -83,10 +82,7 @@ class Extractor:
         tokenizer.enable_truncation(self.max_length, strategy="only_second")
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self._session = cpu_session(model_dir / "model.onnx", threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()  # the tokenizer's padding state is shared
 

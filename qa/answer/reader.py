@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,6 +37,20 @@ def passage_text(sentence: str, context: str) -> str:
     return f"{sentence} | {context}" if context else sentence
 
 
+def cpu_session(path: Path, threads: int) -> Any:
+    """An ONNX Runtime session of a packaged model on `threads` CPU threads that sleep while they
+    wait for work instead of spinning: on a machine whose cores are busy (a Chroma server beside
+    the app, other work) the spinning cost about 30 ms of CPU a question and slowed the answer it
+    was meant to speed up (bench/RESULTS.md)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 @dataclass(frozen=True)
 class ReaderInfo:
     max_length: int
@@ -46,7 +61,6 @@ class Reader:
     """The ONNX cross-encoder and its tokenizer; thread-safe (onnxruntime sessions are)."""
 
     def __init__(self, model_dir: Path = MODEL_DIR, threads: int = 2) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         meta = json.loads((model_dir / "reader.json").read_text(encoding="utf-8"))
@@ -55,14 +69,7 @@ class Reader:
         tokenizer.enable_truncation(self.info.max_length, strategy="only_second")
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         self._tokenizer = tokenizer
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Its threads sleep while they wait for work instead of spinning: on a machine whose cores
-        # are busy (a Chroma server beside the app, other work) the spinning cost about 30 ms of
-        # CPU a question and slowed the answer it was meant to speed up (bench/RESULTS.md).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(model_dir / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self._session = cpu_session(model_dir / "model.onnx", threads)
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._lock = threading.Lock()  # the tokenizer's padding state is shared
 

@@ -64,3 +64,16 @@ def test_the_model_is_fitted_data_measured_where_it_was_not_trained() -> None:
     assert (MODEL_DIR / "model.onnx").stat().st_size < 25 * 1024 * 1024
     assert set(meta["trained_on"]).isdisjoint(meta["measured_on"])
     assert meta["written_paragraphs"]["held_out"] > 0
+
+
+def test_the_extractors_threads_sleep_between_questions() -> None:
+    """Like the reader's: idle ONNX threads must not spin on a core another process needs."""
+    import time
+
+    extractor = load_extractor()
+    sentences = [("The prison has a maximum capacity of 40,000 inmates.", "")] * 4
+    for _ in range(3):
+        extractor.extract("How many inmates can the prison hold?", sentences)
+    cpu = time.process_time()
+    time.sleep(0.3)
+    assert time.process_time() - cpu < 0.005
