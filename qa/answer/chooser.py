@@ -73,7 +73,7 @@ def with_learned_short(choice: Choice, intent: Intent, catalog: Catalog, setting
     none and it is sure enough (extracted.py); asked only of a reply that is given."""
     if choice.span is not None or choice.support is not None or not settings.answer.learned_short:
         return choice
-    span = learned_span(intent.question, choice.main.sentence.index, catalog, settings.threads)
+    span = learned_span(intent.question, choice.main.sentence.index, catalog)
     return choice if span is None else replace(choice, span=span)
 
 

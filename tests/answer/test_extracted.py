@@ -43,7 +43,7 @@ def test_an_unsure_or_whole_sentence_span_is_not_a_short_answer(article_service:
     catalog = article_service.catalog
     at = _sentence_with(article_service, "known as CECOT")
     question = "What is the name of the prison in El Salvador?"
-    sure = learned_span(question, at, catalog, 2, Gate(min_share=0.0, max_chars=80))
+    sure = learned_span(question, at, catalog, Gate(min_share=0.0, max_chars=80))
     assert sure is not None and catalog.sentences[at].text[sure.start : sure.end] == "CECOT"
-    assert learned_span(question, at, catalog, 2, Gate(min_share=1.01, max_chars=80)) is None
-    assert learned_span(question, at, catalog, 2, Gate(min_share=0.0, max_chars=3)) is None  # over the length
+    assert learned_span(question, at, catalog, Gate(min_share=1.01, max_chars=80)) is None
+    assert learned_span(question, at, catalog, Gate(min_share=0.0, max_chars=3)) is None  # over the length
