@@ -6,11 +6,15 @@ head, and trains it with sentence-transformers' CrossEncoderTrainer (binary cros
 - every answerable squad-dev question: its gold sentence, if retrieval put it among the
   candidates, as a positive; the best-ranked other candidates (hard negatives) and two random
   ones from further down as negatives;
-- every squad2-dev unanswerable question: its best-retrieved candidates as negatives.
+- every squad2-dev unanswerable question: its best-retrieved candidates as negatives;
+- the question sets written for training (training/written.py; each writer's first paragraphs
+  held out): each answerable question's sentence holding the answer as a positive and the
+  paragraph's sentences sharing most words with it as negatives, each unanswerable question's
+  such sentences as negatives.
 Candidates come from training/mine.py (the product's own retrieval). The model is exported to
 ONNX, quantised to int8 (dynamic, as ONNX Runtime does for VNNI CPUs), and the int8 file is kept
 only if it ranks the calibration articles' candidates as well as the float one (top-1 accuracy
-within one standard error); otherwise the float export is kept. Seeded; about 25 minutes on 2 cores.
+within one standard error); otherwise the float export is kept. Seeded; about 36 minutes on 2 cores (one epoch).
 
     .venv/bin/python training/mine.py --index bench/out/index-1x --name full
     .venv/bin/python training/train_reader.py            # writes qa/models/reader/
@@ -35,6 +39,8 @@ from common import REPO
 from onnx_export import export_onnx, kept_weights
 from perturb import unanswerable
 from split import CALIBRATE, READER
+from written import DATA as WRITTEN
+from written import gold_of, paragraphs, questions, split_by_writer
 
 import qa  # noqa: F401  (offline environment first)
 from qa.answer.reader import MODEL_DIR, Reader, passage_text
@@ -69,6 +75,28 @@ def pairs(questions: list[dict[str, Any]], hard: int, easy: int, rng: random.Ran
         chosen += rng.sample(rest, min(easy, len(rest)))
         for cand in chosen:
             add(row["question"], cand, 0.0)
+    return data
+
+
+def written_pairs(folder: Path, holdout: int, hard: int) -> dict[str, list[Any]]:
+    """(question, passage, label) columns from the written question sets' training part."""
+    train, _ = split_by_writer(paragraphs(folder), holdout)
+    data: dict[str, list[Any]] = {"query": [], "passage": [], "label": []}
+    for qa_item, cands, para in questions(train):
+        found = gold_of(qa_item, para, cands) if qa_item["a"] is not None else None
+        if qa_item["a"] is not None and found is None:
+            continue  # the answer crosses a sentence break
+        gold = found[0] if found else None
+        words = set(qa_item["q"].lower().split())
+        others = sorted(
+            (c for c in cands if c is not gold and (qa_item["a"] is None or qa_item["a"] not in c["text"])),
+            key=lambda c: -len(words & set(c["text"].lower().split())),
+        )
+        chosen = ([(gold, 1.0)] if gold else []) + [(c, 0.0) for c in others[:hard]]
+        for cand, label in chosen:
+            data["query"].append(qa_item["q"])
+            data["passage"].append(passage_text(cand["text"], cand["context"]))
+            data["label"].append(label)
     return data
 
 
@@ -127,7 +155,7 @@ def export(model_dir: Path, target: Path, max_length: int, pool: int, about: dic
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--max-length", type=int, default=96, help="tokens per (question, passage) pair")
@@ -143,6 +171,9 @@ def main() -> None:
     parser.add_argument(
         "--no-swapped", dest="swapped", action="store_false", help="leave out training/perturb.py's questions"
     )
+    parser.add_argument("--written", type=Path, default=WRITTEN, help="written question sets (training/written.py)")
+    parser.add_argument("--written-hard", type=int, default=2, help="negatives per written question (0: none used)")
+    parser.add_argument("--holdout", type=int, default=10, help="paragraphs per writer left out of training")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--export-only", action="store_true", help="export the last trained model again")
     parser.add_argument("--target", type=Path, default=MODEL_DIR, help="where the product's model goes")
@@ -176,6 +207,11 @@ def main() -> None:
         if args.swapped:
             questions += unanswerable(questions, rng)
         data = pairs(questions, args.hard, args.easy, rng)
+        if args.written_hard:
+            extra = written_pairs(args.written, args.holdout, args.written_hard)
+            for key in data:
+                data[key] += extra[key]
+            about["written_pairs"] = len(extra["label"])
         print(f"{len(data['label']):,} pairs, {int(sum(data['label'])):,} positive", flush=True)
         dataset = Dataset.from_dict(data).shuffle(seed=args.seed)
         model = CrossEncoder(
