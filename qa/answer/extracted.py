@@ -39,6 +39,11 @@ def load_gate(path: Path = GATE_FILE) -> Gate:
     return Gate(min_share=float(data["min_share"]), max_chars=int(data["max_chars"]))
 
 
+def warm_extractor() -> None:
+    """Load the extractor the way `extract_in` uses it (an ONNX session takes a moment to make)."""
+    load_extractor(1)
+
+
 def extract_in(question: str, sentence: int, catalog: Catalog) -> Extracted:
     """The extractor's best span of one sentence of the catalog, read with the sentence before it.
 

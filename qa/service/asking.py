@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from qa.answer.compose import NOT_FOUND, compose
+from qa.answer.extracted import warm_extractor
 from qa.answer.intent import read, rewritten
 from qa.attribute.people import gender_in
 from qa.chat.followup import already_quoted, resolve, without_topic
@@ -39,6 +40,14 @@ class QAService(Library):
         super().__init__(settings)
         # how the documents refer back to each person asked about, for the catalog it was read from
         self._genders: tuple[Catalog | None, dict[str, str | None]] = (None, {})
+
+    def warm_up(self) -> None:
+        """Load the lazy parts before the first user asks: one throw-away question loads the
+        models, the parser and the lexical index; the span extractor, which only a question
+        without a typed short answer reaches, is loaded too."""
+        self.ask("Who said what, and when?")
+        if self.settings.answer.learned_short:
+            warm_extractor()
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
         """The answer to `question`, follow-ups resolved against `history` (oldest turn first);

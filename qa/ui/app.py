@@ -76,9 +76,9 @@ class Running:
 
 
 def _warm_up(service: QAService) -> None:
-    """One throw-away question loads the lazy parts (model, NER, lexical index) before users come."""
+    """The lazy parts (models, NER, lexical index) are loaded before users come."""
     try:
-        service.ask("Who said what, and when?")
+        service.warm_up()
     except Exception:
         log.warning("warm-up question failed", exc_info=True)
 

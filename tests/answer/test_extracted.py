@@ -47,3 +47,11 @@ def test_an_unsure_or_whole_sentence_span_is_not_a_short_answer(article_service:
     assert sure is not None and catalog.sentences[at].text[sure.start : sure.end] == "CECOT"
     assert learned_span(question, at, catalog, Gate(min_share=1.01, max_chars=80)) is None
     assert learned_span(question, at, catalog, Gate(min_share=0.0, max_chars=3)) is None  # over the length
+
+
+def test_warming_up_loads_the_extractor_before_the_first_question(article_service: QAService) -> None:
+    from qa.answer.extract import load_extractor
+
+    load_extractor.cache_clear()
+    article_service.warm_up()
+    assert load_extractor.cache_info().currsize == 1  # the first what-question does not pay for it
