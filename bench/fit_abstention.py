@@ -73,6 +73,7 @@ class Seen:
     read: float  # the reader's best logit
     size: int  # sentences indexed
     unknown: bool
+    plausible: bool  # a squad2-dev unanswerable question about the indexed half
 
 
 def half_service(half: frozenset[int]) -> QAService:
@@ -108,6 +109,7 @@ def observe(service: QAService, items: list[dict], half: frozenset[int]) -> list
                 read=reader_best(question, found, catalog),
                 size=len(catalog.sentences),
                 unknown=bool(unknown_names(question, catalog, named(question))),
+                plausible=item.get("answerable") is False,
             )
         )
     return seen
@@ -135,11 +137,13 @@ def matrix(seen: list[Seen], growth: float, fitted_sentences: int, least: int) -
     )
 
 
-def refused(logits: np.ndarray, bars: np.ndarray, y: np.ndarray) -> dict[str, float]:
+def refused(logits: np.ndarray, bars: np.ndarray, y: np.ndarray, plausible: np.ndarray) -> dict[str, float]:
     out = logits < bars
     return {
         "answerable_refused": round(float(out[y == 1].mean()), 4),
         "unanswered_refused": round(float(out[y == 0].mean()), 4),
+        "of_which_squad2_unanswerable": round(float(out[plausible].mean()), 4),
+        "of_which_other_half": round(float(out[(y == 0) & ~plausible].mean()), 4),
     }
 
 
@@ -171,6 +175,7 @@ def main() -> None:
     x = matrix(seen, growth, fitted_sentences, least)
     y = np.array([s.answerable for s in seen], dtype=int)
     unknown = np.array([s.unknown for s in seen])
+    plausible = np.array([s.plausible for s in seen])
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(x, y)
     weights, bias = np.round(model.coef_[0], 4), round(float(model.intercept_[0]), 4)
     logits = x @ weights + bias
@@ -182,7 +187,7 @@ def main() -> None:
 
     grid = [round(threshold + step, 2) for step in np.arange(0.0, 10.01, 0.05)]
     unknown_bar = max(grid, key=lambda b: (round(gain(b), 6), -b))
-    chosen = refused(logits, np.where(unknown, max(threshold, unknown_bar), threshold), y)
+    chosen = refused(logits, np.where(unknown, max(threshold, unknown_bar), threshold), y, plausible)
 
     print(f"{int(y.sum())} answerable, {int((y == 0).sum())} unanswered questions (in-sample, evidence bars only)")
     print(

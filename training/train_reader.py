@@ -175,6 +175,7 @@ def main() -> None:
     parser.add_argument("--written-hard", type=int, default=2, help="negatives per written question (0: none used)")
     parser.add_argument("--holdout", type=int, default=10, help="paragraphs per writer left out of training")
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--threads", type=int, default=2, help="torch threads (1 when the other core is busy)")
     parser.add_argument("--export-only", action="store_true", help="export the last trained model again")
     parser.add_argument("--target", type=Path, default=MODEL_DIR, help="where the product's model goes")
     args = parser.parse_args()
@@ -201,7 +202,7 @@ def main() -> None:
         random.seed(args.seed)
         np.random.seed(args.seed)
         torch.manual_seed(args.seed)
-        torch.set_num_threads(2)
+        torch.set_num_threads(args.threads)
         rng = random.Random(args.seed)
         questions = training_questions(rows("full"))
         if args.swapped:
