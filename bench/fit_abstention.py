@@ -175,7 +175,7 @@ def main() -> None:
     x = matrix(seen, growth, fitted_sentences, least)
     y = np.array([s.answerable for s in seen], dtype=int)
     unknown = np.array([s.unknown for s in seen])
-    plausible = np.array([s.plausible for s in seen])
+    is_plausible = np.array([s.plausible for s in seen])
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(x, y)
     weights, bias = np.round(model.coef_[0], 4), round(float(model.intercept_[0]), 4)
     logits = x @ weights + bias
@@ -187,7 +187,7 @@ def main() -> None:
 
     grid = [round(threshold + step, 2) for step in np.arange(0.0, 10.01, 0.05)]
     unknown_bar = max(grid, key=lambda b: (round(gain(b), 6), -b))
-    chosen = refused(logits, np.where(unknown, max(threshold, unknown_bar), threshold), y, plausible)
+    chosen = refused(logits, np.where(unknown, max(threshold, unknown_bar), threshold), y, is_plausible)
 
     print(f"{int(y.sum())} answerable, {int((y == 0).sum())} unanswered questions (in-sample, evidence bars only)")
     print(
