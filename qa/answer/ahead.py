@@ -12,6 +12,7 @@ so answers do not depend on which one made it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -24,6 +25,8 @@ from qa.answer.intent import Intent
 from qa.answer.order import Candidate
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -44,13 +47,17 @@ class Ahead:
 
     def take(self, question: str, sentence: int, catalog: Catalog) -> Extracted | None:
         """The reading (waited for if under way) when it is of this sentence for this question;
-        None when it is of another, or had not started yet (it is dropped then). An error of the
-        reading is raised here, as the same call on the asker's thread would have raised it."""
+        None when it is of another, had not started yet (it is dropped then) or failed: the caller
+        then reads the sentence itself, and an error that is not passing is raised there."""
         if (question, sentence) != (self.question, self.sentence) or catalog is not self.catalog:
             return None
         if self.future.cancel():
             return None
-        return self.future.result()
+        try:
+            return self.future.result()
+        except Exception:
+            log.warning("the extractor's early reading failed; reading the sentence again", exc_info=True)
+            return None
 
     def drop(self) -> None:
         """Cancel the reading if it has not started (nothing needs it)."""
