@@ -9,7 +9,7 @@ room at phrase boundaries, then the sentences nearly as good, while room remains
 from __future__ import annotations
 
 from qa.answer import order
-from qa.answer.ahead import reading_ahead
+from qa.answer.ahead import work_ahead
 from qa.answer.chooser import Choice, choose, with_learned_short
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
@@ -35,11 +35,13 @@ def compose(
     """The reply: short answer first when the question asks for one, then cited quotes."""
     question = intent.question
     found = order.ordered(question, intent.qtype, query, hits, catalog, settings)
-    # the learned short answer's reading runs beside the reader's (ahead.py)
-    with reading_ahead(intent, found, catalog, settings) as ahead:
+    # what the chooser and the learned short answer read is prepared while the reader reads (ahead.py)
+    with work_ahead(intent, found, catalog, settings) as ahead:
         candidates = order.reread(question, found, catalog, settings)
         if not candidates:
             return Answer(question=question, text=NOT_FOUND, abstained=True)
+        if ahead is not None:
+            ahead.parsed()
         choice = choose(intent, candidates, catalog, settings)
         if refused(intent, choice, candidates, query, sig, catalog, settings):
             return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
