@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from qa.answer.extracted import learned_span
 from qa.answer.intent import Intent
@@ -25,6 +26,9 @@ from qa.answer.tokens import Span
 from qa.config import Settings
 from qa.nlp import parse, parse_all
 from qa.retrieve.catalog import Catalog
+
+if TYPE_CHECKING:
+    from qa.answer.ahead import Ahead
 
 TYPED_POOL = 6  # the best sentences typed answers are read from
 
@@ -68,12 +72,15 @@ def choose(intent: Intent, candidates: list[Candidate], catalog: Catalog, settin
     return choice
 
 
-def with_learned_short(choice: Choice, intent: Intent, catalog: Catalog, settings: Settings) -> Choice:
+def with_learned_short(
+    choice: Choice, intent: Intent, catalog: Catalog, settings: Settings, ahead: Ahead | None = None
+) -> Choice:
     """The choice with the learned extractor's short answer in its sentence when the rules gave
-    none and it is sure enough (extracted.py); asked only of a reply that is given."""
+    none and it is sure enough (extracted.py); asked only of a reply that is given. The reading
+    started `ahead` of the reader's say (ahead.py) is used when it is of the chosen sentence."""
     if choice.span is not None or choice.support is not None or not settings.answer.learned_short:
         return choice
-    span = learned_span(intent.question, choice.main.sentence.index, catalog)
+    span = learned_span(intent.question, choice.main.sentence.index, catalog, ahead=ahead)
     return choice if span is None else replace(choice, span=span)
 
 

@@ -9,6 +9,7 @@ room at phrase boundaries, then the sentences nearly as good, while room remains
 from __future__ import annotations
 
 from qa.answer import order
+from qa.answer.ahead import work_ahead
 from qa.answer.chooser import Choice, choose, with_learned_short
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
@@ -33,13 +34,18 @@ def compose(
 ) -> Answer:
     """The reply: short answer first when the question asks for one, then cited quotes."""
     question = intent.question
-    candidates = order.candidates(question, intent.qtype, query, hits, catalog, settings)
-    if not candidates:
-        return Answer(question=question, text=NOT_FOUND, abstained=True)
-    choice = choose(intent, candidates, catalog, settings)
-    if refused(intent, choice, candidates, query, sig, catalog, settings):
-        return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
-    choice = with_learned_short(choice, intent, catalog, settings)
+    found = order.ordered(question, intent.qtype, query, hits, catalog, settings)
+    # what the chooser and the learned short answer read is prepared while the reader reads (ahead.py)
+    with work_ahead(intent, found, catalog, settings) as ahead:
+        candidates = order.reread(question, found, catalog, settings)
+        if not candidates:
+            return Answer(question=question, text=NOT_FOUND, abstained=True)
+        if ahead is not None:
+            ahead.parsed()
+        choice = choose(intent, candidates, catalog, settings)
+        if refused(intent, choice, candidates, query, sig, catalog, settings):
+            return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
+        choice = with_learned_short(choice, intent, catalog, settings, ahead)
     citations, parts = _quotes(choice, candidates, query, catalog, settings)
     text = " ".join(f"{part} [{c.n}]" for part, c in zip(parts, citations, strict=True))
     return Answer(

@@ -16,11 +16,15 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.answer.extract import Extracted, load_extractor
 from qa.answer.reader import context_of
 from qa.answer.tokens import Span
 from qa.retrieve.catalog import Catalog
+
+if TYPE_CHECKING:
+    from qa.answer.ahead import Ahead
 
 GATE_FILE = Path(__file__).with_name("extractor_gate.json")
 
@@ -53,11 +57,15 @@ def extract_in(question: str, sentence: int, catalog: Catalog) -> Extracted:
     return load_extractor(1).extract(question, [(text, context_of(sentence, catalog))])[0]
 
 
-def learned_span(question: str, sentence: int, catalog: Catalog, gate: Gate | None = None) -> Span | None:
+def learned_span(
+    question: str, sentence: int, catalog: Catalog, gate: Gate | None = None, ahead: Ahead | None = None
+) -> Span | None:
     """The learned short answer inside the sentence, or None when the extractor is not sure enough,
-    finds only the whole sentence, or gives more words than a short answer holds."""
+    finds only the whole sentence, or gives more words than a short answer holds. The reading
+    started `ahead` (ahead.py) is taken when it is of this sentence."""
     bar = gate or load_gate()
-    found = extract_in(question, sentence, catalog)
+    early = ahead.take(question, sentence, catalog) if ahead is not None else None
+    found = early if early is not None else extract_in(question, sentence, catalog)
     text = catalog.sentences[sentence].text
     if not found.text or found.prob < bar.min_share or len(found.text) > bar.max_chars:
         return None

@@ -195,9 +195,23 @@ def candidates(
     question: str, qtype: QuestionType, query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings
 ) -> list[Candidate]:
     """Every sentence of the retrieved passages, the one to answer with first."""
+    return reread(question, ordered(question, qtype, query, hits, catalog, settings), catalog, settings)
+
+
+def ordered(
+    question: str, qtype: QuestionType, query: Query, hits: list[PassageHit], catalog: Catalog, settings: Settings
+) -> list[Candidate]:
+    """Every sentence of the retrieved passages in the blend's and the learned order: `candidates`
+    before the reader's say."""
     found = scored(query, hits, catalog)
     if settings.answer.learned_order:
         found = load_order().apply(question, qtype, query, hits, found, catalog)
+    return found
+
+
+def reread(question: str, found: list[Candidate], catalog: Catalog, settings: Settings) -> list[Candidate]:
+    """The `ordered` sentences after the reader's say, those of documents naming what the
+    question names first: `candidates` from `ordered`."""
     if settings.answer.reader:
         from qa.answer.rerank import rerank  # the reader loads ONNX Runtime: only when used
 

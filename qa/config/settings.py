@@ -236,7 +236,10 @@ class Settings(BaseSettings):
         "again (0: a reload starts a new chat)",
     )
     threads: int = Field(
-        2, ge=1, description="CPU threads for the encoder and the reader, and for scoring a large index"
+        2,
+        ge=1,
+        description="CPU threads for the encoder and the reader, and for scoring a large index; from 2, "
+        "what an answer needs after the reader's say is prepared on a second thread while it reads",
     )
     parallel_rows: int = Field(
         20_000,

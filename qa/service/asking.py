@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from qa.answer.compose import NOT_FOUND, compose
-from qa.answer.extracted import warm_extractor
 from qa.answer.intent import read, rewritten
+from qa.answer.warm import warm_answering
 from qa.attribute.people import gender_in
 from qa.chat.followup import already_quoted, resolve, without_topic
 from qa.config import Settings
@@ -43,11 +43,10 @@ class QAService(Library):
 
     def warm_up(self) -> None:
         """Load the lazy parts before the first user asks: one throw-away question loads the
-        models, the parser and the lexical index; the span extractor, which only a question
-        without a typed short answer reaches, is loaded too."""
+        embedding model and the lexical index; the reader, the span extractor and the parser,
+        which that question need not reach, are loaded by name (qa/answer/warm.py)."""
         self.ask("Who said what, and when?")
-        if self.settings.answer.learned_short:
-            warm_extractor()
+        warm_answering(self.settings)
 
     def ask(self, question: object, history: Sequence[Turn] = ()) -> Answer:
         """The answer to `question`, follow-ups resolved against `history` (oldest turn first);
