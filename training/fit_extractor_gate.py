@@ -63,7 +63,8 @@ def main() -> None:
 
     extracted.extract_in = recording  # type: ignore[assignment]
     extracted.load_gate = lambda path=extracted.GATE_FILE: extracted.Gate(min_share=0.0, max_chars=MAX_CHARS)  # type: ignore[assignment]
-    service = QAService(Settings(corpus_dir=CORPUS, index_dir=args.index))
+    # one thread: every reading is then made by the call recorded here, none ahead on a worker (ahead.py)
+    service = QAService(Settings(corpus_dir=CORPUS, index_dir=args.index, threads=1))
     service.sync(show_bar=False)
     items = [i for i in load_items(SQUAD / "questions.jsonl") if article_of(i.doc or "") in CALIBRATE]
     records = []
