@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,10 +38,8 @@ def separation(answerable: list[float], unanswerable: list[float], refuse: float
     refuses `refuse` of the answerable questions."""
     a, u = np.asarray(answerable), np.asarray(unanswerable)
     bar = float(np.quantile(a, refuse))
-    ranks = np.concatenate([a, u]).argsort().argsort().astype(float)
-    auc = (ranks[len(a) :].sum() - len(u) * (len(u) - 1) / 2) / (len(a) * len(u))
     return {
-        "auc": round(1 - float(auc), 4),
+        "auc": round(float(roc_auc_score([1] * len(a) + [0] * len(u), np.concatenate([a, u]))), 4),
         "unanswerable_refused": round(float((u < bar).mean()), 4),
         "answerable": len(a),
         "unanswerable": len(u),
