@@ -13,7 +13,8 @@ in two halves (00-05, 06-11); each half is indexed alone:
 
 For each question the product's own path gives qa/answer/abstain.py's evidence features (best
 sentence cosine anywhere, the best-scored sentence's coverage of the question's terms and its
-answer score, the reader's best logit) and whether it names something the index never contains. Then:
+answer score, the reader's best logit, the extractor's best gap over the first
+`--extractor-sentences` candidates) and whether it names something the index never contains. Then:
 
 - `null_cosine_growth`: how an unanswered question's best cosine grows with the sentences
   searched (per e-fold; random blocks of 20 to 1,000 sentences of the indexed half, FIT questions
@@ -31,7 +32,7 @@ The rest of the bars are rules with their provenance, not fitted here: a one-art
 bench/abstention_bench.py --articles), `least_coverage` and no bar for nameless questions.
 Figures printed are in-sample; held-out ones come from bench/heldout_bench.py.
 
-    .venv/bin/python bench/fit_abstention.py [--refuse 0.03] [--dry-run]
+    .venv/bin/python bench/fit_abstention.py [--refuse 0.03] [--extractor-sentences 3] [--dry-run]
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ from qa.answer import order
 from qa.answer.abstain import named, reader_best, unknown_names
 from qa.answer.fitted import ABSTENTION_FILE, EVIDENCE_FEATURES
 from qa.answer.question import question_type
+from qa.answer.readings import Readings
 from qa.config import Settings
 from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
@@ -71,6 +73,7 @@ class Seen:
     cover: float
     score: float
     read: float  # the reader's best logit
+    gap: float  # the extractor's best gap over the first sentences
     size: int  # sentences indexed
     unknown: bool
     plausible: bool  # a squad2-dev unanswerable question about the indexed half
@@ -88,14 +91,16 @@ def half_service(half: frozenset[int]) -> QAService:
     return service
 
 
-def observe(service: QAService, items: list[dict], half: frozenset[int]) -> list[Seen]:
-    """The evidence of each question (answerable: its article is indexed and it is not marked unanswerable)."""
+def observe(service: QAService, items: list[dict], half: frozenset[int], reads: int) -> list[Seen]:
+    """The evidence of each question (answerable: its article is indexed and it is not marked
+    unanswerable), on the product's own path (compose.py)."""
     catalog, settings, seen = service.catalog, service.settings, []
     for item in tqdm(items, desc=f"Asking (half {min(half):02d}-{max(half):02d})", unit="q", mininterval=5):
         question = item["question"]
         query = make_query(question, service.encoder.encode([question])[0])
         hits, sig = retrieve(query, catalog, settings)
-        found = order.candidates(question, question_type(question), query, hits, catalog, settings)
+        first = order.ordered(question, question_type(question), query, hits, catalog, settings)
+        found = order.reread(question, first, catalog, settings)
         if not found:
             continue  # refused whatever the weights
         best = max(found, key=lambda c: c.score)
@@ -107,6 +112,7 @@ def observe(service: QAService, items: list[dict], half: frozenset[int]) -> list
                 cover=cover,
                 score=best.score,
                 read=reader_best(question, found, catalog),
+                gap=Readings.of_first(question, first, catalog, reads).best_gap(),
                 size=len(catalog.sentences),
                 unknown=bool(unknown_names(question, catalog, named(question))),
                 plausible=item.get("answerable") is False,
@@ -131,7 +137,13 @@ def null_growth(service: QAService, items: list[dict], half: frozenset[int], rng
 def matrix(seen: list[Seen], growth: float, fitted_sentences: int, least: int) -> np.ndarray:
     return np.array(
         [
-            [s.dense + growth * max(0.0, math.log(fitted_sentences / max(s.size, least))), s.cover, s.score, s.read]
+            [
+                s.dense + growth * max(0.0, math.log(fitted_sentences / max(s.size, least))),
+                s.cover,
+                s.score,
+                s.read,
+                s.gap,
+            ]
             for s in seen
         ]
     )
@@ -150,6 +162,9 @@ def refused(logits: np.ndarray, bars: np.ndarray, y: np.ndarray, plausible: np.n
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--refuse", type=float, default=0.03, help="share of answerable questions refused (0.03)")
+    parser.add_argument(
+        "--extractor-sentences", type=int, default=3, help="first candidates the extractor reads for its gap (3)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the file alone")
     args = parser.parse_args()
@@ -164,7 +179,9 @@ def main() -> None:
         service = half_service(half)
         sizes.append(len(service.catalog.sentences))
         curves.append(null_growth(service, items, half, rng))
-        seen += observe(service, asked + [i for i in plausible if article_of(i["doc"]) in half], half)
+        seen += observe(
+            service, asked + [i for i in plausible if article_of(i["doc"]) in half], half, args.extractor_sentences
+        )
     mean_curve = np.mean(curves, axis=0)
     growth = float(np.polyfit(np.log(BLOCKS), mean_curve, 1)[0])
     fitted_sentences = round(float(np.mean(sizes)))
@@ -206,6 +223,7 @@ def main() -> None:
         "bias": bias,
         "null_cosine_growth": round(growth, 4),
         "fitted_sentences": fitted_sentences,
+        "extractor_sentences": args.extractor_sentences,
         "threshold": threshold,
         "bars": {**BARS, "unknown_name": unknown_bar},
         "in_sample": {

@@ -85,18 +85,21 @@ def reader_best(question: str, candidates: list[Candidate], catalog: Catalog, th
 
 
 def evidence_features(
-    best: Candidate, cover: float, read: float, sig: Signals, catalog: Catalog, a: Abstention
+    best: Candidate, cover: float, read: float, gap: float, sig: Signals, catalog: Catalog, a: Abstention
 ) -> np.ndarray:
     """The evidence logit's inputs (fitted.EVIDENCE_FEATURES): the best sentence match anywhere,
     read as in a corpus of the fitted size (it says whether the corpus is about this at all); the
-    best-scored sentence's coverage of the question's terms and its answer score, and the reader's
-    best logit (whether a sentence answers)."""
+    best-scored sentence's coverage of the question's terms and its answer score, the reader's
+    best logit (whether a sentence answers) and the extractor's best gap over the first sentences
+    (whether one of them holds a span answering it)."""
     best_dense = float(sig.sentence_dense.max()) if sig.sentence_dense.size else 0.0
     smaller = max(0.0, math.log(a.fitted_sentences / max(len(catalog.sentences), a.least_sentences)))
-    return np.array([best_dense + a.null_cosine_growth * smaller, cover, best.score, read], dtype=np.float64)
+    return np.array([best_dense + a.null_cosine_growth * smaller, cover, best.score, read, gap], dtype=np.float64)
 
 
-def evidence(best: Candidate, cover: float, read: float, sig: Signals, catalog: Catalog, settings: Settings) -> float:
+def evidence(
+    best: Candidate, cover: float, read: float, gap: float, sig: Signals, catalog: Catalog, settings: Settings
+) -> float:
     """How strongly the corpus carries the question (a logit)."""
     a = fitted(settings)
-    return float(evidence_features(best, cover, read, sig, catalog, a)[list(a.columns)] @ a.weights + a.bias)
+    return float(evidence_features(best, cover, read, gap, sig, catalog, a)[list(a.columns)] @ a.weights + a.bias)

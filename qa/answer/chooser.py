@@ -28,7 +28,7 @@ from qa.nlp import parse, parse_all
 from qa.retrieve.catalog import Catalog
 
 if TYPE_CHECKING:
-    from qa.answer.ahead import Ahead
+    from qa.answer.readings import Readings
 
 TYPED_POOL = 6  # the best sentences typed answers are read from
 
@@ -73,14 +73,14 @@ def choose(intent: Intent, candidates: list[Candidate], catalog: Catalog, settin
 
 
 def with_learned_short(
-    choice: Choice, intent: Intent, catalog: Catalog, settings: Settings, ahead: Ahead | None = None
+    choice: Choice, intent: Intent, catalog: Catalog, settings: Settings, readings: Readings | None = None
 ) -> Choice:
     """The choice with the learned extractor's short answer in its sentence when the rules gave
-    none and it is sure enough (extracted.py); asked only of a reply that is given. The reading
-    started `ahead` of the reader's say (ahead.py) is used when it is of the chosen sentence."""
+    none and it is sure enough (extracted.py); asked only of a reply that is given. The reply's
+    `readings` (readings.py) give the reading when they hold the chosen sentence."""
     if choice.span is not None or choice.support is not None or not settings.answer.learned_short:
         return choice
-    span = learned_span(intent.question, choice.main.sentence.index, catalog, ahead=ahead)
+    span = learned_span(intent.question, choice.main.sentence.index, catalog, readings=readings)
     return choice if span is None else replace(choice, span=span)
 
 

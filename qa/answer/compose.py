@@ -15,6 +15,7 @@ from qa.answer.intent import Intent
 from qa.answer.order import Candidate
 from qa.answer.phrases import phrase_window
 from qa.answer.quoting import cite_sentence, ellipsis, related_passages, trim, with_span, worth_quoting
+from qa.answer.readings import for_reply
 from qa.answer.refuse import refused
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
@@ -35,17 +36,18 @@ def compose(
     """The reply: short answer first when the question asks for one, then cited quotes."""
     question = intent.question
     found = order.ordered(question, intent.qtype, query, hits, catalog, settings)
-    # what the chooser and the learned short answer read is prepared while the reader reads (ahead.py)
-    with work_ahead(intent, found, catalog, settings) as ahead:
+    readings = for_reply(intent, found, catalog, settings)
+    # what the chooser, the abstention and the learned short answer read is prepared while the reader reads (ahead.py)
+    with work_ahead(intent, found, catalog, settings, readings) as ahead:
         candidates = order.reread(question, found, catalog, settings)
         if not candidates:
             return Answer(question=question, text=NOT_FOUND, abstained=True)
         if ahead is not None:
             ahead.parsed()
         choice = choose(intent, candidates, catalog, settings)
-        if refused(intent, choice, candidates, query, sig, catalog, settings):
+        if refused(intent, choice, candidates, query, sig, catalog, settings, readings):
             return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
-        choice = with_learned_short(choice, intent, catalog, settings, ahead)
+        choice = with_learned_short(choice, intent, catalog, settings, readings)
     citations, parts = _quotes(choice, candidates, query, catalog, settings)
     text = " ".join(f"{part} [{c.n}]" for part, c in zip(parts, citations, strict=True))
     return Answer(

@@ -24,7 +24,7 @@ from qa.answer.tokens import Span
 from qa.retrieve.catalog import Catalog
 
 if TYPE_CHECKING:
-    from qa.answer.ahead import Ahead
+    from qa.answer.readings import Readings
 
 GATE_FILE = Path(__file__).with_name("extractor_gate.json")
 
@@ -57,15 +57,20 @@ def extract_in(question: str, sentence: int, catalog: Catalog) -> Extracted:
     return load_extractor(1).extract(question, [(text, context_of(sentence, catalog))])[0]
 
 
+def reading_of(question: str, sentence: int, catalog: Catalog, readings: Readings | None = None) -> Extracted:
+    """The extractor's reading of the sentence: the one among the reply's `readings` (readings.py)
+    when it is one of their sentences, else read now."""
+    early = readings.of(question, sentence, catalog) if readings is not None else None
+    return early if early is not None else extract_in(question, sentence, catalog)
+
+
 def learned_span(
-    question: str, sentence: int, catalog: Catalog, gate: Gate | None = None, ahead: Ahead | None = None
+    question: str, sentence: int, catalog: Catalog, gate: Gate | None = None, readings: Readings | None = None
 ) -> Span | None:
     """The learned short answer inside the sentence, or None when the extractor is not sure enough,
-    finds only the whole sentence, or gives more words than a short answer holds. The reading
-    started `ahead` (ahead.py) is taken when it is of this sentence."""
+    finds only the whole sentence, or gives more words than a short answer holds."""
     bar = gate or load_gate()
-    early = ahead.take(question, sentence, catalog) if ahead is not None else None
-    found = early if early is not None else extract_in(question, sentence, catalog)
+    found = reading_of(question, sentence, catalog, readings)
     text = catalog.sentences[sentence].text
     if not found.text or found.prob < bar.min_share or len(found.text) > bar.max_chars:
         return None

@@ -22,7 +22,7 @@ BLEND_FILE = Path(__file__).with_name("sentence_blend.json")
 ABSTENTION_FILE = Path(__file__).with_name("abstention.json")
 
 BLEND_FEATURES = ("passage_ratio", "top_passage", "passage_rank", "dense", "bm25", "coverage", "length")
-EVIDENCE_FEATURES = ("dense", "coverage", "answer_score", "reader")
+EVIDENCE_FEATURES = ("dense", "coverage", "answer_score", "reader", "extractor")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Abstention:
     - `unknown_name`: the bar for a question naming something no indexed sentence contains;
       `nameless` (None: none) for one naming nothing the documents name.
     - `least_coverage`: a chosen sentence holding less of the question's terms never answers.
+    - `extractor_sentences`: how many of the first candidates the extractor reads for the
+      "extractor" feature (their best gap; readings.py), 0 when the weights do not use it.
     """
 
     weights: np.ndarray
@@ -63,6 +65,7 @@ class Abstention:
     unknown_name: float
     nameless: float | None
     least_coverage: float
+    extractor_sentences: int = 0
 
 
 def _read(path: Path, features: tuple[str, ...], subset: bool = False) -> dict:
@@ -97,4 +100,5 @@ def load_abstention(path: Path = ABSTENTION_FILE) -> Abstention:
         unknown_name=float(bars["unknown_name"]),
         nameless=None if bars["nameless"] is None else float(bars["nameless"]),
         least_coverage=float(bars["least_coverage"]),
+        extractor_sentences=int(raw.get("extractor_sentences", 0)) if "extractor" in raw["features"] else 0,
     )

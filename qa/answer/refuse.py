@@ -12,6 +12,7 @@ from qa.answer.chooser import Choice
 from qa.answer.dates import date_missing
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate, coverage
+from qa.answer.readings import LEAST_GAP, Readings
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import Query, Signals
@@ -27,14 +28,17 @@ def refused(
     sig: Signals,
     catalog: Catalog,
     settings: Settings,
+    readings: Readings | None = None,
 ) -> bool:
-    """Whether the documents do not answer the question with the chosen answer."""
+    """Whether the documents do not answer the question with the chosen answer (`readings`: the
+    extractor's readings of the first sentences, when the fitted evidence weighs them)."""
     question, qtype, role, main, span = intent.question, intent.qtype, intent.role, choice.main, choice.span
     # Judged on the best-scored sentence, as the abstention weights were fitted (before the learned order).
     best = max(candidates, key=lambda c: c.score)
     best_cover = coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
     read = reader_best(question, candidates, catalog, settings.threads)
-    strength = evidence(best, best_cover, read, sig, catalog, settings)
+    gap = readings.best_gap() if readings is not None and fitted(settings).extractor_sentences else LEAST_GAP
+    strength = evidence(best, best_cover, read, gap, sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     least = fitted(settings).least_coverage
     return bool(

@@ -1,4 +1,4 @@
-"""Work started on a worker thread while the reader has its say (the extractor's reading, the
+"""Work started on a worker thread while the reader has its say (the extractor's readings, the
 parse of typed questions' sentences): the real extractor, reader, parser and index of the
 article. The replies must be exactly those of the same work done on the asker's thread, whatever
 happens to the work started ahead."""
@@ -15,13 +15,17 @@ import pytest
 
 import qa.answer.ahead as ahead_module
 import qa.answer.compose as compose_module
+import qa.answer.readings as readings_module
 import qa.nlp as nlp
-from qa.answer.ahead import Ahead, start_ahead
+from qa.answer.abstain import fitted
+from qa.answer.ahead import start_ahead
 from qa.answer.extract import Extracted
 from qa.answer.extracted import extract_in
 from qa.answer.intent import read
 from qa.answer.order import ordered
 from qa.answer.rank import load_ranker
+from qa.answer.readings import Readings, for_reply, read_sentences
+from qa.answer.worker import worker
 from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
 
@@ -67,21 +71,21 @@ def inline_replies(article_service: QAService, monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture
-def taken(monkeypatch: pytest.MonkeyPatch) -> list[Extracted | None]:
-    """What each `Ahead.take` gave the asker (None: it read the sentence itself)."""
-    seen: list[Extracted | None] = []
-    original = Ahead.take
+def taken(monkeypatch: pytest.MonkeyPatch) -> list[list[Extracted] | None]:
+    """What each reply's readings took from the worker (None: they were read on the asker's thread)."""
+    seen: list[list[Extracted] | None] = []
+    original = readings_module.outcome
 
-    def take(self: Ahead, question: str, sentence: int, catalog: Any) -> Extracted | None:
-        seen.append(original(self, question, sentence, catalog))
+    def outcome(future: Any, what: str) -> Any:
+        seen.append(original(future, what))
         return seen[-1]
 
-    monkeypatch.setattr(Ahead, "take", take)
+    monkeypatch.setattr(readings_module, "outcome", outcome)
     return seen
 
 
 def test_replies_read_ahead_are_the_replies_read_inline(
-    article_service: QAService, inline_replies: list[dict[str, Any]], taken: list[Extracted | None]
+    article_service: QAService, inline_replies: list[dict[str, Any]], taken: list[list[Extracted] | None]
 ) -> None:
     assert article_service.settings.threads >= 2
     assert _replies(article_service) == inline_replies
@@ -89,24 +93,55 @@ def test_replies_read_ahead_are_the_replies_read_inline(
     assert any(r["short_answer"] for r in inline_replies)  # and they gave short answers
 
 
-def test_the_early_reading_is_the_inline_reading_of_its_sentence_only(article_service: QAService) -> None:
+def test_the_early_readings_are_the_inline_readings_of_their_sentences_only(article_service: QAService) -> None:
     catalog, settings = article_service.catalog, article_service.settings
     question = QUESTIONS[0]
     intent = read(question)
     query = make_query(question, article_service.encoder.encode([question])[0])
     hits, _ = retrieve(query, catalog, settings)
     found = ordered(question, intent.qtype, query, hits, catalog, settings)
-    ahead = start_ahead(intent, found, catalog, settings)
-    assert ahead is not None and ahead.reading is not None and ahead.parsing is None
-    sentence = ahead.reading.sentence
-    assert sentence == found[0].sentence.index
-    assert ahead.reading.future.exception(timeout=30) is None  # done (one not started yet is dropped)
-    other = found[1].sentence.index
-    assert ahead.take(question, other, catalog) is None  # another sentence: read inline
-    assert ahead.take("What else?", sentence, catalog) is None  # another question
-    assert ahead.take(question, sentence, catalog) == extract_in(question, sentence, catalog)
+    readings = Readings.of_first(question, found, catalog, 3)
+    ahead = start_ahead(intent, found, catalog, settings, readings)
+    assert ahead is not None and ahead.readings is readings and ahead.parsing is None
+    assert readings.sentences == tuple(c.sentence.index for c in found[:3])
+    assert readings.future is not None and readings.future.exception(timeout=30) is None  # read on the worker
+    inline = read_sentences(question, readings.sentences, catalog)
+    assert readings.all() == inline
+    assert readings.best_gap() == max(r.gap for r in inline)
+    first = readings.sentences[0]
+    assert readings.of(question, first, catalog) == inline[0]
+    # read alone, the sentence gives the same span (int8 activations are scaled per batch, so the
+    # numbers differ a little: the reply always takes the batch's, on either thread)
+    alone = extract_in(question, first, catalog)
+    assert (alone.start, alone.end) == (inline[0].start, inline[0].end)
+    assert alone.gap == pytest.approx(inline[0].gap, abs=0.2)
+    outside = next(c.sentence.index for c in found if c.sentence.index not in readings.sentences)
+    assert readings.of(question, outside, catalog) is None  # another sentence: read when chosen
+    assert readings.of("What else?", first, catalog) is None  # another question
     one_thread = settings.model_copy(update={"threads": 1})
-    assert start_ahead(intent, found, catalog, one_thread) is None  # nothing to run beside the reader
+    assert start_ahead(intent, found, catalog, one_thread, Readings.of_first(question, found, catalog, 3)) is None
+
+
+def test_a_reply_reads_what_its_abstention_and_short_answer_need(article_service: QAService) -> None:
+    catalog, settings = article_service.catalog, article_service.settings
+    question = TYPED[0]
+    intent = read(question)
+    query = make_query(question, article_service.encoder.encode([question])[0])
+    hits, _ = retrieve(query, catalog, settings)
+    found = ordered(question, intent.qtype, query, hits, catalog, settings)
+    weighed = fitted(settings).extractor_sentences
+    readings = for_reply(intent, found, catalog, settings)
+    if weighed:  # the abstention weighs the extractor's best gap over the first sentences
+        assert readings is not None and len(readings.sentences) == weighed
+    else:  # a typed question's short answer is the rules'
+        assert readings is None
+    untyped = read(QUESTIONS[0])
+    assert untyped.reading is None
+    mine = for_reply(untyped, found, catalog, settings)
+    assert mine is not None and len(mine.sentences) == max(weighed, 1)
+    no_short = settings.model_copy(update={"answer": settings.answer.model_copy(update={"learned_short": False})})
+    assert (for_reply(untyped, found, catalog, no_short) is None) == (not weighed)
+    assert for_reply(untyped, [], catalog, settings) is None
 
 
 def test_a_typed_questions_sentences_are_parsed_ahead(article_service: QAService) -> None:
@@ -119,8 +154,7 @@ def test_a_typed_questions_sentences_are_parsed_ahead(article_service: QAService
     texts = [catalog.sentences[c.sentence.index].text for c in found[: load_ranker().pool]]
     nlp._cache.clear()
     ahead = start_ahead(intent, found, catalog, settings)
-    assert ahead is not None and ahead.reading is None and ahead.parsing is not None
-    assert ahead.take(question, found[0].sentence.index, catalog) is None  # the rules answer it
+    assert ahead is not None and ahead.readings is None and ahead.parsing is not None
     ahead.parsing.result(timeout=30)
     ahead.parsed()
     assert all(text in nlp._cache for text in texts)
@@ -129,14 +163,14 @@ def test_a_typed_questions_sentences_are_parsed_ahead(article_service: QAService
 def test_failed_work_ahead_is_done_again_inline(
     article_service: QAService,
     inline_replies: list[dict[str, Any]],
-    taken: list[Extracted | None],
+    taken: list[list[Extracted] | None],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(*_: object) -> Extracted:
         raise RuntimeError("the session failed")
 
-    monkeypatch.setattr(ahead_module, "extract_in", broken)  # the worker's calls only
+    monkeypatch.setattr(ahead_module, "read_sentences", broken)  # the worker's calls only
     monkeypatch.setattr(ahead_module, "parse_all", broken)
     assert _replies(article_service) == inline_replies
     assert taken and all(t is None for t in taken)
@@ -145,10 +179,10 @@ def test_failed_work_ahead_is_done_again_inline(
 
 
 def test_work_not_started_is_done_inline_not_waited_for(
-    article_service: QAService, inline_replies: list[dict[str, Any]], taken: list[Extracted | None]
+    article_service: QAService, inline_replies: list[dict[str, Any]], taken: list[list[Extracted] | None]
 ) -> None:
     release = threading.Event()
-    busy = ahead_module._worker().submit(release.wait, 60)  # the worker is held by another question
+    busy = worker().submit(release.wait, 60)  # the worker is held by another question
     try:
         assert _replies(article_service) == inline_replies
     finally:

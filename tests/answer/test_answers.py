@@ -23,6 +23,7 @@ from qa.answer.intent import leader_question
 from qa.answer.question import question_type
 from qa.answer.quoting import asked_region, own_length, worth_quoting
 from qa.answer.reading import asked_role
+from qa.answer.readings import Readings
 from qa.answer.roles import role_countries
 from qa.config.settings import AnswerWeights
 from qa.retrieve.hybrid import make_query, retrieve
@@ -300,10 +301,12 @@ def _evidence(service: QAService, question: str) -> float:
     catalog, settings = service.catalog, service.settings
     query = make_query(question, service.encoder.encode([question])[0])
     hits, sig = retrieve(query, catalog, settings)
-    found = order.candidates(question, question_type(question), query, hits, catalog, settings)
+    first = order.ordered(question, question_type(question), query, hits, catalog, settings)
+    found = order.reread(question, first, catalog, settings)
     best = max(found, key=lambda c: c.score)
     cover = order.coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
-    return evidence(best, cover, reader_best(question, found, catalog), sig, catalog, settings)
+    gap = Readings.of_first(question, first, catalog, max(fitted(settings).extractor_sentences, 1)).best_gap()
+    return evidence(best, cover, reader_best(question, found, catalog), gap, sig, catalog, settings)
 
 
 def test_the_bar_is_lower_for_a_corpus_of_a_few_articles(article_service: QAService, tmp_path: Path) -> None:
