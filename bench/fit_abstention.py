@@ -42,7 +42,7 @@ import json
 import math
 import random
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from common import CORPUS, OUT, QUESTIONS
@@ -53,7 +53,7 @@ from tqdm import tqdm
 from qa.answer import order
 from qa.answer.abstain import named, reader_best, unknown_names
 from qa.answer.fitted import ABSTENTION_FILE, EVIDENCE_FEATURES
-from qa.answer.question import question_type
+from qa.answer.question import question_type, yes_or_no
 from qa.answer.readings import Readings
 from qa.config import Settings
 from qa.retrieve.hybrid import make_query, retrieve
@@ -74,6 +74,7 @@ class Seen:
     score: float
     read: float  # the reader's best logit
     gap: float  # the extractor's best gap over the first sentences
+    yes_no: bool  # a yes/no question: its gap is replaced by the neutral value
     size: int  # sentences indexed
     unknown: bool
     plausible: bool  # a squad2-dev unanswerable question about the indexed half
@@ -113,6 +114,7 @@ def observe(service: QAService, items: list[dict], half: frozenset[int], reads: 
                 score=best.score,
                 read=reader_best(question, found, catalog),
                 gap=Readings.of_first(question, first, catalog, reads).best_gap(),
+                yes_no=yes_or_no(question),
                 size=len(catalog.sentences),
                 unknown=bool(unknown_names(question, catalog, named(question))),
                 plausible=item.get("answerable") is False,
@@ -165,6 +167,7 @@ def main() -> None:
     parser.add_argument(
         "--extractor-sentences", type=int, default=3, help="first candidates the extractor reads for its gap (3)"
     )
+    parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit (1)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the file alone")
     args = parser.parse_args()
@@ -189,11 +192,14 @@ def main() -> None:
     print(f"null cosine growth {growth:.4f} per e-fold; fitted size {fitted_sentences} sentences ({sizes})")
 
     least = int(BARS["least_sentences"] or 1)
+    # a yes/no question's answer is no span: its extractor feature is the answerable questions' median gap
+    neutral = round(float(np.median([s.gap for s in seen if s.answerable and not s.yes_no])), 4)
+    seen = [replace(s, gap=neutral) if s.yes_no else s for s in seen]
     x = matrix(seen, growth, fitted_sentences, least)
     y = np.array([s.answerable for s in seen], dtype=int)
     unknown = np.array([s.unknown for s in seen])
     is_plausible = np.array([s.plausible for s in seen])
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000).fit(x, y)
+    model = LogisticRegression(C=args.c, class_weight="balanced", max_iter=20000).fit(x, y)
     weights, bias = np.round(model.coef_[0], 4), round(float(model.intercept_[0]), 4)
     logits = x @ weights + bias
     threshold = round(float(np.quantile(logits[y == 1], args.refuse)), 4)
@@ -224,6 +230,7 @@ def main() -> None:
         "null_cosine_growth": round(growth, 4),
         "fitted_sentences": fitted_sentences,
         "extractor_sentences": args.extractor_sentences,
+        "extractor_neutral": neutral,
         "threshold": threshold,
         "bars": {**BARS, "unknown_name": unknown_bar},
         "in_sample": {

@@ -54,16 +54,16 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=extracted.GATE_FILE)
     args = parser.parse_args()
     seen: list[Extracted] = []
-    measured = extracted.extract_in
+    measured = extracted.reading_of
 
     def recording(*a: Any, **k: Any) -> Extracted:
         found = measured(*a, **k)
         seen.append(found)
         return found
 
-    extracted.extract_in = recording  # type: ignore[assignment]
+    extracted.reading_of = recording  # type: ignore[assignment]
     extracted.load_gate = lambda path=extracted.GATE_FILE: extracted.Gate(min_share=0.0, max_chars=MAX_CHARS)  # type: ignore[assignment]
-    # one thread: every reading is then made by the call recorded here, none ahead on a worker (ahead.py)
+    # the reading the learned short answer takes (its reply's batch of first sentences or its own)
     service = QAService(Settings(corpus_dir=CORPUS, index_dir=args.index, threads=1))
     service.sync(show_bar=False)
     items = [i for i in load_items(SQUAD / "questions.jsonl") if article_of(i.doc or "") in CALIBRATE]

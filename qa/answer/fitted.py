@@ -50,7 +50,9 @@ class Abstention:
       `nameless` (None: none) for one naming nothing the documents name.
     - `least_coverage`: a chosen sentence holding less of the question's terms never answers.
     - `extractor_sentences`: how many of the first candidates the extractor reads for the
-      "extractor" feature (their best gap; readings.py), 0 when the weights do not use it.
+      "extractor" feature (their best gap; readings.py), 0 when the weights do not use it;
+      `extractor_neutral`: the feature's value for a yes/no question, whose answer is no span of
+      a sentence (the median gap of the fit's answerable questions).
     """
 
     weights: np.ndarray
@@ -66,6 +68,7 @@ class Abstention:
     nameless: float | None
     least_coverage: float
     extractor_sentences: int = 0
+    extractor_neutral: float = 0.0
 
 
 def _read(path: Path, features: tuple[str, ...], subset: bool = False) -> dict:
@@ -101,4 +104,5 @@ def load_abstention(path: Path = ABSTENTION_FILE) -> Abstention:
         nameless=None if bars["nameless"] is None else float(bars["nameless"]),
         least_coverage=float(bars["least_coverage"]),
         extractor_sentences=int(raw.get("extractor_sentences", 0)) if "extractor" in raw["features"] else 0,
+        extractor_neutral=float(raw.get("extractor_neutral", 0.0)),
     )

@@ -83,10 +83,16 @@ _YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|would|will|sho
 _LEADING_CLAUSE = re.compile(r"^\s*(?:when|if|while|after|before|once|since|during|in|for|as)\b[^,?]*,\s*(?=\S)")
 
 
+def yes_or_no(question: str) -> bool:
+    """Whether the question opens with an auxiliary verb ("Did ...?", "Is ...?"): its answer is
+    yes or no, not words of a sentence."""
+    return bool(_YES_NO.match(question.lower()))
+
+
 def question_type(question: str) -> QuestionType:
     """The answer type; a yes/no question ("Would ... who ...?") wants no entity."""
     lowered = question.lower()
-    if _YES_NO.match(lowered):
+    if yes_or_no(question):
         return "other"
     rest = _LEADING_CLAUSE.sub("", lowered, count=1)
     if rest != lowered and any(p.search(rest) for _, p in _PATTERNS):

@@ -17,6 +17,7 @@ from qa.answer.abstain import fitted
 from qa.answer.extract import Extracted, load_extractor
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
+from qa.answer.question import yes_or_no
 from qa.answer.reader import context_of
 from qa.answer.worker import outcome
 from qa.config import Settings
@@ -77,9 +78,10 @@ class Readings:
 
 def for_reply(intent: Intent, found: list[Candidate], catalog: Catalog, settings: Settings) -> Readings | None:
     """The readings a reply needs from `found` (the order before the reader's say): the first
-    sentences the fitted abstention weighs, or else the first one alone for an untyped question's
+    sentences the fitted abstention weighs (but for a yes/no question: refuse.extractor_gap), or
+    else the first one alone for an untyped question's
     learned short answer (it is most often the one chosen); None when nothing needs them."""
-    count = fitted(settings).extractor_sentences
+    count = 0 if yes_or_no(intent.question) else fitted(settings).extractor_sentences
     if not count and intent.reading is None and settings.answer.learned_short:
         count = 1
     return Readings.of_first(intent.question, found, catalog, count) if count and found else None

@@ -12,12 +12,24 @@ from qa.answer.chooser import Choice
 from qa.answer.dates import date_missing
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate, coverage
+from qa.answer.question import yes_or_no
 from qa.answer.readings import LEAST_GAP, Readings
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
 from qa.retrieve.hybrid import Query, Signals
 
 _SPAN_REQUIRED = ("how many",)  # refused when no number fits
+
+
+def extractor_gap(question: str, readings: Readings | None, settings: Settings) -> float:
+    """The evidence's extractor feature: the best gap of the first sentences' readings; the fitted
+    neutral value for a yes/no question (no span answers it, so its gaps say nothing)."""
+    a = fitted(settings)
+    if not a.extractor_sentences:
+        return LEAST_GAP  # not weighed
+    if yes_or_no(question):
+        return a.extractor_neutral
+    return readings.best_gap() if readings is not None else LEAST_GAP
 
 
 def refused(
@@ -37,7 +49,7 @@ def refused(
     best = max(candidates, key=lambda c: c.score)
     best_cover = coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
     read = reader_best(question, candidates, catalog, settings.threads)
-    gap = readings.best_gap() if readings is not None and fitted(settings).extractor_sentences else LEAST_GAP
+    gap = extractor_gap(question, readings, settings)
     strength = evidence(best, best_cover, read, gap, sig, catalog, settings)
     spanned = catalog.sentences[main.sentence.index].text[span.start : span.end] if span else None
     least = fitted(settings).least_coverage

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from qa.answer.question import question_type
 from qa.answer.quoting import asked_region, own_length, worth_quoting
 from qa.answer.reading import asked_role
 from qa.answer.readings import Readings
+from qa.answer.refuse import extractor_gap
 from qa.answer.roles import role_countries
 from qa.config.settings import AnswerWeights
 from qa.retrieve.hybrid import make_query, retrieve
@@ -305,7 +307,7 @@ def _evidence(service: QAService, question: str) -> float:
     found = order.reread(question, first, catalog, settings)
     best = max(found, key=lambda c: c.score)
     cover = order.coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
-    gap = Readings.of_first(question, first, catalog, max(fitted(settings).extractor_sentences, 1)).best_gap()
+    gap = extractor_gap(question, Readings.of_first(question, first, catalog, 3), settings)
     return evidence(best, cover, reader_best(question, found, catalog), gap, sig, catalog, settings)
 
 
@@ -340,19 +342,22 @@ def test_a_small_corpus_weighs_its_best_match_as_the_fitted_corpus_would(
     article_service: QAService, tmp_path: Path
 ) -> None:
     # The article has 16 sentences; the abstention weights were fitted on far more, among which an
-    # unrelated question's best cosine is far higher. Read at the article's own size, these
-    # paraphrases (words the answering sentence lacks) were refused.
+    # unrelated question's best cosine is far higher. Its best cosine is read as at the fitted size,
+    # which lifts the evidence of these paraphrases (words the answering sentence lacks).
     settings = article_service.settings
-    assert len(article_service.catalog.sentences) < fitted(settings).fitted_sentences
-    uncorrected = settings.model_copy(
-        update={"abstention_file": abstention_file(tmp_path, fitted_sentences=1)}  # never smaller
+    a = fitted(settings)
+    assert len(article_service.catalog.sentences) < a.fitted_sentences
+    uncorrected = QAService(
+        settings.model_copy(update={"abstention_file": abstention_file(tmp_path, fitted_sentences=1)})  # never smaller
     )
+    lift = a.weights[a.columns.index(0)] * a.null_cosine_growth * math.log(a.fitted_sentences / a.least_sentences)
+    assert lift > 0.25  # a sizeable share of the evidence logit
     for question, answer in [
         ("Which university does Volpp teach at?", "UC Berkeley"),
         ("Did anyone in Trump's circle support the plan?", "Elon Musk"),
         ("What does the acronym CECOT refer to?", "Terrorism Confinement Center"),
     ]:
-        assert QAService(uncorrected).ask(question).abstained
+        assert _evidence(article_service, question) == pytest.approx(_evidence(uncorrected, question) + lift)
         reply = article_service.ask(question)
         assert not reply.abstained and answer in reply.text
     # what the article does not say is still not found

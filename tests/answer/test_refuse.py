@@ -1,0 +1,51 @@
+"""The abstention's extractor feature: the best gap of the first sentences' readings, and the
+fitted neutral value for a yes/no question, whose answer is no span (real extractor and index)."""
+
+from __future__ import annotations
+
+from qa.answer.abstain import fitted
+from qa.answer.intent import read
+from qa.answer.order import Candidate, ordered
+from qa.answer.question import yes_or_no
+from qa.answer.readings import LEAST_GAP, Readings, for_reply
+from qa.answer.refuse import extractor_gap
+from qa.retrieve.hybrid import make_query, retrieve
+from qa.service import QAService
+
+
+def _found(service: QAService, question: str) -> list[Candidate]:
+    catalog, settings = service.catalog, service.settings
+    query = make_query(question, service.encoder.encode([question])[0])
+    hits, _ = retrieve(query, catalog, settings)
+    return ordered(question, read(question).qtype, query, hits, catalog, settings)
+
+
+def _readings(service: QAService, question: str) -> Readings:
+    found = _found(service, question)
+    return Readings.of_first(question, found, service.catalog, fitted(service.settings).extractor_sentences)
+
+
+def test_the_extractor_feature_is_the_best_gap_of_the_first_sentences(article_service: QAService) -> None:
+    settings = article_service.settings
+    a = fitted(settings)
+    assert a.extractor_sentences > 0  # the shipped weights weigh it
+    question = "Which university does Volpp teach at?"
+    readings = _readings(article_service, question)
+    assert len(readings.sentences) == a.extractor_sentences
+    assert extractor_gap(question, readings, settings) == max(r.gap for r in readings.all()) > LEAST_GAP
+    assert extractor_gap(question, None, settings) == LEAST_GAP  # nothing read: no support
+
+
+def test_a_yes_or_no_question_gets_the_neutral_value_not_its_gaps(article_service: QAService) -> None:
+    settings = article_service.settings
+    question = "Did anyone in Trump's circle support the plan?"
+    assert yes_or_no(question) and not yes_or_no("Who in Trump's circle supported the plan?")
+    readings = _readings(article_service, question)
+    # the extractor finds no span for it (its answer is "yes"), so its gap is far below the neutral value
+    assert readings.best_gap() < fitted(settings).extractor_neutral - 5
+    assert extractor_gap(question, readings, settings) == fitted(settings).extractor_neutral
+    # so the reply reads only what its short answer needs: the first sentence
+    mine = for_reply(read(question), _found(article_service, question), article_service.catalog, settings)
+    assert mine is not None and len(mine.sentences) == 1
+    reply = article_service.ask(question)
+    assert not reply.abstained and "Musk" in reply.text
