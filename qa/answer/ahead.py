@@ -4,9 +4,9 @@ The reader (rerank.py) orders the best few sentences; the chooser and the learne
 read them after it. The reader's ONNX Runtime call releases the GIL, so with a second thread
 allowed, what comes next is started on a worker thread on the order before the reader's say:
 
-- the learned extractor's readings of the first few sentences (readings.py), when the reply needs
-  them: the abstention weighs their best gap, and an untyped question's learned short answer
-  takes the reading of its sentence when it is one of them (else it is read when chosen).
+- the learned extractor's reading of the first sentence (readings.py), when the reply needs it:
+  the abstention weighs its gap (and reads the next ones only when that falls short), and an
+  untyped question's learned short answer takes it when it leads (else its sentence is read then).
 - a typed question: spaCy's parse of the best sentences the rules and the learned ranker read
   (chooser.py parses the same ones in one batch: the reader only reorders them among themselves).
 
@@ -22,10 +22,11 @@ from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from qa.answer.extracted import extract_in
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
 from qa.answer.rank import load_ranker
-from qa.answer.readings import Readings, read_sentences
+from qa.answer.readings import Readings
 from qa.answer.worker import outcome, worker
 from qa.config import Settings
 from qa.nlp import parse_all
@@ -34,7 +35,7 @@ from qa.retrieve.catalog import Catalog
 
 @dataclass(frozen=True)
 class Ahead:
-    """The work started for one reply: the extractor's readings of the first sentences (when the
+    """The work started for one reply: the extractor's reading of the first sentence (when the
     reply needs them) and, for a typed question, the parse of the sentences the chooser reads."""
 
     readings: Readings | None = None
@@ -66,8 +67,8 @@ def start_ahead(
     if intent.reading is not None:  # first: the chooser needs it before the abstention needs the readings
         texts = [catalog.sentences[c.sentence.index].text for c in found[: load_ranker().pool]]
         parsing = worker().submit(parse_all, texts)
-    if readings is not None:
-        readings.started(worker().submit(read_sentences, readings.question, readings.sentences, catalog))
+    if readings is not None and readings.sentences:  # the first sentence: most replies need no other
+        readings.started(worker().submit(extract_in, readings.question, readings.sentences[0], catalog))
     return Ahead(readings=readings, parsing=parsing) if readings is not None or parsing is not None else None
 
 

@@ -3,12 +3,13 @@ fitted neutral value for a yes/no question, whose answer is no span (real extrac
 
 from __future__ import annotations
 
-from qa.answer.abstain import fitted
+from qa.answer.abstain import fitted, refusal_threshold
+from qa.answer.extracted import extract_in
 from qa.answer.intent import read
 from qa.answer.order import Candidate, ordered
 from qa.answer.question import yes_or_no
 from qa.answer.readings import LEAST_GAP, Readings, for_reply
-from qa.answer.refuse import extractor_gap
+from qa.answer.refuse import extractor_gap, weak_evidence
 from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
 
@@ -32,7 +33,8 @@ def test_the_extractor_feature_is_the_best_gap_of_the_first_sentences(article_se
     question = "Which university does Volpp teach at?"
     readings = _readings(article_service, question)
     assert len(readings.sentences) == a.extractor_sentences
-    assert extractor_gap(question, readings, settings) == max(r.gap for r in readings.all()) > LEAST_GAP
+    alone = [extract_in(question, i, article_service.catalog) for i in readings.sentences]
+    assert extractor_gap(question, readings, settings) == max(r.gap for r in alone) > LEAST_GAP
     assert extractor_gap(question, None, settings) == LEAST_GAP  # nothing read: no support
 
 
@@ -49,3 +51,26 @@ def test_a_yes_or_no_question_gets_the_neutral_value_not_its_gaps(article_servic
     assert mine is not None and len(mine.sentences) == 1
     reply = article_service.ask(question)
     assert not reply.abstained and "Musk" in reply.text
+
+
+def test_the_next_sentences_are_read_only_when_the_first_falls_short(article_service: QAService) -> None:
+    catalog, settings = article_service.catalog, article_service.settings
+    weight = 1.0  # a logit rising with the gap, as the fitted weight does
+    bar = refusal_threshold("What is the name of the prison?", catalog, settings)
+    asked = [("What is the name of the prison?", True), ("What is the recipe for pupusas?", False)]
+    for question, first_clears in asked:
+        readings = _readings(article_service, question)
+        first = readings.best_gap(1)
+        readings = _readings(article_service, question)
+        offset = bar - weight * first + (0.5 if first_clears else -0.5)  # the first gap clears the bar or not
+
+        def logit(gap: float, offset: float = offset) -> float:
+            return weight * gap + offset
+
+        weak = weak_evidence(question, logit, readings, catalog, settings)
+        if first_clears:
+            assert not weak and len(readings._read) == 1  # the others were never read
+        else:
+            assert len(readings._read) == len(readings.sentences)  # all read: the decision is the max's
+            assert weak == (logit(readings.best_gap()) < bar)
+
