@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,6 +30,7 @@ from qa.answer.worker import worker
 from qa.retrieve.hybrid import make_query, retrieve
 from qa.service import QAService
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 # questions without a typed answer: their short answer is the extractor's
 QUESTIONS = (
     "What is the name of the prison in El Salvador?",
@@ -119,14 +121,18 @@ def test_the_early_readings_are_the_inline_readings_of_their_sentences_only(arti
     assert start_ahead(intent, found, catalog, one_thread, Readings.of_first(question, found, catalog, 3)) is None
 
 
-def test_a_reply_reads_what_its_abstention_and_short_answer_need(article_service: QAService) -> None:
+@pytest.mark.parametrize("weights", ["packaged", "with-extractor"])
+def test_a_reply_reads_what_its_abstention_and_short_answer_need(article_service: QAService, weights: str) -> None:
     catalog, settings = article_service.catalog, article_service.settings
+    if weights != "packaged":  # weights that weigh the extractor's gap (tests/answer/test_refuse.py)
+        settings = settings.model_copy(update={"abstention_file": DATA / "abstention" / f"{weights}.json"})
     question = TYPED[0]
     intent = read(question)
     query = make_query(question, article_service.encoder.encode([question])[0])
     hits, _ = retrieve(query, catalog, settings)
     found = ordered(question, intent.qtype, query, hits, catalog, settings)
     weighed = fitted(settings).extractor_sentences
+    assert bool(weighed) == (weights != "packaged")
     readings = for_reply(intent, found, catalog, settings)
     if weighed:  # the abstention weighs the extractor's best gap over the first sentences
         assert readings is not None and len(readings.sentences) == weighed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import pytest
@@ -342,22 +341,19 @@ def test_a_small_corpus_weighs_its_best_match_as_the_fitted_corpus_would(
     article_service: QAService, tmp_path: Path
 ) -> None:
     # The article has 16 sentences; the abstention weights were fitted on far more, among which an
-    # unrelated question's best cosine is far higher. Its best cosine is read as at the fitted size,
-    # which lifts the evidence of these paraphrases (words the answering sentence lacks).
+    # unrelated question's best cosine is far higher. Read at the article's own size, these
+    # paraphrases (words the answering sentence lacks) were refused.
     settings = article_service.settings
-    a = fitted(settings)
-    assert len(article_service.catalog.sentences) < a.fitted_sentences
-    uncorrected = QAService(
-        settings.model_copy(update={"abstention_file": abstention_file(tmp_path, fitted_sentences=1)})  # never smaller
+    assert len(article_service.catalog.sentences) < fitted(settings).fitted_sentences
+    uncorrected = settings.model_copy(
+        update={"abstention_file": abstention_file(tmp_path, fitted_sentences=1)}  # never smaller
     )
-    lift = a.weights[a.columns.index(0)] * a.null_cosine_growth * math.log(a.fitted_sentences / a.least_sentences)
-    assert lift > 0.25  # a sizeable share of the evidence logit
     for question, answer in [
         ("Which university does Volpp teach at?", "UC Berkeley"),
         ("Did anyone in Trump's circle support the plan?", "Elon Musk"),
         ("What does the acronym CECOT refer to?", "Terrorism Confinement Center"),
     ]:
-        assert _evidence(article_service, question) == pytest.approx(_evidence(uncorrected, question) + lift)
+        assert QAService(uncorrected).ask(question).abstained
         reply = article_service.ask(question)
         assert not reply.abstained and answer in reply.text
     # what the article does not say is still not found
