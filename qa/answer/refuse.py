@@ -50,10 +50,10 @@ def weak_evidence(
     bar = refusal_threshold(question, catalog, settings)
     a = fitted(settings)
     column = EVIDENCE_FEATURES.index("extractor")
-    weight = float(a.weights[a.columns.index(column)]) if column in a.columns else 0.0
-    if weight >= 0 and evidence_with(extractor_gap(question, readings, settings, upto=1)) >= bar:
-        return False
-    return evidence_with(extractor_gap(question, readings, settings)) < bar
+    monotone = a.extractor_sentences > 1 and float(a.weights[a.columns.index(column)]) >= 0
+    if monotone and evidence_with(extractor_gap(question, readings, settings, upto=1)) >= bar:
+        return False  # the first sentence is enough
+    return evidence_with(extractor_gap(question, readings, settings)) < bar  # one logit when not weighed
 
 
 def refused(
