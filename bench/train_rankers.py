@@ -12,7 +12,8 @@ the short-answer one per question type. Each is fitted twice with the articles s
 halves, each half scored by the fit on the other (two different splits: a report only), then
 once on the FIT articles of bench/split.py for the weights file, so that every figure measured
 on the TEST articles (bench/heldout_bench.py) is held out. Everything is collected as the app
-sees it: same retrieval, same rules, same features.
+sees it: same retrieval, same rules, same features. The extractor's weight beside the short-answer
+ranker (qa/answer/ranker_extractor.json) is fitted after it: training/fit_ranker_extractor.py.
 
     .venv/bin/python bench/train_rankers.py            # report, and write both weights files
     .venv/bin/python bench/train_rankers.py --dry-run  # report only (stage 2 then uses the order on disk)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from qa.answer.extracted import learned_span
+from qa.answer.extracted import learned_span, reading_of
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
 from qa.answer.people import follows
@@ -28,6 +28,7 @@ from qa.nlp import parse, parse_all
 from qa.retrieve.catalog import Catalog
 
 if TYPE_CHECKING:
+    from qa.answer.extract import Extracted
     from qa.answer.readings import Readings
 
 TYPED_POOL = 6  # the best sentences typed answers are read from
@@ -52,10 +53,13 @@ class Choice:
         return catalog.sentences[self.main.sentence.index].text[self.span.start : self.span.end]
 
 
-def choose(intent: Intent, candidates: list[Candidate], catalog: Catalog, settings: Settings) -> Choice:
+def choose(
+    intent: Intent, candidates: list[Candidate], catalog: Catalog, settings: Settings, readings: Readings | None = None
+) -> Choice:
     """The reply's sentences and short answer: chosen from the sentences that say what the question
-    is about (a role, a contest) when there are such, with the best-matching sentence quoted too."""
-    main, span, support = _weighed(intent, pool_for(intent, candidates, catalog), catalog, settings)
+    is about (a role, a contest) when there are such, with the best-matching sentence quoted too.
+    The reply's `readings` (readings.py) give the extractor's readings the learned ranker weighs."""
+    main, span, support = _weighed(intent, pool_for(intent, candidates, catalog), catalog, settings, readings)
     if support is None and main is not candidates[0]:
         support = candidates[0]  # the best-matching sentence is always quoted too
     choice = Choice(main, span, support)
@@ -109,12 +113,13 @@ def pool_for(intent: Intent, candidates: list[Candidate], catalog: Catalog) -> l
 
 
 def _weighed(
-    intent: Intent, candidates: list[Candidate], catalog: Catalog, settings: Settings
+    intent: Intent, candidates: list[Candidate], catalog: Catalog, settings: Settings, readings: Readings | None
 ) -> tuple[Candidate, Span | None, Candidate | None]:
     """The sentence to lead with, the answer inside it, and a sentence it needs beside it: the
     rules' choice, weighed against the other options of the best sentences by the learned ranker
-    (qa/answer/rank.py). A speaker found in a neighbouring sentence, or a place of the kind asked
-    for below the best sentences, stays the rules' call."""
+    (qa/answer/rank.py), the words in the chosen sentence also by the extractor's reading of it.
+    A speaker found in a neighbouring sentence, or a place of the kind asked for below the best
+    sentences, stays the rules' call."""
     typed = intent.reading is not None
     if typed:  # the sentences the rules and the ranker read, parsed in one batch
         parse_all([catalog.sentences[c.sentence.index].text for c in candidates[: load_ranker().pool]])
@@ -129,7 +134,12 @@ def _weighed(
     if span is not None and intent.qtype == "who" and _answers_preposition(intent, main_text, span):
         return main, span, support  # "Who did Lee say it to?": whom "told" takes
     pooled = pool_of(pool, catalog, ranker.pool)
-    picked = ranker.choose(intent, pooled, ruled_option(pool, main, span), catalog.sentences_lexical.weight)
+
+    def reading(i: int) -> Extracted:
+        return reading_of(intent.question, pool[i].sentence.index, catalog, readings)
+
+    ruled = ruled_option(pool, main, span)
+    picked = ranker.choose(intent, pooled, ruled, catalog.sentences_lexical.weight, reading)
     if picked is None:
         return main, span, support
     return pool[picked.pooled], picked.span, None

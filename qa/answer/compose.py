@@ -44,7 +44,7 @@ def compose(
             return Answer(question=question, text=NOT_FOUND, abstained=True)
         if ahead is not None:
             ahead.parsed()
-        choice = choose(intent, candidates, catalog, settings)
+        choice = choose(intent, candidates, catalog, settings, readings)
         if refused(intent, choice, candidates, query, sig, catalog, settings, readings):
             return Answer(question=question, text=NOT_FOUND, abstained=True, passages=related_passages(hits, catalog))
         choice = with_learned_short(choice, intent, catalog, settings, readings)

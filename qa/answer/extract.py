@@ -24,15 +24,36 @@ MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "extractor"
 _EDGE = " \t\n,;:.!?\"'()[]{}\u201c\u201d\u2018\u2019"
 
 
+NO_SPAN = -30.0  # the log-probability of a span that holds none of the sentence's tokens (far under any seen)
+
+
+@dataclass(frozen=True)
+class TokenScores:
+    """Per token of the sentence: its characters, and the log-probability that the answer starts
+    (ends) there, a softmax over the sentence's tokens and the "no answer" option."""
+
+    offsets: tuple[tuple[int, int], ...]
+    starts: tuple[float, ...]
+    ends: tuple[float, ...]
+
+    def of_span(self, lo: int, hi: int) -> float:
+        """How likely the extractor finds the answer to be exactly the characters lo..hi: the
+        log-probability of a start at its first token and an end at its last."""
+        inside = [i for i, (a, b) in enumerate(self.offsets) if b > lo and a < hi]
+        return self.starts[inside[0]] + self.ends[inside[-1]] if inside else NO_SPAN
+
+
 @dataclass(frozen=True)
 class Extracted:
-    """The best span of one sentence: its characters in the sentence, its text and its gap."""
+    """The best span of one sentence: its characters in the sentence, its text and its gap, and
+    every token's scores (`tokens`), which weigh other spans of the sentence (rank.py)."""
 
     start: int
     end: int
     text: str
     gap: float
     prob: float = 0.0  # the span's share: softmax of its start times softmax of its end, over the sentence
+    tokens: TokenScores | None = None
 
 
 def _widen(text: str, lo: int, hi: int) -> tuple[int, int]:
@@ -67,6 +88,25 @@ def _softmax(logits: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     shifted = np.where(allowed, logits - logits[allowed].max(), -np.inf)
     weights = np.exp(shifted)
     return weights / weights.sum()
+
+
+def _log_softmax(logits: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    shifted = np.where(allowed, logits - logits[allowed].max(), -np.inf)
+    return shifted - np.log(np.exp(shifted).sum())
+
+
+def token_scores(offsets: list[tuple[int, int]], own: np.ndarray, start: np.ndarray, end: np.ndarray) -> TokenScores:
+    """The sentence's tokens' log-probabilities of starting and ending the answer, against each
+    other and the "no answer" option (the first token, [CLS])."""
+    allowed = own.copy()
+    allowed[0] = True
+    starts, ends = _log_softmax(start, allowed), _log_softmax(end, allowed)
+    kept = np.flatnonzero(own)
+    return TokenScores(
+        tuple((int(offsets[i][0]), int(offsets[i][1])) for i in kept),
+        tuple(float(starts[i]) for i in kept),
+        tuple(float(ends[i]) for i in kept),
+    )
 
 
 class Extractor:
@@ -109,7 +149,8 @@ class Extractor:
                 continue
             lo, hi = _widen(sentence, enc.offsets[a][0], min(enc.offsets[b][1], len(sentence)))
             share = _softmax(start, own)[a] * _softmax(end, own)[b]
-            out.append(Extracted(lo, hi, sentence[lo:hi], score - float(start[0] + end[0]), float(share)))
+            tokens = token_scores(enc.offsets, own, start, end)
+            out.append(Extracted(lo, hi, sentence[lo:hi], score - float(start[0] + end[0]), float(share), tokens))
         return out
 
 

@@ -4,7 +4,10 @@ The rules in span.py rank one sentence's options by distance to the question's w
 entity type; which sentence and which option win is then a weighing of many weak signals (the
 rules' own pick, the sentence's retrieval scores, the words around the option, its entity type).
 A conditional logit per question type weighs them; it is fitted on squad-dev by
-bench/train_rankers.py, which also reports the figure on articles held out of the fit.
+bench/train_rankers.py, which also reports the figure on articles held out of the fit. Among
+the options of the sentence it chooses, the learned extractor's reading of that sentence adds how
+likely it finds each to be the answer, with one weight fitted on articles the extractor was not
+trained on (training/fit_ranker_extractor.py, `EXTRACTOR_FILE`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import math
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -29,11 +33,11 @@ from qa.nlp import parse
 from qa.retrieve.lexical import terms
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
+    from qa.answer.extract import Extracted
     from qa.retrieve.catalog import Catalog
 
 WEIGHTS_FILE = Path(__file__).with_name("span_ranker.json")
+EXTRACTOR_FILE = Path(__file__).with_name("ranker_extractor.json")
 
 _ENTITIES = ("PERSON", "ORG", "GPE", "NORP", "DATE", "TIME", "LOC", "FAC", "CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 _PREPOSITIONS = ("in", "at", "on", "by", "of", "to", "from", "with", "for", "during", "since", "as")
@@ -269,37 +273,88 @@ def _around(tok: _Tokens, words: tuple[str | None, ...], a: int, b: int, c: _Con
 RULE_PICK = feature_names(0).index("rule_pick")
 
 
-def pick(rows: np.ndarray, weights: np.ndarray, margin: float) -> int:
+def pick(rows: np.ndarray, weights: np.ndarray, margin: float, extra: np.ndarray | None = None) -> int:
     """The option chosen: the rules' own pick unless another scores at least `margin` more (the
-    rules know things the features don't, such as "President" right before a name)."""
+    rules know things the features don't, such as "President" right before a name); `extra` is
+    added to the rows' scores (the extractor's, weighted)."""
     ruled = np.flatnonzero(rows[:, RULE_PICK])
-    return prefer(rows @ weights, int(ruled[0]) if ruled.size else None, margin)
+    scores = rows @ weights if extra is None else rows @ weights + extra
+    return prefer(scores, int(ruled[0]) if ruled.size else None, margin)
+
+
+def in_sentence(
+    options: list[Option],
+    rows: np.ndarray,
+    weights: np.ndarray,
+    margin: float,
+    chosen: int,
+    extra: Callable[[list[Option]], np.ndarray],
+) -> int:
+    """The option of the chosen option's sentence that the rows' score plus `extra` (the
+    extractor's, weighted) prefers; the rules' pick among them stands unless beaten by `margin`.
+    The sentence stays the ranker's choice: the extractor reads each sentence alone, so its
+    figures say which words of a sentence answer better than which sentence does."""
+    same = [i for i, o in enumerate(options) if o.pooled == options[chosen].pooled]
+    if len(same) < 2:
+        return chosen
+    return same[pick(rows[same], weights, margin, extra([options[i] for i in same]))]
+
+
+def extractor_scores(options: list[Option], reading: Extracted) -> np.ndarray:
+    """Each option's log-probability of being the answer by the extractor's reading of its sentence."""
+    tokens = reading.tokens
+    if tokens is None:
+        return np.zeros(len(options))
+    return np.array([tokens.of_span(o.span.start, o.span.end) for o in options], dtype=np.float64)
 
 
 @dataclass(frozen=True)
 class SpanRanker:
-    """Weights per question type over `feature_names(pool)`."""
+    """Weights per question type over `feature_names(pool)`, and the extractor's weight."""
 
     pool: int
     margin: float
     weights: dict[str, np.ndarray]
+    extractor: float = 0.0
 
     def choose(
-        self, intent: Intent, pool: list[Pooled], rule_pick: Option | None, weight: Callable[[str], float]
+        self,
+        intent: Intent,
+        pool: list[Pooled],
+        rule_pick: Option | None,
+        weight: Callable[[str], float],
+        reading: Callable[[int], Extracted] | None = None,
     ) -> Option | None:
-        """The chosen option of the pool's first `self.pool` sentences; None when there is none."""
+        """The chosen option of the pool's first `self.pool` sentences; None when there is none.
+        `reading` gives the extractor's reading of the i-th pooled sentence: when given, the
+        options of the chosen sentence are weighed with it (`in_sentence`)."""
         options, rows = option_matrix(intent, pool, rule_pick, weight, self.pool)
         if not options:
             return None
-        return options[pick(rows, self.weights[intent.qtype], self.margin)]
+        weights = self.weights[intent.qtype]
+        chosen = pick(rows, weights, self.margin)
+        if reading is None or not self.extractor:
+            return options[chosen]
+
+        def extra(same: list[Option]) -> np.ndarray:
+            return self.extractor * extractor_scores(same, reading(same[0].pooled))
+
+        return options[in_sentence(options, rows, weights, self.margin, chosen, extra)]
 
 
 @lru_cache(maxsize=4)
-def load_ranker(path: Path = WEIGHTS_FILE) -> SpanRanker:
-    """The fitted weights; a file that does not match the features is an error, not a silent mix-up."""
+def load_ranker(path: Path = WEIGHTS_FILE, extractor_path: Path = EXTRACTOR_FILE) -> SpanRanker:
+    """The fitted weights; a file that does not match the features is an error, not a silent mix-up.
+    Without the extractor's fitted weight (`extractor_path` missing) the extractor is not weighed."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     pool = int(raw["pool"])
     if raw["features"] != feature_names(pool):
         raise ValueError(f"{path}: its features do not match this code's; refit with bench/train_rankers.py")
     weights = {kind: np.array(values, dtype=np.float64) for kind, values in raw["weights"].items()}
-    return SpanRanker(pool=pool, margin=float(raw["margin"]), weights=weights)
+    extractor = 0.0
+    if extractor_path.exists():
+        fitted = json.loads(extractor_path.read_text(encoding="utf-8"))
+        if int(fitted["pool"]) != pool:
+            raise ValueError(f"{extractor_path}: fitted for a pool of {fitted['pool']}, not {pool}; refit it")
+        extractor = float(fitted["weight"])
+    return SpanRanker(pool=pool, margin=float(raw["margin"]), weights=weights, extractor=extractor)

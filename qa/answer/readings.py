@@ -3,10 +3,11 @@
 The extractor (extract.py) reads the first few sentences of the order before the reader's say,
 each alone, the first on the worker while the reader reads (ahead.py). Two decisions use the
 readings: the abstention (refuse.py: the best gap between a span and the "no answer" option says
-whether any of them answers) and the learned short answer
-(extracted.py: the reading of its sentence, when it is one of them). A sentence is read once per
-reply, and only when needed (refuse.py reads the others only when the first does not clear the
-bar); a reading is the same on either thread (the same model, input and one thread).
+whether any of them answers) and the short answer (extracted.py: the reading of its sentence, when
+it is one of them; rank.py weighs a typed question's options in the chosen sentence with it). A
+sentence is read once per reply, and only when needed (refuse.py reads the others only when the
+first does not clear the bar); a reading is the same on either thread (the same model, input and
+one thread).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from qa.answer.extracted import extract_in
 from qa.answer.intent import Intent
 from qa.answer.order import Candidate
 from qa.answer.question import yes_or_no
+from qa.answer.rank import load_ranker
 from qa.answer.worker import outcome
 from qa.config import Settings
 from qa.retrieve.catalog import Catalog
@@ -76,9 +78,17 @@ class Readings:
 def for_reply(intent: Intent, found: list[Candidate], catalog: Catalog, settings: Settings) -> Readings | None:
     """The readings a reply needs from `found` (the order before the reader's say): the first
     sentences the fitted abstention weighs (but for a yes/no question: refuse.extractor_gap), or
-    else the first one alone for an untyped question's
-    learned short answer (it is most often the one chosen); None when nothing needs them."""
+    else the first one alone for the short answer (it is most often the one chosen): an untyped
+    question's learned one, or a typed question's when the ranker weighs the extractor; None
+    when nothing needs them."""
     count = 0 if yes_or_no(intent.question) else fitted(settings).extractor_sentences
-    if not count and intent.reading is None and settings.answer.learned_short:
+    if not count and _reads_short_answer(intent, settings):
         count = 1
     return Readings.of_first(intent.question, found, catalog, count) if count and found else None
+
+
+def _reads_short_answer(intent: Intent, settings: Settings) -> bool:
+    """Whether the short answer reads the extractor's reading of its sentence."""
+    if intent.reading is None:
+        return settings.answer.learned_short
+    return settings.answer.learned_spans and load_ranker().extractor > 0

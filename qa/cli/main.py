@@ -31,8 +31,9 @@ by words (BM25); every sentence of them is scored by a fitted blend, the best fe
 learned order and by a small learned reader (a cross-encoder that reads the question with each
 sentence); one fitted evidence score against one threshold says "not found" when the documents
 do not answer; the short answer is picked among the names, dates, places and numbers of the best
-sentences by rules and a learned ranker, or, for any other question, by a learned span extractor
-when it is sure enough; the reply quotes the chosen sentences with exact citations.
+sentences by rules and a learned ranker (weighing, in the sentence it chooses, where a learned span
+extractor finds the answer), or, for any other question, by that extractor when it is sure
+enough; the reply quotes the chosen sentences with exact citations.
 
 Every setting can also come from an environment variable (--index is QA_INDEX_DIR, --corpus is
 QA_CORPUS_DIR, -k is QA_K, ...); a flag given on the command line wins. `COMMAND --help` lists the

@@ -134,10 +134,12 @@ def test_a_reply_reads_what_its_abstention_and_short_answer_need(article_service
     weighed = fitted(settings).extractor_sentences
     assert bool(weighed) == (weights != "packaged")
     readings = for_reply(intent, found, catalog, settings)
-    if weighed:  # the abstention weighs the extractor's best gap over the first sentences
-        assert readings is not None and len(readings.sentences) == weighed
-    else:  # a typed question's short answer is the rules'
-        assert readings is None
+    # the abstention weighs the extractor's best gap over the first sentences; else a typed
+    # question's short answer weighs the options of its sentence with its reading (the first, most often)
+    assert load_ranker().extractor > 0
+    assert readings is not None and len(readings.sentences) == max(weighed, 1)
+    rules_only = settings.model_copy(update={"answer": settings.answer.model_copy(update={"learned_spans": False})})
+    assert (for_reply(intent, found, catalog, rules_only) is None) == (not weighed)
     untyped = read(QUESTIONS[0])
     assert untyped.reading is None
     mine = for_reply(untyped, found, catalog, settings)

@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from qa.answer.extract import MODEL_DIR, _widen, best_span, load_extractor
+from qa.answer.extract import MODEL_DIR, NO_SPAN, TokenScores, _widen, best_span, load_extractor
 
 
 def test_the_extractor_points_at_the_answer_inside_the_sentence() -> None:
@@ -39,6 +39,29 @@ def test_a_sentence_that_answers_is_surer_than_one_that_does_not() -> None:
     assert answering.gap > unrelated.gap
     assert answering.prob > unrelated.prob
     assert "electric buses" in answering.text
+
+
+def test_token_scores_weigh_every_span_of_the_sentence_against_no_answer() -> None:
+    sentence = "The bridge over the river was designed by the engineer Marta Kovacs and opened in 1931."
+    found = load_extractor().extract("Who designed the bridge?", [(sentence, "The town grew quickly.")])[0]
+    tokens = found.tokens
+    assert tokens is not None and len(tokens.offsets) == len(tokens.starts) == len(tokens.ends)
+    assert all(hi <= len(sentence) for _, hi in tokens.offsets)  # the sentence's own tokens only
+    # a softmax over the sentence's tokens and "no answer": the tokens take less than all of it
+    assert 0.5 < sum(np.exp(tokens.starts)) < 1.0 and max(tokens.starts) <= 0.0
+    at = sentence.index
+    name = tokens.of_span(at("Marta Kovacs"), at("Marta Kovacs") + len("Marta Kovacs"))
+    assert name > tokens.of_span(at("1931"), at("1931") + 4)  # the designer, not the year
+    assert name > tokens.of_span(at("river"), at("river") + 5)
+    assert tokens.of_span(found.start, found.end) >= name  # the best span is the likeliest
+    assert tokens.of_span(len(sentence), len(sentence) + 3) == NO_SPAN  # no token there
+
+
+def test_a_spans_score_is_its_first_tokens_start_and_last_tokens_end() -> None:
+    tokens = TokenScores(((0, 3), (4, 9), (10, 14)), (-0.5, -2.0, -3.0), (-4.0, -1.0, -0.2))
+    assert tokens.of_span(4, 14) == -2.0 + -0.2
+    assert tokens.of_span(5, 7) == -2.0 + -1.0  # inside one token: that token's start and end
+    assert tokens.of_span(0, 3) == -0.5 + -4.0
 
 
 def test_best_span_keeps_order_and_length() -> None:

@@ -1,21 +1,39 @@
 """The learned short-answer ranker: its weights match its features, the rules' pick stands unless
-clearly beaten, and the article's short answers stay right with it on."""
+clearly beaten, the extractor's readings weigh the options, and the article's short answers stay
+right with it on."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+import qa.answer.chooser as chooser_module
+import qa.answer.readings as readings_module
+from qa.answer.extract import Extracted, TokenScores
 from qa.answer.intent import read
 from qa.answer.order import ORDER_FILE, load_order
 from qa.answer.question import TYPED
-from qa.answer.rank import RULE_PICK, WEIGHTS_FILE, Option, Pooled, feature_names, load_ranker, option_matrix, pick
+from qa.answer.rank import (
+    EXTRACTOR_FILE,
+    RULE_PICK,
+    WEIGHTS_FILE,
+    Option,
+    Pooled,
+    feature_names,
+    load_ranker,
+    option_matrix,
+    pick,
+)
 from qa.answer.span import span_options
 from qa.service import QAService
+
+NEWS = Path(__file__).resolve().parents[1] / "data" / "news-qa"
 
 POOL = [
     Pooled("The stadium opened in 1923 and was rebuilt in 1995 after a fire.", 5.0, 0.7, 9.0),
@@ -103,3 +121,81 @@ def test_article_short_answers_with_the_ranker(article_service: QAService, quest
     assert first.span_start is not None and first.span_end is not None
     highlighted = article_service.document(first.doc).text[first.span_start : first.span_end]
     assert highlighted == answer.short_answer
+
+
+def _favouring(text: str, word: str) -> Extracted:
+    """A reading of `text` that finds the answer in `word`, and almost nowhere else."""
+    words = [(i, i + len(w)) for i, w in ((text.index(w), w) for w in text.split())]
+    at = text.index(word)
+    scores = tuple(-0.1 if lo == at else -12.0 for lo, _ in words)
+    return Extracted(0, 0, "", 0.0, tokens=TokenScores(tuple(words), scores, scores))
+
+
+def test_the_extractors_reading_weighs_the_options_of_the_chosen_sentence() -> None:
+    question = "When did the stadium open?"
+    ruled = Option(0, span_options(question, "when", POOL[0].text)[0])
+    asked: list[int] = []
+
+    def favouring(word: str) -> Callable[[int], Extracted]:
+        def reading(i: int) -> Extracted:
+            asked.append(i)
+            return _favouring(POOL[i].text, word if word in POOL[i].text else "The")
+
+        return reading
+
+    def text(option: Option | None) -> str:
+        assert option is not None
+        return POOL[option.pooled].text[option.span.start : option.span.end]
+
+    ranker = replace(load_ranker(), extractor=2.0)
+    assert text(ranker.choose(read(question), POOL, ruled, lambda t: 1.0)) == "1923"  # the ranker alone
+    # the chosen sentence's other date, when the extractor finds the answer there
+    assert text(ranker.choose(read(question), POOL, ruled, lambda t: 1.0, favouring("1995"))) == "1995"
+    assert asked == [0]  # only the chosen sentence is read
+    # a date of another sentence does not move the choice: the sentence is the ranker's
+    assert text(ranker.choose(read(question), POOL, ruled, lambda t: 1.0, favouring("1921"))) == "1923"
+    unweighed = replace(ranker, extractor=0.0)
+    assert text(unweighed.choose(read(question), POOL, ruled, lambda t: 1.0, favouring("1995"))) == "1923"
+    assert asked == [0, 0]  # nothing read without a weight
+
+
+def test_a_single_option_in_the_chosen_sentence_needs_no_reading() -> None:
+    def never(i: int) -> Extracted:
+        raise AssertionError("read with nothing to weigh")
+
+    pool = [Pooled("The hall has 300 seats.", 5.0, 0.7, 9.0), POOL[2], Pooled("The hall is old.", 2.0, 0.2, 1.0)]
+    picked = load_ranker().choose(read("How many seats does the hall have?"), pool, None, lambda t: 1.0, never)
+    assert picked is not None and pool[picked.pooled].text[picked.span.start : picked.span.end] == "300 seats"
+
+
+def test_the_extractors_weight_is_fitted_on_articles_nothing_else_was_trained_or_measured_on(tmp_path: Path) -> None:
+    raw = json.loads(EXTRACTOR_FILE.read_text(encoding="utf-8"))
+    assert load_ranker().extractor == raw["weight"] > 0
+    assert raw["pool"] == load_ranker().pool
+    assert raw["fitted_on"]["articles"] == [7, 8, 11]  # bench/split.py's CALIBRATE
+    assert raw["in_sample_right"]["with_extractor"] > raw["in_sample_right"]["ranker"]
+    stale = tmp_path / "ranker_extractor.json"
+    stale.write_text(json.dumps({**raw, "pool": raw["pool"] + 1}), encoding="utf-8")
+    with pytest.raises(ValueError, match="refit"):
+        load_ranker(WEIGHTS_FILE, stale)
+    assert load_ranker(WEIGHTS_FILE, tmp_path / "missing.json").extractor == 0.0  # not weighed without it
+
+
+@pytest.fixture(scope="module")
+def news_service(tmp_path_factory: pytest.TempPathFactory, kit: Any) -> QAService:
+    return kit.beside_article(tmp_path_factory.mktemp("news"), NEWS / "corpus")
+
+
+def test_the_extractor_turns_a_measure_of_something_else_into_the_asked_amount(
+    news_service: QAService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A how-much question over a sentence giving the land's area and its price: the rules and the
+    ranker alone take the area; the extractor reads which words answer."""
+    question = "How much has the port authority offered for the harbour land?"
+    answer = news_service.ask(question)
+    assert answer.short_answer is not None and "48 million" in answer.short_answer
+    unweighed = replace(load_ranker(), extractor=0.0)
+    monkeypatch.setattr(chooser_module, "load_ranker", lambda: unweighed)
+    monkeypatch.setattr(readings_module, "load_ranker", lambda: unweighed)
+    alone = news_service.ask(question)
+    assert alone.short_answer is not None and "48 million" not in alone.short_answer

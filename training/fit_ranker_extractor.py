@@ -1,0 +1,170 @@
+"""Fit the extractor's weight in the typed short answer (qa/answer/ranker_extractor.json).
+
+The learned ranker (qa/answer/rank.py, fitted by bench/train_rankers.py) scores every option of the
+best sentences of a who / when / where / how-many question and so chooses a sentence. The
+extractor reads that sentence and gives each of its options a log-probability of being the answer
+(a start at its first token, an end at its last); the ranker's score plus the extractor's,
+weighted, chooses among them (`rank.in_sentence`). This fits that one weight by conditional
+likelihood (the probability mass on the right options of the chosen sentence, the ranker's
+weights held fixed) on the CALIBRATE articles (bench/split.py): the extractor was never trained on
+them. The ranker's own weights were fitted on FIT, which holds CALIBRATE, so the ranker looks
+better here than elsewhere and the fitted weight leans low. It also fits the least log-probability
+the chosen option must have to lead the reply (`least_logprob`), as the learned short answer's bar
+is fitted (training/fit_extractor_gate.py): the most right minus wrong short answers on
+CALIBRATE. Held-out figures: bench/heldout_bench.py.
+
+    .venv/bin/python training/fit_ranker_extractor.py --index bench/out/index-main
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from tqdm import tqdm
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from common import CORPUS, QUESTIONS
+from split import CALIBRATE, article_of
+
+from qa.answer.chooser import rule_choice
+from qa.answer.extract import NO_SPAN
+from qa.answer.extracted import extract_in
+from qa.answer.intent import read
+from qa.answer.order import candidates
+from qa.answer.question import TYPED, question_type
+from qa.answer.rank import (
+    EXTRACTOR_FILE,
+    extractor_scores,
+    load_ranker,
+    option_matrix,
+    pick,
+    pool_of,
+    ruled_option,
+)
+from qa.config import Settings
+from qa.retrieve.hybrid import make_query, retrieve
+from qa.service import QAService
+
+
+@dataclass(frozen=True)
+class Example:
+    """The options of the sentence the ranker chose for one typed question: their rows, the
+    ranker's scores and the extractor's, and which hold a gold answer."""
+
+    rows: np.ndarray
+    ranker: np.ndarray
+    extractor: np.ndarray
+    right: np.ndarray
+
+
+def collect(service: QAService, articles: frozenset[int]) -> list[Example]:
+    """Every typed question of `articles`, its options read the way the product reads them."""
+    catalog, settings, ranker = service.catalog, service.settings, load_ranker()
+    examples = []
+    lines = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for item in tqdm([i for i in lines if article_of(i["doc"]) in articles], desc="Typed questions", unit="q"):
+        question, qtype = item["question"], question_type(item["question"])
+        if qtype not in TYPED:
+            continue
+        query = make_query(question, service.encoder.encode([question])[0])
+        hits, _ = retrieve(query, catalog, settings)
+        found = candidates(question, qtype, query, hits, catalog, settings)
+        intent = read(question, qtype=qtype)
+        main, span, _ = rule_choice(intent, found, catalog, settings)
+        pool = found[: ranker.pool]
+        pooled = pool_of(pool, catalog, ranker.pool)
+        options, rows = option_matrix(
+            intent, pooled, ruled_option(pool, main, span), catalog.sentences_lexical.weight, ranker.pool
+        )
+        if not options:
+            continue
+        chosen = options[pick(rows, ranker.weights[qtype], ranker.margin)].pooled
+        same = [i for i, o in enumerate(options) if o.pooled == chosen]
+        reading = extract_in(question, pool[chosen].sentence.index, catalog)
+        texts = [pooled[chosen].text[options[i].span.start : options[i].span.end].lower() for i in same]
+        right = np.array([any(a.lower() in t for a in item["answers"]) for t in texts])
+        ext = extractor_scores([options[i] for i in same], reading)
+        examples.append(Example(rows[same], rows[same] @ ranker.weights[qtype], ext, right))
+    return examples
+
+
+def loss(weight: float, examples: list[Example]) -> float:
+    """Minus the log of the probability mass on the right options, summed over the questions
+    (one with no right option in the chosen sentence says nothing about the weight)."""
+    total = 0.0
+    for e in examples:
+        if not e.right.any():
+            continue
+        s = e.ranker + weight * e.extractor
+        p = np.exp(s - s.max())
+        total -= float(np.log(p[e.right].sum() / p.sum() + 1e-12))
+    return total
+
+
+def chosen(e: Example, weight: float, margin: float) -> int:
+    """The option the product chooses in the sentence (`rank.pick` with the extractor weighed)."""
+    return pick(e.rows, np.zeros(e.rows.shape[1]), margin, e.ranker + weight * e.extractor)
+
+
+def right_share(examples: list[Example], weight: float, margin: float) -> float:
+    """The share of the questions whose chosen option holds a gold answer."""
+    return round(float(np.mean([e.right[chosen(e, weight, margin)] for e in examples])), 4)
+
+
+def bar(examples: list[Example], weight: float, margin: float, cost: float) -> dict[str, Any]:
+    """The least log-probability a chosen option must have to lead: the one that maximises right
+    minus `cost` x wrong leads (below it the reply quotes the sentence without a short answer)."""
+    leads = sorted(
+        ((float(e.extractor[i]), bool(e.right[i])) for e in examples for i in [chosen(e, weight, margin)]),
+        key=lambda lead: -lead[0],
+    )
+    best = {"least_logprob": NO_SPAN, "utility": 0.0, "given": 0, "right": 0}
+    utility = right = 0.0
+    for n, (score, ok) in enumerate(leads, 1):
+        utility += 1.0 if ok else -cost
+        right += ok
+        if utility > best["utility"] and (n == len(leads) or leads[n][0] < score):
+            best = {"least_logprob": round(score, 4), "utility": utility, "given": n, "right": int(right)}
+    return {**best, "with_no_bar": {"given": len(leads), "right": sum(ok for _, ok in leads)}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, required=True, help="index of all squad-dev articles")
+    parser.add_argument("--out", type=Path, default=EXTRACTOR_FILE)
+    parser.add_argument("--cost", type=float, default=1.0, help="a wrong short answer against a right one (1)")
+    args = parser.parse_args()
+    service = QAService(Settings(corpus_dir=CORPUS, index_dir=args.index))
+    service.sync()
+    examples = collect(service, CALIBRATE)
+    weight = float(minimize_scalar(lambda w: loss(w, examples), bounds=(0.0, 5.0), method="bounded").x)
+    margin = load_ranker().margin
+    gate = bar(examples, weight, margin, args.cost)
+    body = {
+        "about": "the extractor's weight among the options of the sentence the ranker chose "
+        "(qa/answer/rank.py, in_sentence), fitted on CALIBRATE",
+        "weight": round(weight, 4),
+        "least_logprob": gate.pop("least_logprob"),
+        "cost_of_a_wrong_short_answer": args.cost,
+        "at_the_bar": gate,
+        "pool": load_ranker().pool,
+        "fitted_on": {"articles": sorted(CALIBRATE), "typed_questions": len(examples)},
+        "in_sample_right": {
+            "ranker": right_share(examples, 0.0, margin),
+            "with_extractor": right_share(examples, weight, margin),
+        },
+        "command": "training/fit_ranker_extractor.py",
+    }
+    args.out.write_text(json.dumps(body, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(body, indent=2))
+
+
+if __name__ == "__main__":
+    main()
