@@ -8,10 +8,8 @@ weighted, chooses among them (`rank.in_sentence`). This fits that one weight by 
 likelihood (the probability mass on the right options of the chosen sentence, the ranker's
 weights held fixed) on the CALIBRATE articles (bench/split.py): the extractor was never trained on
 them. The ranker's own weights were fitted on FIT, which holds CALIBRATE, so the ranker looks
-better here than elsewhere and the fitted weight leans low. It also fits the least log-probability
-the chosen option must have to lead the reply (`least_logprob`), as the learned short answer's bar
-is fitted (training/fit_extractor_gate.py): the most right minus wrong short answers on
-CALIBRATE. Held-out figures: bench/heldout_bench.py.
+better here than elsewhere and the fitted weight leans low. Held-out figures:
+bench/heldout_bench.py.
 
     .venv/bin/python training/fit_ranker_extractor.py --index bench/out/index-main
 """
@@ -23,7 +21,6 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize_scalar
@@ -34,13 +31,13 @@ from common import CORPUS, QUESTIONS
 from split import CALIBRATE, article_of
 
 from qa.answer.chooser import rule_choice
-from qa.answer.extract import NO_SPAN
 from qa.answer.extracted import extract_in
 from qa.answer.intent import read
 from qa.answer.order import candidates
 from qa.answer.question import TYPED, question_type
 from qa.answer.rank import (
     EXTRACTOR_FILE,
+    WEIGHTS_FILE,
     extractor_scores,
     load_ranker,
     option_matrix,
@@ -66,7 +63,7 @@ class Example:
 
 def collect(service: QAService, articles: frozenset[int]) -> list[Example]:
     """Every typed question of `articles`, its options read the way the product reads them."""
-    catalog, settings, ranker = service.catalog, service.settings, load_ranker()
+    catalog, settings, ranker = service.catalog, service.settings, load_ranker(WEIGHTS_FILE, None)
     examples = []
     lines = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     for item in tqdm([i for i in lines if article_of(i["doc"]) in articles], desc="Typed questions", unit="q"):
@@ -118,43 +115,21 @@ def right_share(examples: list[Example], weight: float, margin: float) -> float:
     return round(float(np.mean([e.right[chosen(e, weight, margin)] for e in examples])), 4)
 
 
-def bar(examples: list[Example], weight: float, margin: float, cost: float) -> dict[str, Any]:
-    """The least log-probability a chosen option must have to lead: the one that maximises right
-    minus `cost` x wrong leads (below it the reply quotes the sentence without a short answer)."""
-    leads = sorted(
-        ((float(e.extractor[i]), bool(e.right[i])) for e in examples for i in [chosen(e, weight, margin)]),
-        key=lambda lead: -lead[0],
-    )
-    best = {"least_logprob": NO_SPAN, "utility": 0.0, "given": 0, "right": 0}
-    utility = right = 0.0
-    for n, (score, ok) in enumerate(leads, 1):
-        utility += 1.0 if ok else -cost
-        right += ok
-        if utility > best["utility"] and (n == len(leads) or leads[n][0] < score):
-            best = {"least_logprob": round(score, 4), "utility": utility, "given": n, "right": int(right)}
-    return {**best, "with_no_bar": {"given": len(leads), "right": sum(ok for _, ok in leads)}}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, required=True, help="index of all squad-dev articles")
     parser.add_argument("--out", type=Path, default=EXTRACTOR_FILE)
-    parser.add_argument("--cost", type=float, default=1.0, help="a wrong short answer against a right one (1)")
     args = parser.parse_args()
     service = QAService(Settings(corpus_dir=CORPUS, index_dir=args.index))
     service.sync()
     examples = collect(service, CALIBRATE)
     weight = float(minimize_scalar(lambda w: loss(w, examples), bounds=(0.0, 5.0), method="bounded").x)
-    margin = load_ranker().margin
-    gate = bar(examples, weight, margin, args.cost)
+    margin = load_ranker(WEIGHTS_FILE, None).margin
     body = {
         "about": "the extractor's weight among the options of the sentence the ranker chose "
         "(qa/answer/rank.py, in_sentence), fitted on CALIBRATE",
         "weight": round(weight, 4),
-        "least_logprob": gate.pop("least_logprob"),
-        "cost_of_a_wrong_short_answer": args.cost,
-        "at_the_bar": gate,
-        "pool": load_ranker().pool,
+        "pool": load_ranker(WEIGHTS_FILE, None).pool,
         "fitted_on": {"articles": sorted(CALIBRATE), "typed_questions": len(examples)},
         "in_sample_right": {
             "ranker": right_share(examples, 0.0, margin),

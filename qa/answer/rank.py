@@ -343,16 +343,16 @@ class SpanRanker:
 
 
 @lru_cache(maxsize=4)
-def load_ranker(path: Path = WEIGHTS_FILE, extractor_path: Path = EXTRACTOR_FILE) -> SpanRanker:
+def load_ranker(path: Path = WEIGHTS_FILE, extractor_path: Path | None = EXTRACTOR_FILE) -> SpanRanker:
     """The fitted weights; a file that does not match the features is an error, not a silent mix-up.
-    Without the extractor's fitted weight (`extractor_path` missing) the extractor is not weighed."""
+    Without the extractor's fitted weight (`extractor_path` None or missing) the extractor is not weighed."""
     raw = json.loads(path.read_text(encoding="utf-8"))
     pool = int(raw["pool"])
     if raw["features"] != feature_names(pool):
         raise ValueError(f"{path}: its features do not match this code's; refit with bench/train_rankers.py")
     weights = {kind: np.array(values, dtype=np.float64) for kind, values in raw["weights"].items()}
     extractor = 0.0
-    if extractor_path.exists():
+    if extractor_path is not None and extractor_path.exists():
         fitted = json.loads(extractor_path.read_text(encoding="utf-8"))
         if int(fitted["pool"]) != pool:
             raise ValueError(f"{extractor_path}: fitted for a pool of {fitted['pool']}, not {pool}; refit it")
