@@ -4,7 +4,7 @@ The learned ranker (qa/answer/rank.py, fitted by bench/train_rankers.py) scores 
 best sentences of a who / when / where / how-many question and so chooses a sentence. The
 extractor reads that sentence and gives each of its options a log-probability of being the answer
 (a start at its first token, an end at its last); the ranker's score plus the extractor's,
-weighted, chooses among them (`rank.in_sentence`). This fits that one weight by conditional
+weighted, chooses among them (`rank.same_sentence`). This fits that one weight by conditional
 likelihood (the probability mass on the right options of the chosen sentence, the ranker's
 weights held fixed) on the CALIBRATE articles (bench/split.py): the extractor was never trained on
 them. The ranker's own weights were fitted on FIT, which holds CALIBRATE, so the ranker looks
@@ -44,6 +44,7 @@ from qa.answer.rank import (
     pick,
     pool_of,
     ruled_option,
+    same_sentence,
 )
 from qa.config import Settings
 from qa.retrieve.hybrid import make_query, retrieve
@@ -82,8 +83,8 @@ def collect(service: QAService, articles: frozenset[int]) -> list[Example]:
         )
         if not options:
             continue
-        chosen = options[pick(rows, ranker.weights[qtype], ranker.margin)].pooled
-        same = [i for i, o in enumerate(options) if o.pooled == chosen]
+        same = same_sentence(options, pick(rows, ranker.weights[qtype], ranker.margin))
+        chosen = options[same[0]].pooled
         reading = extract_in(question, pool[chosen].sentence.index, catalog)
         texts = [pooled[chosen].text[options[i].span.start : options[i].span.end].lower() for i in same]
         right = np.array([any(a.lower() in t for a in item["answers"]) for t in texts])
@@ -127,7 +128,7 @@ def main() -> None:
     margin = load_ranker(WEIGHTS_FILE, None).margin
     body = {
         "about": "the extractor's weight among the options of the sentence the ranker chose "
-        "(qa/answer/rank.py, in_sentence), fitted on CALIBRATE",
+        "(qa/answer/rank.py, same_sentence), fitted on CALIBRATE",
         "weight": round(weight, 4),
         "pool": load_ranker(WEIGHTS_FILE, None).pool,
         "fitted_on": {"articles": sorted(CALIBRATE), "typed_questions": len(examples)},

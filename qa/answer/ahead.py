@@ -5,8 +5,9 @@ read them after it. The reader's ONNX Runtime call releases the GIL, so with a s
 allowed, what comes next is started on a worker thread on the order before the reader's say:
 
 - the learned extractor's reading of the first sentence (readings.py), when the reply needs it:
-  the abstention weighs its gap (and reads the next ones only when that falls short), and an
-  untyped question's learned short answer takes it when it leads (else its sentence is read then).
+  the abstention weighs its gap (and reads the next ones only when that falls short), and the
+  short answer takes it when that sentence is chosen (an untyped question's learned one; a typed
+  question's options, which the ranker weighs with it); another chosen sentence is read then.
 - a typed question: spaCy's parse of the best sentences the rules and the learned ranker read
   (chooser.py parses the same ones in one batch: the reader only reorders them among themselves).
 

@@ -282,22 +282,11 @@ def pick(rows: np.ndarray, weights: np.ndarray, margin: float, extra: np.ndarray
     return prefer(scores, int(ruled[0]) if ruled.size else None, margin)
 
 
-def in_sentence(
-    options: list[Option],
-    rows: np.ndarray,
-    weights: np.ndarray,
-    margin: float,
-    chosen: int,
-    extra: Callable[[list[Option]], np.ndarray],
-) -> int:
-    """The option of the chosen option's sentence that the rows' score plus `extra` (the
-    extractor's, weighted) prefers; the rules' pick among them stands unless beaten by `margin`.
-    The sentence stays the ranker's choice: the extractor reads each sentence alone, so its
-    figures say which words of a sentence answer better than which sentence does."""
-    same = [i for i, o in enumerate(options) if o.pooled == options[chosen].pooled]
-    if len(same) < 2:
-        return chosen
-    return same[pick(rows[same], weights, margin, extra([options[i] for i in same]))]
+def same_sentence(options: list[Option], chosen: int) -> list[int]:
+    """The places of the options of the chosen option's sentence (it among them). The extractor
+    weighs only these: it reads each sentence alone, so its figures compare the words of one
+    sentence better than they compare sentences, which the ranker chooses."""
+    return [i for i, o in enumerate(options) if o.pooled == options[chosen].pooled]
 
 
 def extractor_scores(options: list[Option], reading: Extracted) -> np.ndarray:
@@ -327,19 +316,18 @@ class SpanRanker:
     ) -> Option | None:
         """The chosen option of the pool's first `self.pool` sentences; None when there is none.
         `reading` gives the extractor's reading of the i-th pooled sentence: when given, the
-        options of the chosen sentence are weighed with it (`in_sentence`)."""
+        options of the chosen sentence are weighed with it too (the rules' pick among them still
+        stands unless beaten by the margin)."""
         options, rows = option_matrix(intent, pool, rule_pick, weight, self.pool)
         if not options:
             return None
         weights = self.weights[intent.qtype]
         chosen = pick(rows, weights, self.margin)
-        if reading is None or not self.extractor:
+        same = same_sentence(options, chosen)
+        if reading is None or not self.extractor or len(same) < 2:
             return options[chosen]
-
-        def extra(same: list[Option]) -> np.ndarray:
-            return self.extractor * extractor_scores(same, reading(same[0].pooled))
-
-        return options[in_sentence(options, rows, weights, self.margin, chosen, extra)]
+        scores = extractor_scores([options[i] for i in same], reading(options[chosen].pooled))
+        return options[same[pick(rows[same], weights, self.margin, self.extractor * scores)]]
 
 
 @lru_cache(maxsize=4)
