@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.config import Settings
 from qa.index.store import HNSW_SYNC_THRESHOLD
 from qa.service import QAService
 
@@ -84,10 +85,22 @@ print(service.store.sentences.count(), found["ids"][0][0], abs(round(found["dist
     assert _written(index, _segment_folder(index, sentences))
 
 
-def test_an_index_made_with_the_default_gets_the_interval_when_opened(fresh: Callable[..., QAService]) -> None:
-    service = fresh()
-    for kind in service.store.kinds.values():
-        kind.collection.modify(configuration={"hnsw": {"sync_threshold": 1000}})
-    reopened = fresh()
+def test_an_index_made_with_the_default_gets_the_interval_when_opened(tmp_path: Path) -> None:
+    # The old index is made by a process of its own, as it would have been: no other client of it
+    # is open in this one when it is opened again.
+    maker = """
+import sys
+from qa.config import Settings
+from qa.service import QAService
+service = QAService(Settings(corpus_dir=sys.argv[1], index_dir=sys.argv[2]))
+for kind in service.store.kinds.values():
+    kind.collection.modify(configuration={"hnsw": {"sync_threshold": 1000}})
+print(sorted(k.collection.configuration_json["hnsw"]["sync_threshold"] for k in service.store.kinds.values()))
+"""
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    made = subprocess.run([sys.executable, "-c", maker, str(corpus), str(index)], capture_output=True, text=True)
+    assert made.stdout.strip().splitlines()[-1:] == ["[1000, 1000]"], made.stderr[-2000:]
+    reopened = QAService(Settings(corpus_dir=corpus, index_dir=index))
     for kind in reopened.store.kinds.values():
         assert kind.collection.configuration_json["hnsw"]["sync_threshold"] == HNSW_SYNC_THRESHOLD

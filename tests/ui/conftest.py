@@ -55,6 +55,10 @@ def _ask_in_page(pg: Page, question: str) -> None:
     box.fill(question)
     box.press("Enter")
     answers.nth(before).wait_for(state="visible")
+    if answers.nth(before).locator("a.qa-marker").count():
+        # and its sources are shown (the answer's first card selected), so that a click on a
+        # marker is never taken while the page is still laying out what came back
+        pg.locator(f"#qa-sources .qa-card.qa-selected[id^='qa-card-{before}-']").wait_for(state="visible")
 
 
 @pytest.fixture()

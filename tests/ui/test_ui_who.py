@@ -64,4 +64,5 @@ def test_a_list_of_the_people_named_marks_each_name_in_its_source(page: Page, as
     expect(markers).to_have_count(6)
     markers.nth(4).click()  # [5] Elon Musk: his sentence, his name marked inside the quote
     selected = page.locator("#qa-sources .qa-card.qa-selected")
+    expect(selected).to_have_attribute("id", re.compile(r"-c5$"))
     expect(selected.locator("mark.qa-quote mark.qa-span")).to_have_text("Elon Musk")
