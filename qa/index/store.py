@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -118,6 +119,9 @@ class Collections:
 # index, so 5,000 is an estimated 1-2 s), against a rewrite five times less often (bench/RESULTS.md).
 HNSW_SYNC_THRESHOLD = 5_000
 
+# Pauses (seconds) before setting them again while another write holds the database (about 2 s in all).
+_LOCKED_WAITS = (0.05, 0.1, 0.2, 0.5, 1.0)
+
 
 def _hnsw_settings(collection: Collection, ef: int) -> None:
     """Set the HNSW search breadth (ef_search) and write interval (`HNSW_SYNC_THRESHOLD`) of a
@@ -133,12 +137,18 @@ def _hnsw_settings(collection: Collection, ef: int) -> None:
         changes["sync_threshold"] = HNSW_SYNC_THRESHOLD
     if not changes:
         return
-    try:
-        collection.modify(configuration={"hnsw": changes})
-    except Exception as exc:  # another process writing the index: opening it must not fail for this
-        log.warning(
-            "could not set %s on the HNSW index of %s (%s); set at the next open", changes, collection.name, exc
-        )
+    for wait in (*_LOCKED_WAITS, None):
+        try:
+            collection.modify(configuration={"hnsw": changes})
+            return
+        except Exception as exc:  # another writer of the index: opening it must not fail for this
+            if wait is not None and "locked" in str(exc):
+                time.sleep(wait)  # Chroma does not wait for a lock itself; another write ends in moments
+                continue
+            log.warning(
+                "could not set %s on the HNSW index of %s (%s); set at the next open", changes, collection.name, exc
+            )
+            return
 
 
 class Store:

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from qa.config import Settings
-from qa.index.store import HNSW_SYNC_THRESHOLD
+from qa.index.store import HNSW_SYNC_THRESHOLD, _hnsw_settings
 from qa.service import QAService
 
 # Collection folders of Chroma's HNSW segments hold this file from their first write on.
@@ -104,3 +105,43 @@ print(sorted(k.collection.configuration_json["hnsw"]["sync_threshold"] for k in 
     reopened = QAService(Settings(corpus_dir=corpus, index_dir=index))
     for kind in reopened.store.kinds.values():
         assert kind.collection.configuration_json["hnsw"]["sync_threshold"] == HNSW_SYNC_THRESHOLD
+
+
+LOCKED = "Database error: error returned from database: (code: 5) database is locked"
+
+
+def _locked_first(collection, times: int):  # type: ignore[no-untyped-def]
+    """The collection's settings change failing `times` times as Chroma reports another write
+    holding the database (it does not wait for the lock itself), then going through."""
+    real, calls = collection.modify, []
+
+    def modify(**kwargs: object) -> None:
+        calls.append(kwargs)
+        if len(calls) <= times:
+            raise RuntimeError(LOCKED)
+        real(**kwargs)
+
+    collection.modify = modify
+    return calls
+
+
+def test_a_settings_change_waits_out_a_brief_lock(fresh: Callable[..., QAService]) -> None:
+    collection = fresh().store.sentences
+    collection.modify(configuration={"hnsw": {"sync_threshold": 1000}})
+    calls = _locked_first(collection, 2)
+    _hnsw_settings(collection, collection.configuration_json["hnsw"]["ef_search"])
+    assert len(calls) == 3
+    assert collection.configuration_json["hnsw"]["sync_threshold"] == HNSW_SYNC_THRESHOLD
+
+
+def test_a_lock_held_throughout_leaves_the_index_usable_and_says_so(
+    fresh: Callable[..., QAService], caplog: pytest.LogCaptureFixture
+) -> None:
+    collection = fresh().store.sentences
+    collection.modify(configuration={"hnsw": {"sync_threshold": 1000}})
+    calls = _locked_first(collection, 100)
+    _hnsw_settings(collection, collection.configuration_json["hnsw"]["ef_search"])
+    assert 2 < len(calls) < 10  # tried again a few times, for about two seconds, then left
+    assert "set at the next open" in caplog.text
+    assert collection.configuration_json["hnsw"]["sync_threshold"] == 1000
+    assert fresh().store.sentences.configuration_json["hnsw"]["sync_threshold"] == HNSW_SYNC_THRESHOLD
