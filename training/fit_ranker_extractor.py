@@ -107,11 +107,12 @@ def loss(weight: float, examples: list[Example]) -> float:
 
 
 def chosen(e: Example, weight: float, margin: float) -> int:
-    """The option the product chooses in the sentence (`rank.pick` with the extractor weighed)."""
+    """The option chosen in the sentence (`rank.pick` with the extractor weighed); the product
+    takes the best of the fitted sum (margin 0), the likelihood's own choice."""
     return pick(e.rows, np.zeros(e.rows.shape[1]), margin, e.ranker + weight * e.extractor)
 
 
-def right_share(examples: list[Example], weight: float, margin: float) -> float:
+def right_share(examples: list[Example], weight: float, margin: float = 0.0) -> float:
     """The share of the questions whose chosen option holds a gold answer."""
     return round(float(np.mean([e.right[chosen(e, weight, margin)] for e in examples])), 4)
 
@@ -125,7 +126,7 @@ def main() -> None:
     service.sync()
     examples = collect(service, CALIBRATE)
     weight = float(minimize_scalar(lambda w: loss(w, examples), bounds=(0.0, 5.0), method="bounded").x)
-    margin = load_ranker(WEIGHTS_FILE, None).margin
+    margin = load_ranker(WEIGHTS_FILE, None).margin  # the rules' margin without the extractor
     body = {
         "about": "the extractor's weight among the options of the sentence the ranker chose "
         "(qa/answer/rank.py, same_sentence), fitted on CALIBRATE",
@@ -134,7 +135,7 @@ def main() -> None:
         "fitted_on": {"articles": sorted(CALIBRATE), "typed_questions": len(examples)},
         "in_sample_right": {
             "ranker": right_share(examples, 0.0, margin),
-            "with_extractor": right_share(examples, weight, margin),
+            "with_extractor": right_share(examples, weight),
         },
         "command": "training/fit_ranker_extractor.py",
     }

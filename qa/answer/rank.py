@@ -316,8 +316,9 @@ class SpanRanker:
     ) -> Option | None:
         """The chosen option of the pool's first `self.pool` sentences; None when there is none.
         `reading` gives the extractor's reading of the i-th pooled sentence: when given, the
-        options of the chosen sentence are weighed with it too (the rules' pick among them still
-        stands unless beaten by the margin)."""
+        options of the chosen sentence are weighed with it too, and the best of the sum wins (the
+        extractor's weight was fitted for that choice: the rules' pick keeps no margin there, its
+        own feature is in the ranker's score)."""
         options, rows = option_matrix(intent, pool, rule_pick, weight, self.pool)
         if not options:
             return None
@@ -327,7 +328,7 @@ class SpanRanker:
         if reading is None or not self.extractor or len(same) < 2:
             return options[chosen]
         scores = extractor_scores([options[i] for i in same], reading(options[chosen].pooled))
-        return options[same[pick(rows[same], weights, self.margin, self.extractor * scores)]]
+        return options[same[pick(rows[same], weights, 0.0, self.extractor * scores)]]
 
 
 @lru_cache(maxsize=4)

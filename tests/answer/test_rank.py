@@ -159,6 +159,21 @@ def test_the_extractors_reading_weighs_the_options_of_the_chosen_sentence() -> N
     assert asked == [0, 0]  # nothing read without a weight
 
 
+def test_with_the_extractor_weighed_the_best_sum_wins_without_the_rules_margin() -> None:
+    """The extractor's weight was fitted for the best of ranker + weight x extractor: the rules'
+    pick, already a feature of the ranker, keeps no margin among the chosen sentence's options."""
+    question = "When did the stadium open?"
+    ruled = Option(0, span_options(question, "when", POOL[0].text)[0])
+    text = POOL[0].text
+    words = [(i, i + len(w)) for i, w in ((text.index(w), w) for w in text.split())]
+    slightly = tuple(-1.0 if text[lo:hi] == "1995" else -1.2 for lo, hi in words)  # 0.2 in its favour
+    reading = Extracted(0, 0, "", 0.0, tokens=TokenScores(tuple(words), slightly, slightly))
+    flat = replace(load_ranker(), weights={"when": np.zeros(len(feature_names(3)))}, margin=0.5, extractor=1.0)
+    picked = flat.choose(read(question), POOL, ruled, lambda t: 1.0, lambda i: reading)
+    assert picked is not None and text[picked.span.start : picked.span.end] == "1995"
+    assert flat.choose(read(question), POOL, ruled, lambda t: 1.0) == ruled  # without it the margin holds
+
+
 def test_a_single_option_in_the_chosen_sentence_needs_no_reading() -> None:
     def never(i: int) -> Extracted:
         raise AssertionError("read with nothing to weigh")
