@@ -148,9 +148,13 @@ class ChatApp(LibraryPanel):
         first = last.citations[0].n if last.citations else None
         return chat, turns, answers, sources_html(last, len(answers) - 1, selected=first, doc_texts=texts)
 
-    def new_chat(self) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str, str, str, str]:
-        """An empty conversation; a question still being answered no longer holds the next one back."""
-        return [], [], [], sources_html(None, 0), EMPTY_DOC, "", "", ""
+    def new_chat(
+        self,
+    ) -> tuple[list[dict[str, Any]], list[Turn], list[Answer], str, str, str, str, str, dict[str, Any]]:
+        """An empty conversation; a question still being answered no longer holds the next one back.
+        What the browser keeps is emptied in the same step, so a reload right after cannot bring
+        the old chat back."""
+        return [], [], [], sources_html(None, 0), EMPTY_DOC, "", "", "", self.keep([], [])
 
     # --- API -------------------------------------------------------------------------------
 

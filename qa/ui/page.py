@@ -202,10 +202,10 @@ def _wire_chat(app: ChatApp, demo: gr.Blocks, c: _Chat, s: _Sources) -> None:
         ).then(app.answer, [c.asked, c.chat, c.turns, c.answers], ask_outputs, show_progress="minimal", **PRIVATE).then(
             None, None, None, js=MARKS_JS
         ).then(**keep)
-    fresh_chat = [c.chat, c.turns, c.answers, s.sources, s.docview, c.pending, c.asked, c.ask_note]
-    c.new_chat.click(app.new_chat, None, fresh_chat, queue=False, **PRIVATE).then(**keep)
+    fresh_chat = [c.chat, c.turns, c.answers, s.sources, s.docview, c.pending, c.asked, c.ask_note, c.kept]
+    c.new_chat.click(app.new_chat, None, fresh_chat, queue=False, **PRIVATE)
     # The chatbot's own trash button must forget the conversation too, not just hide it.
-    c.chat.clear(app.new_chat, None, fresh_chat, queue=False, **PRIVATE).then(**keep)
+    c.chat.clear(app.new_chat, None, fresh_chat, queue=False, **PRIVATE)
     demo.load(app.restore, [c.kept], [c.chat, c.turns, c.answers, s.sources], queue=False, **PRIVATE).then(
         None, None, None, js=MARKS_JS
     )

@@ -59,8 +59,9 @@ def test_a_failed_answer_never_holds_the_next_question_back(app: Running, monkey
     shown, turns, answers, *_, pending = app.chat.answer("What is CECOT?", chat, [], [])
     assert (shown, turns, answers, pending) == ([], [], [], "")
     monkeypatch.undo()
-    *_, pending, asked, note = app.chat.new_chat()
+    *_, pending, asked, note, kept = app.chat.new_chat()
     assert (pending, asked, note) == ("", "", "")
+    assert kept["turns"] == [] and kept["answers"] == []  # the browser forgets the chat in the same step
 
 
 def test_removing_the_shown_document_when_listing_fails_does_not_crash(
