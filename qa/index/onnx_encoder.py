@@ -266,6 +266,20 @@ def _fuse(graph: Path, target: Path) -> bool:
     return True
 
 
+@contextmanager
+def _root_logging_untouched() -> Iterator[None]:
+    """ONNX Runtime's quantiser warns through the root logger ("consider pre-processing"), and a
+    root-logger call configures logging for the whole process when nothing has: every later line
+    of the app's log would then read "WARNING:name:...". A handler on the root logger while it
+    runs keeps that from happening (and the advice, which is not the user's to act on, unsaid)."""
+    root, quiet = logging.getLogger(), logging.NullHandler()
+    root.addHandler(quiet)
+    try:
+        yield
+    finally:
+        root.removeHandler(quiet)
+
+
 def quantize(graph: Path, folder: Path, slug: str) -> Path:
     """An int8 copy of an export (weights quantised per channel, activations at run time), beside
     it under `slug`; ONNX Runtime runs its integer products with the CPU's VNNI instructions where
@@ -280,7 +294,7 @@ def quantize(graph: Path, folder: Path, slug: str) -> Path:
 
     target, meta = export_paths(folder, slug)
     tmp = target.with_suffix(".onnx.tmp")
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".fuse-") as work:
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".fuse-") as work, _root_logging_untouched():
         fused = Path(work) / "fused.onnx"
         source = fused if _fuse(graph, fused) else graph
         quantize_dynamic(

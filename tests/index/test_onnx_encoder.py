@@ -261,3 +261,26 @@ def test_an_int8_encoder_indexes_apart_and_answers_like_the_model(fresh, kit) ->
     assert 0.98 <= float((int8 * model).sum(axis=1).min()) < 0.99999
     answer = service.ask("How many inmates can CECOT hold?")
     assert not answer.abstained and "40,000" in answer.text
+
+
+def test_making_the_int8_copy_leaves_the_apps_log_lines_as_they_were(float_article: QAService, tmp_path: Path) -> None:
+    """ONNX Runtime's quantiser warns through the root logger, which used to configure logging for
+    the whole process: a first `qa serve` on a new machine then wrote every later line of its log
+    as "WARNING:name:...". In a process of its own, as there."""
+    graph = _export_files(float_article)[-1]
+    probe = """
+import logging, sys
+from pathlib import Path
+from qa.index.onnx_encoder import quantize
+made = quantize(Path(sys.argv[1]), Path(sys.argv[2]), "probe")
+logging.getLogger("qa.ui.refused").warning("refused 127.0.0.1:1 GET /x")
+print(made.name, len(logging.getLogger().handlers))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe, str(graph), str(tmp_path)], capture_output=True, text=True, timeout=600
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["probe.onnx", "0"]  # the int8 copy made, logging as the app left it
+    lines = out.stderr.splitlines()
+    assert "refused 127.0.0.1:1 GET /x" in lines
+    assert not [line for line in lines if line.startswith("WARNING:")]
