@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from langchain_core.documents import Document
 from tqdm import tqdm
@@ -154,6 +155,53 @@ def _open_for_writing(store: Store) -> None:
         _ = target.records, target.vectorstore
 
 
+def _changed_files(
+    settings: Settings, known: dict[str, str], only: set[str] | None, report: IngestReport
+) -> tuple[dict[str, Path], list[tuple[str, Path, str, int]]]:
+    """The corpus's files by name, and those new or changed since `known` (name, path, digest,
+    size); unreadable and oversized files go to the report's problems and keep their old passages."""
+    corpus = settings.corpus_dir
+    present = {name: path for path, name in corpus_files(corpus)}
+    changed: list[tuple[str, Path, str, int]] = []
+    max_bytes = int(settings.max_file_mb * 1e6)
+    for name, path in present.items():
+        if only is not None and name not in only:
+            continue
+        try:
+            check_inside(path, corpus)
+            size = path.stat().st_size
+            if size > max_bytes:  # refused before hashing: a huge file costs nothing on every run
+                raise LoadError(f"{name}: {size / 1e6:.1f} MB is over the {settings.max_file_mb:g} MB limit")
+            digest = _digest(path)
+        except (LoadError, OSError) as exc:
+            report.problems.append(str(exc) if isinstance(exc, LoadError) else f"{name}: {exc}")
+            continue
+        if known.get(name) == digest:
+            report.documents += 1
+            continue
+        changed.append((name, path, digest, size))
+    return present, changed
+
+
+def _drop_deleted(
+    store: Store,
+    known: dict[str, str],
+    present: dict[str, Path],
+    only: set[str] | None,
+    manifest: dict[str, Any],
+    report: IngestReport,
+) -> None:
+    """Remove the passages of files gone from the corpus, and of files an interrupted run began."""
+    started = resume.started_files(store)  # files begun by an interrupted run, indexed in part
+    for name in sorted((set(known) | started) - set(present)):
+        if only is None or name in only:
+            report.deleted += store.delete_source(name)
+            manifest["files"].pop(name, None)
+            manifest["sources"].pop(name, None)
+            store.write_manifest(manifest)
+            resume.finished(store, [name])
+
+
 def sync_corpus(
     settings: Settings,
     store: Store,
@@ -176,165 +224,163 @@ def sync_corpus(
         report.notes.append("chunking settings or index format changed: re-indexing every file")
     sources = {k: v for k, v in store.read_sources().items() if k in known}
     manifest = {"config": config, "files": dict(known), "sources": sources}
-
-    present: dict[str, Path] = {}
-    for path, name in corpus_files(corpus):
-        present[name] = path
-    changed: list[tuple[str, Path, str, int]] = []
-    limits = read_limits(settings)
-    max_bytes = int(settings.max_file_mb * 1e6)
-    for name, path in present.items():
-        if only is not None and name not in only:
-            continue
-        try:
-            check_inside(path, corpus)
-            size = path.stat().st_size
-            if size > max_bytes:  # refused before hashing: a huge file costs nothing on every run
-                raise LoadError(f"{name}: {size / 1e6:.1f} MB is over the {settings.max_file_mb:g} MB limit")
-            digest = _digest(path)
-        except (LoadError, OSError) as exc:
-            report.problems.append(str(exc) if isinstance(exc, LoadError) else f"{name}: {exc}")
-            continue
-        if known.get(name) == digest:
-            report.documents += 1
-            continue
-        changed.append((name, path, digest, size))
-
-    started = resume.started_files(store)  # files begun by an interrupted run, indexed in part
-    for name in sorted((set(known) | started) - set(present)):
-        if only is None or name in only:
-            report.deleted += store.delete_source(name)
-            manifest["files"].pop(name, None)
-            manifest["sources"].pop(name, None)
-            store.write_manifest(manifest)
-            resume.finished(store, [name])
+    present, changed = _changed_files(settings, known, only, report)
+    _drop_deleted(store, known, present, only, manifest, report)
 
     total = sum(size for *_, size in changed)
-    encoder = store.encoder
     if changed or manifest["files"]:
         # Once per index (afterwards a `stat`): the ONNX export embeds texts and questions from
         # then on; an index built without one, or whose export was damaged, gets one here too.
         if progress and changed:
             progress(0.0, "preparing the encoder")
-        encoder.prepare_export()
-    # One writer thread: a group of new files is stored (Chroma, record manager, manifest) while
-    # the next group is embedded here. It is handed over only once that next group is read and
-    # split, so the writer's Python work runs beside the model (which mostly releases the GIL),
-    # not beside the splitter (which holds it). Groups with files indexed before are done in
-    # place: LangChain's record manager decides which of their texts need embedding at all.
+        store.encoder.prepare_export()
     with (
         tqdm(total=total, unit="B", unit_scale=True, desc="Indexing", disable=not show_bar or not changed) as bar,
         ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-index-writer") as writer,
     ):
-        group: list[Piece] = []
-        waiting = 0  # texts the group will embed
-        writing: Future[None] | None = None
-        warm = False  # the writer's one-off set-up is submitted
-        embedded: tuple[list[Piece], list[Chunk], list[str]] | None = None  # not yet handed over
-        reading = ""  # the file being read, for the progress message
-        entries: dict[str, dict[str, str]] = {}  # each file's metadata, recorded with its passages
-        done = 0.0  # bytes' worth indexed (the bar counts nothing when it is not shown)
-        caller = threading.current_thread()
-        bars = FileBars(show_bar)
-
-        def moved(n: float) -> None:
-            """Advance the bar, and the caller's progress (the page's) by bytes, not files: one large
-            upload stayed at 0% until it was done. Only from the calling thread, as Gradio's wants."""
-            nonlocal done
-            bar.update(n)
-            done += n
-            if progress and total and threading.current_thread() is caller:
-                progress(min(1.0, done / total), f"indexing {reading}")
-
-        def store_group(pieces: list[Piece], chunks: list[Chunk], prepared: list[str]) -> None:
-            """Index the pieces, note them committed, then record completed files in the manifest:
-            a crash before that only means the last pieces are stored again (`resume`)."""
-            try:
-                start = done
-                tick = (lambda _: None) if prepared else moved
-                resume.starting(store, pieces)
-                added, skipped = _index_files(store, chunks, tick, settings.index_batch_size)
-                if not prepared:
-                    moved(max(0.0, start + sum(p.size for p in pieces) - done))
-            finally:
-                encoder.release(prepared)
-            complete = resume.committed(store, pieces)
-            bars.committed(pieces)
-            report.documents += len(complete)
-            report.added += added
-            report.skipped += skipped
-            for piece in complete:
-                manifest["files"][piece.name] = piece.run.digest
-                manifest["sources"][piece.name] = entries[piece.name]
-            store.write_manifest(manifest)
-            resume.finished(store, [p.name for p in complete])
-
-        def wait_for_writer() -> None:
-            nonlocal writing
-            if writing is not None:
-                writing.result()  # the previous group's failure stops the run here
-                writing = None
-
-        def hand_over() -> None:
-            nonlocal writing, embedded
-            if embedded is not None:
-                wait_for_writer()
-                writing = writer.submit(store_group, *embedded)
-                embedded = None
-
-        def index_group() -> None:
-            nonlocal embedded, writing, warm
-            files = list(group)
-            group.clear()
-            chunks = [chunk for piece in files for chunk in piece.chunks]
-            hand_over()
-            if any(piece.name in known for piece in files):
-                wait_for_writer()
-                store_group(files, chunks, [])
-                return
-            if not warm:
-                # The writer's one-off set-up (~2.5 s of imports and record-manager tables) runs
-                # beside the first group's embedding, not beside its splitting: both hold the GIL.
-                writing, warm = writer.submit(_open_for_writing, store), True
-            prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
-            start, size = done, sum(piece.size for piece in files)
-            per_text = size / max(1, len(set(prepared)))
-            encoder.prepare(prepared, tick=lambda n: moved(per_text * n))
-            moved(max(0.0, start + size - done))  # texts another group had embedded
-            embedded = files, chunks, prepared
-
-        try:
-            for i, (name, path, digest, size) in enumerate(changed):
-                reading = name
-                if progress:
-                    progress(min(1.0, done / total) if total else i / len(changed), f"reading {name}")
-                bar.set_postfix_str(name[-40:])
-                try:
-                    doc = load_document(path, name=name, limits=limits)
-                except LoadError as exc:
-                    report.problems.append(str(exc))
-                    moved(size)
-                    continue
-                chunks = list(split_document(doc, settings.chunk_size, settings.chunk_overlap))
-                entries[name] = _source_entry(doc)
-                pieces = resume.plan(store, name, digest, size, chunks, settings.index_batch_size)
-                moved(size - sum(piece.size for piece in pieces))  # committed by an interrupted run
-                bars.open(name, pieces[0].pieces, pieces[0].number)
-                for piece in pieces:  # a large file in several groups, each committed on its own
-                    group.append(piece)
-                    waiting += sum(resume.texts_of(chunk) for chunk in piece.chunks)
-                    if waiting >= settings.index_batch_size:
-                        index_group()
-                        waiting = 0
-            if group:
-                index_group()
-            hand_over()
-            wait_for_writer()
-        finally:
-            bars.close()
-            if embedded is not None:  # stopped before it was handed over: hold nothing
-                encoder.release(embedded[2])
+        _IndexRun(settings, store, report, manifest, known, total, progress, bar, writer, FileBars(show_bar)).run(
+            changed
+        )
     if progress:
         progress(1.0, "index up to date")
     report.chunks = store.chunks.count()
     return report
+
+
+class _IndexRun:
+    """One sync's reading, embedding and storing of the changed files.
+
+    One writer thread: a group of new files is stored (Chroma, record manager, manifest) while
+    the next group is embedded here. It is handed over only once that next group is read and
+    split, so the writer's Python work runs beside the model (which mostly releases the GIL),
+    not beside the splitter (which holds it). Groups with files indexed before are done in
+    place: LangChain's record manager decides which of their texts need embedding at all.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        report: IngestReport,
+        manifest: dict[str, Any],
+        known: dict[str, str],
+        total: int,
+        progress: Progress | None,
+        bar: tqdm[Any],
+        writer: ThreadPoolExecutor,
+        bars: FileBars,
+    ) -> None:
+        self.settings, self.store, self.report, self.manifest, self.known = settings, store, report, manifest, known
+        self.total, self.progress, self.bar, self.writer, self.bars = total, progress, bar, writer, bars
+        self.encoder = store.encoder
+        self.group: list[Piece] = []
+        self.waiting = 0  # texts the group will embed
+        self.writing: Future[None] | None = None
+        self.warm = False  # the writer's one-off set-up is submitted
+        self.embedded: tuple[list[Piece], list[Chunk], list[str]] | None = None  # not yet handed over
+        self.reading = ""  # the file being read, for the progress message
+        self.entries: dict[str, dict[str, str]] = {}  # each file's metadata, recorded with its passages
+        self.done = 0.0  # bytes' worth indexed (the bar counts nothing when it is not shown)
+        self.caller = threading.current_thread()
+        self.limits = read_limits(settings)
+
+    def moved(self, n: float) -> None:
+        """Advance the bar, and the caller's progress (the page's) by bytes, not files: one large
+        upload stayed at 0% until it was done. Only from the calling thread, as Gradio's wants."""
+        self.bar.update(n)
+        self.done += n
+        if self.progress and self.total and threading.current_thread() is self.caller:
+            self.progress(min(1.0, self.done / self.total), f"indexing {self.reading}")
+
+    def store_group(self, pieces: list[Piece], chunks: list[Chunk], prepared: list[str]) -> None:
+        """Index the pieces, note them committed, then record completed files in the manifest:
+        a crash before that only means the last pieces are stored again (`resume`)."""
+        store, report, manifest = self.store, self.report, self.manifest
+        try:
+            start = self.done
+            tick = (lambda _: None) if prepared else self.moved
+            resume.starting(store, pieces)
+            added, skipped = _index_files(store, chunks, tick, self.settings.index_batch_size)
+            if not prepared:
+                self.moved(max(0.0, start + sum(p.size for p in pieces) - self.done))
+        finally:
+            self.encoder.release(prepared)
+        complete = resume.committed(store, pieces)
+        self.bars.committed(pieces)
+        report.documents += len(complete)
+        report.added += added
+        report.skipped += skipped
+        for piece in complete:
+            manifest["files"][piece.name] = piece.run.digest
+            manifest["sources"][piece.name] = self.entries[piece.name]
+        store.write_manifest(manifest)
+        resume.finished(store, [p.name for p in complete])
+
+    def wait_for_writer(self) -> None:
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()  # the previous group's failure stops the run here
+
+    def hand_over(self) -> None:
+        if self.embedded is not None:
+            self.wait_for_writer()
+            self.writing = self.writer.submit(self.store_group, *self.embedded)
+            self.embedded = None
+
+    def index_group(self) -> None:
+        files = list(self.group)
+        self.group.clear()
+        chunks = [chunk for piece in files for chunk in piece.chunks]
+        self.hand_over()
+        if any(piece.name in self.known for piece in files):
+            self.wait_for_writer()
+            self.store_group(files, chunks, [])
+            return
+        if not self.warm:
+            # The writer's one-off set-up (~2.5 s of imports and record-manager tables) runs
+            # beside the first group's embedding, not beside its splitting: both hold the GIL.
+            self.writing, self.warm = self.writer.submit(_open_for_writing, self.store), True
+        prepared = [doc.page_content for _, doc in chunk_documents(chunks)]
+        start, size = self.done, sum(piece.size for piece in files)
+        per_text = size / max(1, len(set(prepared)))
+        self.encoder.prepare(prepared, tick=lambda n: self.moved(per_text * n))
+        self.moved(max(0.0, start + size - self.done))  # texts another group had embedded
+        self.embedded = files, chunks, prepared
+
+    def read(self, name: str, path: Path, digest: str, size: int) -> None:
+        """Read and split one file into its groups, embedding each group as it fills."""
+        try:
+            doc = load_document(path, name=name, limits=self.limits)
+        except LoadError as exc:
+            self.report.problems.append(str(exc))
+            self.moved(size)
+            return
+        chunks = list(split_document(doc, self.settings.chunk_size, self.settings.chunk_overlap))
+        self.entries[name] = _source_entry(doc)
+        pieces = resume.plan(self.store, name, digest, size, chunks, self.settings.index_batch_size)
+        self.moved(size - sum(piece.size for piece in pieces))  # committed by an interrupted run
+        self.bars.open(name, pieces[0].pieces, pieces[0].number)
+        for piece in pieces:  # a large file in several groups, each committed on its own
+            self.group.append(piece)
+            self.waiting += sum(resume.texts_of(chunk) for chunk in piece.chunks)
+            if self.waiting >= self.settings.index_batch_size:
+                self.index_group()
+                self.waiting = 0
+
+    def run(self, changed: list[tuple[str, Path, str, int]]) -> None:
+        try:
+            for i, (name, path, digest, size) in enumerate(changed):
+                self.reading = name
+                if self.progress:
+                    share = min(1.0, self.done / self.total) if self.total else i / len(changed)
+                    self.progress(share, f"reading {name}")
+                self.bar.set_postfix_str(name[-40:])
+                self.read(name, path, digest, size)
+            if self.group:
+                self.index_group()
+            self.hand_over()
+            self.wait_for_writer()
+        finally:
+            self.bars.close()
+            if self.embedded is not None:  # stopped before it was handed over: hold nothing
+                self.encoder.release(self.embedded[2])
