@@ -33,7 +33,7 @@ from split import CALIBRATE, article_of
 from qa.answer.chooser import rule_choice
 from qa.answer.extracted import extract_in
 from qa.answer.intent import read
-from qa.answer.order import candidates
+from qa.answer.order import candidates, prefer
 from qa.answer.question import TYPED, question_type
 from qa.answer.rank import (
     EXTRACTOR_FILE,
@@ -44,6 +44,7 @@ from qa.answer.rank import (
     pick,
     pool_of,
     ruled_option,
+    ruled_row,
     same_sentence,
 )
 from qa.config import Settings
@@ -107,9 +108,10 @@ def loss(weight: float, examples: list[Example]) -> float:
 
 
 def chosen(e: Example, weight: float, margin: float) -> int:
-    """The option chosen in the sentence (`rank.pick` with the extractor weighed); the product
-    takes the best of the fitted sum (margin 0), the likelihood's own choice."""
-    return pick(e.rows, np.zeros(e.rows.shape[1]), margin, e.ranker + weight * e.extractor)
+    """The option chosen in the sentence: by the ranker alone, the rules' pick unless beaten by the
+    ranker's margin (`rank.pick`); with the extractor weighed, the product takes the best of the
+    fitted sum (margin 0), the likelihood's own choice."""
+    return prefer(e.ranker + weight * e.extractor, ruled_row(e.rows), margin)
 
 
 def right_share(examples: list[Example], weight: float, margin: float = 0.0) -> float:
@@ -126,15 +128,15 @@ def main() -> None:
     service.sync()
     examples = collect(service, CALIBRATE)
     weight = float(minimize_scalar(lambda w: loss(w, examples), bounds=(0.0, 5.0), method="bounded").x)
-    margin = load_ranker(WEIGHTS_FILE, None).margin  # the rules' margin without the extractor
+    ranker = load_ranker(WEIGHTS_FILE, None)
     body = {
         "about": "the extractor's weight among the options of the sentence the ranker chose "
         "(qa/answer/rank.py, same_sentence), fitted on CALIBRATE",
         "weight": round(weight, 4),
-        "pool": load_ranker(WEIGHTS_FILE, None).pool,
+        "pool": ranker.pool,
         "fitted_on": {"articles": sorted(CALIBRATE), "typed_questions": len(examples)},
         "in_sample_right": {
-            "ranker": right_share(examples, 0.0, margin),
+            "ranker": right_share(examples, 0.0, ranker.margin),  # the rules' margin, as without it
             "with_extractor": right_share(examples, weight),
         },
         "command": "training/fit_ranker_extractor.py",

@@ -273,13 +273,16 @@ def _around(tok: _Tokens, words: tuple[str | None, ...], a: int, b: int, c: _Con
 RULE_PICK = feature_names(0).index("rule_pick")
 
 
-def pick(rows: np.ndarray, weights: np.ndarray, margin: float, extra: np.ndarray | None = None) -> int:
-    """The option chosen: the rules' own pick unless another scores at least `margin` more (the
-    rules know things the features don't, such as "President" right before a name); `extra` is
-    added to the rows' scores (the extractor's, weighted)."""
+def ruled_row(rows: np.ndarray) -> int | None:
+    """The row of the rules' own pick, if it is among the options."""
     ruled = np.flatnonzero(rows[:, RULE_PICK])
-    scores = rows @ weights if extra is None else rows @ weights + extra
-    return prefer(scores, int(ruled[0]) if ruled.size else None, margin)
+    return int(ruled[0]) if ruled.size else None
+
+
+def pick(rows: np.ndarray, weights: np.ndarray, margin: float) -> int:
+    """The option chosen: the rules' own pick unless another scores at least `margin` more (the
+    rules know things the features don't, such as "President" right before a name)."""
+    return prefer(rows @ weights, ruled_row(rows), margin)
 
 
 def same_sentence(options: list[Option], chosen: int) -> list[int]:
@@ -328,7 +331,7 @@ class SpanRanker:
         if reading is None or not self.extractor or len(same) < 2:
             return options[chosen]
         scores = extractor_scores([options[i] for i in same], reading(options[chosen].pooled))
-        return options[same[pick(rows[same], weights, 0.0, self.extractor * scores)]]
+        return options[same[int(np.argmax(rows[same] @ weights + self.extractor * scores))]]
 
 
 @lru_cache(maxsize=4)
