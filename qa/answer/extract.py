@@ -22,6 +22,7 @@ from qa.answer.reader import cpu_session, passage_text
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "extractor"
 _EDGE = " \t\n,;:.!?\"'()[]{}\u201c\u201d\u2018\u2019"
+_BRACKETS = (("(", ")"), ("[", "]"))
 
 
 NO_SPAN = -30.0  # the log-probability of a span that holds none of the sentence's tokens (far under any seen)
@@ -58,7 +59,8 @@ class Extracted:
 
 def _widen(text: str, lo: int, hi: int) -> tuple[int, int]:
     """Whole words: a span that starts or ends inside a word takes the whole word, and loses
-    punctuation and spaces at its edges."""
+    punctuation and spaces at its edges, but for a bracket that closes one it opens ("Article
+    101(1)", not "Article 101(1")."""
     while lo > 0 and text[lo - 1].isalnum():
         lo -= 1
     while hi < len(text) and text[hi].isalnum():
@@ -67,6 +69,12 @@ def _widen(text: str, lo: int, hi: int) -> tuple[int, int]:
         lo += 1
     while hi > lo and text[hi - 1] in _EDGE:
         hi -= 1
+    for opening, closing in _BRACKETS:
+        words = text[lo:hi]
+        if hi < len(text) and text[hi] == closing and words.count(opening) > words.count(closing):
+            hi += 1
+        elif lo > 0 and text[lo - 1] == opening and words.count(closing) > words.count(opening):
+            lo -= 1
     return lo, hi
 
 

@@ -82,6 +82,15 @@ def test_spans_are_whole_words_without_edge_punctuation() -> None:
     assert text[lo:hi] == "the harbour"
 
 
+def test_a_span_keeps_the_bracket_that_closes_one_it_opens() -> None:
+    text = "It is banned by Article 101(1) of the treaty (TFEU)."
+    lo = text.index("Article")
+    assert text[slice(*_widen(text, lo, text.index("(1") + 2))] == "Article 101(1)"
+    assert text[slice(*_widen(text, text.index("TFEU"), text.index("TFEU") + 4))] == "TFEU"
+    lo = text.index("(TFEU")
+    assert text[slice(*_widen(text, lo, lo + 6))] == "TFEU"  # both brackets are the edge's
+
+
 def test_the_model_is_fitted_data_measured_where_it_was_not_trained() -> None:
     meta = json.loads((MODEL_DIR / "extractor.json").read_text(encoding="utf-8"))
     assert (MODEL_DIR / "model.onnx").stat().st_size < 25 * 1024 * 1024
