@@ -9,7 +9,11 @@ in two halves (00-05, 06-11); each half is indexed alone:
   not when it is not (the other half);
 - squad2-dev's questions on CALIBRATE articles are asked of the half holding them: its
   unanswerable questions (plausible, about the indexed article, not answered by it) are the
-  negatives that look most like answerable ones.
+  negatives that look most like answerable ones;
+- with `--written K`, the paragraphs written for training (training/data/written) that no model
+  was trained on, K per writer (the first K, which the training scripts hold out), each writer's
+  indexed alone as a small corpus of short articles: news-sized corpora, with their answerable
+  questions and the unanswerable ones written beside them.
 
 For each question the product's own path gives qa/answer/abstain.py's evidence features (best
 sentence cosine anywhere, the best-scored sentence's coverage of the question's terms and its
@@ -32,7 +36,8 @@ The rest of the bars are rules with their provenance, not fitted here: a one-art
 bench/abstention_bench.py --articles), `least_coverage` and no bar for nameless questions.
 Figures printed are in-sample; held-out ones come from bench/heldout_bench.py.
 
-    .venv/bin/python bench/fit_abstention.py [--refuse 0.03] [--extractor-sentences 3] [--dry-run]
+    .venv/bin/python bench/fit_abstention.py [--refuse 0.03] [--extractor-sentences 3] [--written 10]
+        [--small-relief 0.5] [--out FILE] [--dry-run]
 """
 
 from __future__ import annotations
@@ -42,13 +47,19 @@ import json
 import math
 import random
 import shutil
+import sys
 from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))  # the written question sets
 
 import numpy as np
 from common import CORPUS, OUT, QUESTIONS
 from sklearn.linear_model import LogisticRegression
 from split import CALIBRATE, FIT, article_of
 from tqdm import tqdm
+from written import paragraphs, split_by_writer
 
 from qa.answer import order
 from qa.answer.abstain import named, reader_best, unknown_names
@@ -77,7 +88,8 @@ class Seen:
     yes_no: bool  # a yes/no question: its gap is replaced by the neutral value
     size: int  # sentences indexed
     unknown: bool
-    plausible: bool  # a squad2-dev unanswerable question about the indexed half
+    plausible: bool  # written to look answerable (squad2-dev's, the written sets'), about what is indexed
+    source: str = "squad"  # "squad" (the halves of squad-dev) or "written"
 
 
 def half_service(half: frozenset[int]) -> QAService:
@@ -92,11 +104,58 @@ def half_service(half: frozenset[int]) -> QAService:
     return service
 
 
-def observe(service: QAService, items: list[dict], half: frozenset[int], reads: int) -> list[Seen]:
-    """The evidence of each question (answerable: its article is indexed and it is not marked
-    unanswerable), on the product's own path (compose.py)."""
+def written_service(writer: str, paras: list[dict[str, Any]]) -> QAService:
+    """One writer's held-out paragraphs indexed alone, each a short article of its own."""
+    base = OUT / "fit-abstention" / f"written-{writer}"
+    corpus = base / "corpus"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for para in paras:
+        path = corpus / f"{para['id']}.txt"
+        if not path.exists():
+            path.write_text(f"{para['title']}\n\n{para['context']}\n", encoding="utf-8")
+    service = QAService(Settings(corpus_dir=corpus, index_dir=base / "index"))
+    service.sync(show_bar=False)
+    return service
+
+
+def written_sets(per_writer: int) -> dict[str, list[dict[str, Any]]]:
+    """The paragraphs no model was trained on, the first `per_writer` of each writer (the
+    training scripts hold the first 10 out), by writer."""
+    held = split_by_writer(paragraphs(), per_writer)[1]
+    by_writer: dict[str, list[dict[str, Any]]] = {}
+    for para in held:
+        by_writer.setdefault(str(para["id"]).split("-")[0], []).append(para)
+    return by_writer
+
+
+def written_items(paras: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every question of the paragraphs: answerable when it has an answer, else plausible."""
+    return [
+        {"question": qa["q"], "answerable": qa["a"] is not None, "plausible": qa["a"] is None}
+        for para in paras
+        for qa in para["qas"]
+    ]
+
+
+def half_items(items: list[dict[str, Any]], half: frozenset[int]) -> list[dict[str, Any]]:
+    """squad-dev and squad2-dev questions asked of a half: answerable when their article is
+    indexed and they are not marked unanswerable; plausible when squad2-dev marks them so."""
+    return [
+        {
+            "question": i["question"],
+            "answerable": article_of(i["doc"]) in half and i.get("answerable", True),
+            "plausible": i.get("answerable") is False,
+        }
+        for i in items
+    ]
+
+
+def observe(
+    service: QAService, items: list[dict[str, Any]], name: str, reads: int, source: str = "squad"
+) -> list[Seen]:
+    """The evidence of each question on the product's own path (compose.py)."""
     catalog, settings, seen = service.catalog, service.settings, []
-    for item in tqdm(items, desc=f"Asking (half {min(half):02d}-{max(half):02d})", unit="q", mininterval=5):
+    for item in tqdm(items, desc=f"Asking ({name})", unit="q", mininterval=5):
         question = item["question"]
         query = make_query(question, service.encoder.encode([question])[0])
         hits, sig = retrieve(query, catalog, settings)
@@ -108,7 +167,7 @@ def observe(service: QAService, items: list[dict], half: frozenset[int], reads: 
         cover = order.coverage(query, catalog.sentence_terms[best.sentence.index], catalog)
         seen.append(
             Seen(
-                answerable=article_of(item["doc"]) in half and item.get("answerable", True),
+                answerable=bool(item["answerable"]),
                 dense=float(sig.sentence_dense.max()),
                 cover=cover,
                 score=best.score,
@@ -117,7 +176,8 @@ def observe(service: QAService, items: list[dict], half: frozenset[int], reads: 
                 yes_no=yes_or_no(question),
                 size=len(catalog.sentences),
                 unknown=bool(unknown_names(question, catalog, named(question))),
-                plausible=item.get("answerable") is False,
+                plausible=bool(item["plausible"]),
+                source=source,
             )
         )
     return seen
@@ -151,13 +211,21 @@ def matrix(seen: list[Seen], growth: float, fitted_sentences: int, least: int) -
     )
 
 
-def refused(logits: np.ndarray, bars: np.ndarray, y: np.ndarray, plausible: np.ndarray) -> dict[str, float]:
+def refused(
+    logits: np.ndarray, bars: np.ndarray, y: np.ndarray, plausible: np.ndarray, written: np.ndarray
+) -> dict[str, float]:
     out = logits < bars
+
+    def share(mask: np.ndarray) -> float:
+        return round(float(out[mask].mean()), 4) if mask.any() else float("nan")
+
     return {
-        "answerable_refused": round(float(out[y == 1].mean()), 4),
-        "unanswered_refused": round(float(out[y == 0].mean()), 4),
-        "of_which_squad2_unanswerable": round(float(out[plausible].mean()), 4),
-        "of_which_other_half": round(float(out[(y == 0) & ~plausible].mean()), 4),
+        "answerable_refused": share(y == 1),
+        "unanswered_refused": share(y == 0),
+        "of_which_squad2_unanswerable": share(plausible & ~written),
+        "of_which_other_half": share((y == 0) & ~plausible),
+        "written_answerable_refused": share((y == 1) & written),
+        "written_unanswerable_refused": share((y == 0) & written),
     }
 
 
@@ -168,6 +236,16 @@ def main() -> None:
         "--extractor-sentences", type=int, default=3, help="first candidates the extractor reads for its gap (3)"
     )
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit (1)")
+    parser.add_argument(
+        "--written",
+        type=int,
+        default=0,
+        help="also fit on this many held-out written paragraphs per writer, each writer's indexed alone (0: none)",
+    )
+    parser.add_argument(
+        "--small-relief", type=float, default=BARS["small_relief"], help="threshold relief for a corpus of one article"
+    )
+    parser.add_argument("--out", type=Path, default=ABSTENTION_FILE, help="file to write (the packaged one)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the file alone")
     args = parser.parse_args()
@@ -182,9 +260,11 @@ def main() -> None:
         service = half_service(half)
         sizes.append(len(service.catalog.sentences))
         curves.append(null_growth(service, items, half, rng))
-        seen += observe(
-            service, asked + [i for i in plausible if article_of(i["doc"]) in half], half, args.extractor_sentences
-        )
+        held = half_items(asked + [i for i in plausible if article_of(i["doc"]) in half], half)
+        seen += observe(service, held, f"half {min(half):02d}-{max(half):02d}", args.extractor_sentences)
+    for writer, paras in written_sets(args.written).items() if args.written else ():
+        service = written_service(writer, paras)
+        seen += observe(service, written_items(paras), writer, args.extractor_sentences, "written")
     mean_curve = np.mean(curves, axis=0)
     growth = float(np.polyfit(np.log(BLOCKS), mean_curve, 1)[0])
     fitted_sentences = round(float(np.mean(sizes)))
@@ -210,7 +290,8 @@ def main() -> None:
 
     grid = [round(threshold + step, 2) for step in np.arange(0.0, 10.01, 0.05)]
     unknown_bar = max(grid, key=lambda b: (round(gain(b), 6), -b))
-    chosen = refused(logits, np.where(unknown, max(threshold, unknown_bar), threshold), y, is_plausible)
+    written = np.array([s.source == "written" for s in seen])
+    chosen = refused(logits, np.where(unknown, max(threshold, unknown_bar), threshold), y, is_plausible, written)
 
     print(f"{int(y.sum())} answerable, {int((y == 0).sum())} unanswered questions (in-sample, evidence bars only)")
     print(
@@ -221,8 +302,13 @@ def main() -> None:
         return
     body = {
         "about": "bench/fit_abstention.py: logistic evidence on the questions of squad-dev articles 07, 08, 11 "
-        "(squad-dev and squad2-dev), each half of articles 00-11 indexed alone; the threshold refuses --refuse "
-        "of the answerable ones",
+        "(squad-dev and squad2-dev), each half of articles 00-11 indexed alone"
+        + (
+            f", and {args.written} held-out written paragraphs per writer, each writer's indexed alone"
+            if args.written
+            else ""
+        )
+        + "; the threshold refuses --refuse of the answerable ones",
         "script": "bench/fit_abstention.py",
         "features": list(EVIDENCE_FEATURES),
         "weights": [float(w) for w in weights],
@@ -232,15 +318,15 @@ def main() -> None:
         "extractor_sentences": args.extractor_sentences,
         "extractor_neutral": neutral,
         "threshold": threshold,
-        "bars": {**BARS, "unknown_name": unknown_bar},
+        "bars": {**BARS, "small_relief": args.small_relief, "unknown_name": unknown_bar},
         "in_sample": {
             "refuse_target": args.refuse,
             **chosen,
             "null_cosine_curve": dict(zip(map(str, BLOCKS), np.round(mean_curve, 4).tolist(), strict=True)),
         },
     }
-    ABSTENTION_FILE.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {ABSTENTION_FILE}")
+    args.out.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":
