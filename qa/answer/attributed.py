@@ -63,6 +63,8 @@ def compose_attributed(question: str, found: Sequence[Attribution], catalog: Cat
 
 
 _LEAD_IN = re.compile(r"[\w’'-]+(?: [\w’'-]+){0,2}")
+# Where, when or how a statement was made, after whom it was made to
+_SETTING = re.compile(r",|\s(?:at|in|on|during|after|before|outside|from|with|by|via|over|while)\s")
 
 
 def _verb_phrase(a: Attribution, passage: PassageRef) -> str:
@@ -78,6 +80,9 @@ def _verb_phrase(a: Attribution, passage: PassageRef) -> str:
     if not found:
         return a.verb
     rest = text[found.end() :].strip().rstrip('“".').strip()
+    if first and rest and not _LEAD_IN.fullmatch(rest):
+        # "told reporters at the port's offices": whom it was told, without where or when
+        rest = _SETTING.split(rest, maxsplit=1)[0].strip()
     if not rest or not _LEAD_IN.fullmatch(rest):
         return a.verb
     return f"{a.verb} {rest}:" if first else f"{a.verb} {rest}"

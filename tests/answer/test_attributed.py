@@ -151,3 +151,38 @@ def test_a_statement_is_cut_only_between_clauses(article_service: QAService) -> 
         sentence_end = c.passage[c.end - c.passage_start :]
         assert not sentence_end or sentence_end[0] in ' ,;:.”"' or c.quote.endswith((".", "”"))
         assert not c.quote.endswith((" even", " the", " a", " of", " in"))
+
+
+@pytest.mark.parametrize(
+    ("after", "phrase"),
+    [
+        (" told reporters at the port's offices.", "told reporters:"),
+        (" told the Harbour Herald on Tuesday.", "told the Harbour Herald:"),
+        (" said in an interview with the Herald.", "said in an interview:"),
+        (" told a packed meeting of the residents' association.", "told"),
+    ],
+)
+def test_a_statement_before_its_speaker_reads_with_whom_it_was_told(after: str, phrase: str) -> None:
+    from qa.answer.attributed import _verb_phrase
+    from qa.attribute.model import Attribution
+    from qa.retrieve.records import PassageRef
+
+    statement = "This is the last piece of waterfront we can use"
+    text = f"“{statement},” Strand{after}"
+    speaker = text.index("Strand")
+    a = Attribution(
+        speaker="Ana Strand",
+        speaker_role=None,
+        verb=after.split()[0],
+        statement=statement,
+        doc="d.txt",
+        statement_start=1,
+        statement_end=1 + len(statement),
+        speaker_mention="Strand",
+        speaker_start=speaker,
+        speaker_end=speaker + len("Strand"),
+        sentence_start=0,
+        sentence_end=len(text),
+        quoted=True,
+    )
+    assert _verb_phrase(a, PassageRef("p", "d.txt", 0, len(text), text, None)) == phrase
