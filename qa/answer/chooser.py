@@ -128,7 +128,7 @@ def _weighed(
         return main, span, support
     ranker = load_ranker()
     pool = candidates[: ranker.pool]
-    if span is not None and all(c is not main for c in pool):
+    if span is not None and intent.region and all(c is not main for c in pool):
         return main, span, support  # "which region": a place of that kind, found further down
     main_text = catalog.sentences[main.sentence.index].text
     if span is not None and intent.qtype == "who" and _answers_preposition(intent, main_text, span):

@@ -5,6 +5,7 @@ right with it on."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 import pytest
 
 import qa.answer.chooser as chooser_module
+import qa.answer.rank as rank_module
 import qa.answer.readings as readings_module
 from qa.answer.extract import Extracted, TokenScores
 from qa.answer.intent import read
@@ -214,3 +216,23 @@ def test_the_extractor_turns_a_measure_of_something_else_into_the_asked_amount(
     monkeypatch.setattr(readings_module, "load_ranker", lambda: unweighed)
     alone = news_service.ask(question)
     assert alone.short_answer is not None and "48 million" not in alone.short_answer
+
+
+def test_a_rules_pick_below_the_rankers_sentences_does_not_pass_it_by(
+    tmp_path: Path, kit: Any, spy: Callable[..., list[Any]]
+) -> None:
+    """The rules may take a short answer from a sentence below the few the learned ranker reads
+    (one scored nearly as well); the ranker still chooses among its own. Only a place of the kind
+    a "which region" question names is taken from further down. Here the rules took "centuries"
+    from such a sentence; the ranker's sentences say when the term took its meaning."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("16-Harvard-University.txt", "21-Imperialism.txt"):
+        shutil.copy(kit.SQUAD_CORPUS / name, corpus / name)
+    service = QAService(kit.make_settings(tmp_path))
+    service.sync(show_bar=False)
+    question = "When did the term imperialism first come to be used by its current definition?"
+    weighed = spy(rank_module.SpanRanker, "choose", lambda self, intent, *rest, **kw: intent.question)
+    answer = service.ask(question)
+    assert weighed == [question]
+    assert answer.short_answer is not None and "1870s" in answer.short_answer
