@@ -47,19 +47,16 @@ import json
 import math
 import random
 import shutil
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))  # the written question sets
-
 import numpy as np
+import written_corpora
 from common import CORPUS, OUT, QUESTIONS
 from sklearn.linear_model import LogisticRegression
 from split import CALIBRATE, FIT, article_of
 from tqdm import tqdm
-from written import paragraphs, split_by_writer
 
 from qa.answer import order
 from qa.answer.abstain import named, reader_best, unknown_names
@@ -102,30 +99,6 @@ def half_service(half: frozenset[int]) -> QAService:
     service = QAService(Settings(corpus_dir=corpus, index_dir=base / "index"))
     service.sync(show_bar=False)
     return service
-
-
-def written_service(writer: str, paras: list[dict[str, Any]]) -> QAService:
-    """One writer's held-out paragraphs indexed alone, each a short article of its own."""
-    base = OUT / "fit-abstention" / f"written-{writer}"
-    corpus = base / "corpus"
-    corpus.mkdir(parents=True, exist_ok=True)
-    for para in paras:
-        path = corpus / f"{para['id']}.txt"
-        if not path.exists():
-            path.write_text(f"{para['title']}\n\n{para['context']}\n", encoding="utf-8")
-    service = QAService(Settings(corpus_dir=corpus, index_dir=base / "index"))
-    service.sync(show_bar=False)
-    return service
-
-
-def written_sets(per_writer: int) -> dict[str, list[dict[str, Any]]]:
-    """The paragraphs no model was trained on, the first `per_writer` of each writer (the
-    training scripts hold the first 10 out), by writer."""
-    held = split_by_writer(paragraphs(), per_writer)[1]
-    by_writer: dict[str, list[dict[str, Any]]] = {}
-    for para in held:
-        by_writer.setdefault(str(para["id"]).split("-")[0], []).append(para)
-    return by_writer
 
 
 def written_items(paras: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -262,8 +235,8 @@ def main() -> None:
         curves.append(null_growth(service, items, half, rng))
         held = half_items(asked + [i for i in plausible if article_of(i["doc"]) in half], half)
         seen += observe(service, held, f"half {min(half):02d}-{max(half):02d}", args.extractor_sentences)
-    for writer, paras in written_sets(args.written).items() if args.written else ():
-        service = written_service(writer, paras)
+    for writer, paras in written_corpora.by_writer(True, args.written).items() if args.written else ():
+        service = written_corpora.service(f"held-{args.written}-{writer}", paras)
         seen += observe(service, written_items(paras), writer, args.extractor_sentences, "written")
     mean_curve = np.mean(curves, axis=0)
     growth = float(np.polyfit(np.log(BLOCKS), mean_curve, 1)[0])

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import written_corpora
 from common import CORPUS, OUT, QUESTIONS
 from scipy.optimize import minimize
 from split import FIT
@@ -56,9 +57,13 @@ class Example:
     baseline_right: bool  # the blend's first sentence, or the rules' own pick, holds one
 
 
-def questions(service: QAService, desc: str) -> Iterator[tuple[dict, QuestionType, Query, list[PassageHit]]]:
-    for line in tqdm(QUESTIONS.read_text(encoding="utf-8").splitlines(), desc=desc, unit="q", mininterval=5):
-        item = json.loads(line)
+def questions(
+    service: QAService, desc: str, items: list[dict] | None = None
+) -> Iterator[tuple[dict, QuestionType, Query, list[PassageHit]]]:
+    """squad-dev's questions (or `items`) with their retrieval, as the app sees them."""
+    if items is None:
+        items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for item in tqdm(items, desc=desc, unit="q", mininterval=5):
         query = make_query(item["question"], service.encoder.encode([item["question"]])[0])
         hits, _ = retrieve(query, service.catalog, service.settings)
         yield item, question_type(item["question"]), query, hits
@@ -80,9 +85,10 @@ def collect_sentences(service: QAService, pool: int) -> list[Example]:
     return examples
 
 
-def collect_options(service: QAService, pool: int) -> list[Example]:
+def collect_options(service: QAService, pool: int, items: list[dict] | None = None) -> list[Example]:
+    """Every typed question's options; `items` (written questions) count as article -1."""
     catalog, settings, examples = service.catalog, service.settings, []
-    for item, qtype, query, hits in questions(service, "Collecting short-answer options"):
+    for item, qtype, query, hits in questions(service, "Collecting short-answer options", items):
         if qtype not in TYPED:
             continue
         question = item["question"]
@@ -96,7 +102,19 @@ def collect_options(service: QAService, pool: int) -> list[Example]:
         right = np.array([holds(texts[o.pooled][o.span.start : o.span.end], item) for o in options])
         main_text = catalog.sentences[main.sentence.index].text
         rules_right = span is not None and holds(main_text[span.start : span.end], item)
-        examples.append(Example(int(item["doc"][:2]), qtype, rows, right, rules_right))
+        examples.append(Example(-1 if items else int(item["doc"][:2]), qtype, rows, right, rules_right))
+    return examples
+
+
+def written_options(pool: int) -> list[Example]:
+    """Typed questions of the written paragraphs the extractor and reader were trained on (not the
+    held-out ones), each writer's indexed alone as a small corpus (bench/written_corpora.py)."""
+    examples: list[Example] = []
+    for writer, paras in written_corpora.by_writer(held_out=False).items():
+        service = written_corpora.service(f"train-{writer}", paras)
+        service.settings.answer.learned_spans = False
+        items = [{"question": qa["q"], "answers": [qa["a"]]} for para in paras for qa in para["qas"] if qa["a"]]
+        examples += collect_options(service, pool, items)
     return examples
 
 
@@ -181,6 +199,11 @@ def main() -> None:
     parser.add_argument(
         "--order-margin", type=float, default=1.0, help="how much more than the blend's first a sentence must score (1)"
     )
+    parser.add_argument(
+        "--written",
+        action="store_true",
+        help="fit the short-answer ranker also on the written paragraphs' typed questions (bench/written_corpora.py)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the weights files alone")
     parser.add_argument("--index", type=Path, default=OUT / "index-1x", help="squad-dev index (built if missing)")
     args = parser.parse_args()
@@ -215,10 +238,19 @@ def main() -> None:
         sweep = [held_out(options, args.l2, fold, lambda r, w, m=margin: pick(r, w, m))["all"][1] for fold in FOLDS]
         print(f"short answer with margin {margin}: {sweep}")
     held = report("short answer", options, args.l2, lambda rows, w: pick(rows, w, args.margin))
+    written = written_options(args.pool) if args.written else []
+    if written:
+        print(f"{len(written)} typed questions of the written paragraphs beside them in the fit")
     if not args.dry_run:
         about = "bench/train_rankers.py: conditional logit per question type over short-answer options, squad-dev 00-11"
-        weights = {kind: rounded(w) for kind, w in fit_per_kind(fitting(options), args.l2).items()}
-        extra = {"pool": args.pool, "l2": args.l2, "margin": args.margin}
+        about += " and the written paragraphs' typed questions (held-out ones apart)" if written else ""
+        weights = {kind: rounded(w) for kind, w in fit_per_kind(fitting(options) + written, args.l2).items()}
+        extra = {
+            "pool": args.pool,
+            "l2": args.l2,
+            "margin": args.margin,
+            **({"written": len(written)} if written else {}),
+        }
         write(WEIGHTS_FILE, about, held, feature_names(args.pool), weights, **extra)
         load_ranker.cache_clear()
 
