@@ -17,6 +17,10 @@ ranker (qa/answer/ranker_extractor.json) is fitted after it: training/fit_ranker
 
     .venv/bin/python bench/train_rankers.py            # report, and write both weights files
     .venv/bin/python bench/train_rankers.py --dry-run  # report only (stage 2 then uses the order on disk)
+
+With `--written`, the short-answer ranker is also fitted on the typed questions of the written
+paragraphs (bench/written_corpora.py; not the held-out ones), each weighed `--written-weight`; the
+weight is chosen by the short answer on FIT's articles held out of each fit, which it prints.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +59,7 @@ class Example:
     rows: np.ndarray  # one row per sentence or option
     right: np.ndarray  # it holds a gold answer
     baseline_right: bool  # the blend's first sentence, or the rules' own pick, holds one
+    weight: float = 1.0  # its weight in the fit (the written paragraphs' questions: --written-weight)
 
 
 def questions(
@@ -106,7 +111,7 @@ def collect_options(service: QAService, pool: int, items: list[dict] | None = No
     return examples
 
 
-def written_options(pool: int) -> list[Example]:
+def written_options(pool: int, weight: float) -> list[Example]:
     """Typed questions of the written paragraphs the extractor and reader were trained on (not the
     held-out ones), each writer's indexed alone as a small corpus (bench/written_corpora.py)."""
     examples: list[Example] = []
@@ -114,24 +119,24 @@ def written_options(pool: int) -> list[Example]:
         service = written_corpora.service(f"train-{writer}", paras)
         service.settings.answer.learned_spans = False
         items = [{"question": qa["q"], "answers": [qa["a"]]} for para in paras for qa in para["qas"] if qa["a"]]
-        examples += collect_options(service, pool, items)
+        examples += [replace(e, weight=weight) for e in collect_options(service, pool, items)]
     return examples
 
 
 def fit(examples: list[Example], l2: float) -> np.ndarray:
     """Conditional logit: maximise the probability mass on a question's right rows."""
-    groups = [(e.rows, e.right.astype(float)) for e in examples if e.right.any()]
+    groups = [(e.rows, e.right.astype(float), e.weight) for e in examples if e.right.any()]
     dim = groups[0][0].shape[1]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         total, grad = l2 * float(w @ w) / 2, l2 * w
-        for rows, right in groups:
+        for rows, right, weight in groups:
             s = rows @ w
             p = np.exp(s - s.max())
             p /= p.sum()
             mass = float(p @ right) + 1e-12
-            total -= np.log(mass)
-            grad = grad - rows.T @ (p * right / mass - p)
+            total -= weight * np.log(mass)
+            grad = grad - weight * (rows.T @ (p * right / mass - p))
         return total, grad
 
     return minimize(loss, np.zeros(dim), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
@@ -176,6 +181,24 @@ def write(path: Path, about: str, held: dict, features: list[str], weights: obje
     print(f"wrote {path}")
 
 
+def written_sweep(options: list[Example], written: list[Example], l2: float, margin: float) -> None:
+    """For each weight of the written questions, the short answer on FIT's articles held out of the
+    fit (odd/even, first/second half of FIT; the written questions in every fit): how the weight
+    is chosen without TEST's questions."""
+    fit_only = fitting(options)
+    for weight in (0.0, 0.1, 0.2, 0.35, 0.5, 1.0):
+        extra = [replace(e, weight=weight) for e in written] if weight else []
+        figures = []
+        for side in (lambda e: e.article % 2, lambda e: int(e.article >= 6)):
+            right = 0
+            for k in (0, 1):
+                weights = fit_per_kind([e for e in fit_only if side(e) != k] + extra, l2)
+                chosen = [e for e in fit_only if side(e) == k]
+                right += sum(bool(len(e.rows)) and bool(e.right[pick(e.rows, weights[e.kind], margin)]) for e in chosen)
+            figures.append(round(right / len(fit_only), 4))
+        print(f"written weight {weight}: short answer on FIT's held-out halves (odd/even, first/second) {figures}")
+
+
 def fitting(examples: list[Example]) -> list[Example]:
     """The examples the weights file may be fitted on: those of the FIT articles."""
     return [e for e in examples if e.article in FIT]
@@ -203,6 +226,9 @@ def main() -> None:
         "--written",
         action="store_true",
         help="fit the short-answer ranker also on the written paragraphs' typed questions (bench/written_corpora.py)",
+    )
+    parser.add_argument(
+        "--written-weight", type=float, default=1.0, help="weight of each written question in the fit (default 1)"
     )
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the weights files alone")
     parser.add_argument("--index", type=Path, default=OUT / "index-1x", help="squad-dev index (built if missing)")
@@ -238,9 +264,10 @@ def main() -> None:
         sweep = [held_out(options, args.l2, fold, lambda r, w, m=margin: pick(r, w, m))["all"][1] for fold in FOLDS]
         print(f"short answer with margin {margin}: {sweep}")
     held = report("short answer", options, args.l2, lambda rows, w: pick(rows, w, args.margin))
-    written = written_options(args.pool) if args.written else []
+    written = written_options(args.pool, args.written_weight) if args.written else []
     if written:
         print(f"{len(written)} typed questions of the written paragraphs beside them in the fit")
+        written_sweep(options, written, args.l2, args.margin)
     if not args.dry_run:
         about = "bench/train_rankers.py: conditional logit per question type over short-answer options, squad-dev 00-11"
         about += " and the written paragraphs' typed questions (held-out ones apart)" if written else ""
@@ -249,7 +276,7 @@ def main() -> None:
             "pool": args.pool,
             "l2": args.l2,
             "margin": args.margin,
-            **({"written": len(written)} if written else {}),
+            **({"written": len(written), "written_weight": args.written_weight} if written else {}),
         }
         write(WEIGHTS_FILE, about, held, feature_names(args.pool), weights, **extra)
         load_ranker.cache_clear()
