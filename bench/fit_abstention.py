@@ -37,7 +37,7 @@ bench/abstention_bench.py --articles), `least_coverage` and no bar for nameless 
 Figures printed are in-sample; held-out ones come from bench/heldout_bench.py.
 
     .venv/bin/python bench/fit_abstention.py [--refuse 0.03] [--extractor-sentences 3] [--written 10]
-        [--small-relief 0.5] [--out FILE] [--dry-run]
+        [--out FILE] [--dry-run]
 """
 
 from __future__ import annotations
@@ -215,9 +215,6 @@ def main() -> None:
         default=0,
         help="also fit on this many held-out written paragraphs per writer, each writer's indexed alone (0: none)",
     )
-    parser.add_argument(
-        "--small-relief", type=float, default=BARS["small_relief"], help="threshold relief for a corpus of one article"
-    )
     parser.add_argument("--out", type=Path, default=ABSTENTION_FILE, help="file to write (the packaged one)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the file alone")
@@ -291,7 +288,7 @@ def main() -> None:
         "extractor_sentences": args.extractor_sentences,
         "extractor_neutral": neutral,
         "threshold": threshold,
-        "bars": {**BARS, "small_relief": args.small_relief, "unknown_name": unknown_bar},
+        "bars": {**BARS, "unknown_name": unknown_bar},
         "in_sample": {
             "refuse_target": args.refuse,
             **chosen,

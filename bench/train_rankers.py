@@ -149,12 +149,17 @@ def fit_per_kind(examples: list[Example], l2: float) -> dict[str, np.ndarray]:
 Chooser = Callable[[np.ndarray, np.ndarray], int]
 
 
-def held_out(examples: list[Example], l2: float, fold: str, choose: Chooser) -> dict[str, tuple[float, float, int]]:
-    """Per question type and in all: (baseline, learned, n) on the articles outside each fit."""
-    side = (lambda e: e.article % 2) if fold == FOLDS[0] else (lambda e: int(e.article >= 12))
+def held_out(
+    examples: list[Example], l2: float, fold: str, choose: Chooser, extra: list[Example] | None = None
+) -> dict[str, tuple[float, float, int]]:
+    """Per question type and in all: (baseline, learned, n) on the articles outside each fit (the
+    halves of the articles `examples` come from); `extra` joins every fit and is not scored."""
+    articles = {e.article for e in examples}
+    middle = (min(articles) + max(articles) + 1) // 2
+    side = (lambda e: e.article % 2) if fold == FOLDS[0] else (lambda e: int(e.article >= middle))
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for k in (0, 1):
-        weights = fit_per_kind([e for e in examples if side(e) != k], l2)
+        weights = fit_per_kind([e for e in examples if side(e) != k] + (extra or []), l2)
         for e in examples:
             if side(e) == k:
                 right = bool(len(e.rows)) and bool(e.right[choose(e.rows, weights[e.kind])])
@@ -185,18 +190,12 @@ def written_sweep(options: list[Example], written: list[Example], l2: float, mar
     """For each weight of the written questions, the short answer on FIT's articles held out of the
     fit (odd/even, first/second half of FIT; the written questions in every fit): how the weight
     is chosen without TEST's questions."""
-    fit_only = fitting(options)
     for weight in (0.0, 0.1, 0.2, 0.35, 0.5, 1.0):
         extra = [replace(e, weight=weight) for e in written] if weight else []
-        figures = []
-        for side in (lambda e: e.article % 2, lambda e: int(e.article >= 6)):
-            right = 0
-            for k in (0, 1):
-                weights = fit_per_kind([e for e in fit_only if side(e) != k] + extra, l2)
-                chosen = [e for e in fit_only if side(e) == k]
-                right += sum(bool(len(e.rows)) and bool(e.right[pick(e.rows, weights[e.kind], margin)]) for e in chosen)
-            figures.append(round(right / len(fit_only), 4))
-        print(f"written weight {weight}: short answer on FIT's held-out halves (odd/even, first/second) {figures}")
+        figures = [
+            held_out(fitting(options), l2, fold, lambda r, w: pick(r, w, margin), extra)["all"][1] for fold in FOLDS
+        ]
+        print(f"written weight {weight}: short answer on FIT's held-out halves ({', '.join(FOLDS)}) {figures}")
 
 
 def fitting(examples: list[Example]) -> list[Example]:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer.attributed import wants_attribution
+from qa.answer.attributed import _verb_phrase, wants_attribution
+from qa.attribute.model import Attribution
 from qa.cli.main import main
+from qa.retrieve.records import PassageRef
 from qa.service import QAService
 
 
@@ -163,10 +165,6 @@ def test_a_statement_is_cut_only_between_clauses(article_service: QAService) -> 
     ],
 )
 def test_a_statement_before_its_speaker_reads_with_whom_it_was_told(after: str, phrase: str) -> None:
-    from qa.answer.attributed import _verb_phrase
-    from qa.attribute.model import Attribution
-    from qa.retrieve.records import PassageRef
-
     statement = "This is the last piece of waterfront we can use"
     text = f"“{statement},” Strand{after}"
     speaker = text.index("Strand")
