@@ -3,13 +3,14 @@ and to open the chat, so both suites drive the page alike."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -57,3 +58,23 @@ def chat_page(browser: Browser, url: str) -> Iterator[Page]:
         yield page
     finally:
         context.close()
+
+
+def click_marker(pg: Page, marker: Locator, n: int) -> Locator:
+    """Click an answer's marker `[n]` and return the source card it selects (card `n`).
+
+    A click taken in the instant an answer lands is now and then not taken by the page on a
+    loaded machine (one CI run in many: the card stayed on [1]); a person clicks again, and so
+    does this, twice at most. A marker that never selects its card still fails."""
+    expect(marker).to_have_text(f"[{n}]")
+    selected = pg.locator("#qa-sources .qa-card.qa-selected")
+    card = re.compile(rf"-c{n}$")
+    for attempt in range(3):
+        marker.click()
+        try:
+            expect(selected).to_have_attribute("id", card, timeout=5_000 * (attempt + 1))
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    return selected

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from browser_kit import click_marker
 from playwright.sync_api import Page, expect
 
 ARTICLE_NAME = "el-salvador-deportation-offer.txt"
@@ -44,10 +44,7 @@ def test_who_made_which_offer_is_a_list_each_line_opening_its_own_source(page: P
         # each line's own marker is a link, and it selects the source that line quotes
         marker = item.locator("a.qa-marker")
         expect(marker).to_have_count(1)
-        expect(marker).to_have_text(f"[{i + 1}]")
-        marker.click()
-        selected = page.locator("#qa-sources .qa-card.qa-selected")
-        expect(selected).to_have_attribute("id", re.compile(rf"-c{i + 1}$"))  # this line's source card
+        selected = click_marker(page, marker, i + 1)  # this line's source card
         quote = selected.locator("mark.qa-quote")
         expect(quote).to_have_count(1)
         assert quote.inner_text().strip() in text
@@ -62,7 +59,5 @@ def test_a_list_of_the_people_named_marks_each_name_in_its_source(page: Page, as
     expect(answer).to_contain_text("People named: Marco Rubio")
     markers = answer.locator("a.qa-marker")
     expect(markers).to_have_count(6)
-    markers.nth(4).click()  # [5] Elon Musk: his sentence, his name marked inside the quote
-    selected = page.locator("#qa-sources .qa-card.qa-selected")
-    expect(selected).to_have_attribute("id", re.compile(r"-c5$"))
+    selected = click_marker(page, markers.nth(4), 5)  # Elon Musk: his sentence, his name marked in the quote
     expect(selected.locator("mark.qa-quote mark.qa-span")).to_have_text("Elon Musk")
