@@ -71,10 +71,12 @@ NOT_TOWARDS = word_set(
 
 # --- numbers (amounts.py, reading.py) ---
 
-# "How much is the fee?": an amount of money, so a count of something else ("2,000 seats") is
-# no answer (none found: the documents don't say).
+# "How much is the fee?", and a size asked of a sum ("How large is the fee?", "How high was the
+# budget?"): an amount of money, so a count of something else ("2,000 seats") is no answer (none
+# found: the documents don't say).
 MONEY_ASKED = re.compile(
-    r"\bhow much\b.*\b(?:money|cost|pay|paid|earn|spen[dt]|raise|worth|price|revenue|budget|fund|fee|charge|salar|wage)"
+    r"\bhow (?:much|large|big|high|low|small)\b.*"
+    r"\b(?:money|cost|pay|paid|earn|spen[dt]|raise|worth|price|revenue|budget|fund|fees?\b|charge|salar|wage)"
 )
 CURRENCY = frozenset(
     {"usd", "eur", "gbp", "chf", "rs", "cents", "yen", "yuan", "lira", "lire", "dinars"}  # signs: is_currency

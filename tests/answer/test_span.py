@@ -682,6 +682,10 @@ def test_who_is_a_name_is_answered_only_by_a_description() -> None:
     [
         # a count of something else is no amount of money: no option, and the reply says not found
         ("How much is the fee?", "CECOT has a maximum capacity of 40,000 inmates.", []),
+        # so is a size asked of a sum ("how large/high"), and a word that only starts alike is no sum
+        ("How large is the fee?", "CECOT has a maximum capacity of 40,000 inmates.", []),
+        ("How high was the budget?", "The budget of $2 million paid for 40 new buses.", ["$2 million"]),
+        ("How high in feet did the balloon rise?", "It rose to 30,000 feet in 2 hours.", ["30,000 feet"]),
         ("How much money did the committee raise?", "It raised over $40 million for 50 events.", ["over $40 million"]),
         ("How much were the damages?", "He could claim 6 million lira in damages from 2 courts.", ["6 million lira"]),
         ("How much did the repair cost?", "The repair cost CHF 300 and took 4 days.", ["300"]),
