@@ -211,12 +211,15 @@ def ordered(
 
 def reread(question: str, found: list[Candidate], catalog: Catalog, settings: Settings) -> list[Candidate]:
     """The `ordered` sentences after the reader's say, those of documents naming what the
-    question names first: `candidates` from `ordered`."""
+    question names first, a document's headings after its statements (headings.py): `candidates`
+    from `ordered`."""
+    from qa.answer.headings import statements_first  # it needs Candidate from here
+
     if settings.answer.reader:
         from qa.answer.rerank import rerank  # the reader loads ONNX Runtime: only when used
 
         found = rerank(question, found, catalog, threads=settings.threads)
-    return naming_documents_first(question, found, catalog)
+    return statements_first(naming_documents_first(question, found, catalog), catalog)
 
 
 def naming_documents_first(question: str, found: list[Candidate], catalog: Catalog) -> list[Candidate]:

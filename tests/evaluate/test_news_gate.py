@@ -1,12 +1,14 @@
 """The project's own news questions (tests/data/news-qa): seven invented articles and the
-seed article in one corpus, 20 development questions and 55 kept unseen. The unseen set's answers are
-never printed, here or by bench/news_bench.py: a failure names only the counts, so the set stays a
-held-out check. The floors are in news_floors.json (the levels measured when set, less one question).
+seed article in one corpus, 20 development questions and 55 kept unseen; and tests/data/news-headed,
+four articles with subheadings and 40 questions, all kept unseen. The unseen sets' answers are never
+printed, here or by bench/news_bench.py: a failure names only the counts, so the sets stay held-out
+checks. The floors are in news_floors.json (the levels measured when set, less one question).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from qa.evaluate.run import evaluate, load_items
 from qa.service import QAService
 
 NEWS = Path(__file__).resolve().parents[1] / "data" / "news-qa"
+HEADED = NEWS.with_name("news-headed")
 FLOORS = json.loads(Path(__file__).with_name("news_floors.json").read_text(encoding="utf-8"))
 
 
@@ -32,3 +35,18 @@ def test_news_questions_stay_answered_and_refused(part: str, news_service: QASer
     counts = {k: summary[k] for k in ("right", "answer_accuracy", "abstention_accuracy")}
     assert summary["right"] >= floor["right"], counts
     assert summary["answer_accuracy"] >= floor["answerable_right"], counts
+
+
+def test_questions_about_articles_with_subheadings_stay_answered(
+    tmp_path_factory: pytest.TempPathFactory, kit: Any
+) -> None:
+    base = tmp_path_factory.mktemp("headed")
+    shutil.copytree(HEADED / "corpus", base / "corpus")
+    service = QAService(kit.make_settings(base))
+    service.sync(show_bar=False)
+    summary = evaluate(service, load_items(HEADED / "questions.jsonl"), None)
+    floor = FLOORS["headed"]
+    counts = {k: summary[k] for k in ("questions", "right", "short_answer_right", "abstention_accuracy")}
+    assert summary["questions"] == floor["questions"], counts
+    assert summary["right"] >= floor["right"], counts
+    assert summary["short_answer_right"] >= floor["short_answer_right"], counts
