@@ -9,7 +9,10 @@ articles beside them; the dev set's answers are written to bench/out for reading
 
 A third set, `tests/data/news-headed` (four articles with subheadings, as web articles have them, and
 40 questions, written by a helper who did not see the answer layer), is asked of its own articles
-and beside the squad-dev articles; like the unseen set only its totals are printed.
+and beside the squad-dev articles; like the unseen set only its totals are printed. So is a fourth,
+`tests/data/article-unseen` (40 questions about the seed article, written by a helper that saw
+neither the answer layer nor the article's dev questions), asked of the article alone and of the
+two corpora above.
 
     .venv/bin/python bench/news_bench.py
 """
@@ -28,6 +31,7 @@ from qa.service import QAService
 
 NEWS = REPO / "tests" / "data" / "news-qa"
 HEADED = REPO / "tests" / "data" / "news-headed"
+ARTICLE_UNSEEN = REPO / "tests" / "data" / "article-unseen" / "questions.jsonl"
 ARTICLE = REPO / "corpus" / "el-salvador-deportation-offer.txt"
 KEPT = ("questions", "right", "answer_accuracy", "abstention_accuracy", "refused_answerable", "short_answer_right")
 
@@ -53,6 +57,8 @@ def main() -> None:
         service = service_for(name, files)
         result[f"dev, {name}"] = ask(service, NEWS / "dev.jsonl", OUT / f"news-dev-{name}.jsonl")
         result[f"unseen, {name}"] = ask(service, NEWS / "unseen.jsonl")
+        result[f"article unseen, {name}"] = ask(service, ARTICLE_UNSEEN)
+    result["article unseen, alone"] = ask(service_for("article", [ARTICLE]), ARTICLE_UNSEEN)
     headed = sorted((HEADED / "corpus").glob("*.txt"))
     for name, files in {"headed": headed, "headed-beside-squad": [*headed, *sorted(CORPUS.glob("*.txt"))]}.items():
         result[f"headed, {name}"] = ask(service_for(name, files), HEADED / "questions.jsonl")
