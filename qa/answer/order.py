@@ -20,6 +20,7 @@ import numpy as np
 
 from qa.answer.dates import YEARS
 from qa.answer.fitted import BLEND_FEATURES, load_blend
+from qa.answer.headings import is_heading
 from qa.answer.question import QuestionType
 from qa.config import Settings
 from qa.nlp import parse
@@ -213,13 +214,17 @@ def reread(question: str, found: list[Candidate], catalog: Catalog, settings: Se
     """The `ordered` sentences after the reader's say, those of documents naming what the
     question names first, a document's headings after its statements (headings.py): `candidates`
     from `ordered`."""
-    from qa.answer.headings import statements_first  # it needs Candidate from here
-
     if settings.answer.reader:
         from qa.answer.rerank import rerank  # the reader loads ONNX Runtime: only when used
 
         found = rerank(question, found, catalog, threads=settings.threads)
     return statements_first(naming_documents_first(question, found, catalog), catalog)
+
+
+def statements_first(found: list[Candidate], catalog: Catalog) -> list[Candidate]:
+    """The candidates with a document's headings (headings.py) after the statements, each group in
+    its order."""
+    return sorted(found, key=lambda c: is_heading(catalog.sentences[c.sentence.index].text))
 
 
 def naming_documents_first(question: str, found: list[Candidate], catalog: Catalog) -> list[Candidate]:

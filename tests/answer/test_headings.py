@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -53,15 +54,12 @@ def test_a_heading_is_a_short_title_case_line_without_an_ending(text: str, headi
     ],
 )
 def test_a_statement_leads_the_reply_not_the_heading_above_it(
-    fresh: Callable[..., QAService], question: str, lead: str, short: str | None
+    fresh: Callable[..., QAService], kit: Any, question: str, lead: str, short: str | None
 ) -> None:
-    service = fresh()
-    (service.settings.corpus_dir / "ferry.txt").write_text(FERRY, encoding="utf-8")
-    service.sync(show_bar=False)
-    answer = service.ask(question)
+    answer = kit.indexed(fresh(), {"ferry.txt": FERRY}).ask(question)
     assert not answer.abstained
     assert answer.citations[0].quote.startswith(lead), answer.text
     if short is not None:
         assert answer.short_answer is not None and answer.short_answer.startswith(short), answer.text
     # the heading, shorter and sharing the question's words, is never the short answer's source
-    assert not any(is_heading(c.quote) for c in answer.citations[:1])
+    assert not is_heading(answer.citations[0].quote)

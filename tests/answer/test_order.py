@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pytest
 
-from qa.answer.headings import statements_first
 from qa.answer.order import (
     ORDER_FILE,
     Candidate,
@@ -19,6 +18,7 @@ from qa.answer.order import (
     order_features,
     scored,
     sentence_rows,
+    statements_first,
 )
 from qa.answer.question import question_type
 from qa.retrieve.hybrid import PassageHit, Query, make_query, retrieve

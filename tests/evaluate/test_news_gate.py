@@ -9,7 +9,7 @@ checks. The floors are in news_floors.json (the levels measured when set, less o
 from __future__ import annotations
 
 import json
-import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,13 +39,8 @@ def test_news_questions_stay_answered_and_refused(part: str, news_service: QASer
     assert summary["answer_accuracy"] >= floor["answerable_right"], counts
 
 
-def test_questions_about_articles_with_subheadings_stay_answered(
-    tmp_path_factory: pytest.TempPathFactory, kit: Any
-) -> None:
-    base = tmp_path_factory.mktemp("headed")
-    shutil.copytree(HEADED / "corpus", base / "corpus")
-    service = QAService(kit.make_settings(base))
-    service.sync(show_bar=False)
+def test_questions_about_articles_with_subheadings_stay_answered(fresh: Callable[..., QAService], kit: Any) -> None:
+    service = kit.indexed(fresh(), {p.name: p.read_text(encoding="utf-8") for p in (HEADED / "corpus").glob("*.txt")})
     summary = evaluate(service, load_items(HEADED / "questions.jsonl"), None)
     floor = FLOORS["headed"]
     counts = {k: summary[k] for k in ("questions", "right", "short_answer_right", "abstention_accuracy")}
