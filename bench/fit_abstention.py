@@ -1,13 +1,14 @@
 """Fit qa/answer/abstention.json: when the documents do not answer, the reply is "not found".
 
-Only FIT articles of bench/split.py are read, and the evidence logit is fitted on the questions of
-bench/split.py's CALIBRATE articles (07, 08, 11: the learned reader, one of its inputs, was
-trained on the other FIT articles, so its logits on them are too sure). The FIT articles are split
-in two halves (00-05, 06-11); each half is indexed alone:
+Only FIT articles of bench/split.py are read. When the evidence weighs the learned reader's or
+extractor's scores (`--features`), it is fitted on the questions of bench/split.py's CALIBRATE
+articles only (07, 08, 11: those models were trained on the other FIT articles, so their scores on
+them are too sure); without them, on every FIT article's. The FIT articles are split in two
+halves (00-05, 06-11); each half is indexed alone:
 
-- every CALIBRATE squad-dev question is asked of both: answerable when its article is indexed,
+- every such squad-dev question is asked of both: answerable when its article is indexed,
   not when it is not (the other half);
-- squad2-dev's questions on CALIBRATE articles are asked of the half holding them: its
+- squad2-dev's questions on those articles are asked of the half holding them: its
   unanswerable questions (plausible, about the indexed article, not answered by it) are the
   negatives that look most like answerable ones;
 - with `--written K`, the paragraphs written for training (training/data/written) that no model
@@ -36,8 +37,8 @@ The rest of the bars are rules with their provenance, not fitted here: a one-art
 bench/abstention_bench.py --articles), `least_coverage` and no bar for nameless questions.
 Figures printed are in-sample; held-out ones come from bench/heldout_bench.py.
 
-    .venv/bin/python bench/fit_abstention.py [--refuse 0.03] [--extractor-sentences 3] [--written 10]
-        [--out FILE] [--dry-run]
+    .venv/bin/python bench/fit_abstention.py [--features dense,coverage] [--refuse 0.03]
+        [--extractor-sentences 3] [--written 10] [--out FILE] [--dry-run]
 """
 
 from __future__ import annotations
@@ -186,11 +187,11 @@ def matrix(seen: list[Seen], growth: float, fitted_sentences: int, least: int) -
 
 def refused(
     logits: np.ndarray, bars: np.ndarray, y: np.ndarray, plausible: np.ndarray, written: np.ndarray
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     out = logits < bars
 
-    def share(mask: np.ndarray) -> float:
-        return round(float(out[mask].mean()), 4) if mask.any() else float("nan")
+    def share(mask: np.ndarray) -> float | None:
+        return round(float(out[mask].mean()), 4) if mask.any() else None  # None: no such question
 
     return {
         "answerable_refused": share(y == 1),
@@ -208,6 +209,12 @@ def main() -> None:
     parser.add_argument(
         "--extractor-sentences", type=int, default=3, help="first candidates the extractor reads for its gap (3)"
     )
+    parser.add_argument(
+        "--features",
+        default=",".join(EVIDENCE_FEATURES),
+        help="evidence features to weigh, comma-separated (all: " + ",".join(EVIDENCE_FEATURES) + "); without the "
+        "reader's and the extractor's, every FIT article's questions are read, not only CALIBRATE's",
+    )
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 strength of the logistic fit (1)")
     parser.add_argument(
         "--written",
@@ -219,12 +226,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the file alone")
     args = parser.parse_args()
+    features = tuple(f.strip() for f in args.features.split(",") if f.strip())
+    if not features or not set(features) <= set(EVIDENCE_FEATURES) or len(set(features)) != len(features):
+        parser.error(f"--features: a subset of {','.join(EVIDENCE_FEATURES)}, got {args.features!r}")
+    features = tuple(f for f in EVIDENCE_FEATURES if f in features)
+    columns = [EVIDENCE_FEATURES.index(f) for f in features]
+    # the learned models were trained on READER articles: their scores are honest on CALIBRATE's only
+    honest = CALIBRATE if {"reader", "extractor"} & set(features) else FIT
     rng = random.Random(args.seed)
     items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [i for i in items if article_of(i["doc"]) in FIT]
-    asked = [i for i in items if article_of(i["doc"]) in CALIBRATE]
+    asked = [i for i in items if article_of(i["doc"]) in honest]
     plausible = [json.loads(line) for line in SQUAD2.read_text(encoding="utf-8").splitlines() if line.strip()]
-    plausible = [i for i in plausible if article_of(i["doc"]) in CALIBRATE]
+    plausible = [i for i in plausible if article_of(i["doc"]) in honest]
     seen, curves, sizes = [], [], []
     for half in HALVES:
         service = half_service(half)
@@ -245,7 +259,7 @@ def main() -> None:
     # a yes/no question's answer is no span: its extractor feature is the answerable questions' median gap
     neutral = round(float(np.median([s.gap for s in seen if s.answerable and not s.yes_no])), 4)
     seen = [replace(s, gap=neutral) if s.yes_no else s for s in seen]
-    x = matrix(seen, growth, fitted_sentences, least)
+    x = matrix(seen, growth, fitted_sentences, least)[:, columns]
     y = np.array([s.answerable for s in seen], dtype=int)
     unknown = np.array([s.unknown for s in seen])
     is_plausible = np.array([s.plausible for s in seen])
@@ -271,7 +285,9 @@ def main() -> None:
     if args.dry_run:
         return
     body = {
-        "about": "bench/fit_abstention.py: logistic evidence on the questions of squad-dev articles 07, 08, 11 "
+        "about": "bench/fit_abstention.py: logistic evidence on the questions of squad-dev articles "
+        + ", ".join(f"{a:02d}" for a in sorted(honest))
+        + " "
         "(squad-dev and squad2-dev), each half of articles 00-11 indexed alone"
         + (
             f", and {args.written} held-out written paragraphs per writer, each writer's indexed alone"
@@ -280,7 +296,7 @@ def main() -> None:
         )
         + "; the threshold refuses --refuse of the answerable ones",
         "script": "bench/fit_abstention.py",
-        "features": list(EVIDENCE_FEATURES),
+        "features": list(features),
         "weights": [float(w) for w in weights],
         "bias": bias,
         "null_cosine_growth": round(growth, 4),
