@@ -4,9 +4,11 @@ bar, and a real index of the article."""
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 
 from qa.answer.extract import MODEL_DIR
-from qa.answer.extracted import GATE_FILE, Gate, learned_span, load_gate
+from qa.answer.extracted import GATE_FILE, Gate, extract_in, learned_span, load_gate
 from qa.service import QAService
 
 
@@ -19,8 +21,11 @@ def test_the_bar_is_fitted_on_articles_the_extractor_never_read() -> None:
     gate = json.loads(GATE_FILE.read_text(encoding="utf-8"))
     meta = json.loads((MODEL_DIR / "extractor.json").read_text(encoding="utf-8"))
     assert set(gate["fitted_on"]["articles"]).isdisjoint(meta["trained_on"])
-    assert 0.0 < load_gate().min_share < 1.0
+    loaded = load_gate()
+    assert loaded.weights[0] > 0 and loaded.weights[1] > 0  # surer spans and wider gaps both count for an answer
     assert gate["at_the_bar"]["right"] / gate["at_the_bar"]["given"] > 0.5  # it gates to right > wrong
+    checked = gate["bar_chosen_on_four_fifths"]  # the fitted score beats the share alone where its bar was not chosen
+    assert checked["the_fitted_score"]["right_minus_wrong"] > checked["the_share_alone"]["right_minus_wrong"]
 
 
 def test_a_what_question_gets_the_extractors_short_answer(article_service: QAService) -> None:
@@ -43,10 +48,15 @@ def test_an_unsure_or_whole_sentence_span_is_not_a_short_answer(article_service:
     catalog = article_service.catalog
     at = _sentence_with(article_service, "known as CECOT")
     question = "What is the name of the prison in El Salvador?"
-    sure = learned_span(question, at, catalog, Gate(min_share=0.0, max_chars=80))
+    sure = learned_span(question, at, catalog, Gate((0.0, 0.0), 0.0, bar=-1.0, max_chars=80))
     assert sure is not None and catalog.sentences[at].text[sure.start : sure.end] == "CECOT"
-    assert learned_span(question, at, catalog, Gate(min_share=1.01, max_chars=80)) is None
-    assert learned_span(question, at, catalog, Gate(min_share=0.0, max_chars=3)) is None  # over the length
+    assert learned_span(question, at, catalog, Gate((0.0, 0.0), 0.0, bar=1.0, max_chars=80)) is None
+    assert learned_span(question, at, catalog, Gate((0.0, 0.0), 0.0, bar=-1.0, max_chars=3)) is None  # over the length
+    reading = extract_in(question, at, catalog)
+    fitted, wider = load_gate(), replace(reading, gap=reading.gap + 2.0)
+    assert fitted.confidence(wider) > fitted.confidence(reading)  # the same share, surer of an answer than of none
+    share_only = Gate((1.0, 0.0), 0.0, bar=math.log(0.5), max_chars=80)  # the share alone, its bar at a third
+    assert share_only.passes(reading) == (reading.prob >= 1 / 3)
 
 
 def test_warming_up_loads_the_extractor_before_the_first_question(article_service: QAService) -> None:
