@@ -301,8 +301,11 @@ def main() -> None:
         "bias": bias,
         "null_cosine_growth": round(growth, 4),
         "fitted_sentences": fitted_sentences,
-        "extractor_sentences": args.extractor_sentences,
-        "extractor_neutral": neutral,
+        **(
+            {"extractor_sentences": args.extractor_sentences, "extractor_neutral": neutral}
+            if "extractor" in features
+            else {}
+        ),
         "threshold": threshold,
         "bars": {**BARS, "unknown_name": unknown_bar},
         "in_sample": {
