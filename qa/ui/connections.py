@@ -17,7 +17,8 @@ server's protocol class the bounds uvicorn lacks:
 - once a request is received, the app answers in its own time (a stream of events is not cut).
 
 A connection over a bound is answered 408 or 431 when no response has begun, then closed, with
-one line in the log (`qa.ui.refusals`).
+one line in the log (`qa.ui.refusals`); what the client still sends is read and dropped for
+LINGER_SECONDS first, so that the reply is not lost to a reset connection.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from qa.ui.refusals import REFUSED
 
 MAX_HEADER_BYTES = 64 * 1024  # the request line and headers; browsers send a few KB
 MIN_BODY_RATE = 10_000  # bytes per second: a 50 MB upload may take 80 minutes
+LINGER_SECONDS = 2.0  # after a refusal, what still arrives is read and dropped this long before closing
 
 
 def _status(code: int, reason: str, text: str) -> bytes:
@@ -57,9 +59,12 @@ class _Bounded(asyncio.Protocol):
         self._qa_header_bytes = 0
         self._qa_body: tuple[float, int] | None = None  # when the body began, and how much came since
         self._qa_app_paused = False  # the app stopped reading this request's body for a while
+        self._qa_lingering = False  # refused and answered: closing once the client has had the reply
         self._qa_arm()
 
     def data_received(self, data: bytes) -> None:
+        if self._qa_lingering:
+            return  # refused: the rest of the request is dropped unread
         if self._qa_awaiting_headers():
             if self._qa_for is not self.cycle:  # the first byte of a further request on this connection
                 self._qa_for, self._qa_header_bytes = self.cycle, 0
@@ -128,9 +133,21 @@ class _Bounded(asyncio.Protocol):
         if not silent:
             client = f"{self.client[0]}:{self.client[1]}" if self.client else "?"
             REFUSED.refused(client, f"{why}; connection closed")
-        if not silent and not (self.cycle is not None and self.cycle.response_started):
-            self.transport.write(_status(code, reason, why + "\n"))
-        self.transport.close()
+        if silent or (self.cycle is not None and self.cycle.response_started):
+            self.transport.close()
+            return
+        self.transport.write(_status(code, reason, why + "\n"))
+        self._qa_linger()
+
+    def _qa_linger(self) -> None:
+        """Close after the refusal is sent, reading and dropping what the client still sends for a
+        moment: a socket closed with unread data resets the connection, and the client may then
+        lose the reply it was sent (nginx's lingering close does the same)."""
+        self._qa_lingering = True
+        if self.transport.can_write_eof():
+            self.transport.write_eof()  # the reply is whole: the client reads it to its end
+        self.transport.resume_reading()
+        asyncio.get_running_loop().call_later(LINGER_SECONDS, self.transport.close)
 
 
 def bounded(protocol: type[asyncio.Protocol], read_timeout: float) -> type[asyncio.Protocol]:

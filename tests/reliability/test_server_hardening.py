@@ -225,6 +225,16 @@ def test_oversized_request_headers_are_refused(served: Served) -> None:
     assert served.answers()
 
 
+def test_a_refusal_reaches_a_client_still_sending(served: Served) -> None:
+    # Refused after 64 KB of 300 KB of headers sent in one go: a socket closed with the rest unread
+    # resets the connection, and the client may lose the 431 or see its end as an error.
+    pads = b"".join(b"X-Pad-%d: " % i + b"a" * 10_000 + b"\r\n" for i in range(30))
+    for _ in range(3):
+        reply = _raw(served, f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n".encode() + pads)
+        assert reply.startswith(b"HTTP/1.1 431"), reply[:200]
+    assert served.answers()
+
+
 # --- bodies and queue events -------------------------------------------------------------------
 
 
