@@ -203,7 +203,8 @@ def refused(
     }
 
 
-def main() -> None:
+def arguments() -> tuple[argparse.Namespace, tuple[str, ...]]:
+    """The command line, and the evidence features it asks for, in EVIDENCE_FEATURES' order."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--refuse", type=float, default=0.03, help="share of answerable questions refused (0.03)")
     parser.add_argument(
@@ -226,14 +227,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dry-run", action="store_true", help="report only; leave the file alone")
     args = parser.parse_args()
-    features = tuple(f.strip() for f in args.features.split(",") if f.strip())
-    if not features or not set(features) <= set(EVIDENCE_FEATURES) or len(set(features)) != len(features):
+    asked = tuple(f.strip() for f in args.features.split(",") if f.strip())
+    if not asked or not set(asked) <= set(EVIDENCE_FEATURES) or len(set(asked)) != len(asked):
         parser.error(f"--features: a subset of {','.join(EVIDENCE_FEATURES)}, got {args.features!r}")
-    features = tuple(f for f in EVIDENCE_FEATURES if f in features)
-    columns = [EVIDENCE_FEATURES.index(f) for f in features]
-    # the learned models were trained on READER articles: their scores are honest on CALIBRATE's only
-    honest = CALIBRATE if {"reader", "extractor"} & set(features) else FIT
-    rng = random.Random(args.seed)
+    return args, tuple(f for f in EVIDENCE_FEATURES if f in asked)
+
+
+def observations(
+    args: argparse.Namespace, honest: frozenset[int], rng: random.Random
+) -> tuple[list[Seen], np.ndarray, int]:
+    """Every question's evidence (the halves', then the written corpora's), the mean null cosine
+    curve of the halves and their mean size in sentences."""
     items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [i for i in items if article_of(i["doc"]) in FIT]
     asked = [i for i in items if article_of(i["doc"]) in honest]
@@ -249,33 +253,56 @@ def main() -> None:
     for writer, paras in written_corpora.by_writer(True, args.written).items() if args.written else ():
         service = written_corpora.service(f"held-{args.written}-{writer}", paras)
         seen += observe(service, written_items(paras), writer, args.extractor_sentences, "written")
-    mean_curve = np.mean(curves, axis=0)
-    growth = float(np.polyfit(np.log(BLOCKS), mean_curve, 1)[0])
-    fitted_sentences = round(float(np.mean(sizes)))
-    print(f"best cosine of other-half questions among {BLOCKS} sentences: {np.round(mean_curve, 3).tolist()}")
-    print(f"null cosine growth {growth:.4f} per e-fold; fitted size {fitted_sentences} sentences ({sizes})")
+    return seen, np.mean(curves, axis=0), round(float(np.mean(sizes)))
 
-    least = int(BARS["least_sentences"] or 1)
-    # a yes/no question's answer is no span: its extractor feature is the answerable questions' median gap
-    neutral = round(float(np.median([s.gap for s in seen if s.answerable and not s.yes_no])), 4)
-    seen = [replace(s, gap=neutral) if s.yes_no else s for s in seen]
-    x = matrix(seen, growth, fitted_sentences, least)[:, columns]
-    y = np.array([s.answerable for s in seen], dtype=int)
-    unknown = np.array([s.unknown for s in seen])
-    is_plausible = np.array([s.plausible for s in seen])
-    model = LogisticRegression(C=args.c, class_weight="balanced", max_iter=20000).fit(x, y)
-    weights, bias = np.round(model.coef_[0], 4), round(float(model.intercept_[0]), 4)
-    logits = x @ weights + bias
-    threshold = round(float(np.quantile(logits[y == 1], args.refuse)), 4)
+
+def unknown_name_bar(logits: np.ndarray, y: np.ndarray, unknown: np.ndarray, threshold: float) -> float:
+    """The bar (at or above the threshold) for questions naming something the index never
+    contains that refuses most more unanswered than answerable ones, each as a share of its class."""
 
     def gain(bar: float) -> float:
         hit = unknown & (logits < bar) & (logits >= threshold)
         return float(hit[y == 0].sum() / max((y == 0).sum(), 1) - hit[y == 1].sum() / max((y == 1).sum(), 1))
 
     grid = [round(threshold + step, 2) for step in np.arange(0.0, 10.01, 0.05)]
-    unknown_bar = max(grid, key=lambda b: (round(gain(b), 6), -b))
+    return max(grid, key=lambda b: (round(gain(b), 6), -b))
+
+
+def about(honest: frozenset[int], written: int) -> str:
+    """The fitted file's account of what it was fitted on."""
+    return (
+        "bench/fit_abstention.py: logistic evidence on the questions of squad-dev articles "
+        + ", ".join(f"{a:02d}" for a in sorted(honest))
+        + " (squad-dev and squad2-dev), each half of articles 00-11 indexed alone"
+        + (f", and {written} held-out written paragraphs per writer, each writer's indexed alone" if written else "")
+        + "; the threshold refuses --refuse of the answerable ones"
+    )
+
+
+def main() -> None:
+    args, features = arguments()
+    # the learned models were trained on READER articles: their scores are honest on CALIBRATE's only
+    honest = CALIBRATE if {"reader", "extractor"} & set(features) else FIT
+    seen, mean_curve, fitted_sentences = observations(args, honest, random.Random(args.seed))
+    growth = float(np.polyfit(np.log(BLOCKS), mean_curve, 1)[0])
+    print(f"best cosine of other-half questions among {BLOCKS} sentences: {np.round(mean_curve, 3).tolist()}")
+    print(f"null cosine growth {growth:.4f} per e-fold; fitted size {fitted_sentences} sentences")
+
+    least = int(BARS["least_sentences"] or 1)
+    # a yes/no question's answer is no span: its extractor feature is the answerable questions' median gap
+    neutral = round(float(np.median([s.gap for s in seen if s.answerable and not s.yes_no])), 4)
+    seen = [replace(s, gap=neutral) if s.yes_no else s for s in seen]
+    x = matrix(seen, growth, fitted_sentences, least)[:, [EVIDENCE_FEATURES.index(f) for f in features]]
+    y = np.array([s.answerable for s in seen], dtype=int)
+    unknown = np.array([s.unknown for s in seen])
+    model = LogisticRegression(C=args.c, class_weight="balanced", max_iter=20000).fit(x, y)
+    weights, bias = np.round(model.coef_[0], 4), round(float(model.intercept_[0]), 4)
+    logits = x @ weights + bias
+    threshold = round(float(np.quantile(logits[y == 1], args.refuse)), 4)
+    unknown_bar = unknown_name_bar(logits, y, unknown, threshold)
+    bars = np.where(unknown, max(threshold, unknown_bar), threshold)
     written = np.array([s.source == "written" for s in seen])
-    chosen = refused(logits, np.where(unknown, max(threshold, unknown_bar), threshold), y, is_plausible, written)
+    chosen = refused(logits, bars, y, np.array([s.plausible for s in seen]), written)
 
     print(f"{int(y.sum())} answerable, {int((y == 0).sum())} unanswered questions (in-sample, evidence bars only)")
     print(
@@ -284,28 +311,16 @@ def main() -> None:
     )
     if args.dry_run:
         return
+    extractor = {"extractor_sentences": args.extractor_sentences, "extractor_neutral": neutral}
     body = {
-        "about": "bench/fit_abstention.py: logistic evidence on the questions of squad-dev articles "
-        + ", ".join(f"{a:02d}" for a in sorted(honest))
-        + " "
-        "(squad-dev and squad2-dev), each half of articles 00-11 indexed alone"
-        + (
-            f", and {args.written} held-out written paragraphs per writer, each writer's indexed alone"
-            if args.written
-            else ""
-        )
-        + "; the threshold refuses --refuse of the answerable ones",
+        "about": about(honest, args.written),
         "script": "bench/fit_abstention.py",
         "features": list(features),
         "weights": [float(w) for w in weights],
         "bias": bias,
         "null_cosine_growth": round(growth, 4),
         "fitted_sentences": fitted_sentences,
-        **(
-            {"extractor_sentences": args.extractor_sentences, "extractor_neutral": neutral}
-            if "extractor" in features
-            else {}
-        ),
+        **(extractor if "extractor" in features else {}),
         "threshold": threshold,
         "bars": {**BARS, "unknown_name": unknown_bar},
         "in_sample": {
